@@ -1,0 +1,77 @@
+import * as tf from "@tensorflow/tfjs";
+import type { BackendName } from "./config/trainer.ts";
+import { ConfigError } from "./errors.ts";
+import type { GpuLike } from "./platform.ts";
+
+/** The backend a run uses, and why it was chosen; recorded in run.json. */
+export interface BackendChoice {
+  name: "webgpu" | "wasm" | "cpu";
+  requested: BackendName;
+  /** The WebGPU adapter's description, when WebGPU was considered. */
+  adapter?: string;
+  reason: string;
+}
+
+/** What the platform hands to backend selection. */
+export interface BackendEnv {
+  /** `navigator.gpu` where the runtime has WebGPU. */
+  gpu?: GpuLike;
+  /** Where the tfjs WebAssembly binaries are served from (browser builds); Deno finds them itself. */
+  wasmPaths?: string;
+}
+
+/**
+ * Activates a tfjs backend. `auto` picks WebGPU on a real (hardware) adapter, else the WebAssembly
+ * backend, else cpu; a named backend that cannot start is a ConfigError saying why.
+ * Heavy backends are imported only when chosen.
+ */
+export async function selectBackend(requested: BackendName, env: BackendEnv = {}): Promise<BackendChoice> {
+  let adapterNote: string | undefined;
+  if (requested === "auto" || requested === "webgpu") {
+    const probe = await probeAdapter(env.gpu);
+    adapterNote = probe.description;
+    if (requested === "webgpu" && !probe.found) {
+      throw new ConfigError(`Backend "webgpu" requested, but ${probe.why}`, { key: "backend", value: requested });
+    }
+    if (probe.found && (requested === "webgpu" || !probe.fallback)) {
+      await activate("webgpu", env);
+      const kind = probe.fallback ? "software adapter" : "adapter";
+      return { name: "webgpu", requested, adapter: probe.description, reason: `WebGPU ${kind}: ${probe.description}` };
+    }
+    if (requested === "auto") {
+      const why = probe.found ? `only a software WebGPU adapter (${probe.description})` : probe.why;
+      try {
+        await activate("wasm", env);
+        return { name: "wasm", requested, adapter: adapterNote, reason: `WebAssembly: ${why}` };
+      } catch (cause) {
+        await activate("cpu", env);
+        return { name: "cpu", requested, adapter: adapterNote, reason: `cpu: ${why}; WebAssembly failed: ${(cause as Error).message}` };
+      }
+    }
+  }
+  await activate(requested as "wasm" | "cpu", env);
+  return { name: requested as "wasm" | "cpu", requested, reason: `${requested} as requested` };
+}
+
+async function probeAdapter(gpu?: GpuLike): Promise<{ found: boolean; fallback: boolean; description?: string; why: string }> {
+  if (!gpu) return { found: false, fallback: false, why: "this runtime has no WebGPU (navigator.gpu is absent)" };
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return { found: false, fallback: false, why: "no WebGPU adapter was found (no GPU driver; under Deno install a Vulkan driver)" };
+  const info = adapter.info ?? {};
+  const fallback = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter);
+  const description = [info.description, info.vendor, info.architecture].filter(Boolean).join(" ") || "unnamed adapter";
+  return { found: true, fallback, description, why: "" };
+}
+
+async function activate(name: "webgpu" | "wasm" | "cpu", env: BackendEnv): Promise<void> {
+  if (name === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
+  if (name === "wasm") {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    if (env.wasmPaths) wasm.setWasmPaths(env.wasmPaths);
+  }
+  if (!(await tf.setBackend(name))) throw new ConfigError(`The tfjs "${name}" backend failed to start`, { key: "backend", value: name });
+  await tf.ready();
+  // The cpu backend advises installing tfjs-node when it sees Node APIs (Deno has them); that backend is not one of ours.
+  const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}

@@ -1,0 +1,40 @@
+/** Marks a row whose label is null: the row is history, never a sample. */
+export const NO_LABEL = -128;
+
+/**
+ * One split in memory: rows sorted by symbol then time, features as one dense row-major Float32
+ * matrix (rows x features), the selected horizon's label and forward return per row.
+ */
+export interface Frame {
+  /** The file it came from, for messages. */
+  readonly source: string;
+  readonly rows: number;
+  readonly featureNames: readonly string[];
+  /** rows x featureNames.length, row-major. */
+  readonly features: Float32Array;
+  /** Bar time in ms since the epoch. */
+  readonly time: Float64Array;
+  /** Distinct symbols, sorted. */
+  readonly symbols: readonly string[];
+  /** Index into `symbols` per row; rows of one symbol are contiguous and time-ordered. */
+  readonly symbol: Int32Array;
+  /** -1/0/1 per row, NO_LABEL where null; absent when the file has no label column (prediction input). */
+  readonly label?: Int8Array;
+  /** Forward log return per row, NaN where null; absent when the file has none. */
+  readonly fwdReturn?: Float32Array;
+  /** The label column read, e.g. `label_h5`. */
+  readonly labelColumn?: string;
+}
+
+/** [start, end) row ranges of each symbol's contiguous block, in `frame.symbols` order. */
+export function symbolRanges(frame: Pick<Frame, "rows" | "symbol" | "symbols">): Int32Array {
+  const ranges = new Int32Array(frame.symbols.length * 2);
+  ranges.fill(-1);
+  for (let row = 0; row < frame.rows; row++) {
+    const s = frame.symbol[row];
+    if (ranges[2 * s] < 0) ranges[2 * s] = row;
+    ranges[2 * s + 1] = row + 1;
+  }
+  for (let s = 0; s < frame.symbols.length; s++) if (ranges[2 * s] < 0) ranges[2 * s] = ranges[2 * s + 1] = 0;
+  return ranges;
+}

@@ -1,0 +1,247 @@
+import { type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet";
+import { DataError } from "../errors.ts";
+import type { ByteSource } from "../platform.ts";
+import { detectColumns, SYMBOL_COLUMN, TIME_COLUMN } from "./columns.ts";
+import { type Frame, NO_LABEL } from "./frame.ts";
+
+/** What to read from a Phase-1 file. */
+export interface ReadFrameOptions {
+  /** Label column, e.g. `label_h5`. */
+  labelColumn: string;
+  /** Forward-return column, e.g. `fwd_ret_h5`; read when present in the file. */
+  fwdReturnColumn?: string;
+  /** A missing label column is an error (training) or allowed (prediction input). */
+  requireLabel: boolean;
+  featureColumns?: readonly string[];
+  includeSymbols?: readonly string[];
+  nanPolicy?: "error" | "ffill" | "drop";
+}
+
+// Timestamps as plain ms numbers instead of Date objects: one number per row, no allocation.
+const parsers = {
+  timestampFromMilliseconds: (v: bigint) => Number(v),
+  timestampFromMicroseconds: (v: bigint) => Number(v / 1000n),
+  timestampFromNanoseconds: (v: bigint) => Number(v / 1_000_000n),
+  dateFromDays: (days: number) => days * 86_400_000,
+};
+
+type Column = ArrayLike<unknown>;
+
+/**
+ * Reads one Phase-1 Parquet file into a Frame: rows sorted by symbol then time, features as one
+ * row-major Float32 matrix, labels checked to be -1/0/1 or null.
+ * @example const frame = await readFrame(source, { labelColumn: "label_h5", requireLabel: true });
+ */
+export async function readFrame(source: ByteSource, options: ReadFrameOptions): Promise<Frame> {
+  const file = source.name;
+  const metadata = await readMetadata(source);
+  const roles = detectColumns(file, metadata, options.featureColumns);
+  const hasLabel = roles.all.includes(options.labelColumn);
+  if (!hasLabel && options.requireLabel) {
+    const present = roles.labels.length ? roles.labels.join(", ") : "none";
+    throw new DataError(`Column "${options.labelColumn}" not found in ${file}; label columns: ${present}`, { file, column: options.labelColumn });
+  }
+  const fwdColumn = options.fwdReturnColumn && roles.all.includes(options.fwdReturnColumn) ? options.fwdReturnColumn : undefined;
+  const meta = await readColumns(source, metadata, [TIME_COLUMN, SYMBOL_COLUMN, ...(hasLabel ? [options.labelColumn] : []), ...(fwdColumn ? [fwdColumn] : [])]);
+  const nRows = Number(metadata.num_rows);
+
+  const time = toTime(file, meta.get(TIME_COLUMN)!);
+  const { order, symbols, symbol } = orderRows(file, meta.get(SYMBOL_COLUMN)!, time, options.includeSymbols);
+  const rows = order.length;
+  const sortedTime = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) sortedTime[r] = time[order[r]];
+
+  const label = hasLabel ? toLabels(file, options.labelColumn, meta.get(options.labelColumn)!, order) : undefined;
+  const fwdReturn = fwdColumn ? toFloat(meta.get(fwdColumn)!, order) : undefined;
+
+  // destination row of each file row (-1: filtered out), so features are transposed straight into place
+  const dest = new Int32Array(nRows).fill(-1);
+  for (let r = 0; r < rows; r++) dest[order[r]] = r;
+  const F = roles.features.length;
+  const features = new Float32Array(rows * F);
+  const firstBad = new Int32Array(F).fill(-1);
+  const featureIndex = new Map(roles.features.map((name, j) => [name, j]));
+  await readChunks(source, metadata, roles.features, (name, data, rowStart) => {
+    const j = featureIndex.get(name)!;
+    if (ArrayBuffer.isView(data)) {
+      for (let k = 0; k < data.length; k++) {
+        const r = dest[rowStart + k];
+        if (r >= 0) features[r * F + j] = (data as Float32Array)[k];
+      }
+    } else {
+      for (let k = 0; k < data.length; k++) {
+        const r = dest[rowStart + k];
+        const v = data[k];
+        if (r >= 0) features[r * F + j] = v === null || v === undefined ? NaN : Number(v);
+      }
+    }
+  });
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < F; j++) {
+      const v = features[r * F + j];
+      if (v - v !== 0 && firstBad[j] < 0) firstBad[j] = r;
+    }
+  }
+  const frame: Frame = { source: file, rows, featureNames: roles.features, features, time: sortedTime, symbols, symbol, label, fwdReturn, labelColumn: hasLabel ? options.labelColumn : undefined };
+  return handleNonFinite(frame, firstBad, options.nanPolicy ?? "error");
+}
+
+async function readMetadata(source: ByteSource): Promise<FileMetaData> {
+  const file = source.name;
+  if (source.byteLength < 12) throw new DataError(`${file} is not a Parquet file: only ${source.byteLength} bytes`, { file });
+  const head = new Uint8Array(await source.slice(0, 4));
+  const tail = new Uint8Array(await source.slice(source.byteLength - 4, source.byteLength));
+  const magic = (b: Uint8Array) => String.fromCharCode(...b) === "PAR1";
+  if (!magic(head)) throw new DataError(`${file} is not a Parquet file: it does not start with "PAR1"`, { file });
+  if (!magic(tail)) throw new DataError(`${file} is truncated or corrupt: it does not end with the Parquet footer "PAR1"`, { file });
+  try {
+    return await parquetMetadataAsync(source);
+  } catch (cause) {
+    throw new DataError(`${file}: cannot read the Parquet footer (truncated or corrupt file): ${(cause as Error).message}`, { file });
+  }
+}
+
+async function readChunks(source: ByteSource, metadata: FileMetaData, columns: string[], onChunk: (name: string, data: Column, rowStart: number) => void): Promise<void> {
+  try {
+    await parquetRead({ file: source, metadata, columns, parsers, onChunk: (c) => onChunk(c.columnName, c.columnData as Column, c.rowStart) });
+  } catch (cause) {
+    if (cause instanceof DataError) throw cause;
+    throw new DataError(`${source.name}: cannot decode columns ${columns.length > 3 ? `${columns.slice(0, 3).join(", ")}, ...` : columns.join(", ")}: ${(cause as Error).message}`, { file: source.name });
+  }
+}
+
+async function readColumns(source: ByteSource, metadata: FileMetaData, columns: string[]): Promise<Map<string, Column>> {
+  const nRows = Number(metadata.num_rows);
+  const out = new Map<string, unknown[]>(columns.map((c) => [c, new Array(nRows)]));
+  await readChunks(source, metadata, columns, (name, data, rowStart) => {
+    const target = out.get(name)!;
+    for (let k = 0; k < data.length; k++) target[rowStart + k] = data[k];
+  });
+  return out;
+}
+
+function toTime(file: string, values: Column): Float64Array {
+  const time = new Float64Array(values.length);
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    const ms = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : v instanceof Date ? v.getTime() : NaN;
+    if (!Number.isFinite(ms)) {
+      throw new DataError(`Column "${TIME_COLUMN}" in ${file} has ${JSON.stringify(String(v))} at row ${r}; expected a timestamp`, { file, column: TIME_COLUMN, row: r, value: v });
+    }
+    time[r] = ms;
+  }
+  return time;
+}
+
+/** Sorts rows by (symbol, time), keeping only `include`; duplicate (symbol, time) pairs are an error. */
+function orderRows(file: string, values: Column, time: Float64Array, include?: readonly string[]) {
+  const keep = include ? new Set(include) : undefined;
+  const ids = new Map<string, number>();
+  const raw = new Int32Array(values.length);
+  for (let r = 0; r < values.length; r++) {
+    const name = values[r];
+    if (typeof name !== "string" || name === "") {
+      throw new DataError(`Column "${SYMBOL_COLUMN}" in ${file} has ${JSON.stringify(name)} at row ${r}; expected a non-empty string`, { file, column: SYMBOL_COLUMN, row: r });
+    }
+    let id = ids.get(name);
+    if (id === undefined) ids.set(name, id = ids.size);
+    raw[r] = id;
+  }
+  if (keep) {
+    const missing = [...keep].filter((s) => !ids.has(s));
+    if (missing.length) throw new DataError(`Symbols ${missing.join(", ")} not found in ${file}; symbols: ${[...ids.keys()].join(", ")}`, { file, column: SYMBOL_COLUMN });
+  }
+  const symbols = [...ids.keys()].filter((s) => !keep || keep.has(s)).sort();
+  const rank = new Int32Array(ids.size).fill(-1);
+  symbols.forEach((s, i) => (rank[ids.get(s)!] = i));
+  let order = Int32Array.from({ length: values.length }, (_, r) => r).filter((r) => rank[raw[r]] >= 0);
+  const before = (a: number, b: number) => rank[raw[a]] - rank[raw[b]] || time[a] - time[b];
+  let sorted = true;
+  for (let k = 1; k < order.length && sorted; k++) sorted = before(order[k - 1], order[k]) < 0;
+  if (!sorted) order = order.sort(before);
+  for (let k = 1; k < order.length; k++) {
+    if (before(order[k - 1], order[k]) === 0) {
+      const r = order[k];
+      throw new DataError(`${file} has two rows for symbol ${values[r]} at ${new Date(time[r]).toISOString()} (rows ${order[k - 1]} and ${r})`, { file, row: r });
+    }
+  }
+  const symbol = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) symbol[k] = rank[raw[order[k]]];
+  return { order, symbols, symbol };
+}
+
+function toLabels(file: string, column: string, values: Column, order: Int32Array): Int8Array {
+  const out = new Int8Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const v = values[order[k]];
+    if (v === null || v === undefined) {
+      out[k] = NO_LABEL;
+      continue;
+    }
+    const n = Number(v);
+    if (n !== -1 && n !== 0 && n !== 1) {
+      throw new DataError(`Column "${column}" in ${file} has ${String(v)} at row ${order[k]}; labels must be -1, 0, 1 or null`, { file, column, row: order[k], value: v });
+    }
+    out[k] = n;
+  }
+  return out;
+}
+
+function toFloat(values: Column, order: Int32Array): Float32Array {
+  const out = new Float32Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const v = values[order[k]];
+    out[k] = v === null || v === undefined ? NaN : Number(v);
+  }
+  return out;
+}
+
+/** Applies the NaN policy; `firstBad[j]` is the first row with a non-finite value in feature j, -1 if none. */
+function handleNonFinite(frame: Frame, firstBad: Int32Array, policy: "error" | "ffill" | "drop"): Frame {
+  const bad = [...firstBad].map((row, j) => ({ row, j })).filter((b) => b.row >= 0);
+  if (bad.length === 0) return frame;
+  const F = frame.featureNames.length;
+  if (policy === "error") {
+    const { row, j } = bad.reduce((a, b) => (b.row < a.row ? b : a));
+    const column = frame.featureNames[j];
+    const value = frame.features[row * F + j];
+    const where = `${frame.symbols[frame.symbol[row]]} at ${new Date(frame.time[row]).toISOString()}`;
+    throw new DataError(
+      `Feature "${column}" in ${frame.source} is ${value} at row ${row} (${where}); ${bad.length} feature column(s) have NaN or infinite values. Set dataset.nan_policy to "ffill" or "drop" to handle them`,
+      { file: frame.source, column, row, value },
+    );
+  }
+  const { features, rows } = frame;
+  if (policy === "ffill") {
+    // carry the symbol's last finite value forward; before its first one, use 0 (the standardised mean)
+    for (const { j } of bad) {
+      let last = 0;
+      for (let r = 0; r < rows; r++) {
+        if (r > 0 && frame.symbol[r] !== frame.symbol[r - 1]) last = 0;
+        const v = features[r * F + j];
+        if (v - v === 0) last = v;
+        else features[r * F + j] = last;
+      }
+    }
+    return frame;
+  }
+  const keep: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let ok = true;
+    for (let j = 0; j < F && ok; j++) ok = features[r * F + j] - features[r * F + j] === 0;
+    if (ok) keep.push(r);
+  }
+  return selectRows(frame, keep);
+}
+
+function selectRows(frame: Frame, keep: number[]): Frame {
+  const F = frame.featureNames.length;
+  const features = new Float32Array(keep.length * F);
+  keep.forEach((r, k) => features.set(frame.features.subarray(r * F, (r + 1) * F), k * F));
+  const pick = <T extends Float64Array | Int32Array | Int8Array | Float32Array>(a: T): T => {
+    const out = new (a.constructor as new (n: number) => T)(keep.length);
+    keep.forEach((r, k) => (out[k] = a[r]));
+    return out;
+  };
+  return { ...frame, rows: keep.length, features, time: pick(frame.time), symbol: pick(frame.symbol), label: frame.label && pick(frame.label), fwdReturn: frame.fwdReturn && pick(frame.fwdReturn) };
+}

@@ -1,0 +1,89 @@
+import type { z } from "zod";
+import type { Windows } from "./data/windows.ts";
+import type { AbortLike } from "./platform.ts";
+
+/** What a model sees of its input: a window of `seqLen` rows of `nFeatures`, and three classes. */
+export interface InputShape {
+  seqLen: number;
+  nFeatures: number;
+  nClasses: 3;
+}
+
+/** How a model consumes a window: the last row only, the flattened window, or the sequence itself. */
+export type InputKind = "row" | "flat" | "sequence";
+
+/** Training and validation figures of one epoch (or boosting round). */
+export interface EpochReport {
+  epoch: number;
+  train_loss: number;
+  train_accuracy: number;
+  val_loss: number;
+  val_accuracy: number;
+}
+
+/** The trainer's answer to an epoch: stop now, and whether this epoch is the best so far. */
+export interface EpochDecision {
+  stop: boolean;
+  best: boolean;
+}
+
+/** What `Model.fit` is given by the trainer. */
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Put back the weights of the best epoch before returning. */
+  restoreBest: boolean;
+  /** Aborting ends training after the current batch, keeping the best weights. */
+  signal?: AbortLike;
+  /** Called after every epoch; the model stops when told to and snapshots its weights when `best`. */
+  onEpoch(report: EpochReport): Promise<EpochDecision>;
+  /** Called after every training batch, for progress. */
+  onStep?(step: number, steps: number, loss: number): void;
+}
+
+/** How training ended. */
+export interface FitResult {
+  epochs: number;
+  bestEpoch: number;
+  reason: "completed" | "early_stopping" | "aborted";
+}
+
+/** A model's own files, saved under the run's `model/` folder (e.g. tfjs model.json + weights.bin). */
+export type ModelFiles = Record<string, Uint8Array>;
+
+/** A trained or trainable model. Probabilities are n x 3, row-major, class order short, neutral, long. */
+export interface Model {
+  fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult>;
+  predict(data: Windows, options?: { batchSize?: number }): Promise<Float32Array>;
+  save(): Promise<ModelFiles>;
+  /** Importance per feature index, when the model has a notion of it. */
+  featureImportance?(): Float32Array;
+  dispose(): void;
+}
+
+/** What a plugin gets besides its config. */
+export interface ModelContext {
+  seed: number;
+}
+
+/** A model family member as data: listed in models/index.ts, never registered by import. */
+export interface ModelPlugin<Schema extends z.ZodType = z.ZodType> {
+  /** Short name, e.g. `mlp`; with the family it makes the full name `neural:mlp`. */
+  name: string;
+  family: string;
+  description: string;
+  input: InputKind;
+  /** True when the model is only practical on a GPU. */
+  wantsGpu: boolean;
+  /** Window length when the run does not set one. */
+  defaultSeqLen: number;
+  configSchema: Schema;
+  create(config: z.output<Schema>, shape: InputShape, context: ModelContext): Model;
+  load(files: ModelFiles, config: z.output<Schema>, shape: InputShape): Promise<Model>;
+}
+
+/** `family:name` of a plugin. */
+export function fullName(plugin: Pick<ModelPlugin, "family" | "name">): string {
+  return `${plugin.family}:${plugin.name}`;
+}

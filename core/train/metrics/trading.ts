@@ -139,8 +139,7 @@ export function equityCurve(input: TradingInput): EquityCurve {
 }
 
 /**
- * The number itself when finite, else null, so that metrics survive JSON.stringify (which would
- * silently turn Infinity and NaN into null anyway, but here the caller says so on purpose).
+ * The number when finite, else null: the explicit JSON mapping for profit_factor (Infinity) and NaN.
  *
  * @example
  * ```ts

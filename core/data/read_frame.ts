@@ -86,7 +86,8 @@ export async function readFrame(source: ByteSource, options: ReadFrameOptions): 
   return handleNonFinite(frame, firstBad, options.nanPolicy ?? "error");
 }
 
-async function readMetadata(source: ByteSource): Promise<FileMetaData> {
+/** Reads a Parquet footer, with a clear error for a file that is not Parquet, truncated or corrupt. */
+export async function readMetadata(source: ByteSource): Promise<FileMetaData> {
   const file = source.name;
   if (source.byteLength < 12) throw new DataError(`${file} is not a Parquet file: only ${source.byteLength} bytes`, { file });
   const head = new Uint8Array(await source.slice(0, 4));

@@ -26,12 +26,12 @@ export interface Splits {
 }
 
 /** What identifies the data a run was trained on. */
-export interface DatasetFingerprint {
+export type DatasetFingerprint = {
   files: Record<"train" | "val" | "test", { name: string; bytes: number; rows: number; samples: number }>;
   symbols: string[];
   features: string[];
   label_column: string;
-}
+};
 
 /** Column names of the label and forward return of a horizon. */
 export function horizonColumns(horizon: number): { label: string; fwdReturn: string } {

@@ -1,0 +1,37 @@
+import { parseArgs as nodeParseArgs } from "node:util";
+import { closest } from "../core/config/parse.ts";
+import { ConfigError } from "../core/errors.ts";
+
+/** Flag specs: a name and whether it takes a value. */
+export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
+
+/**
+ * Parses a command's flags strictly: an unknown flag is a ConfigError suggesting the closest one,
+ * and positional arguments are not accepted.
+ */
+export function parseFlags<T extends FlagSpec>(command: string, args: string[], spec: T) {
+  try {
+    return nodeParseArgs({ args, options: { ...spec, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const message = (error as Error).message;
+    const flag = /'(-{1,2}[^' ]+)'/.exec(message)?.[1];
+    const near = flag ? closest(flag.replace(/^-+/, ""), Object.keys(spec)) : undefined;
+    throw new ConfigError(`mf ${command}: ${message.replace(/\. To specify a positional.*$/s, "")}${near ? ` (did you mean --${near}?)` : ""}`, { key: flag });
+  }
+}
+
+/** An integer flag value within [min, max], or undefined when the flag is absent. */
+export function intFlag(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`, { key: name, value });
+  }
+  return n;
+}
+
+/** The value of a flag that must be given. */
+export function required(command: string, name: string, value: string | undefined): string {
+  if (value === undefined || value === "") throw new ConfigError(`mf ${command}: --${name} is required`, { key: name });
+  return value;
+}

@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import { ExperimentConfig } from "../../core/config/experiment.ts";
+import { parseConfig } from "../../core/config/parse.ts";
+import { DataError } from "../../core/errors.ts";
+import { train, type TrainResult } from "../../core/train/trainer.ts";
+import { registry } from "../../models/index.ts";
+import { intFlag, parseFlags } from "../args.ts";
+import { DiskRunStore } from "../disk_store.ts";
+import { openFile } from "../file_source.ts";
+import { terminalProgress } from "../progress.ts";
+import { metricsSummary } from "../summary.ts";
+import { platformGpu, versions } from "../versions.ts";
+
+const flags = {
+  data: { type: "string" }, train: { type: "string" }, val: { type: "string" }, test: { type: "string" },
+  model: { type: "string" }, horizon: { type: "string" }, "seq-len": { type: "string" }, config: { type: "string" },
+  epochs: { type: "string" }, "batch-size": { type: "string" }, seed: { type: "string" }, backend: { type: "string" },
+  out: { type: "string" }, json: { type: "boolean" },
+} as const;
+
+/** Usage of `mf train`. */
+export const trainUsage = `mf train --data DIR --model NAME [--horizon 5] [--seq-len L] [--config FILE.json] [--epochs N]
+         [--batch-size N] [--seed N] [--backend auto|webgpu|wasm|cpu] [--out experiments/runs] [--json]
+   (or --train FILE --val FILE --test FILE instead of --data DIR)`;
+
+/** `mf train`: prepare -> build -> fit -> evaluate, writing a run directory. */
+export async function trainCommand(args: string[]): Promise<TrainResult | undefined> {
+  const f = parseFlags("train", args, flags);
+  if (f.help) return void console.log(trainUsage);
+  const experiment = f.config ? parseConfig(ExperimentConfig, await readJson(f.config), f.config) : parseConfig(ExperimentConfig, {}, "config");
+  const modelName = f.model ?? experiment.model;
+  if (!modelName) throw new DataError(`mf train: name a model with --model (or "model" in --config); models: ${registry.list().map((p) => p.name).join(", ")}`);
+  const plugin = registry.get(modelName);
+  const dataset = { ...experiment.dataset, ...defined({ horizon: intFlag("horizon", f.horizon, 1), seq_len: intFlag("seq-len", f["seq-len"], 1) }) };
+  const trainer = {
+    ...experiment.trainer,
+    ...defined({ epochs: intFlag("epochs", f.epochs, 1), batch_size: intFlag("batch-size", f["batch-size"], 1), seed: intFlag("seed", f.seed, 0), backend: f.backend }),
+  };
+  const paths = await splitPaths(f);
+  const sources = { train: await openFile(paths.train), val: await openFile(paths.val), test: await openFile(paths.test) };
+  const store = new DiskRunStore(f.out ?? join("experiments", "runs"));
+  try {
+    const result = await train({ plugin, params: experiment.params, dataset, trainer, sources }, {
+      store, clock: Date, backend: { gpu: platformGpu() }, progress: terminalProgress(), versions: versions(),
+    });
+    if (f.json) {
+      const { runId: run_id, location: run_dir, record, val, test } = result;
+      console.log(JSON.stringify({ run_id, run_dir, model: record.model, horizon: record.horizon, backend: record.backend.name, status: record.status, val, test }));
+    } else {
+      console.log(`\nrun ${result.runId} ${result.record.status} (${result.record.stop_reason}, best epoch ${(result.record.best_epoch ?? 0) + 1} of ${result.record.epochs_run}) on ${result.record.backend.name}`);
+      console.log(`saved in ${result.location}\n`);
+      console.log(metricsSummary(result.val, result.test));
+    }
+    return result;
+  } finally {
+    for (const source of Object.values(sources)) source.close();
+  }
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new DataError(`Config file not found: ${path}`, { file: path });
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`${path} is not valid JSON: ${(error as Error).message}`, { file: path });
+  }
+}
+
+/** The three split files: named one by one, or found as train*, val*, test* .parquet in --data. */
+async function splitPaths(f: { data?: string; train?: string; val?: string; test?: string }): Promise<Record<"train" | "val" | "test", string>> {
+  const named = { train: f.train, val: f.val, test: f.test };
+  if (!f.data) {
+    const missing = Object.entries(named).filter(([, v]) => !v).map(([k]) => `--${k}`);
+    if (missing.length) throw new DataError(`mf train: give --data DIR, or all of --train, --val, --test (missing ${missing.join(", ")})`);
+    return named as Record<"train" | "val" | "test", string>;
+  }
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(f.data)) if (entry.isFile) names.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new DataError(`Data directory not found: ${f.data}`, { file: f.data });
+    throw error;
+  }
+  const out = {} as Record<"train" | "val" | "test", string>;
+  for (const split of ["train", "val", "test"] as const) {
+    if (named[split]) {
+      out[split] = named[split]!;
+      continue;
+    }
+    const matches = names.filter((n) => n.startsWith(split) && n.endsWith(".parquet")).sort();
+    if (matches.length !== 1) {
+      throw new DataError(`${f.data}: expected one ${split}*.parquet file, found ${matches.length ? matches.join(", ") : "none"} (files: ${names.join(", ") || "none"})`, { file: f.data });
+    }
+    out[split] = join(f.data, matches[0]);
+  }
+  return out;
+}
+
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

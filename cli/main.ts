@@ -1,0 +1,53 @@
+import { ConfigError, DataError, NotFoundError } from "../core/errors.ts";
+import { demoCommand } from "./commands/demo.ts";
+import { modelsCommand, modelsUsage } from "./commands/models.ts";
+import { predictCommand, predictUsage } from "./commands/predict.ts";
+import { synthCommand, synthUsage } from "./commands/synth.ts";
+import { trainCommand, trainUsage } from "./commands/train.ts";
+import { closest } from "../core/config/parse.ts";
+
+const commands: Record<string, (args: string[]) => unknown> = {
+  synth: synthCommand,
+  train: trainCommand,
+  predict: predictCommand,
+  models: modelsCommand,
+  demo: demoCommand,
+};
+
+const usage = `Model Factory: train, compare and serve models on financial time series.
+
+  ${synthUsage}
+  ${trainUsage}
+  ${predictUsage}
+  ${modelsUsage}
+  mf demo      (synthetic data -> logistic regression at horizon 5)
+
+Run "mf COMMAND --help" for one command.`;
+
+/** Runs one command; expected failures (bad data, config, missing run) print one line and exit 1. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(usage);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    const near = closest(name, Object.keys(commands));
+    console.error(`error: unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ""}; commands: ${Object.keys(commands).join(", ")}`);
+    return 2;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof DataError || error instanceof ConfigError || error instanceof NotFoundError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+// Exit explicitly: a WebGPU device or wasm worker can keep the event loop alive after the work is done.
+Deno.exit(await main(Deno.args));

@@ -1,0 +1,65 @@
+import { detectColumns } from "./data/columns.ts";
+import { readFrame, readMetadata } from "./data/read_frame.ts";
+import { applyScaler } from "./data/scaler.ts";
+import { Windows } from "./data/windows.ts";
+import { DataError, NotFoundError } from "./errors.ts";
+import type { Model, ModelFiles, ModelPlugin } from "./model.ts";
+import type { ByteSource, RunReader } from "./platform.ts";
+import type { Registry } from "./registry.ts";
+import { predictionsParquet } from "./train/predictions.ts";
+import { Preprocess, readRunJson, RunRecord } from "./train/run_record.ts";
+
+/** A run's model, ready to score new data. */
+export interface LoadedRun {
+  record: RunRecord;
+  preprocess: Preprocess;
+  plugin: ModelPlugin;
+  model: Model;
+}
+
+/** Loads the model of a stored run (its plugin, config, weights and preprocessing). */
+export async function loadRun(reader: RunReader, runId: string, registry: Registry): Promise<LoadedRun> {
+  const record = await readRunJson(reader, runId, "run.json", RunRecord);
+  const preprocess = await readRunJson(reader, runId, "model/preprocess.json", Preprocess);
+  const plugin = registry.get(record.model);
+  const config = plugin.configSchema.parse(record.config.params);
+  const files: ModelFiles = {};
+  for (const path of await reader.files(runId)) {
+    if (path.startsWith("model/") && path !== "model/preprocess.json") files[path.slice("model/".length)] = await reader.read(runId, path);
+  }
+  if (Object.keys(files).length === 0) throw new NotFoundError(`Run ${runId} has no saved model (status ${record.status})`);
+  const model = await plugin.load(files, config, { seqLen: preprocess.seq_len, nFeatures: preprocess.features.length, nClasses: 3 });
+  return { record, preprocess, plugin, model };
+}
+
+/** Predictions of one file: the samples scored, their probabilities (n x 3), and the predictions Parquet. */
+export interface FilePredictions {
+  windows: Windows;
+  probs: Float32Array;
+  parquet: Uint8Array;
+}
+
+/**
+ * Scores every row of `source` that has a full window, with the run's features (checked by name and
+ * order), scaler and window length. Labels are not needed; rows are scored whether labelled or not.
+ */
+export async function predictFile(run: LoadedRun, source: ByteSource): Promise<FilePredictions> {
+  const { preprocess } = run;
+  const columns = detectColumns(source.name, await readMetadata(source)).features;
+  const expected = preprocess.features;
+  const missing = expected.filter((c) => !columns.includes(c));
+  const extra = columns.filter((c) => !expected.includes(c));
+  const firstMoved = expected.findIndex((c, j) => columns[j] !== c);
+  if (missing.length || extra.length || firstMoved >= 0) {
+    const detail = missing.length || extra.length
+      ? [missing.length ? `missing: ${missing.join(", ")}` : "", extra.length ? `unexpected: ${extra.join(", ")}` : ""].filter(Boolean).join("; ")
+      : `column ${firstMoved} is "${columns[firstMoved]}", the model expects "${expected[firstMoved]}"`;
+    throw new DataError(`Feature columns of ${source.name} do not match run ${run.record.id} (${expected.length} features): ${detail}`, { file: source.name });
+  }
+  const frame = await readFrame(source, { labelColumn: preprocess.label_column, requireLabel: false, featureColumns: expected });
+  if (preprocess.scaler) applyScaler(preprocess.scaler, frame);
+  const windows = new Windows(frame, { seqLen: preprocess.seq_len, requireLabel: false });
+  if (windows.size === 0) throw new DataError(`${source.name} has no symbol with ${preprocess.seq_len} rows, the run's window length`, { file: source.name });
+  const probs = await run.model.predict(windows);
+  return { windows, probs, parquet: predictionsParquet(windows, probs, preprocess.horizon) };
+}

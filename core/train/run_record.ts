@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { DataError } from "../errors.ts";
+import type { RunReader } from "../platform.ts";
+
+/** Lifecycle of a run: `running` until it ends as finished, failed, or stopped by the user. */
+export const RunStatus = z.enum(["running", "finished", "failed", "stopped"]);
+
+/** run.json: what was trained, on what, how, and how it ended (DESIGN.md "A run"). */
+export const RunRecord = z.looseObject({
+  id: z.string().min(1),
+  model: z.string().min(1),
+  family: z.string().min(1),
+  horizon: z.number().int().positive(),
+  seq_len: z.number().int().positive(),
+  config: z.looseObject({
+    params: z.record(z.string(), z.unknown()),
+    dataset: z.record(z.string(), z.unknown()),
+    trainer: z.record(z.string(), z.unknown()),
+  }),
+  dataset: z.looseObject({
+    files: z.record(z.string(), z.looseObject({ name: z.string(), rows: z.number(), samples: z.number() })),
+    symbols: z.array(z.string()),
+    features: z.array(z.string()),
+    label_column: z.string(),
+  }),
+  backend: z.looseObject({ name: z.string(), requested: z.string(), reason: z.string(), adapter: z.string().optional() }),
+  versions: z.record(z.string(), z.string()),
+  seed: z.number().int(),
+  status: RunStatus,
+  error: z.string().optional(),
+  created_at: z.string(),
+  best_epoch: z.number().int().optional(),
+  epochs_run: z.number().int().optional(),
+  stop_reason: z.string().optional(),
+  timings: z.record(z.string(), z.number()),
+});
+/** A parsed run.json. */
+export type RunRecord = z.output<typeof RunRecord>;
+
+/** What predict needs to turn a file into model input: the features in order, the scaler, the window. */
+export const Preprocess = z.looseObject({
+  features: z.array(z.string()).min(1),
+  horizon: z.number().int().positive(),
+  seq_len: z.number().int().positive(),
+  label_column: z.string(),
+  scaler: z.object({ kind: z.literal("standard"), features: z.array(z.string()), mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
+});
+/** A parsed model/preprocess.json. */
+export type Preprocess = z.output<typeof Preprocess>;
+
+const decoder = new TextDecoder();
+
+/** JSON text of a value, for run files. */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
+
+/** Reads and validates a JSON file of a run with `schema`; a malformed file is a DataError naming it. */
+export async function readRunJson<S extends z.ZodType>(reader: RunReader, runId: string, path: string, schema: S): Promise<z.output<S>> {
+  const text = decoder.decode(await reader.read(runId, path));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new DataError(`Run ${runId}: ${path} is not valid JSON: ${(cause as Error).message}`, { file: path });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new DataError(`Run ${runId}: ${path} is malformed:\n${z.prettifyError(parsed.error)}`, { file: path });
+  return parsed.data;
+}

@@ -1,0 +1,122 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Windows } from "../../core/data/windows.ts";
+import type { FitOptions, FitResult, InputKind, Model, ModelFiles } from "../../core/model.ts";
+import { createRng } from "../../core/random.ts";
+import { DeviceFrame } from "./batches.ts";
+import { saveNetwork } from "./network_io.ts";
+
+/** Optimiser settings shared by the tfjs models. */
+export interface OptimizerSettings {
+  learning_rate: number;
+}
+
+/**
+ * A tfjs layers network (outputting logits for three classes) as a Model: mini-batch training with
+ * Adam on softmax cross-entropy, batches gathered on the device, best-epoch snapshots, and
+ * everything inside tidy scopes so no tensor outlives its step.
+ */
+export class NetworkModel implements Model {
+  constructor(private readonly net: tf.LayersModel, private readonly input: InputKind, private readonly optimizer: OptimizerSettings) {}
+
+  async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
+    const rng = createRng(options.seed);
+    const optimizer = tf.train.adam(this.optimizer.learning_rate);
+    const device = new DeviceFrame(train, this.input);
+    const labels = train.classes();
+    const order = Int32Array.from({ length: train.size }, (_, k) => k);
+    const steps = Math.ceil(train.size / options.batchSize);
+    let best: tf.Tensor[] | undefined;
+    let bestEpoch = -1, epoch = 0, reason: FitResult["reason"] = "completed";
+    try {
+      for (; epoch < options.epochs; epoch++) {
+        rng.shuffle(order);
+        let lossSum = 0, correct = 0;
+        for (let step = 0; step < steps; step++) {
+          if (options.signal?.aborted) break;
+          const idx = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.size));
+          const [loss, hits] = this.trainStep(optimizer, device, idx, labels);
+          const [l, c] = [(await loss.data())[0], (await hits.data())[0]];
+          tf.dispose([loss, hits]);
+          lossSum += l * idx.length;
+          correct += c;
+          options.onStep?.(step + 1, steps, l);
+        }
+        if (options.signal?.aborted) {
+          reason = "aborted";
+          break;
+        }
+        const v = await this.score(val, options.batchSize);
+        const decision = await options.onEpoch({ epoch, train_loss: lossSum / train.size, train_accuracy: correct / train.size, val_loss: v.loss, val_accuracy: v.accuracy });
+        if (decision.best) {
+          tf.dispose(best);
+          best = this.net.getWeights().map((w) => w.clone());
+          bestEpoch = epoch;
+        }
+        if (decision.stop) {
+          reason = "early_stopping";
+          epoch++;
+          break;
+        }
+      }
+      if (options.restoreBest && best) this.net.setWeights(best);
+    } finally {
+      tf.dispose(best);
+      device.dispose();
+      optimizer.dispose();
+    }
+    return { epochs: epoch, bestEpoch, reason };
+  }
+
+  private trainStep(optimizer: tf.Optimizer, device: DeviceFrame, idx: Int32Array, labels: Int8Array): [tf.Scalar, tf.Scalar] {
+    return tf.tidy(() => {
+      const x = device.batch(idx);
+      const y = tf.tensor1d(Int32Array.from(idx, (k) => labels[k]), "int32");
+      let hits!: tf.Scalar;
+      const loss = optimizer.minimize(() => {
+        const logits = this.net.apply(x, { training: true }) as tf.Tensor2D;
+        hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")));
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 3), logits);
+      }, true)!;
+      return [loss, hits];
+    });
+  }
+
+  /** Mean cross-entropy and accuracy over a split, in batches. */
+  private async score(data: Windows, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+    const probs = await this.predict(data, { batchSize });
+    const classes = data.classes();
+    let loss = 0, correct = 0;
+    for (let k = 0; k < data.size; k++) {
+      const p = probs.subarray(k * 3, k * 3 + 3);
+      loss -= Math.log(Math.max(p[classes[k]], 1e-7));
+      const argmax = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2;
+      if (argmax === classes[k]) correct++;
+    }
+    return { loss: loss / data.size, accuracy: correct / data.size };
+  }
+
+  async predict(data: Windows, options: { batchSize?: number } = {}): Promise<Float32Array> {
+    const batchSize = options.batchSize ?? 1024;
+    const device = new DeviceFrame(data, this.input);
+    const out = new Float32Array(data.size * 3);
+    try {
+      for (let start = 0; start < data.size; start += batchSize) {
+        const idx = Int32Array.from({ length: Math.min(batchSize, data.size - start) }, (_, k) => start + k);
+        const probs = tf.tidy(() => tf.softmax(this.net.apply(device.batch(idx), { training: false }) as tf.Tensor2D));
+        out.set(await probs.data() as Float32Array, start * 3);
+        probs.dispose();
+      }
+    } finally {
+      device.dispose();
+    }
+    return out;
+  }
+
+  save(): Promise<ModelFiles> {
+    return saveNetwork(this.net);
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}

@@ -1,0 +1,136 @@
+import { parquetReadObjects } from "hyparquet";
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { writeParquet } from "../../../core/data/parquet_write.ts";
+import { synthSplits } from "../../../core/data/synth.ts";
+import { MemoryRunStore } from "../../../core/memory_store.ts";
+import type { EpochReport, ModelPlugin } from "../../../core/model.ts";
+import type { ProgressEvent } from "../../../core/platform.ts";
+import { loadRun, predictFile } from "../../../core/predict.ts";
+import { train } from "../../../core/train/trainer.ts";
+import { registry } from "../../../models/index.ts";
+import { memorySource } from "../../helpers.ts";
+
+const tiny = synthSplits({ symbols: 2, rows: 1500, features: 8, seed: 3 });
+const sources = () => ({
+  train: memorySource("train.parquet", writeParquet(tiny.train.columns)),
+  val: memorySource("val.parquet", writeParquet(tiny.val.columns)),
+  test: memorySource("test.parquet", writeParquet(tiny.test.columns)),
+});
+const text = async (store: MemoryRunStore, id: string, path: string) => new TextDecoder().decode(await store.read(id, path));
+let clock = 1_700_000_000_000;
+const env = (store: MemoryRunStore, extra = {}) => ({ store, clock: { now: () => (clock += 1000) }, ...extra });
+
+/** A plugin whose model reports the given validation losses and records what the trainer asked of it. */
+function scripted(losses: number[], opts: { throwAt?: number } = {}) {
+  const seen = { snapshots: [] as number[], restored: false, stopped: false };
+  const plugin: ModelPlugin = {
+    name: "scripted", family: "test", description: "test double", input: "row", wantsGpu: false, defaultSeqLen: 1, configSchema: z.strictObject({}),
+    create: () => ({
+      async fit(_train, _val, options) {
+        let epoch = 0;
+        for (; epoch < options.epochs; epoch++) {
+          if (options.signal?.aborted) return { epochs: epoch, bestEpoch: seen.snapshots.at(-1) ?? -1, reason: "aborted" };
+          if (epoch === opts.throwAt) throw new Error("device lost");
+          const report: EpochReport = { epoch, train_loss: 1, train_accuracy: 0.3, val_loss: losses[epoch], val_accuracy: 0.3 };
+          const decision = await options.onEpoch(report);
+          if (decision.best) seen.snapshots.push(epoch);
+          if (decision.stop) return { epochs: epoch + 1, bestEpoch: seen.snapshots.at(-1)!, reason: "early_stopping" };
+        }
+        return { epochs: epoch, bestEpoch: seen.snapshots.at(-1)!, reason: "completed" };
+      },
+      predict: (data) => Promise.resolve(new Float32Array(data.size * 3).fill(1 / 3)),
+      save: () => Promise.resolve({ "weights.json": new TextEncoder().encode("{}") }),
+      dispose: () => {},
+    }),
+    load: () => Promise.reject(new Error("unused")),
+  };
+  return { plugin, seen };
+}
+
+describe("train", () => {
+  let store: MemoryRunStore;
+  let result: Awaited<ReturnType<typeof train>>;
+  const events: ProgressEvent[] = [];
+  beforeAll(async () => {
+    store = new MemoryRunStore();
+    result = await train({ plugin: registry.get("logistic"), sources: sources(), trainer: { epochs: 6, backend: "cpu", patience: 0 } }, env(store, { progress: (e: ProgressEvent) => events.push(e) }));
+  });
+
+  it("writes the run described in DESIGN.md", async () => {
+    expect(await store.files(result.runId)).toEqual([
+      "metrics.json", "metrics.jsonl", "model/model.json", "model/preprocess.json", "model/weights.bin",
+      "predictions/test.parquet", "predictions/val.parquet", "run.json",
+    ]);
+    const run = JSON.parse(await text(store, result.runId, "run.json"));
+    expect(run).toMatchObject({ id: result.runId, model: "linear:logistic", family: "linear", horizon: 5, seq_len: 1, status: "finished", seed: 42, backend: { name: "cpu" } });
+    expect(run.dataset.features).toHaveLength(8);
+    expect(run.dataset.symbols).toEqual(["SYM00", "SYM01"]);
+    expect(run.config.trainer.epochs).toBe(6);
+    expect(run.timings.total_s).toBeGreaterThan(0);
+  });
+
+  it("logs one metrics line per epoch, and the training loss falls", async () => {
+    const lines = (await text(store, result.runId, "metrics.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(6);
+    expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(lines[5].train_loss).toBeLessThan(lines[0].train_loss);
+    expect(events.filter((e) => e.kind === "epoch")).toHaveLength(6);
+  });
+
+  it("learns the synthetic signal: test macro-F1 well above chance", () => {
+    expect(result.test.f1_macro).toBeGreaterThan(0.4);
+    expect(Object.keys(result.test.per_symbol)).toEqual(["SYM00", "SYM01"]);
+    expect(result.test.per_symbol.SYM00.n).toBeGreaterThan(0);
+  });
+
+  it("writes predictions for every test sample, and a reloaded model reproduces them", async () => {
+    const saved = await parquetReadObjects({ file: memorySource("p", await store.read(result.runId, "predictions/test.parquet")) });
+    expect(saved).toHaveLength(result.test.n);
+    expect(Object.keys(saved[0])).toEqual(["datetime", "symbol", "horizon", "prediction", "prob_short", "prob_neutral", "prob_long"]);
+    const loaded = await loadRun(store, result.runId, registry);
+    const again = await parquetReadObjects({ file: memorySource("q", (await predictFile(loaded, sources().test)).parquet) });
+    const key = (r: Record<string, unknown>) => `${r.symbol}@${r.datetime}`;
+    const byKey = new Map(again.map((r) => [key(r), r]));
+    for (const row of saved) {
+      const other = byKey.get(key(row))!;
+      for (const c of ["prob_short", "prob_neutral", "prob_long"]) expect(other[c]).toBe(row[c]);
+    }
+    loaded.model.dispose();
+  });
+
+  it("stops after `patience` epochs without improvement and reports the best epoch", async () => {
+    const { plugin, seen } = scripted([1.0, 0.8, 0.81, 0.79995, 0.9, 0.7]);
+    const out = await train({ plugin, sources: sources(), trainer: { epochs: 6, patience: 2, min_delta: 0.001, backend: "cpu" } }, env(new MemoryRunStore()));
+    expect(seen.snapshots).toEqual([0, 1]); // 0.79995 is not better than 0.8 by min_delta
+    expect(out.record).toMatchObject({ status: "finished", stop_reason: "early_stopping", best_epoch: 1, epochs_run: 4 });
+  });
+
+  it("marks the run failed with the error, and rethrows it, when training fails", async () => {
+    const { plugin } = scripted([1, 1, 1], { throwAt: 1 });
+    const failing = new MemoryRunStore();
+    await expect(train({ plugin, sources: sources(), trainer: { epochs: 3, backend: "cpu" } }, env(failing))).rejects.toThrow("device lost");
+    const [id] = await failing.list();
+    const run = JSON.parse(await text(failing, id, "run.json"));
+    expect(run).toMatchObject({ status: "failed", error: "device lost" });
+    await expect(failing.read(id, "metrics.json")).rejects.toThrow(/no metrics.json/);
+  });
+
+  it("ends a run stopped by the user as `stopped`, evaluated with its best model", async () => {
+    const { plugin } = scripted([1, 0.9, 0.8, 0.7]);
+    const signal = { aborted: false };
+    const progress = (e: ProgressEvent) => { if (e.kind === "epoch" && e.epoch === 1) signal.aborted = true; };
+    const out = await train({ plugin, sources: sources(), trainer: { epochs: 4, backend: "cpu" } }, env(new MemoryRunStore(), { signal, progress }));
+    expect(out.record).toMatchObject({ status: "stopped", stop_reason: "aborted", epochs_run: 2 });
+    expect(out.test.n).toBeGreaterThan(0);
+  });
+
+  it("rejects a bad config before reading any data or creating a run", async () => {
+    const empty = new MemoryRunStore();
+    const run = (extra: object) => train({ plugin: registry.get("mlp"), sources: sources(), ...extra }, env(empty));
+    await expect(run({ params: { hidden: [] } })).rejects.toThrow(/hidden: .*\(got \[\]\)/);
+    await expect(run({ trainer: { epochs: 0 } })).rejects.toThrow(/epochs/);
+    await expect(run({ dataset: { horizon: -5 } })).rejects.toThrow(/horizon/);
+    expect(await empty.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["tests/**/*.test.ts"],
+          exclude: ["tests/browser/**", "tests/cli/**"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // The Deno CLI end to end: each test spawns `deno run cli/main.ts`.
+        test: { name: "cli", include: ["tests/cli/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 300_000 },
+      },
+      {
+        // Real headless Chromium with a software WebGPU adapter (SwiftShader).
+        test: {
+          name: "browser",
+          include: ["tests/browser/**/*.test.ts"],
+          testTimeout: 300_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+                args: ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+              },
+            }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+    ],
+  },
+});

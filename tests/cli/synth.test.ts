@@ -1,0 +1,52 @@
+/// <reference types="node" />
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { columnNames, errorMessage, mf, readRows, show, tempDir } from "./helpers.ts";
+
+const { dir, cleanup } = tempDir("synth");
+afterAll(cleanup);
+
+const SPLITS = ["train", "val", "test"] as const;
+const synth = (out: string, seed: number) => mf(["synth", "--out", out, "--symbols", "2", "--rows", "600", "--features", "5", "--seed", String(seed)]);
+
+describe("mf synth", () => {
+  it("writes train/val/test.parquet with datetime, symbol, f_000.., label_h5, label_h20, fwd_ret_h5, fwd_ret_h20", async () => {
+    const out = join(dir, "a");
+    const r = await synth(out, 3);
+    expect(r.code, show(r)).toBe(0);
+    for (const split of SPLITS) {
+      const path = join(out, `${split}.parquet`);
+      expect(r.stdout).toContain(path);
+      const names = columnNames(path);
+      expect(names.slice(0, 2)).toEqual(["datetime", "symbol"]);
+      expect(names.filter((n) => n.startsWith("f_"))).toEqual(["f_000", "f_001", "f_002", "f_003", "f_004"]);
+      expect([...names].sort()).toEqual(["datetime", "f_000", "f_001", "f_002", "f_003", "f_004", "fwd_ret_h20", "fwd_ret_h5", "label_h20", "label_h5", "symbol"]);
+      const rows = await readRows(path);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows.map((row) => row.symbol))).toEqual(new Set(["SYM00", "SYM01"]));
+      expect(rows[0].datetime).toBeInstanceOf(Date);
+      const labels = new Set(rows.map((row) => row.label_h5).filter((v) => v !== null && v !== undefined));
+      expect([...labels].every((v) => v === -1 || v === 0 || v === 1)).toBe(true);
+    }
+  });
+
+  it("writes byte-identical files for the same seed and different files for another seed", async () => {
+    const [a, b, c] = [join(dir, "s1"), join(dir, "s2"), join(dir, "s3")];
+    const results = await Promise.all([synth(a, 9), synth(b, 9), synth(c, 10)]);
+    for (const r of results) expect(r.code, show(r)).toBe(0);
+    for (const split of SPLITS) {
+      const bytes = (d: string) => readFileSync(join(d, `${split}.parquet`));
+      expect(bytes(a).equals(bytes(b)), `${split} differs between two runs with seed 9`).toBe(true);
+      expect(bytes(a).equals(bytes(c)), `${split} is the same for seeds 9 and 10`).toBe(false);
+    }
+  });
+
+  it("rejects --rows too small for the splits with one error line naming --rows, not a stack trace", async () => {
+    const out = join(dir, "tiny");
+    const r = await mf(["synth", "--out", out, "--rows", "10"]);
+    expect(r.code, show(r)).not.toBe(0);
+    expect(r.stderr, "a stack trace reached the user").not.toMatch(/^\s+at |Uncaught/m);
+    expect(errorMessage(r.stderr)).toMatch(/rows/);
+  });
+});

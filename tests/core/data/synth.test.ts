@@ -1,0 +1,296 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { writeParquet } from "../../../core/data/parquet_write.ts";
+import { SYNTH_BAR_MS, SYNTH_START_MS, type SynthTable, synthSplits } from "../../../core/data/synth.ts";
+
+type Split = "train" | "val" | "test";
+const SPLITS: Split[] = ["train", "val", "test"];
+
+function column(table: SynthTable, name: string): ArrayLike<unknown> {
+  const found = table.columns.find((c) => c.name === name);
+  if (!found) throw new Error(`no column ${name}`);
+  return found.data as ArrayLike<unknown>;
+}
+
+function numbers(table: SynthTable, name: string): Float64Array {
+  const data = column(table, name);
+  return Float64Array.from({ length: data.length }, (_, i) => (data[i] === null ? Number.NaN : Number(data[i])));
+}
+
+/** Row ranges [start, end) of each symbol in a split (rows are sorted by symbol). */
+function symbolRuns(table: SynthTable): Map<string, [number, number]> {
+  const symbol = column(table, "symbol") as ArrayLike<string>;
+  const runs = new Map<string, [number, number]>();
+  for (let i = 0; i < table.rows; i++) {
+    const run = runs.get(symbol[i]);
+    if (run) {
+      expect(run[1], `symbol ${symbol[i]} rows are contiguous`).toBe(i);
+      run[1] = i + 1;
+    } else {
+      runs.set(symbol[i], [i, i + 1]);
+    }
+  }
+  return runs;
+}
+
+const small = { symbols: 3, rows: 2000, features: 12, horizons: [5, 20] };
+
+describe("synthSplits", () => {
+  it("emits datetime, symbol, features, then label/fwd_ret per horizon, with the documented types", () => {
+    const { train } = synthSplits({ ...small, horizons: [3, 7] });
+    const names = train.columns.map((c) => c.name);
+    expect(names).toEqual([
+      "datetime",
+      "symbol",
+      ...Array.from({ length: 12 }, (_, f) => `f_${String(f).padStart(3, "0")}`),
+      "label_h3",
+      "fwd_ret_h3",
+      "label_h7",
+      "fwd_ret_h7",
+    ]);
+    const types = Object.fromEntries(train.columns.map((c) => [c.name, [c.type, c.nullable ?? false]]));
+    expect(types.datetime).toEqual(["timestamp_ms", false]);
+    expect(types.symbol).toEqual(["string", false]);
+    expect(types.f_000).toEqual(["float32", false]);
+    expect(types.label_h3).toEqual(["int8", true]);
+    expect(types.fwd_ret_h7).toEqual(["float32", true]);
+    for (const c of train.columns) expect(c.data.length).toBe(train.rows);
+    for (const c of train.columns.filter((c) => c.name.startsWith("f_"))) expect(c.data).toBeInstanceOf(Float32Array);
+  });
+
+  it("sorts rows by symbol then time on one shared 5-minute grid starting 2024-01-01", () => {
+    const splits = synthSplits(small);
+    for (const split of SPLITS) {
+      const table = splits[split];
+      const time = numbers(table, "datetime");
+      const runs = symbolRuns(table);
+      expect([...runs.keys()]).toEqual(["SYM00", "SYM01", "SYM02"]);
+      const grids = [...runs.values()].map(([start, end]) => Array.from(time.subarray(start, end)));
+      for (const grid of grids) {
+        expect(grid).toEqual(grids[0]);
+        for (let i = 1; i < grid.length; i++) expect(grid[i] - grid[i - 1]).toBe(SYNTH_BAR_MS);
+      }
+    }
+    expect(numbers(splits.train, "datetime")[0]).toBe(SYNTH_START_MS);
+    expect(new Date(SYNTH_START_MS).toISOString()).toBe("2024-01-01T00:00:00.000Z");
+  });
+
+  it("splits by time with exactly max(H) bars purged before each boundary, for every symbol", () => {
+    const splits = synthSplits(small);
+    const last = (split: Split, symbol: string) => numbers(splits[split], "datetime")[symbolRuns(splits[split]).get(symbol)![1] - 1];
+    const first = (split: Split, symbol: string) => numbers(splits[split], "datetime")[symbolRuns(splits[split]).get(symbol)![0]];
+    for (const symbol of ["SYM00", "SYM01", "SYM02"]) {
+      // Bars between the last of one split and the first of the next: the gap of max(H) = 20.
+      expect((first("val", symbol) - last("train", symbol)) / SYNTH_BAR_MS - 1).toBe(20);
+      expect((first("test", symbol) - last("val", symbol)) / SYNTH_BAR_MS - 1).toBe(20);
+    }
+    // 2000 bars at [0.7, 0.15, 0.15]: boundaries at bars 1400 and 1700.
+    expect(splits.train.rows).toBe(3 * (1400 - 20));
+    expect(splits.val.rows).toBe(3 * (1700 - 1400 - 20));
+    expect(splits.test.rows).toBe(3 * (2000 - 1700));
+    expect(first("test", "SYM00")).toBe(SYNTH_START_MS + 1700 * SYNTH_BAR_MS);
+  });
+
+  it("nulls labels and forward returns exactly in each symbol's last H bars, all inside test", () => {
+    const splits = synthSplits(small);
+    for (const h of [5, 20]) {
+      for (const split of SPLITS) {
+        const table = splits[split];
+        const labels = column(table, `label_h${h}`);
+        const fwd = numbers(table, `fwd_ret_h${h}`);
+        const wrong: string[] = [];
+        for (const [start, end] of symbolRuns(table).values()) {
+          for (let i = start; i < end; i++) {
+            const shouldBeNull = split === "test" && i >= end - h;
+            const ok = shouldBeNull
+              ? labels[i] === null && Number.isNaN(fwd[i])
+              : (labels[i] === -1 || labels[i] === 0 || labels[i] === 1) && Number.isFinite(fwd[i]);
+            if (!ok) wrong.push(`${split} h${h} row ${i}: label ${labels[i]}, fwd_ret ${fwd[i]}`);
+          }
+        }
+        expect(wrong).toEqual([]);
+      }
+    }
+  });
+
+  it("labels by the sign of the forward return, 0 only inside the barrier", () => {
+    const { train } = synthSplits(small);
+    for (const h of [5, 20]) {
+      const labels = numbers(train, `label_h${h}`);
+      const fwd = numbers(train, `fwd_ret_h${h}`);
+      let flatAbs = 0;
+      let flat = 0;
+      let moveAbs = 0;
+      let moves = 0;
+      for (let i = 0; i < train.rows; i++) {
+        if (labels[i] === 1) expect(fwd[i]).toBeGreaterThan(0);
+        if (labels[i] === -1) expect(fwd[i]).toBeLessThan(0);
+        if (labels[i] === 0) (flatAbs += Math.abs(fwd[i])), flat++;
+        else (moveAbs += Math.abs(fwd[i])), moves++;
+      }
+      expect(flatAbs / flat).toBeLessThan((0.5 * moveAbs) / moves);
+    }
+  });
+
+  it("is deterministic for a seed, byte for byte once written, and differs across seeds", () => {
+    const bytes = (seed: number) => writeParquet(synthSplits({ ...small, seed }).val.columns);
+    const a = bytes(11);
+    expect(bytes(11)).toEqual(a);
+    expect(bytes(12)).not.toEqual(a);
+    const f = (seed: number) => Array.from(numbers(synthSplits({ ...small, seed }).train, "f_000").subarray(0, 50));
+    expect(f(11)).not.toEqual(f(12));
+  });
+
+  it("keeps features roughly standardised", () => {
+    const { train } = synthSplits({ ...small, rows: 20000, features: 40 });
+    for (const c of train.columns.filter((c) => c.name.startsWith("f_"))) {
+      const x = c.data as Float32Array;
+      let sum = 0;
+      let sq = 0;
+      for (let i = 0; i < x.length; i++) (sum += x[i]), (sq += x[i] * x[i]);
+      const mean = sum / x.length;
+      const sd = Math.sqrt(sq / x.length - mean * mean);
+      // Persistent noise columns wander, so allow a loose band around N(0, 1).
+      expect(Math.abs(mean), c.name).toBeLessThan(0.35);
+      expect(sd, c.name).toBeGreaterThan(0.6);
+      expect(sd, c.name).toBeLessThan(1.4);
+    }
+  });
+
+  it("rejects options it cannot honour", () => {
+    expect(() => synthSplits({ rows: 100, horizons: [5, 20] })).toThrow(/use more rows/);
+    expect(() => synthSplits({ fractions: [0.5, 0.3, 0.3] })).toThrow(/summing to 1/);
+    expect(() => synthSplits({ horizons: [5, 5] })).toThrow(/distinct/);
+    expect(() => synthSplits({ horizons: [0] })).toThrow(RangeError);
+    expect(() => synthSplits({ features: 0 })).toThrow(/Option features is 0/);
+    expect(() => synthSplits({ seed: 0.5 })).toThrow(RangeError);
+  });
+
+  describe("on the defaults (3 symbols x 41,000 bars x 107 features)", () => {
+    let splits: ReturnType<typeof synthSplits>;
+    beforeAll(() => {
+      splits = synthSplits();
+    });
+
+    it("has the expected shape", () => {
+      // Boundaries at bars 28,700 and 34,850, 20 bars purged before each.
+      expect(splits.train.rows).toBe(3 * 28680);
+      expect(splits.val.rows).toBe(3 * 6130);
+      expect(splits.test.rows).toBe(3 * 6150);
+      expect(splits.train.columns).toHaveLength(2 + 107 + 4);
+      expect(splits.train.columns.at(-1)?.name).toBe("fwd_ret_h20");
+    });
+
+    it("keeps each class between 25% and 40% in every split and horizon", () => {
+      for (const split of SPLITS) {
+        for (const h of [5, 20]) {
+          const labels = numbers(splits[split], `label_h${h}`);
+          const known = labels.filter((v) => !Number.isNaN(v));
+          for (const cls of [-1, 0, 1]) {
+            const share = known.filter((v) => v === cls).length / known.length;
+            expect(share, `${split} h${h} class ${cls}`).toBeGreaterThan(0.25);
+            expect(share, `${split} h${h} class ${cls}`).toBeLessThan(0.4);
+          }
+        }
+      }
+    });
+
+    it("is learnable from one row's features, but far from perfectly", () => {
+      // A linear score fitted by least squares on train, cut at train's class shares,
+      // stands in for the multinomial logistic regression that reaches ~0.54 (H=5) in scikit-learn.
+      const h5 = linearTercileF1(splits.train, splits.test, "label_h5");
+      const h20 = linearTercileF1(splits.train, splits.test, "label_h20");
+      expect(h5).toBeGreaterThan(0.5);
+      expect(h5).toBeLessThan(0.62);
+      expect(h20).toBeGreaterThan(0.42);
+      expect(h20).toBeLessThan(h5);
+    });
+  });
+});
+
+/** Macro-F1 on `test` of a least-squares linear score on standardised features, cut into three classes. */
+function linearTercileF1(train: SynthTable, test: SynthTable, label: string): number {
+  const features = train.columns.filter((c) => c.name.startsWith("f_")).map((c) => c.name);
+  const p = features.length + 1;
+  const design = (table: SynthTable) => {
+    const y = numbers(table, label);
+    // Every other row is plenty for a 108-parameter fit and halves the test's run time.
+    const rows = [...y.keys()].filter((i) => i % 2 === 0 && !Number.isNaN(y[i]));
+    const cols = features.map((name) => column(table, name) as Float32Array);
+    return { y, rows, cols };
+  };
+  const tr = design(train);
+  const mean = tr.cols.map((x) => tr.rows.reduce((s, i) => s + x[i], 0) / tr.rows.length);
+  const sd = tr.cols.map((x, j) => Math.sqrt(tr.rows.reduce((s, i) => s + (x[i] - mean[j]) ** 2, 0) / tr.rows.length));
+  const rowVector = (cols: Float32Array[], i: number, out: Float64Array) => {
+    for (let j = 0; j < cols.length; j++) out[j] = (cols[j][i] - mean[j]) / sd[j];
+    out[p - 1] = 1;
+  };
+  const xtx = new Float64Array(p * p);
+  const xty = new Float64Array(p);
+  const v = new Float64Array(p);
+  for (const i of tr.rows) {
+    rowVector(tr.cols, i, v);
+    for (let a = 0; a < p; a++) {
+      xty[a] += v[a] * tr.y[i];
+      for (let b = 0; b <= a; b++) xtx[a * p + b] += v[a] * v[b];
+    }
+  }
+  for (let a = 0; a < p; a++) {
+    xtx[a * p + a] += 1e-3;
+    for (let b = 0; b < a; b++) xtx[b * p + a] = xtx[a * p + b];
+  }
+  const w = solve(xtx, xty, p);
+  const score = (cols: Float32Array[], i: number) => {
+    rowVector(cols, i, v);
+    let s = 0;
+    for (let j = 0; j < p; j++) s += v[j] * w[j];
+    return s;
+  };
+  const trainScores = tr.rows.map((i) => score(tr.cols, i)).sort((a, b) => a - b);
+  const share = (cls: number) => tr.rows.filter((i) => tr.y[i] === cls).length / tr.rows.length;
+  const lo = trainScores[Math.floor(share(-1) * trainScores.length)];
+  const hi = trainScores[Math.floor((1 - share(1)) * trainScores.length)];
+  const te = design(test);
+  const truth = te.rows.map((i) => te.y[i]);
+  const predicted = te.rows.map((i) => {
+    const s = score(te.cols, i);
+    return s < lo ? -1 : s > hi ? 1 : 0;
+  });
+  const f1s = [-1, 0, 1].map((cls) => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let k = 0; k < truth.length; k++) {
+      if (predicted[k] === cls && truth[k] === cls) tp++;
+      else if (predicted[k] === cls) fp++;
+      else if (truth[k] === cls) fn++;
+    }
+    return (2 * tp) / (2 * tp + fp + fn);
+  });
+  return (f1s[0] + f1s[1] + f1s[2]) / 3;
+}
+
+/** Solves the symmetric positive-definite system A x = b (Cholesky). */
+function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j];
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
+    x[i] = s / l[i * n + i];
+  }
+  return x;
+}

@@ -20,13 +20,14 @@ export function parseFlags<T extends FlagSpec>(command: string, args: string[], 
   }
 }
 
-/** An integer flag value within [min, max], or undefined when the flag is absent. */
-export function intFlag(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+/**
+ * An integer flag value, or undefined when the flag is absent. Ranges are left to the zod schema the
+ * value goes into, so the CLI and config files report the same allowed range.
+ */
+export function intFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`, { key: name, value });
-  }
+  if (value.trim() === "" || !Number.isSafeInteger(n)) throw new ConfigError(`--${name} must be an integer, got "${value}"`, { key: name, value });
   return n;
 }
 

@@ -45,6 +45,11 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${error.message}`);
       return 1;
     }
+    // file-system errors (a folder that is a file, no permission, a full disk) are the user's to fix: one line, no trace
+    if (Object.values(Deno.errors).some((kind) => error instanceof kind)) {
+      console.error(`error: ${(error as Error).message}`);
+      return 1;
+    }
     throw error;
   }
 }

@@ -5,7 +5,8 @@ const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === u
 /** A plain-text table: first row is the header, columns padded to fit. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ")).join("\n");
+  const numeric = (cell: string) => /^-?[\d.]+(e-?\d+)?$|^-$/.test(cell);
+  return rows.map((r) => r.map((cell, c) => (c > 0 && numeric(cell) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd()).join("\n");
 }
 
 /** Val and test metrics side by side, then per-class figures and the test confusion matrix. */

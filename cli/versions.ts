@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { tmpdir } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import pkg from "../package.json" with { type: "json" };
 
@@ -8,5 +10,11 @@ export function versions(): Record<string, string> {
 
 /** The Deno platform's WebGPU entry point, when it has one. */
 export function platformGpu() {
+  // Mesa's Vulkan drivers complain on stderr when XDG_RUNTIME_DIR is unset (common on servers and in CI); give them a private one.
+  if (!Deno.env.get("XDG_RUNTIME_DIR")) {
+    const dir = join(tmpdir(), `mf-runtime-${Deno.uid() ?? "user"}`);
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  }
   return (navigator as Navigator & { gpu?: { requestAdapter(): Promise<null> } }).gpu;
 }

@@ -9,12 +9,11 @@ export class MemoryRunStore implements RunStore {
     return `memory://${runId}`;
   }
 
-  write(runId: string, path: string, data: Uint8Array | string): Promise<void> {
+  async write(runId: string, path: string, data: Uint8Array | string): Promise<void> {
     this.run(runId, true).set(path, typeof data === "string" ? new TextEncoder().encode(data) : data.slice());
-    return Promise.resolve();
   }
 
-  appendLine(runId: string, path: string, line: string): Promise<void> {
+  async appendLine(runId: string, path: string, line: string): Promise<void> {
     const files = this.run(runId, true);
     const old = files.get(path) ?? new Uint8Array(0);
     const add = new TextEncoder().encode(`${line}\n`);
@@ -22,26 +21,24 @@ export class MemoryRunStore implements RunStore {
     next.set(old);
     next.set(add, old.length);
     files.set(path, next);
-    return Promise.resolve();
   }
 
-  read(runId: string, path: string): Promise<Uint8Array> {
+  async read(runId: string, path: string): Promise<Uint8Array> {
     const data = this.run(runId, false).get(path);
-    if (!data) return Promise.reject(new NotFoundError(`Run ${runId} has no ${path}`));
-    return Promise.resolve(data.slice());
+    if (!data) throw new NotFoundError(`Run ${runId} has no ${path}`);
+    return data.slice();
   }
 
-  list(): Promise<string[]> {
-    return Promise.resolve([...this.runs.keys()].filter((id) => this.runs.get(id)!.has("run.json")).sort());
+  async list(): Promise<string[]> {
+    return [...this.runs.keys()].filter((id) => this.runs.get(id)!.has("run.json")).sort();
   }
 
-  files(runId: string): Promise<string[]> {
-    return Promise.resolve([...this.run(runId, false).keys()].sort());
+  async files(runId: string): Promise<string[]> {
+    return [...this.run(runId, false).keys()].sort();
   }
 
-  remove(runId: string): Promise<void> {
+  async remove(runId: string): Promise<void> {
     this.runs.delete(runId);
-    return Promise.resolve();
   }
 
   private run(runId: string, create: boolean): Map<string, Uint8Array> {

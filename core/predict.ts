@@ -56,7 +56,7 @@ export async function predictFile(run: LoadedRun, source: ByteSource): Promise<F
       : `column ${firstMoved} is "${columns[firstMoved]}", the model expects "${expected[firstMoved]}"`;
     throw new DataError(`Feature columns of ${source.name} do not match run ${run.record.id} (${expected.length} features): ${detail}`, { file: source.name });
   }
-  const frame = await readFrame(source, { labelColumn: preprocess.label_column, requireLabel: false, featureColumns: expected });
+  const frame = await readFrame(source, { labelColumn: preprocess.label_column, requireLabel: false, featureColumns: expected, nanPolicy: preprocess.nan_policy });
   if (preprocess.scaler) applyScaler(preprocess.scaler, frame);
   const windows = new Windows(frame, { seqLen: preprocess.seq_len, requireLabel: false });
   if (windows.size === 0) throw new DataError(`${source.name} has no symbol with ${preprocess.seq_len} rows, the run's window length`, { file: source.name });

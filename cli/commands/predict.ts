@@ -9,6 +9,7 @@ import { selectBackend } from "../../core/backend.ts";
 import { BackendName } from "../../core/config/trainer.ts";
 import { parseConfig } from "../../core/config/parse.ts";
 import { argmaxClasses } from "../../core/train/metrics/classification.ts";
+import { NotFoundError } from "../../core/errors.ts";
 
 const flags = { run: { type: "string" }, input: { type: "string" }, out: { type: "string" }, runs: { type: "string" }, backend: { type: "string" }, json: { type: "boolean" } } as const;
 
@@ -25,12 +26,14 @@ export async function predictCommand(args: string[]): Promise<void> {
   try {
     // a path to a run directory, or an id in the runs folder
     const isDir = await Deno.stat(join(run, "run.json")).then(() => true, () => false);
+    if (!isDir && /[\\/]/.test(run)) throw new NotFoundError(`No run at ${run} (it has no run.json)`);
     const store = new DiskRunStore(isDir ? dirname(run.replace(/\/+$/, "")) : f.runs ?? join("experiments", "runs"));
     const runId = isDir ? basename(run.replace(/\/+$/, "")) : run;
     const backend = await selectBackend(parseConfig(BackendName, f.backend ?? "auto", "--backend"), { gpu: platformGpu() });
     const loaded = await loadRun(store, runId, registry);
     const { windows, probs, parquet } = await predictFile(loaded, input);
     loaded.model.dispose();
+    await Deno.mkdir(dirname(out), { recursive: true });
     const temp = `${out}.tmp`;
     await Deno.writeFile(temp, parquet);
     await Deno.rename(temp, out);

@@ -1,9 +1,19 @@
 import { join } from "node:path";
+import { z } from "zod";
+import { parseConfig } from "../../core/config/parse.ts";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { synthSplits } from "../../core/data/synth.ts";
 import { intFlag, parseFlags, required } from "../args.ts";
 
 const flags = { out: { type: "string" }, symbols: { type: "string" }, rows: { type: "string" }, features: { type: "string" }, seed: { type: "string" } } as const;
+
+/** What `mf synth` accepts: enough rows per symbol for three splits with the h20 purge gap between them. */
+const SynthFlags = z.strictObject({
+  symbols: z.number().int().min(1).max(10_000).optional(),
+  rows: z.number().int().min(200).max(100_000_000).optional(),
+  features: z.number().int().min(1).max(100_000).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+});
 
 /** Usage of `mf synth`. */
 export const synthUsage = "mf synth --out DIR [--symbols 3] [--rows 41000] [--features 107] [--seed 7]";
@@ -13,12 +23,10 @@ export async function synthCommand(args: string[]): Promise<void> {
   const f = parseFlags("synth", args, flags);
   if (f.help) return console.log(synthUsage);
   const out = required("synth", "out", f.out);
-  const splits = synthSplits({
-    symbols: intFlag("symbols", f.symbols, 1, 10_000),
-    rows: intFlag("rows", f.rows, 1, 100_000_000),
-    features: intFlag("features", f.features, 1, 100_000),
-    seed: intFlag("seed", f.seed, 0, 2 ** 32 - 1),
-  });
+  const options = parseConfig(SynthFlags, {
+    symbols: intFlag("symbols", f.symbols), rows: intFlag("rows", f.rows), features: intFlag("features", f.features), seed: intFlag("seed", f.seed),
+  }, "mf synth flags");
+  const splits = synthSplits(options);
   await Deno.mkdir(out, { recursive: true });
   for (const split of ["train", "val", "test"] as const) {
     const path = join(out, `${split}.parquet`);

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { ExperimentConfig } from "../../core/config/experiment.ts";
 import { parseConfig } from "../../core/config/parse.ts";
 import { DataError } from "../../core/errors.ts";
+import { fullName } from "../../core/model.ts";
 import { train, type TrainResult } from "../../core/train/trainer.ts";
 import { registry } from "../../models/index.ts";
 import { intFlag, parseFlags } from "../args.ts";
@@ -29,12 +30,12 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
   if (f.help) return void console.log(trainUsage);
   const experiment = f.config ? parseConfig(ExperimentConfig, await readJson(f.config), f.config) : parseConfig(ExperimentConfig, {}, "config");
   const modelName = f.model ?? experiment.model;
-  if (!modelName) throw new DataError(`mf train: name a model with --model (or "model" in --config); models: ${registry.list().map((p) => p.name).join(", ")}`);
+  if (!modelName) throw new DataError(`mf train: name a model with --model (or "model" in --config); models: ${registry.list().map(fullName).join(", ")}`);
   const plugin = registry.get(modelName);
-  const dataset = { ...experiment.dataset, ...defined({ horizon: intFlag("horizon", f.horizon, 1), seq_len: intFlag("seq-len", f["seq-len"], 1) }) };
+  const dataset = { ...experiment.dataset, ...defined({ horizon: intFlag("horizon", f.horizon), seq_len: intFlag("seq-len", f["seq-len"]) }) };
   const trainer = {
     ...experiment.trainer,
-    ...defined({ epochs: intFlag("epochs", f.epochs, 1), batch_size: intFlag("batch-size", f["batch-size"], 1), seed: intFlag("seed", f.seed, 0), backend: f.backend }),
+    ...defined({ epochs: intFlag("epochs", f.epochs), batch_size: intFlag("batch-size", f["batch-size"]), seed: intFlag("seed", f.seed), backend: f.backend }),
   };
   const paths = await splitPaths(f);
   const sources = { train: await openFile(paths.train), val: await openFile(paths.val), test: await openFile(paths.test) };

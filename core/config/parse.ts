@@ -11,7 +11,8 @@ export function parseConfig<S extends z.ZodType>(schema: S, value: unknown, wher
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => describeIssue(schema, value, issue));
   const first = result.error.issues[0];
-  throw new ConfigError(`Invalid ${where}:\n${lines.map((l) => `  - ${l}`).join("\n")}`, {
+  const body = lines.length === 1 ? ` ${lines[0]}` : `\n${lines.map((l) => `  - ${l}`).join("\n")}`;
+  throw new ConfigError(`Invalid ${where}:${body}`, {
     key: first ? pathText(first.path) : undefined,
   });
 }
@@ -28,7 +29,23 @@ function describeIssue(schema: z.ZodType, root: unknown, issue: z.core.$ZodIssue
   }
   const got = valueAt(root, issue.path);
   const shown = got === undefined ? "missing" : JSON.stringify(got);
-  return `${at || "(root)"}: ${issue.message} (got ${shown})`;
+  const range = issue.code === "too_small" || issue.code === "too_big" ? numberRange(schemaAt(schema, issue.path)) : undefined;
+  return `${at || "(root)"}: ${range ? `expected ${range}` : issue.message} (got ${shown})`;
+}
+
+/** "an integer from 1 to 100000", "a number > 0 and <= 10": the whole allowed range of a number schema. */
+function numberRange(node: z.core.$ZodType | undefined): string | undefined {
+  const def = node?._zod.def as { type: string; checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } } }[] } | undefined;
+  if (def?.type !== "number") return undefined;
+  let integer = false, low: string | undefined, high: string | undefined;
+  for (const { _zod: { def: c } } of def.checks ?? []) {
+    if (c.check === "number_format") integer = c.format === "safeint" || c.format === "int32";
+    if (c.check === "greater_than") low = `${c.inclusive ? ">=" : ">"} ${c.value}`;
+    if (c.check === "less_than") high = `${c.inclusive ? "<=" : "<"} ${c.value}`;
+  }
+  const kind = integer ? "an integer" : "a number";
+  if (low?.startsWith(">=") && high?.startsWith("<=")) return `${kind} from ${low.slice(3)} to ${high.slice(3)}`;
+  return [kind, [low, high].filter(Boolean).join(" and ")].filter(Boolean).join(" ");
 }
 
 function pathText(path: readonly PropertyKey[]): string {
@@ -44,17 +61,22 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-/** The keys an object schema accepts at `path`, looking through optional/default/pipe wrappers. */
-function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/** The schema at `path`, looking through optional/default/pipe wrappers; undefined when the path leaves it. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.core.$ZodType | undefined {
   let node: z.core.$ZodType | undefined = unwrap(schema);
   for (const key of path) {
-    if (!node) return [];
+    if (!node) return undefined;
     const def = node._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (def.type === "object" && def.shape) node = unwrap(def.shape[String(key)]);
     else if (def.type === "array" && def.element) node = unwrap(def.element);
-    else return [];
+    else return undefined;
   }
-  const def = node?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
+  return node;
+}
+
+/** The keys an object schema accepts at `path`. */
+function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const def = schemaAt(schema, path)?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
 

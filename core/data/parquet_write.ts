@@ -7,7 +7,7 @@
  *   TIMESTAMP_MILLIS converted type. Values are epoch milliseconds (number or bigint).
  * - `string`: BYTE_ARRAY, STRING (UTF8). Dictionary-encoded when it pays.
  * - `float32` / `float64`: FLOAT / DOUBLE.
- * - `int8`: INT32 with INT(8, signed) (converted type INT_8); pyarrow reads int8.
+ * - `int8`: INT32 with converted type INT_8 (no logical type, see below); pyarrow and DuckDB read int8.
  * - `int32`: plain INT32.
  *
  * Nulls: a column is REQUIRED unless `nullable: true`. In a nullable column,
@@ -140,8 +140,9 @@ function schemaElement(column: WriteColumn): SchemaElement {
         name,
         repetition_type,
         type: "INT32",
+        // Converted type only: hyparquet-writer 0.17 encodes the INTEGER logical type in a way DuckDB 1.5
+        // rejects ("TProtocolException: Invalid data"); INT_8 alone reads as int8 in pyarrow and DuckDB.
         converted_type: "INT_8",
-        logical_type: { type: "INTEGER", bitWidth: 8, isSigned: true },
       };
     case "int32":
       return { name, repetition_type, type: "INT32" };

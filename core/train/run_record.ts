@@ -43,6 +43,8 @@ export const Preprocess = z.looseObject({
   horizon: z.number().int().positive(),
   seq_len: z.number().int().positive(),
   label_column: z.string(),
+  /** The training run's NaN policy, applied again to prediction input. */
+  nan_policy: z.enum(["error", "ffill", "drop"]).default("error"),
   scaler: z.object({ kind: z.literal("standard"), features: z.array(z.string()), mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
 });
 /** A parsed model/preprocess.json. */

@@ -66,14 +66,15 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
   const shape = { seqLen, nFeatures: splits.featureNames.length, nClasses: 3 as const };
   const model = plugin.create(params, shape, { seed: trainer.seed });
 
-  const runId = makeRunId(clock.now(), plugin.name, dataset.horizon);
+  let runId = makeRunId(clock.now(), plugin.name, dataset.horizon);
+  while (await store.files(runId).then((files) => files.length > 0, () => false)) runId = makeRunId(clock.now(), plugin.name, dataset.horizon);
   const record: RunRecord = {
     id: runId, model: name, family: plugin.family, horizon: dataset.horizon, seq_len: seqLen,
     config: { params: params as Record<string, unknown>, dataset: { ...dataset, seq_len: seqLen }, trainer },
     dataset: splits.fingerprint, backend: backendRecord(backend), versions: env.versions ?? {}, seed: trainer.seed,
     status: "running", created_at: new Date(t0).toISOString(), timings: { load_s: (tLoaded - t0) / 1000 },
   };
-  const preprocess: Preprocess = { features: [...splits.featureNames], horizon: dataset.horizon, seq_len: seqLen, label_column: splits.labelColumn, scaler: splits.scaler };
+  const preprocess: Preprocess = { features: [...splits.featureNames], horizon: dataset.horizon, seq_len: seqLen, label_column: splits.labelColumn, nan_policy: dataset.nan_policy, scaler: splits.scaler };
   await store.write(runId, "run.json", jsonText(record));
   try {
     const saveModel = async () => {

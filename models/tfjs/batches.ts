@@ -2,34 +2,28 @@ import * as tf from "@tensorflow/tfjs";
 import type { Windows } from "../../core/data/windows.ts";
 import type { InputKind } from "../../core/model.ts";
 
-/**
- * A split's feature matrix uploaded once to the backend (GPU memory under WebGPU); batches are
- * gathered from it by row index, so windows are never materialised on the host.
- */
+// Backends whose tensors live in GPU memory: there the split is uploaded once and batches are
+// gathered on the device. On cpu and wasm, tf.gather is ~100x slower than copying the window rows
+// on the host and handing tfjs the batch (bench/data.ts measures both).
+const GPU_BACKENDS = new Set(["webgpu", "webgl"]);
+
+/** Gathers model-input batches of a split without materialising its windows. */
 export class DeviceFrame {
-  private readonly matrix: tf.Tensor2D;
+  private readonly matrix?: tf.Tensor2D;
   constructor(readonly windows: Windows, private readonly input: InputKind) {
     const { frame } = windows;
-    this.matrix = tf.tensor2d(frame.features, [frame.rows, frame.featureNames.length]);
+    if (GPU_BACKENDS.has(tf.getBackend())) this.matrix = tf.tensor2d(frame.features, [frame.rows, frame.featureNames.length]);
   }
 
-  /** Model input of the given samples: (b, L*F) for flat models, (b, L, F) for sequence models, (b, F) for row models. */
+  /** Model input of the given samples: (b, L, F) for sequence models, (b, L*F) otherwise. */
   batch(samples: Int32Array): tf.Tensor {
     const { seqLen, nFeatures } = this.windows;
-    return tf.tidy(() => {
-      const rows = tf.tensor1d(this.windows.rowIndices(samples), "int32");
-      const x = tf.gather(this.matrix, rows);
-      if (this.input === "sequence") return x.reshape([samples.length, seqLen, nFeatures]);
-      return x.reshape([samples.length, seqLen * nFeatures]);
-    });
+    const shape = this.input === "sequence" ? [samples.length, seqLen, nFeatures] : [samples.length, seqLen * nFeatures];
+    if (!this.matrix) return tf.tensor(this.windows.gather(samples), shape, "float32");
+    return tf.tidy(() => tf.gather(this.matrix!, tf.tensor1d(this.windows.rowIndices(samples), "int32")).reshape(shape));
   }
 
   dispose(): void {
-    this.matrix.dispose();
+    this.matrix?.dispose();
   }
-}
-
-/** Width of a flat model's input for a window of `seqLen` x `nFeatures`. */
-export function flatWidth(seqLen: number, nFeatures: number): number {
-  return seqLen * nFeatures;
 }

@@ -63,12 +63,9 @@ describe("writeParquet", () => {
     expect(schemaOf(bytes, "symbol")).toMatchObject({ type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } });
     expect(schemaOf(bytes, "f32")).toMatchObject({ type: "FLOAT", repetition_type: "REQUIRED" });
     expect(schemaOf(bytes, "f64")).toMatchObject({ type: "DOUBLE" });
-    expect(schemaOf(bytes, "label")).toMatchObject({
-      type: "INT32",
-      converted_type: "INT_8",
-      logical_type: { type: "INTEGER", bitWidth: 8, isSigned: true },
-      repetition_type: "OPTIONAL",
-    });
+    expect(schemaOf(bytes, "label")).toMatchObject({ type: "INT32", converted_type: "INT_8", repetition_type: "OPTIONAL" });
+    // no INTEGER logical type: hyparquet-writer's encoding of it makes DuckDB reject the whole file
+    expect(schemaOf(bytes, "label").logical_type).toBeUndefined();
     expect(schemaOf(bytes, "count")).toMatchObject({ type: "INT32", repetition_type: "REQUIRED" });
     expect(schemaOf(bytes, "fwd").repetition_type).toBe("OPTIONAL");
   });

@@ -6,7 +6,7 @@ import { loadNetwork } from "../tfjs/network_io.ts";
 
 /** Multinomial logistic regression settings. */
 export const LogisticConfig = z.strictObject({
-  learning_rate: z.number().positive().max(10).default(0.01),
+  learning_rate: z.number().positive().max(10).default(1e-3),
   /** L2 penalty on the weights (not the bias). */
   l2: z.number().min(0).max(10).default(1e-4),
 });

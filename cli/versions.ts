@@ -1,11 +1,17 @@
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import * as tf from "@tensorflow/tfjs";
+import type { Parallelism, WorkerLike } from "../core/platform.ts";
 import pkg from "../package.json" with { type: "json" };
 
 /** Library and runtime versions recorded in every run. */
 export function versions(): Record<string, string> {
   return { "model-factory": pkg.version, tfjs: tf.version.tfjs, deno: Deno.version.deno, v8: Deno.version.v8 };
+}
+
+/** Module workers, one per core: what models that train in parallel on the CPU get. */
+export function platformParallelism(): Parallelism {
+  return { spawn: (url) => new Worker(url, { type: "module" }) as unknown as WorkerLike, threads: navigator.hardwareConcurrency || 1 };
 }
 
 /** The Deno platform's WebGPU entry point, when it has one. */

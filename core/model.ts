@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Windows } from "./data/windows.ts";
-import type { AbortLike } from "./platform.ts";
+import type { AbortLike, Parallelism } from "./platform.ts";
 
 /** What a model sees of its input: a window of `seqLen` rows of `nFeatures`, and three classes. */
 export interface InputShape {
@@ -65,6 +65,8 @@ export interface Model {
 /** What a plugin gets besides its config. */
 export interface ModelContext {
   seed: number;
+  /** Workers for CPU-parallel work, when the platform offers them; models must also work without. */
+  parallel?: Parallelism;
 }
 
 /** A model family member as data: listed in models/index.ts, never registered by import. */

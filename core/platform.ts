@@ -61,3 +61,21 @@ export interface GpuAdapterLike {
 export interface AbortLike {
   readonly aborted: boolean;
 }
+
+/** The part of a Web Worker core uses (browsers and Deno both have module workers). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  terminate(): void;
+}
+
+/** Starts a module worker running the script at `url`; injected so core never names the platform's Worker. */
+export type WorkerFactory = (url: URL) => WorkerLike;
+
+/** Parallel compute the platform offers: a worker factory and how many workers make sense. */
+export interface Parallelism {
+  spawn: WorkerFactory;
+  /** Workers worth running at once (the machine's cores). */
+  threads: number;
+}

@@ -10,7 +10,7 @@ import { DiskRunStore } from "../disk_store.ts";
 import { openFile } from "../file_source.ts";
 import { terminalProgress } from "../progress.ts";
 import { metricsSummary } from "../summary.ts";
-import { platformGpu, versions } from "../versions.ts";
+import { platformGpu, platformParallelism, versions } from "../versions.ts";
 
 const flags = {
   data: { type: "string" }, train: { type: "string" }, val: { type: "string" }, test: { type: "string" },
@@ -42,7 +42,7 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
   const store = new DiskRunStore(f.out ?? join("experiments", "runs"));
   try {
     const result = await train({ plugin, params: experiment.params, dataset, trainer, sources }, {
-      store, clock: Date, backend: { gpu: platformGpu() }, progress: terminalProgress(), versions: versions(),
+      store, clock: Date, backend: { gpu: platformGpu() }, progress: terminalProgress(), versions: versions(), parallel: platformParallelism(),
     });
     if (f.json) {
       const { runId: run_id, location: run_dir, record, val, test } = result;

@@ -5,7 +5,7 @@ import { parseConfig } from "../config/parse.ts";
 import { TrainerConfig } from "../config/trainer.ts";
 import { loadSplits, type SplitSources } from "../data/splits.ts";
 import { fullName, type Model, type ModelPlugin } from "../model.ts";
-import type { AbortLike, Clock, ProgressSink, RunStore } from "../platform.ts";
+import type { AbortLike, Clock, Parallelism, ProgressSink, RunStore } from "../platform.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { evaluate, type SplitMetrics } from "./evaluate.ts";
 import { predictionsParquet } from "./predictions.ts";
@@ -29,6 +29,8 @@ export interface TrainEnv {
   signal?: AbortLike;
   /** Library versions recorded in run.json. */
   versions?: Record<string, string>;
+  /** Workers for models that train in parallel on the CPU. */
+  parallel?: Parallelism;
 }
 
 /** A finished (or stopped) run and its headline metrics. */
@@ -64,7 +66,7 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
   const splits = await loadSplits(request.sources, { ...dataset, seq_len: seqLen }, progress);
   const tLoaded = clock.now();
   const shape = { seqLen, nFeatures: splits.featureNames.length, nClasses: 3 as const };
-  const model = plugin.create(params, shape, { seed: trainer.seed });
+  const model = plugin.create(params, shape, { seed: trainer.seed, parallel: env.parallel });
 
   let runId = makeRunId(clock.now(), plugin.name, dataset.horizon);
   while (await store.files(runId).then((files) => files.length > 0, () => false)) runId = makeRunId(clock.now(), plugin.name, dataset.horizon);

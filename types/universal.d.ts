@@ -7,3 +7,9 @@ declare class TextDecoder {
   constructor(label?: string);
   decode(input?: ArrayBufferView | ArrayBuffer): string;
 }
+declare class URL {
+  constructor(url: string, base?: string | URL);
+  readonly href: string;
+  readonly pathname: string;
+  toString(): string;
+}

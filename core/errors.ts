@@ -7,10 +7,8 @@ export interface ErrorPlace {
   value?: unknown;
 }
 
-/** Input data that cannot be used as it is: a bad file, a missing column, a value out of range. */
-export class DataError extends Error {
-  override name = "DataError";
-  /** Where the problem is, for programs; the message says it for people. */
+/** An error about the user's input, carrying where it is for programs; the message says it for people. */
+abstract class InputError extends Error {
   readonly place: ErrorPlace;
   constructor(message: string, place: ErrorPlace = {}) {
     super(message);
@@ -18,14 +16,14 @@ export class DataError extends Error {
   }
 }
 
+/** Input data that cannot be used as it is: a bad file, a missing column, a value out of range. */
+export class DataError extends InputError {
+  override name = "DataError";
+}
+
 /** A configuration that does not validate: unknown key, wrong type, value out of range, unknown model. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = "ConfigError";
-  readonly place: ErrorPlace;
-  constructor(message: string, place: ErrorPlace = {}) {
-    super(message);
-    this.place = place;
-  }
 }
 
 /** A run or a file of a run that does not exist in the store. */

@@ -3,6 +3,7 @@ import { DataError } from "../errors.ts";
 import type { ByteSource } from "../platform.ts";
 import { detectColumns, SYMBOL_COLUMN, TIME_COLUMN } from "./columns.ts";
 import { type Frame, NO_LABEL } from "./frame.ts";
+import { orderRows } from "./order.ts";
 
 /** What to read from a Phase-1 file. */
 export interface ReadFrameOptions {
@@ -46,7 +47,7 @@ export async function readFrame(source: ByteSource, options: ReadFrameOptions): 
   const nRows = Number(metadata.num_rows);
 
   const time = toTime(file, meta.get(TIME_COLUMN)!);
-  const { order, symbols, symbol } = orderRows(file, meta.get(SYMBOL_COLUMN)!, time, options.includeSymbols);
+  const { order, symbols, symbol } = orderRows(file, meta.get(SYMBOL_COLUMN)!, time, { include: options.includeSymbols });
   const rows = order.length;
   const sortedTime = new Float64Array(rows);
   for (let r = 0; r < rows; r++) sortedTime[r] = time[order[r]];
@@ -132,43 +133,6 @@ function toTime(file: string, values: Column): Float64Array {
     time[r] = ms;
   }
   return time;
-}
-
-/** Sorts rows by (symbol, time), keeping only `include`; duplicate (symbol, time) pairs are an error. */
-function orderRows(file: string, values: Column, time: Float64Array, include?: readonly string[]) {
-  const keep = include ? new Set(include) : undefined;
-  const ids = new Map<string, number>();
-  const raw = new Int32Array(values.length);
-  for (let r = 0; r < values.length; r++) {
-    const name = values[r];
-    if (typeof name !== "string" || name === "") {
-      throw new DataError(`Column "${SYMBOL_COLUMN}" in ${file} has ${JSON.stringify(name)} at row ${r}; expected a non-empty string`, { file, column: SYMBOL_COLUMN, row: r });
-    }
-    let id = ids.get(name);
-    if (id === undefined) ids.set(name, id = ids.size);
-    raw[r] = id;
-  }
-  if (keep) {
-    const missing = [...keep].filter((s) => !ids.has(s));
-    if (missing.length) throw new DataError(`Symbols ${missing.join(", ")} not found in ${file}; symbols: ${[...ids.keys()].join(", ")}`, { file, column: SYMBOL_COLUMN });
-  }
-  const symbols = [...ids.keys()].filter((s) => !keep || keep.has(s)).sort();
-  const rank = new Int32Array(ids.size).fill(-1);
-  symbols.forEach((s, i) => (rank[ids.get(s)!] = i));
-  let order = Int32Array.from({ length: values.length }, (_, r) => r).filter((r) => rank[raw[r]] >= 0);
-  const before = (a: number, b: number) => rank[raw[a]] - rank[raw[b]] || time[a] - time[b];
-  let sorted = true;
-  for (let k = 1; k < order.length && sorted; k++) sorted = before(order[k - 1], order[k]) < 0;
-  if (!sorted) order = order.sort(before);
-  for (let k = 1; k < order.length; k++) {
-    if (before(order[k - 1], order[k]) === 0) {
-      const r = order[k];
-      throw new DataError(`${file} has two rows for symbol ${values[r]} at ${new Date(time[r]).toISOString()} (rows ${order[k - 1]} and ${r})`, { file, row: r });
-    }
-  }
-  const symbol = new Int32Array(order.length);
-  for (let k = 0; k < order.length; k++) symbol[k] = rank[raw[order[k]]];
-  return { order, symbols, symbol };
 }
 
 function toLabels(file: string, column: string, values: Column, order: Int32Array): Int8Array {

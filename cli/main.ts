@@ -3,11 +3,13 @@ import { demoCommand } from "./commands/demo.ts";
 import { modelsCommand, modelsUsage } from "./commands/models.ts";
 import { predictCommand, predictUsage } from "./commands/predict.ts";
 import { synthCommand, synthUsage } from "./commands/synth.ts";
+import { prepareCommand, prepareUsage } from "./commands/prepare.ts";
 import { trainCommand, trainUsage } from "./commands/train.ts";
 import { closest } from "../core/config/parse.ts";
 
 const commands: Record<string, (args: string[]) => unknown> = {
   synth: synthCommand,
+  prepare: prepareCommand,
   train: trainCommand,
   predict: predictCommand,
   models: modelsCommand,
@@ -17,6 +19,7 @@ const commands: Record<string, (args: string[]) => unknown> = {
 const usage = `Model Factory: train, compare and serve models on financial time series.
 
   ${synthUsage}
+  ${prepareUsage}
   ${trainUsage}
   ${predictUsage}
   ${modelsUsage}

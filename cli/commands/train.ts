@@ -11,6 +11,7 @@ import { openFile } from "../file_source.ts";
 import { terminalProgress } from "../progress.ts";
 import { metricsSummary } from "../summary.ts";
 import { platformGpu, platformParallelism, versions } from "../versions.ts";
+import { readJson } from "../read_json.ts";
 
 const flags = {
   data: { type: "string" }, train: { type: "string" }, val: { type: "string" }, test: { type: "string" },
@@ -55,21 +56,6 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
     return result;
   } finally {
     for (const source of Object.values(sources)) source.close();
-  }
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new DataError(`Config file not found: ${path}`, { file: path });
-    throw error;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DataError(`${path} is not valid JSON: ${(error as Error).message}`, { file: path });
   }
 }
 

@@ -1,4 +1,5 @@
 import { detectColumns } from "./data/columns.ts";
+import type { Frame } from "./data/frame.ts";
 import { readFrame, readMetadata } from "./data/read_frame.ts";
 import { applyScaler } from "./data/scaler.ts";
 import { Windows } from "./data/windows.ts";
@@ -57,9 +58,18 @@ export async function predictFile(run: LoadedRun, source: ByteSource): Promise<F
     throw new DataError(`Feature columns of ${source.name} do not match run ${run.record.id} (${expected.length} features): ${detail}`, { file: source.name });
   }
   const frame = await readFrame(source, { labelColumn: preprocess.label_column, requireLabel: false, featureColumns: expected, nanPolicy: preprocess.nan_policy });
+  return predictFrame(run, frame);
+}
+
+/** Scores a frame whose features are already the run's, in its order (a file read above, or prepared raw bars). */
+export async function predictFrame(run: LoadedRun, frame: Frame): Promise<FilePredictions> {
+  const { preprocess } = run;
+  if (frame.featureNames.join() !== preprocess.features.join()) {
+    throw new DataError(`Features of ${frame.source} (${frame.featureNames.length}) are not run ${run.record.id}'s (${preprocess.features.length}): ${frame.featureNames.slice(0, 5).join(", ")}, ...`, { file: frame.source });
+  }
   if (preprocess.scaler) applyScaler(preprocess.scaler, frame);
   const windows = new Windows(frame, { seqLen: preprocess.seq_len, requireLabel: false });
-  if (windows.size === 0) throw new DataError(`${source.name} has no symbol with ${preprocess.seq_len} rows, the run's window length`, { file: source.name });
+  if (windows.size === 0) throw new DataError(`${frame.source} has no symbol with ${preprocess.seq_len} rows, the run's window length`, { file: frame.source });
   const probs = await run.model.predict(windows);
   return { windows, probs, parquet: predictionsParquet(windows, probs, preprocess.horizon) };
 }

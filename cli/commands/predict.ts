@@ -1,5 +1,11 @@
 import { basename, dirname, join } from "node:path";
-import { loadRun, predictFile } from "../../core/predict.ts";
+import { loadRun, predictFile, predictFrame } from "../../core/predict.ts";
+import { readRunJson } from "../../core/train/run_record.ts";
+import { PrepareManifest } from "../../core/prepare/manifest.ts";
+import { readBars } from "../../core/prepare/bars.ts";
+import { barsToFrame } from "../../core/prepare/apply.ts";
+import type { ByteSource, RunReader } from "../../core/platform.ts";
+import type { Frame } from "../../core/data/frame.ts";
 import { registry } from "../../models/index.ts";
 import { parseFlags, required } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
@@ -11,10 +17,10 @@ import { parseConfig } from "../../core/config/parse.ts";
 import { argmaxClasses } from "../../core/train/metrics/classification.ts";
 import { NotFoundError } from "../../core/errors.ts";
 
-const flags = { run: { type: "string" }, input: { type: "string" }, out: { type: "string" }, runs: { type: "string" }, backend: { type: "string" }, json: { type: "boolean" } } as const;
+const flags = { run: { type: "string" }, input: { type: "string" }, out: { type: "string" }, runs: { type: "string" }, backend: { type: "string" }, raw: { type: "boolean" }, json: { type: "boolean" } } as const;
 
 /** Usage of `mf predict`. */
-export const predictUsage = "mf predict --run RUN_DIR_OR_ID --input FILE.parquet --out PRED.parquet [--runs experiments/runs] [--backend auto|webgpu|wasm|cpu] [--json]";
+export const predictUsage = "mf predict --run RUN_DIR_OR_ID --input FILE.parquet --out PRED.parquet [--raw] [--runs experiments/runs] [--backend auto|webgpu|wasm|cpu] [--json]\n     (--raw: the input is raw OHLCV bars; the run's prepare.json is applied first)";
 
 /** `mf predict`: scores a Parquet file offline with a saved run's model. */
 export async function predictCommand(args: string[]): Promise<void> {
@@ -31,7 +37,7 @@ export async function predictCommand(args: string[]): Promise<void> {
     const runId = isDir ? basename(run.replace(/\/+$/, "")) : run;
     const backend = await selectBackend(parseConfig(BackendName, f.backend ?? "auto", "--backend"), { gpu: platformGpu() });
     const loaded = await loadRun(store, runId, registry);
-    const { windows, probs, parquet } = await predictFile(loaded, input);
+    const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(store, runId, input)) : await predictFile(loaded, input);
     loaded.model.dispose();
     await Deno.mkdir(dirname(out), { recursive: true });
     const temp = `${out}.tmp`;
@@ -45,4 +51,12 @@ export async function predictCommand(args: string[]): Promise<void> {
   } finally {
     input.close();
   }
+}
+
+/** Raw bars -> the features, warm-up and scaler of the prepare.json the run was trained with. */
+async function prepareRaw(reader: RunReader, runId: string, input: ByteSource): Promise<Frame> {
+  const hasRecipe = (await reader.files(runId)).includes("prepare.json");
+  if (!hasRecipe) throw new NotFoundError(`Run ${runId} has no prepare.json: it was not trained on splits made by mf prepare, so --raw cannot rebuild its features`);
+  const manifest = await readRunJson(reader, runId, "prepare.json", PrepareManifest);
+  return barsToFrame(await readBars(input, manifest.config), manifest);
 }

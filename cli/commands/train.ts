@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ExperimentConfig } from "../../core/config/experiment.ts";
 import { parseConfig } from "../../core/config/parse.ts";
 import { DataError } from "../../core/errors.ts";
@@ -39,10 +39,13 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
     ...defined({ epochs: intFlag("epochs", f.epochs), batch_size: intFlag("batch-size", f["batch-size"]), seed: intFlag("seed", f.seed), backend: f.backend }),
   };
   const paths = await splitPaths(f);
+  // splits made by `mf prepare` carry their recipe; the run keeps a copy so `mf predict --raw` can redo it
+  const recipe = join(dirname(paths.train), "prepare.json");
+  const attachments = await Deno.readFile(recipe).then((bytes) => ({ "prepare.json": bytes }), () => undefined);
   const sources = { train: await openFile(paths.train), val: await openFile(paths.val), test: await openFile(paths.test) };
   const store = new DiskRunStore(f.out ?? join("experiments", "runs"));
   try {
-    const result = await train({ plugin, params: experiment.params, dataset, trainer, sources }, {
+    const result = await train({ plugin, params: experiment.params, dataset, trainer, sources, attachments }, {
       store, clock: Date, backend: { gpu: platformGpu() }, progress: terminalProgress(), versions: versions(), parallel: platformParallelism(),
     });
     if (f.json) {

@@ -18,6 +18,8 @@ export interface TrainRequest {
   dataset?: unknown;
   trainer?: unknown;
   sources: SplitSources;
+  /** Extra files kept with the run, e.g. the prepare.json the splits were made with. */
+  attachments?: Record<string, Uint8Array | string>;
 }
 
 /** The platform a training run uses, handed in by cli/ or web/. */
@@ -44,6 +46,8 @@ export interface TrainResult {
 
 /** Files the trainer writes into model/ beside the plugin's own. */
 const PREPROCESS = "preprocess.json";
+/** Run files an attachment may not replace. */
+const RESERVED = /^(run\.json|metrics\.jsonl?|feature_importance\.json|model\/|predictions\/)/;
 
 /**
  * prepare -> build -> fit -> evaluate -> store, the same for every model: validates configs, reads
@@ -79,6 +83,10 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
   const preprocess: Preprocess = { features: [...splits.featureNames], horizon: dataset.horizon, seq_len: seqLen, label_column: splits.labelColumn, nan_policy: dataset.nan_policy, scaler: splits.scaler };
   await store.write(runId, "run.json", jsonText(record));
   try {
+    for (const [path, data] of Object.entries(request.attachments ?? {})) {
+      if (RESERVED.test(path)) throw new TypeError(`Attachment "${path}" would overwrite a file the trainer writes`);
+      await store.write(runId, path, data);
+    }
     const saveModel = async () => {
       const files = await model.save();
       if (PREPROCESS in files) throw new TypeError(`Model ${name} saves a file named ${PREPROCESS}, which the trainer reserves`);

@@ -1,0 +1,163 @@
+/**
+ * A histogram engine grows the histograms of one tree for a share of its features: it keeps the
+ * row partition (each node's rows contiguous in one index array, never copied), builds the smaller
+ * child's histogram and gets its sibling by subtraction from the parent, and answers each node with
+ * its best split over its features. The tree grower runs one engine in the calling thread and one
+ * per Web Worker (models/trees/worker.ts), each with different features, and keeps the best answer.
+ */
+import { type BinnedColumns, CpuHistogram, type HistogramBuilder } from "./histogram.ts";
+import { MISSING } from "./binning.ts";
+import { bestSplit, type Candidate, HIST_BINS, type SplitParams } from "./split.ts";
+
+/** Histograms kept at once for subtraction; beyond this a split builds both children (same result either way in every engine). */
+const KEPT_HISTOGRAMS = 64;
+
+/** What an engine is made from: the binned training data and the split rules. */
+export interface EngineData extends BinnedColumns {
+  params: SplitParams;
+}
+
+/** The start of one tree. */
+export interface TreeStart {
+  /** rows x channels statistics (gradients then hessian), for every training row. */
+  stats: Float32Array;
+  /** Rows in the tree (ascending); other rows have no say. */
+  sample: Int32Array;
+  /** This engine's share of the tree's features, ascending. */
+  features: Int32Array;
+  /** Channel sums over the sample. */
+  totals: number[];
+  /** Deepest level a node may sit at (the root is 0); 0 means unlimited. */
+  maxDepth: number;
+  /** Features the root may split on (per-node column sampling); all when absent. */
+  allowed?: Uint8Array;
+}
+
+/** A split the grower decided on, and what the engine needs to evaluate the two children. */
+export interface SplitOrder {
+  node: number;
+  feature: number;
+  bin: number;
+  defaultLeft: boolean;
+  left: number;
+  right: number;
+  leftTotals: number[];
+  rightTotals: number[];
+  /** Depth of the children. */
+  depth: number;
+  leftAllowed?: Uint8Array;
+  rightAllowed?: Uint8Array;
+}
+
+/** The two calls the tree grower makes of an engine, in this thread or in a worker. */
+export interface Engine {
+  begin(tree: TreeStart): Promise<Candidate | null>;
+  /** Applies splits in order and returns the best split of each new child (left, right, left, right...). Nodes in `release` will never split. */
+  split(orders: SplitOrder[], release: number[]): Promise<(Candidate | null)[]>;
+}
+
+/** An engine in the current thread. */
+export class HistEngine implements Engine {
+  private order = new Int32Array(0);
+  private readonly scratch: Int32Array;
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly kept = new Map<number, Float64Array>();
+  private pool: Float64Array[] = [];
+  private tree?: TreeStart;
+
+  constructor(private readonly data: EngineData, private readonly builder: HistogramBuilder = new CpuHistogram(data)) {
+    if (data.bins.length !== data.rows * data.cols) throw new RangeError(`Engine data holds ${data.bins.length} bins, expected ${data.rows} x ${data.cols}`);
+    this.scratch = new Int32Array(data.rows);
+  }
+
+  async begin(tree: TreeStart): Promise<Candidate | null> {
+    for (const h of this.kept.values()) this.release(h);
+    this.kept.clear();
+    if (this.pool[0]?.length !== tree.features.length * HIST_BINS * this.data.channels) this.pool = [];
+    this.tree = tree;
+    this.order = Int32Array.from(tree.sample);
+    [this.starts[0], this.ends[0]] = [0, this.order.length];
+    if (tree.features.length === 0) return null;
+    await this.builder.setTree(tree.stats, tree.features);
+    const hist = this.take();
+    await this.builder.build(this.order, 0, this.order.length, hist);
+    return this.answer(0, 0, hist, tree.totals, tree.allowed);
+  }
+
+  async split(orders: SplitOrder[], release: number[]): Promise<(Candidate | null)[]> {
+    const tree = this.tree;
+    if (!tree) throw new Error("HistEngine.split called before begin");
+    for (const node of release) this.drop(node);
+    const out: (Candidate | null)[] = [];
+    for (const o of orders) {
+      const parent = this.kept.get(o.node);
+      this.kept.delete(o.node);
+      if (tree.features.length === 0 || (tree.maxDepth > 0 && o.depth >= tree.maxDepth)) {
+        if (parent) this.release(parent);
+        out.push(null, null);
+        continue;
+      }
+      const mid = this.partition(o);
+      const nLeft = mid - this.starts[o.node], nRight = this.ends[o.node] - mid;
+      [this.starts[o.left], this.ends[o.left], this.starts[o.right], this.ends[o.right]] = [this.starts[o.node], mid, mid, this.ends[o.node]];
+      const [small, large] = nLeft <= nRight ? [o.left, o.right] : [o.right, o.left];
+      const smallHist = this.take();
+      await this.builder.build(this.order, this.starts[small], this.ends[small], smallHist);
+      let largeHist: Float64Array;
+      if (parent) {
+        for (let k = 0; k < parent.length; k++) parent[k] -= smallHist[k];
+        largeHist = parent;
+      } else {
+        largeHist = this.take();
+        await this.builder.build(this.order, this.starts[large], this.ends[large], largeHist);
+      }
+      const hists = small === o.left ? [smallHist, largeHist] : [largeHist, smallHist];
+      out.push(this.answer(o.left, o.depth, hists[0], o.leftTotals, o.leftAllowed));
+      out.push(this.answer(o.right, o.depth, hists[1], o.rightTotals, o.rightAllowed));
+    }
+    return out;
+  }
+
+  /** Best split of a node; keeps its histogram when its children will need one, else frees it. */
+  private answer(node: number, depth: number, hist: Float64Array, totals: number[], allowed?: Uint8Array): Candidate | null {
+    const tree = this.tree!;
+    const candidate = bestSplit({ hist, features: tree.features, nBins: this.data.nBins, channels: this.data.channels, totals, allowed }, this.data.params);
+    const childrenNeedIt = tree.maxDepth === 0 || depth + 2 <= tree.maxDepth;
+    if (childrenNeedIt && this.kept.size < KEPT_HISTOGRAMS) this.kept.set(node, hist);
+    else this.release(hist);
+    return candidate;
+  }
+
+  /** Stable partition of the node's rows: left child first, then right; returns where the right child starts. */
+  private partition(o: SplitOrder): number {
+    const { bins, rows } = this.data;
+    const col = bins.subarray(o.feature * rows, (o.feature + 1) * rows);
+    const order = this.order, scratch = this.scratch;
+    const start = this.starts[o.node], end = this.ends[o.node];
+    let w = start, r = 0;
+    for (let k = start; k < end; k++) {
+      const i = order[k], b = col[i];
+      if (b === MISSING ? o.defaultLeft : b <= o.bin) order[w++] = i;
+      else scratch[r++] = i;
+    }
+    order.set(scratch.subarray(0, r), w);
+    return w;
+  }
+
+  private take(): Float64Array {
+    const h = this.pool.pop();
+    if (h) return h.fill(0);
+    return new Float64Array(this.tree!.features.length * HIST_BINS * this.data.channels);
+  }
+
+  private release(hist: Float64Array): void {
+    this.pool.push(hist);
+  }
+
+  private drop(node: number): void {
+    const h = this.kept.get(node);
+    if (h) this.release(h);
+    this.kept.delete(node);
+  }
+}

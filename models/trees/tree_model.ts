@@ -1,0 +1,180 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Windows } from "../../core/data/windows.ts";
+import type { FitOptions, FitResult, Model, ModelContext, ModelFiles } from "../../core/model.ts";
+import { createRng, type Rng } from "../../core/random.ts";
+import { applyBins, fitBins } from "./binning.ts";
+import { sampleWeights, type TreeSettings } from "./config.ts";
+import type { Engine } from "./engine.ts";
+import { inputColumns, sourceFeature, tabular, type TreeInput } from "./inputs.ts";
+import { ensembleFromJson, ensembleToJson, type EnsembleMeta, type Link, TREES_FILE } from "./model_json.ts";
+import { startEngines } from "./parallel.ts";
+import type { SplitParams } from "./split.ts";
+import { addBinned, addRaw, type Tree } from "./tree.ts";
+import type { GpuDevice } from "./webgpu_types.ts";
+
+/** What a learner sees each round: the binned training data and the scores so far. */
+export interface RoundState {
+  /** Column-major bins (rows x cols). */
+  bins: Uint8Array;
+  rows: number;
+  cols: number;
+  edges: readonly Float32Array[];
+  classes: Int8Array;
+  weights: Float32Array;
+  /** rows x 3 summed leaf values of the trees so far. */
+  scores: Float64Array;
+  engines: readonly Engine[];
+  rng: Rng;
+}
+
+/** The part of a tree model that differs between boosting and bagging: which trees a round grows. */
+export interface Learner {
+  link: Link;
+  /** Histogram channels: outputs + 1. */
+  channels: number;
+  treesPerRound: number;
+  params: SplitParams;
+  round(state: RoundState): Promise<Tree[]>;
+}
+
+/**
+ * A tree ensemble as a Model. `fit` bins the features once, starts the histogram engines (workers,
+ * GPU or this thread), and runs rounds: each grows the learner's trees, updates train and val scores
+ * from the bins, and reports multiclass log loss to the trainer, which decides stopping and the best
+ * round; with `restoreBest` the ensemble is cut back to the best round (its best_iteration).
+ */
+export class TreeModel implements Model {
+  private trees: Tree[] = [];
+  private bestIteration = -1;
+
+  constructor(
+    readonly meta: EnsembleMeta,
+    private readonly settings: Pick<TreeSettings, "max_bins" | "class_weight" | "histogram">,
+    private readonly learner?: Learner,
+    private readonly context: ModelContext = { seed: 0 },
+  ) {}
+
+  async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
+    const learner = this.learner;
+    if (!learner) throw new Error(`This ${this.meta.kind} model was loaded for prediction and cannot be trained further`);
+    const { cols } = this.meta;
+    const x = tabular(train, this.meta.input), rows = train.size;
+    const binning = fitBins(x, { rows, cols, maxBins: this.settings.max_bins });
+    const bins = applyBins(binning, x, rows);
+    const valBins = applyBins(binning, tabular(val, this.meta.input), val.size);
+    const classes = train.classes(), valClasses = val.classes();
+    const { engines, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, { parallel: this.context.parallel, gpu: this.gpu() });
+    const state: RoundState = { bins, rows, cols, edges: binning.edges, classes, weights: sampleWeights(this.settings.class_weight, classes), scores: new Float64Array(rows * 3), engines, rng: createRng(options.seed) };
+    const valScores = new Float64Array(val.size * 3);
+    this.trees = [];
+    let round = 0, best = -1, reason: FitResult["reason"] = "completed";
+    try {
+      for (; round < options.epochs; round++) {
+        if (options.signal?.aborted) {
+          reason = "aborted";
+          break;
+        }
+        for (const tree of await learner.round(state)) {
+          addBinned(tree, bins, rows, state.scores);
+          addBinned(tree, valBins, val.size, valScores);
+          this.trees.push(tree);
+        }
+        const fitTrain = lossAndAccuracy(this.probabilities(state.scores), classes);
+        const fitVal = lossAndAccuracy(this.probabilities(valScores), valClasses);
+        this.bestIteration = round;
+        const decision = await options.onEpoch({ epoch: round, train_loss: fitTrain.loss, train_accuracy: fitTrain.accuracy, val_loss: fitVal.loss, val_accuracy: fitVal.accuracy });
+        if (decision.best) best = round;
+        if (decision.stop) {
+          reason = "early_stopping";
+          round++;
+          break;
+        }
+      }
+    } finally {
+      close();
+    }
+    this.bestIteration = best >= 0 ? best : round - 1;
+    if (options.restoreBest && best >= 0) this.trees.length = (best + 1) * learner.treesPerRound;
+    return { epochs: round, bestEpoch: best, reason };
+  }
+
+  async predict(data: Windows): Promise<Float32Array> {
+    const x = tabular(data, this.meta.input);
+    const scores = new Float64Array(data.size * 3);
+    for (const tree of this.trees) addRaw(tree, x, this.meta.cols, scores);
+    return this.probabilities(scores);
+  }
+
+  save(): Promise<ModelFiles> {
+    const importance = this.importance();
+    return Promise.resolve({ [TREES_FILE]: new TextEncoder().encode(ensembleToJson(this.meta, this.bestIteration, importance, this.trees)) });
+  }
+
+  /** Total split gain per frame feature (summed over the columns derived from it). */
+  featureImportance(): Float32Array {
+    return Float32Array.from(this.importance().gain);
+  }
+
+  dispose(): void {
+    this.trees = [];
+  }
+
+  /** A model with the trees of a saved `trees.json`, for prediction. */
+  static load(files: ModelFiles, expected: Omit<EnsembleMeta, "cols">): TreeModel {
+    const { meta, trees, bestIteration } = ensembleFromJson(files, { ...expected, cols: inputColumns(expected.input, expected.seqLen, expected.nFeatures) });
+    const model = new TreeModel(meta, { max_bins: 255, histogram: "cpu" });
+    model.trees = trees;
+    model.bestIteration = bestIteration;
+    return model;
+  }
+
+  private importance(): { gain: number[]; count: number[] } {
+    const gain = new Array<number>(this.meta.nFeatures).fill(0), count = new Array<number>(this.meta.nFeatures).fill(0);
+    for (const tree of this.trees) {
+      tree.feature.forEach((f, k) => {
+        if (f < 0) return;
+        const source = sourceFeature(f, this.meta.nFeatures);
+        gain[source] += tree.gain[k];
+        count[source] += 1;
+      });
+    }
+    return { gain, count };
+  }
+
+  /** n x 3 probabilities from summed leaf values. */
+  private probabilities(scores: Float64Array): Float32Array {
+    const out = new Float32Array(scores.length);
+    for (let i = 0; i < scores.length; i += 3) {
+      const [a, b, c] = [scores[i], scores[i + 1], scores[i + 2]];
+      if (this.meta.link === "softmax") {
+        const m = Math.max(a, b, c), ea = Math.exp(a - m), eb = Math.exp(b - m), ec = Math.exp(c - m), s = ea + eb + ec;
+        [out[i], out[i + 1], out[i + 2]] = [ea / s, eb / s, ec / s];
+      } else {
+        const s = a + b + c;
+        if (s > 0) [out[i], out[i + 1], out[i + 2]] = [a / s, b / s, c / s];
+        else out.fill(1 / 3, i, i + 3);
+      }
+    }
+    return out;
+  }
+
+  /** The WebGPU device to build histograms on, when the settings and the tfjs backend allow one. */
+  private gpu(): GpuDevice | undefined {
+    const { histogram } = this.settings;
+    const onWebgpu = tf.getBackend() === "webgpu";
+    if (histogram === "webgpu" && !onWebgpu) throw new Error(`histogram "webgpu" needs the webgpu backend (trainer.backend "webgpu"), but tfjs runs on "${tf.getBackend()}"`);
+    return histogram !== "cpu" && onWebgpu ? (tf.backend() as unknown as { device: GpuDevice }).device : undefined;
+  }
+}
+
+/** Mean multiclass log loss (probabilities clipped at 1e-15) and accuracy. */
+export function lossAndAccuracy(probs: Float32Array, classes: Int8Array): { loss: number; accuracy: number } {
+  let loss = 0, correct = 0;
+  for (let i = 0; i < classes.length; i++) {
+    const p = probs.subarray(i * 3, i * 3 + 3);
+    loss -= Math.log(Math.max(p[classes[i]], 1e-15));
+    const argmax = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2;
+    if (argmax === classes[i]) correct++;
+  }
+  return { loss: loss / Math.max(classes.length, 1), accuracy: correct / Math.max(classes.length, 1) };
+}

@@ -1,0 +1,149 @@
+/**
+ * Node histograms on the GPU: a WGSL kernel where each workgroup takes a chunk of the node's rows
+ * and a group of features, accumulates that block's histogram with atomic adds in workgroup memory,
+ * and writes it out; a second kernel merges the chunks in a fixed order. The CPU then subtracts and
+ * finds splits exactly as with its own histograms. Sums are float32 on the GPU (float64 on the CPU),
+ * so results agree within float rounding, not to the bit.
+ */
+import { type BinnedColumns, type HistogramBuilder } from "./histogram.ts";
+import { HIST_BINS } from "./split.ts";
+import { BufferUsage, type GpuBuffer, type GpuComputePipeline, type GpuDevice, MAP_READ } from "./webgpu_types.ts";
+
+const WORKGROUP = 256;
+/** Rows per workgroup at least; fewer chunks means less merging, more means more parallel workgroups. */
+const MIN_CHUNK = 2048;
+
+// WGSL has no float atomics: add by compare-and-swap on the bits, which is what "atomic add" means here.
+const shader = (channels: number, featureGroup: number) => /* wgsl */ `
+struct Params { count: u32, nf: u32, chunk: u32, words: u32, chunks: u32 }
+@group(0) @binding(0) var<storage, read> bins: array<u32>;
+@group(0) @binding(1) var<storage, read> stats: array<f32>;
+@group(0) @binding(2) var<storage, read> order: array<u32>;
+@group(0) @binding(3) var<storage, read> feats: array<u32>;
+@group(0) @binding(4) var<storage, read_write> partial: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;
+@group(0) @binding(6) var<storage, read_write> merged: array<f32>;
+
+const C = ${channels}u;
+const FG = ${featureGroup}u;
+const SLOTS = ${featureGroup * HIST_BINS * channels}u;
+var<workgroup> local: array<atomic<u32>, SLOTS>;
+
+fn add(slot: u32, v: f32) {
+  var old = atomicLoad(&local[slot]);
+  loop {
+    let r = atomicCompareExchangeWeak(&local[slot], old, bitcast<u32>(bitcast<f32>(old) + v));
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }
+}
+
+@compute @workgroup_size(${WORKGROUP})
+fn histogram(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32) {
+  for (var s = t; s < SLOTS; s += ${WORKGROUP}u) { atomicStore(&local[s], 0u); }
+  workgroupBarrier();
+  let f0 = wg.y * FG;
+  let end = min((wg.x + 1u) * params.chunk, params.count);
+  for (var k = wg.x * params.chunk + t; k < end; k += ${WORKGROUP}u) {
+    let i = order[k];
+    for (var j = 0u; j < FG && f0 + j < params.nf; j++) {
+      let b = (bins[feats[f0 + j] * params.words + i / 4u] >> ((i % 4u) * 8u)) & 0xffu;
+      for (var c = 0u; c < C; c++) { add((j * 256u + b) * C + c, stats[i * C + c]); }
+    }
+  }
+  workgroupBarrier();
+  for (var s = t; s < SLOTS; s += ${WORKGROUP}u) {
+    let slot = f0 + s / (256u * C);
+    if (slot < params.nf) { partial[(wg.x * params.nf + slot) * 256u * C + s % (256u * C)] = bitcast<f32>(atomicLoad(&local[s])); }
+  }
+}
+
+@compute @workgroup_size(${WORKGROUP})
+fn merge(@builtin(global_invocation_id) id: vec3u) {
+  let size = params.nf * 256u * C;
+  if (id.x >= size) { return; }
+  var sum = 0.0;
+  for (var ch = 0u; ch < params.chunks; ch++) { sum += partial[ch * size + id.x]; }
+  merged[id.x] = sum;
+}
+`;
+
+/** Histograms on a WebGPU device (e.g. tfjs's, when its backend is webgpu); create with `GpuHistogram.create`. */
+export class GpuHistogram implements HistogramBuilder {
+  private nf = 0;
+
+  private constructor(
+    private readonly device: GpuDevice,
+    private readonly data: BinnedColumns,
+    private readonly pipelines: { histogram: GpuComputePipeline; merge: GpuComputePipeline },
+    private readonly buffers: Record<"bins" | "stats" | "order" | "feats" | "partial" | "params" | "merged" | "readback", GpuBuffer>,
+    private readonly featureGroup: number,
+    /** Rows per workgroup: enough that every chunk's histogram fits the partial buffer. */
+    private readonly chunk: number,
+  ) {}
+
+  /** Compiles the kernels and uploads the bins; fails with the device's message when WebGPU rejects them. */
+  static async create(device: GpuDevice, data: BinnedColumns): Promise<GpuHistogram> {
+    const { rows, cols, channels: C } = data;
+    const featureGroup = Math.floor(Math.min(device.limits.maxComputeWorkgroupStorageSize, 16384) / (HIST_BINS * C * 4));
+    if (featureGroup < 1) throw new RangeError(`A WebGPU histogram of ${C} channels needs ${HIST_BINS * C * 4} bytes of workgroup memory; the device has ${device.limits.maxComputeWorkgroupStorageSize}`);
+    const words = Math.ceil(rows / 4);
+    const packed = new Uint8Array(cols * words * 4);
+    for (let f = 0; f < cols; f++) packed.set(data.bins.subarray(f * rows, (f + 1) * rows), f * words * 4);
+    const histBytes = cols * HIST_BINS * C * 4;
+    const maxChunks = Math.max(1, Math.min(Math.ceil(rows / MIN_CHUNK), Math.floor(device.limits.maxStorageBufferBindingSize / histBytes)));
+    const storage = (size: number, extra = 0) => device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: BufferUsage.STORAGE | BufferUsage.COPY_DST | extra });
+    device.pushErrorScope("validation");
+    const module = device.createShaderModule({ code: shader(C, featureGroup) });
+    const pipelines = {
+      histogram: device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "histogram" } }),
+      merge: device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "merge" } }),
+    };
+    const buffers = {
+      bins: storage(packed.byteLength), stats: storage(rows * C * 4), order: storage(rows * 4), feats: storage(cols * 4),
+      partial: storage(maxChunks * histBytes), merged: storage(histBytes, BufferUsage.COPY_SRC),
+      params: device.createBuffer({ size: 32, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }),
+      readback: device.createBuffer({ size: histBytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST }),
+    };
+    device.queue.writeBuffer(buffers.bins, 0, packed);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`WebGPU rejected the histogram kernel: ${error.message}`);
+    return new GpuHistogram(device, data, pipelines, buffers, featureGroup, Math.max(MIN_CHUNK, Math.ceil(rows / maxChunks)));
+  }
+
+  setTree(stats: Float32Array, features: Int32Array): void {
+    this.device.queue.writeBuffer(this.buffers.stats, 0, stats);
+    this.device.queue.writeBuffer(this.buffers.feats, 0, Uint32Array.from(features));
+    this.nf = features.length;
+  }
+
+  async build(order: Int32Array, start: number, end: number, hist: Float64Array): Promise<void> {
+    const { device, buffers, nf } = this;
+    const count = end - start, C = this.data.channels;
+    if (count === 0 || nf === 0) return;
+    const chunks = Math.ceil(count / this.chunk), size = nf * HIST_BINS * C;
+    device.queue.writeBuffer(buffers.order, 0, order.subarray(start, end));
+    device.queue.writeBuffer(buffers.params, 0, Uint32Array.of(count, nf, this.chunk, Math.ceil(this.data.rows / 4), chunks, 0, 0, 0));
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const [name, x, y] of [["histogram", chunks, Math.ceil(nf / this.featureGroup)], ["merge", Math.ceil(size / WORKGROUP), 1]] as const) {
+      const pipeline = this.pipelines[name];
+      const bindings = name === "histogram" ? { 0: "bins", 1: "stats", 2: "order", 3: "feats", 4: "partial", 5: "params" } : { 4: "partial", 5: "params", 6: "merged" };
+      const entries = Object.entries(bindings).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer: buffers[buffer as keyof typeof buffers] } }));
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+      pass.dispatchWorkgroups(x, y);
+    }
+    pass.end();
+    encoder.copyBufferToBuffer(buffers.merged, 0, buffers.readback, 0, size * 4);
+    device.queue.submit([encoder.finish()]);
+    await buffers.readback.mapAsync(MAP_READ);
+    const sums = new Float32Array(buffers.readback.getMappedRange(), 0, size);
+    for (let k = 0; k < size; k++) hist[k] += sums[k];
+    buffers.readback.unmap();
+  }
+
+  dispose(): void {
+    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+  }
+}

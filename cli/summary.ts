@@ -5,8 +5,10 @@ const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === u
 /** A plain-text table: first row is the header, columns padded to fit. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
-  const numeric = (cell: string) => /^-?[\d.]+(e-?\d+)?$|^-$/.test(cell);
-  return rows.map((r) => r.map((cell, c) => (c > 0 && numeric(cell) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd()).join("\n");
+  // a column of numbers is right-aligned, header included
+  const numeric = (cell: string | undefined) => /^-?[\d.]+(e-?\d+)?$|^-$/.test(cell ?? "");
+  const right = widths.map((_, c) => c > 0 && rows.slice(1).every((r) => numeric(r[c])));
+  return rows.map((r) => r.map((cell, c) => (right[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd()).join("\n");
 }
 
 /** Val and test metrics side by side, then per-class figures and the test confusion matrix. */

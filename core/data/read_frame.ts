@@ -103,7 +103,8 @@ export async function readMetadata(source: ByteSource): Promise<FileMetaData> {
   }
 }
 
-async function readChunks(source: ByteSource, metadata: FileMetaData, columns: string[], onChunk: (name: string, data: Column, rowStart: number) => void): Promise<void> {
+/** Streams the named columns chunk by chunk (timestamps as ms numbers); decoding errors become a DataError naming the file. */
+export async function readChunks(source: ByteSource, metadata: FileMetaData, columns: string[], onChunk: (name: string, data: ArrayLike<unknown>, rowStart: number) => void): Promise<void> {
   try {
     await parquetRead({ file: source, metadata, columns, parsers, onChunk: (c) => onChunk(c.columnName, c.columnData as Column, c.rowStart) });
   } catch (cause) {

@@ -1,0 +1,105 @@
+import { NotFoundError } from "../core/errors.ts";
+import type { RunStore } from "../core/platform.ts";
+
+/** One stored file of a run; the object store's key is [runId, path]. */
+interface FileRecord {
+  runId: string;
+  path: string;
+  data: Uint8Array;
+}
+
+const FILES = "files";
+const encoder = new TextEncoder();
+
+/**
+ * A RunStore in IndexedDB (works in pages and workers): one record per (run id, path), each write
+ * one transaction, so a reader sees the old or the new file, never half. Survives reloads.
+ * @example const store = await IdbRunStore.open(); await store.list();
+ */
+export class IdbRunStore implements RunStore {
+  private constructor(private readonly db: IDBDatabase, readonly name: string) {}
+
+  /** Opens (creating on first use) the database `name`. */
+  static async open(name = "model-factory"): Promise<IdbRunStore> {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => {
+      const files = request.result.createObjectStore(FILES, { keyPath: ["runId", "path"] });
+      // list() asks this index for every run that has a run.json
+      files.createIndex("path", "path");
+    };
+    return new IdbRunStore(await done(request), name);
+  }
+
+  location(runId: string): string {
+    return `indexeddb://${this.name}/${runId}`;
+  }
+
+  async write(runId: string, path: string, data: Uint8Array | string): Promise<void> {
+    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    await this.transact("readwrite", (files) => files.put({ runId, path, data: bytes } satisfies FileRecord));
+  }
+
+  async appendLine(runId: string, path: string, line: string): Promise<void> {
+    // read and write in one transaction: IndexedDB serialises readwrite transactions on a store, so appends never interleave
+    await this.transact("readwrite", (files) => {
+      const get = files.get([runId, path]);
+      get.onsuccess = () => {
+        const old = (get.result as FileRecord | undefined)?.data ?? new Uint8Array(0);
+        const add = encoder.encode(`${line}\n`);
+        const next = new Uint8Array(old.length + add.length);
+        next.set(old);
+        next.set(add, old.length);
+        files.put({ runId, path, data: next } satisfies FileRecord);
+      };
+      return get;
+    });
+  }
+
+  async read(runId: string, path: string): Promise<Uint8Array> {
+    const record = await this.transact("readonly", (files) => files.get([runId, path])) as FileRecord | undefined;
+    if (!record) throw new NotFoundError(`Run ${runId} has no ${path}`);
+    return record.data;
+  }
+
+  async list(): Promise<string[]> {
+    const keys = await this.transact("readonly", (files) => files.index("path").getAllKeys(IDBKeyRange.only("run.json")));
+    return (keys as [string, string][]).map(([runId]) => runId).sort();
+  }
+
+  async files(runId: string): Promise<string[]> {
+    const keys = await this.transact("readonly", (files) => files.getAllKeys(runRange(runId)));
+    return (keys as [string, string][]).map(([, path]) => path).sort();
+  }
+
+  async remove(runId: string): Promise<void> {
+    await this.transact("readwrite", (files) => files.delete(runRange(runId)));
+  }
+
+  /** Closes the connection (tests; a page keeps it open). */
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `body` in one transaction and resolves with its request's result once the transaction commits. */
+  private transact<T>(mode: IDBTransactionMode, body: (files: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const tx = this.db.transaction(FILES, mode);
+      const request = body(tx.objectStore(FILES));
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+    });
+  }
+}
+
+/** Every key of one run: arrays sort after strings in IndexedDB, so [runId, []] bounds all its paths. */
+function runRange(runId: string): IDBKeyRange {
+  return IDBKeyRange.bound([runId, ""], [runId, []]);
+}
+
+function done<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}

@@ -2,9 +2,15 @@ import type { ModelPlugin } from "../core/model.ts";
 import { createRegistry } from "../core/registry.ts";
 import { logistic } from "./logistic/logistic.ts";
 import { mlp } from "./mlp/mlp.ts";
+import { lstm } from "./lstm/lstm.ts";
+import { gru } from "./gru/gru.ts";
+import { tcn } from "./tcn/tcn.ts";
+import { transformer } from "./transformer/transformer.ts";
+import { nhits } from "./nhits/nhits.ts";
+import { patchtst } from "./patchtst/patchtst.ts";
 
 /** Every model the toolkit ships, listed explicitly: adding a model is adding it here. */
-export const plugins: readonly ModelPlugin[] = [logistic, mlp];
+export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst];
 
 /** The registry built from `plugins`. */
 export const registry = createRegistry(plugins);

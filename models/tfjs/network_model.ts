@@ -4,10 +4,30 @@ import type { FitOptions, FitResult, InputKind, Model, ModelFiles } from "../../
 import { createRng } from "../../core/random.ts";
 import { DeviceFrame } from "./batches.ts";
 import { saveNetwork } from "./network_io.ts";
+import { useFastKernels } from "./fast_kernels.ts";
 
-/** Optimiser settings shared by the tfjs models. */
+/** Training settings shared by the tfjs models. */
 export interface OptimizerSettings {
   learning_rate: number;
+  /** Weight the loss of each class by n / (3 x its count) in the training split; default none. */
+  class_weight?: "none" | "balanced";
+}
+
+/** Per-class loss weights n / (3 x count) of a split's classes ("balanced"); an absent class gets 0. */
+export function balancedClassWeights(classes: Int8Array): Float32Array {
+  const counts = [0, 0, 0];
+  for (const c of classes) counts[c]++;
+  return Float32Array.from(counts, (n) => (n ? classes.length / (3 * n) : 0));
+}
+
+/**
+ * The loss a training step minimises: mean softmax cross-entropy of logits (b, 3) against class
+ * indices, each sample weighted by its class's weight when weights are given.
+ */
+export function classifierLoss(logits: tf.Tensor, y: tf.Tensor1D, classWeights?: Float32Array): tf.Scalar {
+  if (!classWeights) return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 3), logits);
+  const perSample = tf.losses.softmaxCrossEntropy(tf.oneHot(y, 3), logits, undefined, undefined, tf.Reduction.NONE);
+  return tf.mean(tf.mul(perSample, tf.gather(tf.tensor1d(classWeights), y)));
 }
 
 /**
@@ -16,13 +36,15 @@ export interface OptimizerSettings {
  * everything inside tidy scopes so no tensor outlives its step.
  */
 export class NetworkModel implements Model {
-  constructor(private readonly net: tf.LayersModel, private readonly input: InputKind, private readonly optimizer: OptimizerSettings) {}
+  constructor(readonly net: tf.LayersModel, private readonly input: InputKind, private readonly optimizer: OptimizerSettings) {}
 
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
+    useFastKernels(tf.getBackend());
     const rng = createRng(options.seed);
     const optimizer = tf.train.adam(this.optimizer.learning_rate);
     const device = new DeviceFrame(train, this.input);
     const labels = train.classes();
+    const weights = this.optimizer.class_weight === "balanced" ? balancedClassWeights(labels) : undefined;
     const order = Int32Array.from({ length: train.size }, (_, k) => k);
     const steps = Math.ceil(train.size / options.batchSize);
     let best: tf.Tensor[] | undefined;
@@ -34,7 +56,7 @@ export class NetworkModel implements Model {
         for (let step = 0; step < steps; step++) {
           if (options.signal?.aborted) break;
           const idx = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.size));
-          const [loss, hits] = this.trainStep(optimizer, device, idx, labels);
+          const [loss, hits] = this.trainStep(optimizer, device, idx, labels, weights);
           const [l, c] = [(await loss.data())[0], (await hits.data())[0]];
           tf.dispose([loss, hits]);
           lossSum += l * idx.length;
@@ -67,7 +89,7 @@ export class NetworkModel implements Model {
     return { epochs: epoch, bestEpoch, reason };
   }
 
-  private trainStep(optimizer: tf.Optimizer, device: DeviceFrame, idx: Int32Array, labels: Int8Array): [tf.Scalar, tf.Scalar] {
+  private trainStep(optimizer: tf.Optimizer, device: DeviceFrame, idx: Int32Array, labels: Int8Array, weights?: Float32Array): [tf.Scalar, tf.Scalar] {
     return tf.tidy(() => {
       const x = device.batch(idx);
       const y = tf.tensor1d(Int32Array.from(idx, (k) => labels[k]), "int32");
@@ -75,7 +97,7 @@ export class NetworkModel implements Model {
       const loss = optimizer.minimize(() => {
         const logits = this.net.apply(x, { training: true }) as tf.Tensor2D;
         hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")));
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 3), logits);
+        return classifierLoss(logits, y, weights);
       }, true)!;
       return [loss, hits];
     });
@@ -96,6 +118,7 @@ export class NetworkModel implements Model {
   }
 
   async predict(data: Windows, options: { batchSize?: number } = {}): Promise<Float32Array> {
+    useFastKernels(tf.getBackend());
     const batchSize = options.batchSize ?? 1024;
     const device = new DeviceFrame(data, this.input);
     const out = new Float32Array(data.size * 3);

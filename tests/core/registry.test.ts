@@ -25,7 +25,7 @@ describe("registry", () => {
 
   it("lists the available models for an unknown name and suggests the closest", () => {
     expect(() => registry.get("logistc")).toThrow(ConfigError);
-    expect(() => registry.get("logistc")).toThrow(/did you mean "logistic"\?.*available: linear:logistic, neural:mlp/);
+    expect(() => registry.get("logistc")).toThrow(/did you mean "logistic"\?.*available: linear:logistic, neural:gru, neural:lstm, neural:mlp/);
   });
 
   it("rejects a plugin listed twice", () => {
@@ -33,8 +33,9 @@ describe("registry", () => {
   });
 
   it("lists by family, sorted, and rejects an unknown family", () => {
-    expect(registry.list().map((p) => p.name)).toEqual(["logistic", "mlp"]);
-    expect(registry.list("neural").map((p) => p.name)).toEqual(["mlp"]);
+    expect(registry.list().map((p) => p.name)).toEqual(["logistic", "gru", "lstm", "mlp", "transformer", "nhits", "patchtst", "tcn"]);
+    expect(registry.list("neural").map((p) => p.name)).toEqual(["gru", "lstm", "mlp", "transformer"]);
+    expect(registry.list("timeseries").map((p) => p.name)).toEqual(["nhits", "patchtst", "tcn"]);
     expect(() => registry.list("quantum")).toThrow(/families: linear, neural/);
   });
 

@@ -1,0 +1,65 @@
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import type { InputShape, ModelPlugin } from "../../core/model.ts";
+import { dropoutField, networkFields } from "../tfjs/config.ts";
+import { encoderBlock } from "../tfjs/encoder.ts";
+import { classLogits } from "../tfjs/heads.ts";
+import { MultiHeadAttention } from "../tfjs/layers/attention.ts";
+import { registerLayers } from "../tfjs/layers/layer_args.ts";
+import { LayerNorm } from "../tfjs/layers/layer_norm.ts";
+import { PositionalEncoding } from "../tfjs/layers/positional.ts";
+import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
+import { NetworkModel } from "../tfjs/network_model.ts";
+import { loadNetwork } from "../tfjs/network_io.ts";
+import { patchCount, Patching } from "./patching.ts";
+
+/** PatchTST settings. */
+export const PatchTstConfig = z.strictObject({
+  /** Steps per patch. */
+  patch_len: z.number().int().min(1).max(512).default(8),
+  /** Steps between patch starts; equal to patch_len for non-overlapping patches. */
+  stride: z.number().int().min(1).max(512).default(4),
+  d_model: z.number().int().min(4).max(1024).default(32),
+  /** Attention heads; must divide d_model. */
+  heads: z.number().int().min(1).max(32).default(4),
+  layers: z.number().int().min(1).max(12).default(2),
+  ff: z.number().int().min(1).max(4096).default(64),
+  dropout: dropoutField,
+  ...networkFields,
+}).refine((c) => c.d_model % c.heads === 0, { message: "d_model must be a multiple of heads", path: ["heads"] });
+/** PatchTST settings after defaults. */
+export type PatchTstConfig = z.output<typeof PatchTstConfig>;
+
+/** Per-channel patches embedded to d_model, plus positions, through shared encoder blocks, flattened to logits. */
+export function patchTstNetwork(config: PatchTstConfig, shape: InputShape, seed: number): tf.LayersModel {
+  patchCount(shape.seqLen, config.patch_len, config.stride);
+  const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
+  const patches = new Patching({ patchLen: config.patch_len, stride: config.stride }).apply(input) as tf.SymbolicTensor;
+  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(patches) as tf.SymbolicTensor;
+  let x = new PositionalEncoding().apply(embed) as tf.SymbolicTensor;
+  for (let i = 0; i < config.layers; i++) x = encoderBlock(x, { heads: config.heads, ff: config.ff, dropout: config.dropout, seed: seed + 10 * (i + 1) });
+  x = new LayerNorm().apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: classLogits(tf.layers.flatten().apply(x) as tf.SymbolicTensor, config.dropout, seed + 999) });
+}
+
+const register = () => registerLayers(Patching, MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout);
+
+/** PatchTST-style classifier: channel-independent patches over time, a transformer encoder over them. */
+export const patchtst = {
+  name: "patchtst",
+  family: "timeseries",
+  description:
+    "PatchTST-style (Nie et al., 2023): each feature's series is cut into patches over time, embedded, and a transformer encoder shared by all channels attends over that channel's patches; the encoded patches of every channel are flattened into the classifier. Attention runs once per (sample, feature), so cost grows with F.",
+  input: "sequence",
+  wantsGpu: false,
+  defaultSeqLen: 32,
+  configSchema: PatchTstConfig,
+  create(config, shape, context) {
+    register();
+    return new NetworkModel(patchTstNetwork(config, shape, context.seed), "sequence", config);
+  },
+  async load(files, config) {
+    register();
+    return new NetworkModel(await loadNetwork(files), "sequence", config);
+  },
+} satisfies ModelPlugin<typeof PatchTstConfig>;

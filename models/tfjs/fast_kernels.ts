@@ -1,0 +1,157 @@
+import * as tf from "@tensorflow/tfjs";
+
+// Slow paths of the tfjs 4.22 cpu and wasm backends that training hits on every step, measured with
+// bench/train_speed.ts (experiments/benchmarks/train_speed.md):
+// - wasm BatchMatMul/_FusedMatMul use XNNPACK only when neither operand is transposed; otherwise a
+//   scalar loop ~10x slower (256x6420 by 6420x128: 22 ms plain, 210-250 ms transposed), and the
+//   fused kernel's transposed path also gives wrong results with a bias. Every backward pass asks
+//   for transposed products (dW = x^T dy, dx = dy W^T). Transposing an operand first is one pass.
+// - wasm Slice (and SplitV, built on it) first copies the whole input out of the heap, so taking one
+//   step out of a (L*b, 4H) sequence costs as much as copying all of it.
+// - cpu Slice, SplitV and PadV2 move a non-contiguous box one element at a time through index
+//   arithmetic (~20 ms for a (64, 20, 32) slice along time).
+// The replacements copy whole contiguous runs. Results are identical (products: up to rounding).
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+type Info = tf.TensorInfo;
+type Values = Float32Array | Int32Array | Uint8Array;
+
+/** How to read a tensor's values and make an output tensor on one backend. */
+interface Storage {
+  read(x: Info): Values;
+  /** A new tensor and a writable view of its values, filled with `fill`. */
+  make(shape: number[], dtype: tf.DataType, fill: number): { info: Info; values: Values };
+}
+
+const storages: Record<string, (backend: unknown) => Storage> = {
+  wasm: (backend) => {
+    const b = backend as { makeOutput(s: number[], d: tf.DataType): Info; typedArrayFromHeap(x: Info): Values };
+    return {
+      // Views into the heap; taken after any allocation, since growing the heap replaces its buffer.
+      read: (x) => b.typedArrayFromHeap(x),
+      make: (shape, dtype, fill) => {
+        const info = b.makeOutput(shape, dtype);
+        return { info, values: b.typedArrayFromHeap(info).fill(fill) };
+      },
+    };
+  },
+  cpu: (backend) => {
+    const b = backend as { data: { get(id: object): { values: Values } }; makeTensorInfo(s: number[], d: tf.DataType, v: Values): Info };
+    return {
+      read: (x) => b.data.get(x.dataId).values,
+      make: (shape, dtype, fill) => {
+        const size = shape.reduce((p, d) => p * d, 1);
+        const values = dtype === "int32" ? new Int32Array(size) : dtype === "bool" ? new Uint8Array(size) : new Float32Array(size);
+        if (fill !== 0) values.fill(fill);
+        return { info: b.makeTensorInfo(shape, dtype, values), values };
+      },
+    };
+  },
+};
+
+const PATCHED = Symbol("model-factory fast kernel");
+
+/**
+ * Replaces the named backend's slow kernels (above) with run-copying or pre-transposing versions.
+ * Idempotent; does nothing for backends without such paths (webgpu). NetworkModel calls it.
+ */
+export function useFastKernels(backendName: string): void {
+  const storage = storages[backendName];
+  if (!storage) return;
+  patch(backendName, "Slice", (args, plain) => {
+    const x = args.inputs.x as Info;
+    if (x.dtype === "string" || x.shape.length === 0) return plain(args) as Info;
+    const { begin, size } = args.attrs as { begin: number[]; size: number[] };
+    return slice(storage(args.backend), x, begin, size);
+  });
+  patch(backendName, "SplitV", (args) => {
+    const x = args.inputs.x as Info;
+    const { numOrSizeSplits, axis } = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
+    const dim = tf.util.parseAxisParam(axis, x.shape)[0];
+    const begin = x.shape.map(() => 0);
+    return tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, dim).map((s) => {
+      const size = [...x.shape];
+      size[dim] = s;
+      const part = slice(storage(args.backend), x, [...begin], size);
+      begin[dim] += s;
+      return part;
+    });
+  });
+  if (backendName === "cpu") {
+    patch(backendName, "PadV2", (args) => {
+      const x = args.inputs.x as Info;
+      const { paddings, constantValue } = args.attrs as { paddings: [number, number][]; constantValue: number };
+      const out = storage(args.backend).make(x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]), x.dtype, constantValue);
+      copyBox(storage(args.backend).read(x), x.shape, x.shape.map(() => 0), out.values, out.info.shape, paddings.map((p) => p[0]), x.shape);
+      return out.info;
+    });
+  }
+  if (backendName === "wasm") {
+    patch(backendName, "BatchMatMul", (args, plain) => matMul(args, plain, true));
+    patch(backendName, "_FusedMatMul", (args, plain) => matMul(args, plain, false));
+  }
+}
+
+function patch(backendName: string, name: string, fast: (args: KernelArgs, plain: tf.KernelFunc) => Info | Info[]): void {
+  const original = tf.getKernel(name, backendName);
+  if (!original || (original.kernelFunc as { [PATCHED]?: true })[PATCHED]) return;
+  const kernelFunc = Object.assign((args: KernelArgs) => fast(args, original.kernelFunc), { [PATCHED]: true as const });
+  tf.unregisterKernel(name, backendName);
+  tf.registerKernel({ ...original, kernelFunc: kernelFunc as tf.KernelFunc });
+}
+
+function slice(storage: Storage, x: Info, beginArg: number[], sizeArg: number[]): Info {
+  const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, beginArg, sizeArg);
+  const out = storage.make(size, x.dtype, 0);
+  copyBox(storage.read(x), x.shape, begin, out.values, size, size.map(() => 0), size);
+  return out.info;
+}
+
+/** Copies the box of `size` at `from` in a row-major `src` to `to` in `dst`, one contiguous run at a time. */
+function copyBox(src: Values, srcShape: number[], from: number[], dst: Values, dstShape: number[], to: number[], size: number[]): void {
+  const rank = size.length;
+  if (size.some((d) => d === 0)) return;
+  const srcStrides = tf.util.computeStrides(srcShape).concat(1), dstStrides = tf.util.computeStrides(dstShape).concat(1);
+  // Trailing dimensions taken whole in both arrays fold into the run.
+  let k = rank - 1;
+  while (k > 0 && size[k] === srcShape[k] && size[k] === dstShape[k]) k--;
+  const run = size[k] * srcStrides[k];
+  const count = size.slice(0, k).reduce((p, d) => p * d, 1);
+  const idx = new Array<number>(k).fill(0);
+  for (let n = 0; n < count; n++) {
+    let s = from[k] * srcStrides[k], d = to[k] * dstStrides[k];
+    for (let j = 0; j < k; j++) s += (from[j] + idx[j]) * srcStrides[j], d += (to[j] + idx[j]) * dstStrides[j];
+    dst.set(src.subarray(s, s + run), d);
+    for (let j = k - 1; j >= 0 && ++idx[j] === size[j]; j--) idx[j] = 0;
+  }
+}
+
+function matMul(args: KernelArgs, plain: tf.KernelFunc, unfused: boolean): Info {
+  const { inputs, backend, attrs } = args;
+  const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+  if (!transposeA && !transposeB) return plain(args) as Info;
+  const { a, b } = inputs as { a: Info; b: Info };
+  const temps: Info[] = [];
+  const swapLast = (x: Info, keep = false) => {
+    const perm = x.shape.map((_, i) => i);
+    [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
+    const out = tf.getKernel("Transpose", "wasm")!.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as Info;
+    if (!keep) temps.push(out);
+    return out;
+  };
+  const size = (x: Info) => x.shape.reduce((p, d) => p * d, 1);
+  const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
+  let out: Info;
+  // A^T B as (B^T A)^T when B and the product are smaller than A (the first layer's dW = x^T dy);
+  // A^T B^T as (B A)^T. The fused kernel's bias and activation need the product untransposed.
+  const outSize = (size(a) / a.shape[a.shape.length - 2]) * b.shape[b.shape.length - (transposeB ? 2 : 1)];
+  if (unfused && transposeA && (transposeB || size(b) + outSize < size(a))) {
+    const product = plain({ inputs: { a: transposeB ? b : swapLast(b), b: a }, backend, attrs: plainAttrs }) as Info;
+    temps.push(product);
+    out = swapLast(product, true);
+  } else {
+    out = plain({ inputs: { ...inputs, a: transposeA ? swapLast(a) : a, b: transposeB ? swapLast(b) : b }, backend, attrs: plainAttrs }) as Info;
+  }
+  for (const t of temps) (backend as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
+  return out;
+}

@@ -1,0 +1,35 @@
+import * as tf from "@tensorflow/tfjs";
+import { type LayerArgs, oneTensor } from "./layer_args.ts";
+
+/**
+ * Layer normalisation over the last axis, (x - mean) / sqrt(var + 1e-5) * gamma + beta, using
+ * plain broadcasting. tfjs's LayerNormalization tiles gamma, beta and the moments to the input's
+ * shape, and tf.tile's gradient is one slice and one add per tile: ~1,000 kernels per layer and
+ * step for a (64, 16, 32) input, which made a transformer step 20x slower on the cpu backend.
+ */
+export class LayerNorm extends tf.layers.Layer {
+  /** Name in saved model.json files. */
+  static readonly className = "MfLayerNorm";
+  private gamma!: tf.LayerVariable;
+  private beta!: tf.LayerVariable;
+
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+
+  override build(shape: tf.Shape | tf.Shape[]): void {
+    const d = (shape as tf.Shape).at(-1)!;
+    this.gamma = this.addWeight("gamma", [d], "float32", tf.initializers.ones());
+    this.beta = this.addWeight("beta", [d], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = oneTensor(inputs);
+      const { mean, variance } = tf.moments(x, -1, true);
+      const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
+      return tf.add(tf.mul(normed, this.gamma.read()), this.beta.read());
+    });
+  }
+}

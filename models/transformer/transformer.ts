@@ -1,0 +1,62 @@
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import type { InputShape, ModelPlugin } from "../../core/model.ts";
+import { dropoutField, headField, networkFields } from "../tfjs/config.ts";
+import { encoderBlock } from "../tfjs/encoder.ts";
+import { classLogits, poolSteps } from "../tfjs/heads.ts";
+import { MultiHeadAttention } from "../tfjs/layers/attention.ts";
+import { LastStep } from "../tfjs/layers/last_step.ts";
+import { LayerNorm } from "../tfjs/layers/layer_norm.ts";
+import { registerLayers } from "../tfjs/layers/layer_args.ts";
+import { PositionalEncoding } from "../tfjs/layers/positional.ts";
+import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
+import { NetworkModel } from "../tfjs/network_model.ts";
+import { loadNetwork } from "../tfjs/network_io.ts";
+
+/** Transformer encoder settings. */
+export const TransformerConfig = z.strictObject({
+  /** Width of every token (a time step projected from its F features). */
+  d_model: z.number().int().min(4).max(1024).default(32),
+  /** Attention heads; must divide d_model. */
+  heads: z.number().int().min(1).max(32).default(4),
+  layers: z.number().int().min(1).max(12).default(2),
+  /** Width of each block's feed-forward layer. */
+  ff: z.number().int().min(1).max(4096).default(64),
+  dropout: dropoutField,
+  head: headField,
+  ...networkFields,
+}).refine((c) => c.d_model % c.heads === 0, { message: "d_model must be a multiple of heads", path: ["heads"] });
+/** Transformer settings after defaults. */
+export type TransformerConfig = z.output<typeof TransformerConfig>;
+
+/** Steps projected to d_model, plus sinusoidal positions, through pre-norm encoder blocks, then a head. */
+export function transformerNetwork(config: TransformerConfig, shape: InputShape, seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
+  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
+  let x = new PositionalEncoding().apply(embed) as tf.SymbolicTensor;
+  for (let i = 0; i < config.layers; i++) x = encoderBlock(x, { heads: config.heads, ff: config.ff, dropout: config.dropout, seed: seed + 10 * (i + 1) });
+  x = new LayerNorm().apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: classLogits(poolSteps(x, config.head), config.dropout, seed + 999) });
+}
+
+const register = () => registerLayers(MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout, LastStep);
+
+/** Transformer encoder over the window's steps, with multi-head self-attention and positional encoding. */
+export const transformer = {
+  name: "transformer",
+  family: "neural",
+  description:
+    "Transformer encoder over the window: each step projected to d_model, sinusoidal positions, pre-norm blocks of multi-head self-attention and feed-forward, then a last-step or mean head. Attention costs grow with L^2.",
+  input: "sequence",
+  wantsGpu: false,
+  defaultSeqLen: 32,
+  configSchema: TransformerConfig,
+  create(config, shape, context) {
+    register();
+    return new NetworkModel(transformerNetwork(config, shape, context.seed), "sequence", config);
+  },
+  async load(files, config) {
+    register();
+    return new NetworkModel(await loadNetwork(files), "sequence", config);
+  },
+} satisfies ModelPlugin<typeof TransformerConfig>;

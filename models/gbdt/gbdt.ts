@@ -76,7 +76,7 @@ export const gbdt = {
     const m = meta(config, shape);
     return new TreeModel({ ...m, cols: inputColumns(config.input, shape.seqLen, shape.nFeatures) }, config, new Boosting(config), context);
   },
-  load(files, config, shape) {
-    return Promise.resolve(TreeModel.load(files, meta(config, shape)));
+  async load(files, config, shape) {
+    return TreeModel.load(files, meta(config, shape));
   },
 } satisfies ModelPlugin<typeof GbdtConfig>;

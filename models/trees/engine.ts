@@ -5,7 +5,7 @@
  * its best split over its features. The tree grower runs one engine in the calling thread and one
  * per Web Worker (models/trees/worker.ts), each with different features, and keeps the best answer.
  */
-import { type BinnedColumns, CpuHistogram, type HistogramBuilder } from "./histogram.ts";
+import { type BinnedColumns, type BuildJob, CpuHistogram, type HistogramBuilder } from "./histogram.ts";
 import { MISSING } from "./binning.ts";
 import { bestSplit, type Candidate, HIST_BINS, type SplitParams } from "./split.ts";
 
@@ -72,61 +72,70 @@ export class HistEngine implements Engine {
   }
 
   async begin(tree: TreeStart): Promise<Candidate | null> {
-    for (const h of this.kept.values()) this.release(h);
+    for (const h of this.kept.values()) this.pool.push(h);
     this.kept.clear();
-    if (this.pool[0]?.length !== tree.features.length * HIST_BINS * this.data.channels) this.pool = [];
+    if (this.pool[0]?.length !== this.size(tree.features)) this.pool = [];
     this.tree = tree;
     this.order = Int32Array.from(tree.sample);
     [this.starts[0], this.ends[0]] = [0, this.order.length];
     if (tree.features.length === 0) return null;
-    await this.builder.setTree(tree.stats, tree.features);
-    const hist = this.take();
-    await this.builder.build(this.order, 0, this.order.length, hist);
-    return this.answer(0, 0, hist, tree.totals, tree.allowed);
+    await this.builder.setTree(tree.stats);
+    const features = this.nodeFeatures(tree.allowed);
+    const hist = this.take(features);
+    await this.builder.build([{ order: this.order, start: 0, end: this.order.length, features, hist }]);
+    return this.answer(0, 0, hist, tree.totals, features);
   }
 
   async split(orders: SplitOrder[], release: number[]): Promise<(Candidate | null)[]> {
     const tree = this.tree;
     if (!tree) throw new Error("HistEngine.split called before begin");
     for (const node of release) this.drop(node);
-    const out: (Candidate | null)[] = [];
-    for (const o of orders) {
+    // Partition every node first, then build all histograms in one call (one GPU submission per level).
+    const jobs: BuildJob[] = [];
+    const plans = orders.map((o) => {
       const parent = this.kept.get(o.node);
       this.kept.delete(o.node);
       if (tree.features.length === 0 || (tree.maxDepth > 0 && o.depth >= tree.maxDepth)) {
-        if (parent) this.release(parent);
-        out.push(null, null);
-        continue;
+        if (parent) this.pool.push(parent);
+        return undefined;
       }
       const mid = this.partition(o);
-      const nLeft = mid - this.starts[o.node], nRight = this.ends[o.node] - mid;
       [this.starts[o.left], this.ends[o.left], this.starts[o.right], this.ends[o.right]] = [this.starts[o.node], mid, mid, this.ends[o.node]];
-      const [small, large] = nLeft <= nRight ? [o.left, o.right] : [o.right, o.left];
-      const smallHist = this.take();
-      await this.builder.build(this.order, this.starts[small], this.ends[small], smallHist);
-      let largeHist: Float64Array;
-      if (parent) {
-        for (let k = 0; k < parent.length; k++) parent[k] -= smallHist[k];
-        largeHist = parent;
-      } else {
-        largeHist = this.take();
-        await this.builder.build(this.order, this.starts[large], this.ends[large], largeHist);
+      const job = (id: number, features: Int32Array) => ({ order: this.order, start: this.starts[id], end: this.ends[id], features, hist: this.take(features) });
+      const left = job(o.left, this.nodeFeatures(o.leftAllowed)), right = job(o.right, this.nodeFeatures(o.rightAllowed));
+      const subtract = parent !== undefined && left.features === tree.features && right.features === tree.features;
+      // With the parent's histogram, build only the smaller child; the larger is the parent minus it.
+      const smallLeft = left.end - left.start <= right.end - right.start;
+      jobs.push(...(!subtract ? [left, right] : smallLeft ? [left] : [right]));
+      return { o, parent, left, right, subtract, smallLeft };
+    });
+    await this.builder.build(jobs);
+    return plans.flatMap((plan) => {
+      if (!plan) return [null, null];
+      const { o, parent, left, right } = plan;
+      if (plan.subtract) {
+        const [small, large] = plan.smallLeft ? [left.hist, right.hist] : [right.hist, left.hist];
+        for (let k = 0; k < parent!.length; k++) large[k] = parent![k] - small[k];
       }
-      const hists = small === o.left ? [smallHist, largeHist] : [largeHist, smallHist];
-      out.push(this.answer(o.left, o.depth, hists[0], o.leftTotals, o.leftAllowed));
-      out.push(this.answer(o.right, o.depth, hists[1], o.rightTotals, o.rightAllowed));
-    }
-    return out;
+      if (parent) this.pool.push(parent);
+      return [this.answer(o.left, o.depth, left.hist, o.leftTotals, left.features), this.answer(o.right, o.depth, right.hist, o.rightTotals, right.features)];
+    });
   }
 
-  /** Best split of a node; keeps its histogram when its children will need one, else frees it. */
-  private answer(node: number, depth: number, hist: Float64Array, totals: number[], allowed?: Uint8Array): Candidate | null {
+  /** Best split of a node; keeps its histogram when its children will need one for subtraction, else frees it. */
+  private answer(node: number, depth: number, hist: Float64Array, totals: number[], features: Int32Array): Candidate | null {
     const tree = this.tree!;
-    const candidate = bestSplit({ hist, features: tree.features, nBins: this.data.nBins, channels: this.data.channels, totals, allowed }, this.data.params);
-    const childrenNeedIt = tree.maxDepth === 0 || depth + 2 <= tree.maxDepth;
+    const candidate = bestSplit({ hist, features, nBins: this.data.nBins, channels: this.data.channels, totals }, this.data.params);
+    const childrenNeedIt = this.builder.subtracts && features === tree.features && (tree.maxDepth === 0 || depth + 2 <= tree.maxDepth);
     if (childrenNeedIt && this.kept.size < KEPT_HISTOGRAMS) this.kept.set(node, hist);
-    else this.release(hist);
+    else this.pool.push(hist);
     return candidate;
+  }
+
+  /** The engine's features a node may split on: all of its share, or those a per-node sample allows. */
+  private nodeFeatures(allowed?: Uint8Array): Int32Array {
+    const all = this.tree!.features;
+    return allowed ? all.filter((f) => allowed[f] === 1) : all;
   }
 
   /** Stable partition of the node's rows: left child first, then right; returns where the right child starts. */
@@ -145,19 +154,19 @@ export class HistEngine implements Engine {
     return w;
   }
 
-  private take(): Float64Array {
-    const h = this.pool.pop();
-    if (h) return h.fill(0);
-    return new Float64Array(this.tree!.features.length * HIST_BINS * this.data.channels);
+  private size(features: Int32Array): number {
+    return features.length * HIST_BINS * this.data.channels;
   }
 
-  private release(hist: Float64Array): void {
-    this.pool.push(hist);
+  /** A histogram zeroed for these features; every one is sized for the whole share, so freed ones always fit. */
+  private take(features: Int32Array): Float64Array {
+    const h = this.pool.pop() ?? new Float64Array(this.size(this.tree!.features));
+    return h.fill(0, 0, this.size(features));
   }
 
   private drop(node: number): void {
     const h = this.kept.get(node);
-    if (h) this.release(h);
+    if (h) this.pool.push(h);
     this.kept.delete(node);
   }
 }

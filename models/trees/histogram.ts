@@ -12,12 +12,27 @@ export interface BinnedColumns {
   channels: number;
 }
 
+/** One node's histogram to build: rows `order[start..end)`, one slot of 256 bins x channels per feature. */
+export interface BuildJob {
+  order: Int32Array;
+  start: number;
+  end: number;
+  features: Int32Array;
+  hist: Float64Array;
+}
+
 /** Builds a node's histogram: per feature slot and bin, the channel sums of the node's rows. */
 export interface HistogramBuilder {
-  /** A tree starts: its per-row statistics (rows x channels) and the features (slots) to histogram. */
-  setTree(stats: Float32Array, features: Int32Array): void | Promise<void>;
-  /** Adds rows `order[start..end)` into `hist` (features x 256 x channels, zeroed by the caller). */
-  build(order: Int32Array, start: number, end: number, hist: Float64Array): void | Promise<void>;
+  /**
+   * Whether a sibling may be had as parent minus child. True when sums are exact in row order, so a
+   * bin empty in the sibling comes out exactly 0; float32 atomics in any order leave residue there,
+   * which would let a split threshold drift into a gap with no training rows.
+   */
+  readonly subtracts: boolean;
+  /** A tree starts: its per-row statistics (rows x channels). */
+  setTree(stats: Float32Array): void | Promise<void>;
+  /** Fills each job's histogram (zeroed by the caller). */
+  build(jobs: readonly BuildJob[]): void | Promise<void>;
   /** Frees what the builder holds (GPU buffers). */
   dispose(): void;
 }
@@ -28,22 +43,25 @@ export interface HistogramBuilder {
  * Sums are float64 in row order, so any split of the features across threads gives the same bits.
  */
 export class CpuHistogram implements HistogramBuilder {
+  readonly subtracts = true;
   private stats: Float32Array = new Float32Array(0);
-  private features: Int32Array = new Int32Array(0);
   private readonly gathered: Float64Array;
 
   constructor(private readonly data: BinnedColumns) {
     this.gathered = new Float64Array(data.rows * data.channels);
   }
 
-  setTree(stats: Float32Array, features: Int32Array): void {
+  setTree(stats: Float32Array): void {
     this.stats = stats;
-    this.features = features;
   }
 
-  build(order: Int32Array, start: number, end: number, hist: Float64Array): void {
+  build(jobs: readonly BuildJob[]): void {
+    for (const { order, start, end, features, hist } of jobs) this.buildOne(order, start, end, features, hist);
+  }
+
+  private buildOne(order: Int32Array, start: number, end: number, features: Int32Array, hist: Float64Array): void {
     const { bins, rows, channels: C } = this.data;
-    const { stats, features, gathered: gh } = this;
+    const { stats, gathered: gh } = this;
     const m = end - start;
     for (let k = 0; k < m; k++) {
       const i = order[start + k] * C;

@@ -66,8 +66,6 @@ export interface NodeHistogram {
   channels: number;
   /** Channel sums of the whole node. */
   totals: ArrayLike<number>;
-  /** When present, only features with a non-zero entry may split (per-node column sampling). */
-  allowed?: Uint8Array;
 }
 
 /** The best split found so far while scanning a node. */
@@ -80,16 +78,15 @@ interface Best {
 }
 
 /**
- * The highest-gain split over every allowed feature slot and threshold, trying missing values on
+ * The highest-gain split over every feature slot and threshold, trying missing values on
  * each side when the node has any; null when no split beats `gamma` with both children at least
  * `minChildWeight`. Ties keep the earlier feature slot and the lower threshold.
  */
 export function bestSplit(node: NodeHistogram, p: SplitParams): Candidate | null {
-  const { features, allowed } = node;
+  const { features } = node;
   const best: Best = { gain: Math.max(p.gamma, 1e-6), feature: -1, bin: 0, defaultLeft: false, left: [] };
   const parent = score(node.totals, 0, node.channels, p);
   for (let j = 0; j < features.length; j++) {
-    if (allowed && !allowed[features[j]]) continue;
     if (node.channels === 2) scanPair(node, j, p, parent, best);
     else scanChannels(node, j, p, parent, best);
   }

@@ -46,6 +46,8 @@ export interface Learner {
 export class TreeModel implements Model {
   private trees: Tree[] = [];
   private bestIteration = -1;
+  /** Where the last fit built its histograms ("cpu", "cpu x2 threads", "webgpu"). */
+  histograms = "";
 
   constructor(
     readonly meta: EnsembleMeta,
@@ -63,9 +65,10 @@ export class TreeModel implements Model {
     const bins = applyBins(binning, x, rows);
     const valBins = applyBins(binning, tabular(val, this.meta.input), val.size);
     const classes = train.classes(), valClasses = val.classes();
-    const { engines, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, { parallel: this.context.parallel, gpu: this.gpu() });
+    const { engines, kind, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, { parallel: this.context.parallel, gpu: this.gpu() });
     const state: RoundState = { bins, rows, cols, edges: binning.edges, classes, weights: sampleWeights(this.settings.class_weight, classes), scores: new Float64Array(rows * 3), engines, rng: createRng(options.seed) };
     const valScores = new Float64Array(val.size * 3);
+    this.histograms = kind;
     this.trees = [];
     let round = 0, best = -1, reason: FitResult["reason"] = "completed";
     try {

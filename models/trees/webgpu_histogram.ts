@@ -1,11 +1,12 @@
 /**
  * Node histograms on the GPU: a WGSL kernel where each workgroup takes a chunk of the node's rows
  * and a group of features, accumulates that block's histogram with atomic adds in workgroup memory,
- * and writes it out; a second kernel merges the chunks in a fixed order. The CPU then subtracts and
- * finds splits exactly as with its own histograms. Sums are float32 on the GPU (float64 on the CPU),
- * so results agree within float rounding, not to the bit.
+ * and writes it out; a second kernel merges the chunks in a fixed order. The CPU then finds splits
+ * exactly as with its own histograms. Sums are float32 on the GPU (float64 on the CPU), so results
+ * agree within float rounding, not to the bit; for the same reason both children of a split are
+ * built here rather than one subtracted from the parent (see HistogramBuilder.subtracts).
  */
-import { type BinnedColumns, type HistogramBuilder } from "./histogram.ts";
+import type { BinnedColumns, BuildJob, HistogramBuilder } from "./histogram.ts";
 import { HIST_BINS } from "./split.ts";
 import { BufferUsage, type GpuBuffer, type GpuComputePipeline, type GpuDevice, MAP_READ } from "./webgpu_types.ts";
 
@@ -15,7 +16,7 @@ const MIN_CHUNK = 2048;
 
 // WGSL has no float atomics: add by compare-and-swap on the bits, which is what "atomic add" means here.
 const shader = (channels: number, featureGroup: number) => /* wgsl */ `
-struct Params { count: u32, nf: u32, chunk: u32, words: u32, chunks: u32 }
+struct Params { count: u32, nf: u32, chunk: u32, words: u32, chunks: u32, order_at: u32, feats_at: u32, out_at: u32 }
 @group(0) @binding(0) var<storage, read> bins: array<u32>;
 @group(0) @binding(1) var<storage, read> stats: array<f32>;
 @group(0) @binding(2) var<storage, read> order: array<u32>;
@@ -45,9 +46,9 @@ fn histogram(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) 
   let f0 = wg.y * FG;
   let end = min((wg.x + 1u) * params.chunk, params.count);
   for (var k = wg.x * params.chunk + t; k < end; k += ${WORKGROUP}u) {
-    let i = order[k];
+    let i = order[params.order_at + k];
     for (var j = 0u; j < FG && f0 + j < params.nf; j++) {
-      let b = (bins[feats[f0 + j] * params.words + i / 4u] >> ((i % 4u) * 8u)) & 0xffu;
+      let b = (bins[feats[params.feats_at + f0 + j] * params.words + i / 4u] >> ((i % 4u) * 8u)) & 0xffu;
       for (var c = 0u; c < C; c++) { add((j * 256u + b) * C + c, stats[i * C + c]); }
     }
   }
@@ -64,19 +65,19 @@ fn merge(@builtin(global_invocation_id) id: vec3u) {
   if (id.x >= size) { return; }
   var sum = 0.0;
   for (var ch = 0u; ch < params.chunks; ch++) { sum += partial[ch * size + id.x]; }
-  merged[id.x] = sum;
+  merged[params.out_at + id.x] = sum;
 }
 `;
 
 /** Histograms on a WebGPU device (e.g. tfjs's, when its backend is webgpu); create with `GpuHistogram.create`. */
 export class GpuHistogram implements HistogramBuilder {
-  private nf = 0;
+  readonly subtracts = false;
 
   private constructor(
     private readonly device: GpuDevice,
     private readonly data: BinnedColumns,
     private readonly pipelines: { histogram: GpuComputePipeline; merge: GpuComputePipeline },
-    private readonly buffers: Record<"bins" | "stats" | "order" | "feats" | "partial" | "params" | "merged" | "readback", GpuBuffer>,
+    private readonly buffers: Record<"bins" | "stats" | "order" | "partial", GpuBuffer> & Partial<Record<"feats" | "params" | "merged" | "readback", GpuBuffer>>,
     private readonly featureGroup: number,
     /** Rows per workgroup: enough that every chunk's histogram fits the partial buffer. */
     private readonly chunk: number,
@@ -92,58 +93,92 @@ export class GpuHistogram implements HistogramBuilder {
     for (let f = 0; f < cols; f++) packed.set(data.bins.subarray(f * rows, (f + 1) * rows), f * words * 4);
     const histBytes = cols * HIST_BINS * C * 4;
     const maxChunks = Math.max(1, Math.min(Math.ceil(rows / MIN_CHUNK), Math.floor(device.limits.maxStorageBufferBindingSize / histBytes)));
-    const storage = (size: number, extra = 0) => device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: BufferUsage.STORAGE | BufferUsage.COPY_DST | extra });
     device.pushErrorScope("validation");
     const module = device.createShaderModule({ code: shader(C, featureGroup) });
     const pipelines = {
       histogram: device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "histogram" } }),
       merge: device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "merge" } }),
     };
-    const buffers = {
-      bins: storage(packed.byteLength), stats: storage(rows * C * 4), order: storage(rows * 4), feats: storage(cols * 4),
-      partial: storage(maxChunks * histBytes), merged: storage(histBytes, BufferUsage.COPY_SRC),
-      params: device.createBuffer({ size: 32, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }),
-      readback: device.createBuffer({ size: histBytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST }),
-    };
+    const storage = (size: number) => device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
+    const buffers = { bins: storage(packed.byteLength), stats: storage(rows * C * 4), order: storage(rows * 4), partial: storage(maxChunks * histBytes) };
     device.queue.writeBuffer(buffers.bins, 0, packed);
     const error = await device.popErrorScope();
     if (error) throw new Error(`WebGPU rejected the histogram kernel: ${error.message}`);
     return new GpuHistogram(device, data, pipelines, buffers, featureGroup, Math.max(MIN_CHUNK, Math.ceil(rows / maxChunks)));
   }
 
-  setTree(stats: Float32Array, features: Int32Array): void {
+  setTree(stats: Float32Array): void {
     this.device.queue.writeBuffer(this.buffers.stats, 0, stats);
-    this.device.queue.writeBuffer(this.buffers.feats, 0, Uint32Array.from(features));
-    this.nf = features.length;
   }
 
-  async build(order: Int32Array, start: number, end: number, hist: Float64Array): Promise<void> {
-    const { device, buffers, nf } = this;
-    const count = end - start, C = this.data.channels;
-    if (count === 0 || nf === 0) return;
-    const chunks = Math.ceil(count / this.chunk), size = nf * HIST_BINS * C;
-    device.queue.writeBuffer(buffers.order, 0, order.subarray(start, end));
-    device.queue.writeBuffer(buffers.params, 0, Uint32Array.of(count, nf, this.chunk, Math.ceil(this.data.rows / 4), chunks, 0, 0, 0));
+  /** All jobs in one submission and one read back: a round trip to the GPU costs more than a small histogram. */
+  async build(jobs: readonly BuildJob[]): Promise<void> {
+    const { device, buffers } = this;
+    const C = this.data.channels, slot = HIST_BINS * C;
+    const work = jobs.filter((j) => j.end > j.start && j.features.length > 0);
+    if (work.length === 0) return;
+    const rows = work.reduce((n, j) => n + j.end - j.start, 0), nf = work.reduce((n, j) => n + j.features.length, 0);
+    if (rows > this.data.rows) throw new RangeError(`GPU histogram jobs hold ${rows} rows, more than the ${this.data.rows} uploaded`);
+    const order = new Uint32Array(rows), feats = new Uint32Array(nf), params = new Uint32Array(work.length * 64);
+    let orderAt = 0, featsAt = 0;
+    work.forEach((j, k) => {
+      const count = j.end - j.start;
+      order.set(j.order.subarray(j.start, j.end), orderAt);
+      feats.set(j.features, featsAt);
+      params.set([count, j.features.length, this.chunk, Math.ceil(this.data.rows / 4), Math.ceil(count / this.chunk), orderAt, featsAt, featsAt * slot], k * 64);
+      orderAt += count;
+      featsAt += j.features.length;
+    });
+    this.ensure("feats", nf * 4, BufferUsage.STORAGE | BufferUsage.COPY_DST);
+    this.ensure("params", params.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST);
+    this.ensure("merged", nf * slot * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC);
+    this.ensure("readback", nf * slot * 4, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+    device.queue.writeBuffer(buffers.order, 0, order);
+    device.queue.writeBuffer(buffers.feats!, 0, feats);
+    device.queue.writeBuffer(buffers.params!, 0, params);
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    for (const [name, x, y] of [["histogram", chunks, Math.ceil(nf / this.featureGroup)], ["merge", Math.ceil(size / WORKGROUP), 1]] as const) {
-      const pipeline = this.pipelines[name];
-      const bindings = name === "histogram" ? { 0: "bins", 1: "stats", 2: "order", 3: "feats", 4: "partial", 5: "params" } : { 4: "partial", 5: "params", 6: "merged" };
-      const entries = Object.entries(bindings).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer: buffers[buffer as keyof typeof buffers] } }));
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-      pass.dispatchWorkgroups(x, y);
-    }
+    const bind = (name: "histogram" | "merge", k: number) => {
+      const names = name === "histogram" ? ["bins", "stats", "order", "feats", "partial"] as const : ["partial", "merged"] as const;
+      const entries = [
+        ...names.map((b) => ({ binding: BINDINGS[b], resource: { buffer: buffers[b]! } })),
+        { binding: BINDINGS.params, resource: { buffer: buffers.params!, offset: k * 256, size: 32 } },
+      ];
+      pass.setPipeline(this.pipelines[name]);
+      pass.setBindGroup(0, device.createBindGroup({ layout: this.pipelines[name].getBindGroupLayout(0), entries }));
+    };
+    // Dispatches in one pass run in order with their storage writes visible to the next, so jobs can share the partial buffer.
+    work.forEach((j, k) => {
+      bind("histogram", k);
+      pass.dispatchWorkgroups(Math.ceil((j.end - j.start) / this.chunk), Math.ceil(j.features.length / this.featureGroup));
+      bind("merge", k);
+      pass.dispatchWorkgroups(Math.ceil((j.features.length * slot) / WORKGROUP));
+    });
     pass.end();
-    encoder.copyBufferToBuffer(buffers.merged, 0, buffers.readback, 0, size * 4);
+    encoder.copyBufferToBuffer(buffers.merged!, 0, buffers.readback!, 0, nf * slot * 4);
     device.queue.submit([encoder.finish()]);
-    await buffers.readback.mapAsync(MAP_READ);
-    const sums = new Float32Array(buffers.readback.getMappedRange(), 0, size);
-    for (let k = 0; k < size; k++) hist[k] += sums[k];
-    buffers.readback.unmap();
+    await buffers.readback!.mapAsync(MAP_READ);
+    const sums = new Float32Array(buffers.readback!.getMappedRange(), 0, nf * slot);
+    let at = 0;
+    for (const j of work) {
+      const size = j.features.length * slot;
+      for (let k = 0; k < size; k++) j.hist[k] += sums[at + k];
+      at += size;
+    }
+    buffers.readback!.unmap();
   }
 
   dispose(): void {
-    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+    for (const buffer of Object.values(this.buffers)) buffer?.destroy();
+  }
+
+  /** Grows a buffer that depends on the jobs' size. */
+  private ensure(name: "feats" | "params" | "merged" | "readback", bytes: number, usage: number): void {
+    const size = Math.max(256, 2 ** Math.ceil(Math.log2(bytes)));
+    if ((this.buffers[name]?.size ?? 0) >= bytes) return;
+    this.buffers[name]?.destroy();
+    this.buffers[name] = this.device.createBuffer({ size, usage });
   }
 }
+
+const BINDINGS = { bins: 0, stats: 1, order: 2, feats: 3, partial: 4, params: 5, merged: 6 } as const;

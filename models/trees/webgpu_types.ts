@@ -45,7 +45,7 @@ export interface GpuDevice {
   createBuffer(descriptor: { size: number; usage: number }): GpuBuffer;
   createShaderModule(descriptor: { code: string }): unknown;
   createComputePipeline(descriptor: { layout: "auto"; compute: { module: unknown; entryPoint: string } }): GpuComputePipeline;
-  createBindGroup(descriptor: { layout: unknown; entries: { binding: number; resource: { buffer: GpuBuffer } }[] }): unknown;
+  createBindGroup(descriptor: { layout: unknown; entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[] }): unknown;
   createCommandEncoder(): GpuCommandEncoder;
   pushErrorScope(filter: "validation"): void;
   popErrorScope(): Promise<{ message: string } | null>;

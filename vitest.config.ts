@@ -8,13 +8,17 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/browser/**", "tests/cli/**"],
+          exclude: ["tests/browser/**", "tests/cli/**", "tests/web/**"],
           testTimeout: 60_000,
         },
       },
       {
         // The Deno CLI end to end: each test spawns `deno run cli/main.ts`.
         test: { name: "cli", include: ["tests/cli/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 300_000 },
+      },
+      {
+        // The built web app end to end: Node builds it, serves it and drives Debian's Chromium through Playwright.
+        test: { name: "web", include: ["tests/web/**/*.e2e.test.ts"], environment: "node", testTimeout: 180_000, hookTimeout: 180_000 },
       },
       {
         // Real headless Chromium with a software WebGPU adapter (SwiftShader).

@@ -1,0 +1,117 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeParquet } from "../../core/data/parquet_write.ts";
+import { synthSplits } from "../../core/data/synth.ts";
+import { serveStatic } from "./static_server.ts";
+
+// The built app in real headless Chromium, served by a plain static server: open files, train on
+// WebGPU (SwiftShader's software adapter), watch the curve, reload and find the run.
+const root = new URL("../..", import.meta.url).pathname;
+const shots = join(root, "tests/web/screenshots");
+const work = mkdtempSync(join(tmpdir(), "mf-web-"));
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  const dist = join(work, "dist");
+  await build({ configFile: join(root, "vite.config.ts"), logLevel: "error", build: { outDir: dist, emptyOutDir: true } });
+  const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11 });
+  for (const split of ["train", "val", "test"] as const) writeFileSync(join(work, `${split}.parquet`), writeParquet(splits[split].columns));
+  server = await serveStatic(dist);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("the browser app", () => {
+  it("opens three split files and shows their summary, saying nothing is uploaded", async () => {
+    await page.goto(server.url);
+    await expect.poll(() => page.getByText("nothing is uploaded").first().isVisible()).toBe(true);
+    // a file that is not Parquet gets a readable message in the page
+    await page.locator('input[type="file"]').setInputFiles({ name: "train.parquet", mimeType: "application/octet-stream", buffer: Buffer.from("date,close\n1,2\n") });
+    await expect.poll(() => page.getByRole("alert").first().innerText(), { timeout: 30_000 }).toBe("train: train.parquet is not a Parquet file: it does not start with \"PAR1\"");
+    await page.locator('input[type="file"]').setInputFiles(["train", "val", "test"].map((s) => join(work, `${s}.parquet`)));
+    const splits = page.getByRole("table", { name: "Splits" });
+    await expect.poll(() => splits.locator("tbody tr").allInnerTexts(), { timeout: 30_000 }).toEqual([
+      expect.stringMatching(/^train\ttrain\.parquet\t1,\d{3}\t2\t2024-01-01 00:00\t.+\t8$/),
+      expect.stringMatching(/^val\tval\.parquet\t\d+\t2\t/),
+      expect.stringMatching(/^test\ttest\.parquet\t\d+\t2\t/),
+    ]);
+    const labels = await page.getByRole("table", { name: "Label distribution" }).innerText();
+    expect(labels).toContain("label_h5");
+    expect(labels).toContain("label_h20");
+    await page.screenshot({ path: join(shots, "1-data.png"), fullPage: true });
+  });
+
+  it("validates settings as you type and shows the WebGPU adapter", async () => {
+    const epochs = page.getByLabel("epochs", { exact: true });
+    await epochs.fill("0");
+    await expect.poll(() => page.getByText("expected integer from 1 to 100000").isVisible()).toBe(true);
+    await expect(page.getByRole("button", { name: "Train logistic" }).isDisabled()).resolves.toBe(true);
+    await epochs.fill("8");
+    await page.getByLabel("patience", { exact: true }).fill("0");
+    await page.getByLabel("backend", { exact: true }).selectOption("webgpu");
+    await expect.poll(() => page.getByTestId("backend").innerText(), { timeout: 60_000 }).toMatch(/^Backend: webgpu \(WebGPU software adapter: .+\)/);
+  });
+
+  it("trains the logistic model in a worker on WebGPU, the loss curve updating every epoch, with no long main-thread task", async () => {
+    await page.evaluate(() => {
+      const durations: number[] = ((window as unknown as { longTasks: number[] }).longTasks = []);
+      new PerformanceObserver((list) => durations.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask" });
+    });
+    await page.getByRole("button", { name: "Train logistic" }).click();
+    await expect.poll(() => page.getByTestId("epochs").innerText(), { timeout: 120_000 }).toMatch(/^[2-7] epoch\(s\) reported/);
+    await page.screenshot({ path: join(shots, "2-training.png"), fullPage: true });
+    // uPlot draws one path per series; a curve with points has a non-empty path
+    await expect.poll(() => page.locator("mf-training").getByText(/run .+ finished/).isVisible(), { timeout: 120_000 }).toBe(true);
+    expect(await page.getByTestId("epochs").innerText()).toMatch(/^8 epoch\(s\) reported/);
+    expect(await page.getByTestId("timing").innerText()).toMatch(/^100% · elapsed \d+ s · ended/);
+    await page.screenshot({ path: join(shots, "3-trained.png"), fullPage: true });
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    expect(Math.max(0, ...longTasks), `long tasks: ${longTasks.join(", ")} ms`).toBeLessThan(100);
+  });
+
+  it("stops a long run cleanly: it ends stopped, with its best epoch", async () => {
+    await page.getByLabel("epochs", { exact: true }).fill("500");
+    await page.getByRole("button", { name: "Train logistic" }).click();
+    await expect.poll(() => page.getByTestId("epochs").innerText(), { timeout: 120_000 }).toMatch(/^[2-9]\d* epoch\(s\) reported/);
+    await page.getByRole("button", { name: "Stop" }).click();
+    await expect.poll(() => page.locator("mf-training").getByText(/run .+ stopped/).isVisible(), { timeout: 120_000 }).toBe(true);
+  });
+
+  it("keeps the run across a reload, in the runs table and on its own page", async () => {
+    await page.reload();
+    await page.goto(`${server.url}#/runs`);
+    const runs = page.getByRole("table", { name: "Runs" });
+    await expect.poll(() => runs.locator("tbody tr").count(), { timeout: 30_000 }).toBe(2);
+    // newest first: the stopped run, then the finished one
+    expect(await runs.locator("tbody tr").first().innerText()).toMatch(/\tstopped\t\d+\twebgpu\t/);
+    await page.getByLabel("status").selectOption("finished");
+    await expect.poll(() => runs.locator("tbody tr").count()).toBe(1);
+    const row = await runs.locator("tbody tr").first().innerText();
+    expect(row).toMatch(/-logistic-h5-[0-9a-f]{4}\tlinear:logistic\t5\t1\tfinished\t8\twebgpu\t0\.\d{3}/);
+    await page.screenshot({ path: join(shots, "4-runs.png"), fullPage: true });
+    await runs.getByRole("link").first().click();
+    await expect.poll(() => page.getByRole("table", { name: "Confusion matrix, test" }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByRole("table", { name: "Per symbol, test" }).innerText()).toContain("SYM01");
+    await page.screenshot({ path: join(shots, "5-run.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});

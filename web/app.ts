@@ -1,0 +1,62 @@
+import { css, html, LitElement } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { Registry } from "../core/registry.ts";
+import type { IdbRunStore } from "./idb_store.ts";
+import { shared } from "./styles.ts";
+import "./runs/run_page.ts";
+import type { RunsTable } from "./runs/runs_table.ts";
+import "./runs/runs_table.ts";
+import "./train/train_page.ts";
+
+/** The page: header and navigation, then the train page, the runs table or one run, chosen by the URL hash. */
+@customElement("mf-app")
+export class App extends LitElement {
+  static override styles = [shared, css`
+    header { display: flex; gap: 1.5rem; align-items: baseline; padding: 0.8rem 1.2rem; background: #1b1f24; color: #fff; }
+    header h1 { font-size: 1.15rem; margin: 0; }
+    nav a { color: #c9d1d9; margin-right: 1rem; text-decoration: none; }
+    nav a[aria-current="page"] { color: #fff; font-weight: 600; border-bottom: 2px solid #fff; }
+    main { padding: 1rem 1.2rem; max-width: 1400px; }
+    .note { font-size: 0.9em; color: #c9d1d9; margin-left: auto; }
+  `];
+
+  @property({ attribute: false }) accessor store: IdbRunStore | undefined;
+  @property({ attribute: false }) accessor registry: Registry | undefined;
+  @property() accessor wasmPaths = "";
+  @property() accessor failure = "";
+  @state() accessor route = location.hash;
+  private onHash = () => (this.route = location.hash);
+
+  override connectedCallback() {
+    super.connectedCallback();
+    addEventListener("hashchange", this.onHash);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    removeEventListener("hashchange", this.onHash);
+  }
+
+  override render() {
+    const runId = /^#\/runs\/(.+)$/.exec(this.route)?.[1];
+    const page = runId ? "run" : this.route.startsWith("#/runs") ? "runs" : "train";
+    return html`
+      <header>
+        <h1>Model Factory</h1>
+        <nav aria-label="Main">
+          <a href="#/" aria-current=${page === "train" ? "page" : "false"}>Train</a>
+          <a href="#/runs" aria-current=${page !== "train" ? "page" : "false"}>Runs</a>
+        </nav>
+        <span class="note">Your data stays on this machine: files are read locally and nothing is uploaded.</span>
+      </header>
+      <main>${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : !this.store || !this.registry ? html`<p class="muted">Opening storage...</p>`
+        // the train page stays mounted while browsing runs, so a running training keeps its live view
+        : html`
+          <mf-train-page ?hidden=${page !== "train"} .registry=${this.registry} db=${this.store.name} wasmPaths=${this.wasmPaths}
+            @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
+          ${page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2><mf-runs-table .reader=${this.store}></mf-runs-table></section>` : ""}
+          ${page === "run" ? html`<mf-run-page .store=${this.store} runId=${decodeURIComponent(runId!)}></mf-run-page>` : ""}
+        `}</main>
+    `;
+  }
+}

@@ -1,0 +1,40 @@
+import type { RunReader } from "../../core/platform.ts";
+import type { EpochReport } from "../../core/model.ts";
+import type { SplitMetrics } from "../../core/train/evaluate.ts";
+import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
+import { z } from "zod";
+
+/** metrics.json as the views read it: loose, so newer fields do not break them. */
+const MetricsFile = z.looseObject({ val: z.record(z.string(), z.unknown()), test: z.record(z.string(), z.unknown()) });
+
+/** A run as the runs table shows it: its record and final metrics, or why it could not be read. */
+export interface RunRow {
+  id: string;
+  record?: RunRecord;
+  metrics?: { val: SplitMetrics; test: SplitMetrics };
+  error?: string;
+}
+
+/** Reads run.json and (when present) metrics.json of every stored run; a malformed run becomes a row with its error. */
+export async function readRunRows(reader: RunReader): Promise<RunRow[]> {
+  return Promise.all((await reader.list()).map((id) => readRunRow(reader, id)));
+}
+
+/** One run's row. */
+export async function readRunRow(reader: RunReader, id: string): Promise<RunRow> {
+  try {
+    const record = await readRunJson(reader, id, "run.json", RunRecord);
+    const files = await reader.files(id);
+    const metrics = files.includes("metrics.json") ? await readRunJson(reader, id, "metrics.json", MetricsFile) as unknown as RunRow["metrics"] : undefined;
+    return { id, record, metrics };
+  } catch (error) {
+    return { id, error: (error as Error).message };
+  }
+}
+
+/** Per-epoch lines of metrics.jsonl (empty when the run has none yet). */
+export async function readEpochs(reader: RunReader, id: string): Promise<(EpochReport & { best?: boolean })[]> {
+  if (!(await reader.files(id)).includes("metrics.jsonl")) return [];
+  const text = new TextDecoder().decode(await reader.read(id, "metrics.jsonl"));
+  return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+}

@@ -1,0 +1,91 @@
+import { css, html, LitElement, type PropertyValues } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { RunStore } from "../../core/platform.ts";
+import type { ChartData } from "../chart.ts";
+import { duration } from "../format.ts";
+import { shared } from "../styles.ts";
+import { confusionTable, metricsTable, perClassTable, perSymbolTable } from "./metric_tables.ts";
+import { readEpochs, readRunRow, type RunRow } from "./run_data.ts";
+import "../chart.ts";
+
+/** One run: its config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix; and Delete. */
+@customElement("mf-run-page")
+export class RunPage extends LitElement {
+  static override styles = [shared, css`.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1rem; } .scroll { overflow-x: auto; }`];
+
+  @property({ attribute: false }) accessor store: RunStore | undefined;
+  @property() accessor runId = "";
+  @state() accessor row: RunRow | undefined;
+  @state() accessor epochs: Awaited<ReturnType<typeof readEpochs>> = [];
+  @state() accessor error = "";
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has("runId") || changed.has("store")) void this.load();
+  }
+
+  private async load() {
+    if (!this.store || !this.runId) return;
+    this.row = undefined;
+    this.error = "";
+    try {
+      this.row = await readRunRow(this.store, this.runId);
+      this.epochs = this.row.record ? await readEpochs(this.store, this.runId) : [];
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  override render() {
+    const back = html`<p><a href="#/runs">← all runs</a></p>`;
+    if (this.error) return html`${back}<p class="error" role="alert">${this.error}</p>`;
+    if (!this.row) return html`${back}<p class="muted">Reading run...</p>`;
+    const { record, metrics } = this.row;
+    if (!record) return html`${back}<p class="error" role="alert">Run ${this.runId} cannot be read: ${this.row.error}</p>${this.deleteButton()}`;
+    const x = this.epochs.map((e) => e.epoch);
+    const curve = (key: "train_loss" | "val_loss" | "train_accuracy" | "val_accuracy") => this.epochs.map((e) => e[key]);
+    return html`${back}
+      <section aria-labelledby="run-h">
+        <h2 id="run-h">${record.id}</h2>
+        <p><strong>${record.status}</strong> · ${record.model} · horizon ${record.horizon} · window ${record.seq_len} · ${record.epochs_run ?? 0} epochs (best ${record.best_epoch ?? "-"}${record.stop_reason ? `, ${record.stop_reason}` : ""}) · ${duration(record.timings.total_s ?? NaN)}</p>
+        <p class="muted">Backend: ${record.backend.name} (${record.backend.reason}) · created ${record.created_at}</p>
+        ${record.error ? html`<p class="error" role="alert">${record.error}</p>` : ""}
+        ${this.deleteButton()}
+      </section>
+      <section aria-labelledby="curves-h"><h2 id="curves-h">Curves</h2>
+        ${this.epochs.length ? html`<div class="charts">
+          <mf-chart label="Loss" .series=${["train_loss", "val_loss"]} .data=${[x, curve("train_loss"), curve("val_loss")] as ChartData}></mf-chart>
+          <mf-chart label="Accuracy" .series=${["train_accuracy", "val_accuracy"]} .data=${[x, curve("train_accuracy"), curve("val_accuracy")] as ChartData}></mf-chart>
+        </div>` : html`<p class="empty">No epochs recorded.</p>`}
+      </section>
+      <section aria-labelledby="metrics-h"><h2 id="metrics-h">Metrics</h2>
+        ${metrics ? html`
+          <div class="row">${metricsTable({ val: metrics.val, test: metrics.test })}
+            <div><h3>Confusion (test)</h3>${confusionTable(metrics.test, "Confusion matrix, test")}<h3>Per class (test)</h3>${perClassTable(metrics.test, "Per class, test")}</div>
+          </div>
+          <h3>Per symbol (test)</h3><div class="scroll">${perSymbolTable(metrics.test, "Per symbol, test")}</div>
+        ` : html`<p class="empty">No final metrics: the run is ${record.status}.</p>`}
+      </section>
+      <section aria-labelledby="config-h"><h2 id="config-h">Config</h2>
+        <div class="row">${(["params", "dataset", "trainer"] as const).map((part) => html`<table aria-label=${part}>
+          <thead><tr><th colspan="2">${part}</th></tr></thead>
+          <tbody>${Object.entries(record.config[part]).map(([k, v]) => html`<tr><td>${k}</td><td>${typeof v === "string" ? v : JSON.stringify(v)}</td></tr>`)}</tbody></table>`)}
+        </div>
+        <p class="muted">Data: ${Object.values(record.dataset.files).map((f) => `${f.name} (${f.rows} rows, ${f.samples} samples)`).join(", ")}; ${record.dataset.symbols.length} symbols, ${record.dataset.features.length} features.</p>
+      </section>
+    `;
+  }
+
+  private deleteButton() {
+    return html`<button class="danger" @click=${this.deleteRun}>Delete run</button>`;
+  }
+
+  private async deleteRun() {
+    if (!this.store || !confirm(`Delete run ${this.runId}? This cannot be undone.`)) return;
+    try {
+      await this.store.remove(this.runId);
+      location.hash = "#/runs";
+    } catch (error) {
+      this.error = `Cannot delete run ${this.runId}: ${(error as Error).message}`;
+    }
+  }
+}

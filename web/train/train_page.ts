@@ -1,0 +1,114 @@
+import { html, LitElement } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { DatasetConfig } from "../../core/config/dataset.ts";
+import { TrainerConfig } from "../../core/config/trainer.ts";
+import type { SplitSummaries } from "../../core/data/summary.ts";
+import type { Registry } from "../../core/registry.ts";
+import type { ChosenFiles } from "../data/data_picker.ts";
+import { shared } from "../styles.ts";
+import { startJob } from "../worker/client.ts";
+import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
+import type { FormChange } from "./schema_form.ts";
+import "../data/data_picker.ts";
+import "../data/data_summary.ts";
+import "./model_picker.ts";
+import "./schema_form.ts";
+import "./training.ts";
+
+const SPLITS = ["train", "val", "test"] as const;
+const EMPTY: FormChange = { value: {}, valid: false };
+
+/** Open data, see its summary, configure a model, train it in a worker and watch it learn. */
+@customElement("mf-train-page")
+export class TrainPage extends LitElement {
+  static override styles = shared;
+
+  @property({ attribute: false }) accessor registry!: Registry;
+  /** The IndexedDB database the worker writes runs to. */
+  @property() accessor db = "";
+  /** Where the tfjs wasm binaries are served, as an absolute URL. */
+  @property() accessor wasmPaths = "";
+  @state() accessor files: ChosenFiles = {};
+  @state() accessor summaries: SplitSummaries = {};
+  @state() accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
+  @state() accessor model = "linear:logistic";
+  @state() accessor params = EMPTY;
+  @state() accessor datasetForm = EMPTY;
+  @state() accessor trainer = EMPTY;
+  @state() accessor backend = "";
+  @state() accessor request: Extract<JobRequest, { kind: "train" }> | undefined;
+  @state() accessor running = false;
+  private backendAsked = "";
+
+  override render() {
+    const plugin = this.registry.get(this.model);
+    const horizon = Number(this.datasetForm.value.horizon ?? 5);
+    const seqLen = Number(this.datasetForm.value.seq_len ?? plugin.defaultSeqLen);
+    const ready = SPLITS.every((s) => this.summaries[s]) && this.params.valid && this.datasetForm.valid && this.trainer.valid;
+    return html`
+      <section aria-labelledby="data-h">
+        <h2 id="data-h">1. Data</h2>
+        <mf-data-picker @files=${(e: CustomEvent<ChosenFiles>) => this.open(e.detail)}></mf-data-picker>
+        <mf-data-summary .summaries=${this.summaries} .status=${this.status} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
+      </section>
+      <section aria-labelledby="config-h">
+        <h2 id="config-h">2. Model and settings</h2>
+        <mf-model-picker .registry=${this.registry} .value=${this.model} @model=${(e: CustomEvent<string>) => (this.model = e.detail)}></mf-model-picker>
+        <div class="row">
+          <mf-schema-form legend=${`${this.model} parameters`} .schema=${plugin.configSchema} @change=${(e: CustomEvent<FormChange>) => (this.params = e.detail)}></mf-schema-form>
+          <mf-schema-form legend="Dataset" .schema=${DatasetConfig} .placeholders=${{ seq_len: `model default: ${plugin.defaultSeqLen}` }}
+            @change=${(e: CustomEvent<FormChange>) => (this.datasetForm = e.detail)}></mf-schema-form>
+          <mf-schema-form legend="Trainer" .schema=${TrainerConfig} @change=${(e: CustomEvent<FormChange>) => this.setTrainer(e.detail)}></mf-schema-form>
+        </div>
+        <p data-testid="backend">Backend: ${this.backend || "checking..."}</p>
+      </section>
+      <section aria-labelledby="train-h">
+        <h2 id="train-h">3. Train</h2>
+        <button class="primary" @click=${this.train} ?disabled=${!ready || this.running}>Train ${plugin.name}</button>
+        ${ready ? "" : html`<span class="muted">Open all three splits and fix any invalid setting first.</span>`}
+        <mf-training .request=${this.request} @ended=${() => (this.running = false)}></mf-training>
+      </section>
+    `;
+  }
+
+  private open(chosen: ChosenFiles) {
+    this.files = { ...this.files, ...chosen };
+    for (const split of SPLITS) {
+      const file = chosen[split];
+      if (!file) continue;
+      this.summaries = { ...this.summaries, [split]: undefined };
+      this.status = { ...this.status, [split]: "reading" };
+      startJob({ kind: "summarize", file }).result.then(
+        (done) => {
+          if (this.files[split] !== file) return;
+          this.summaries = { ...this.summaries, [split]: done.summary };
+          this.status = { ...this.status, [split]: undefined };
+        },
+        (error: Error) => {
+          if (this.files[split] === file) this.status = { ...this.status, [split]: `${split}: ${error.message}` };
+        },
+      );
+    }
+  }
+
+  private setTrainer(change: FormChange) {
+    this.trainer = change;
+    const requested = String(change.value.backend ?? "auto");
+    if (requested === this.backendAsked) return;
+    this.backendAsked = requested;
+    this.backend = "";
+    // probe in a worker, where training will run: the answer is the one training will get
+    startJob({ kind: "backend", requested: requested as "auto", wasmPaths: this.wasmPaths }).result.then(
+      (done) => requested === this.backendAsked && (this.backend = `${done.backend!.name} (${done.backend!.reason})`),
+      (error: Error) => requested === this.backendAsked && (this.backend = `unavailable: ${error.message}`),
+    );
+  }
+
+  private train() {
+    this.running = true;
+    this.request = {
+      kind: "train", model: this.model, params: this.params.value, dataset: this.datasetForm.value, trainer: this.trainer.value,
+      files: this.files as SplitFiles, wasmPaths: this.wasmPaths, db: this.db,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+// Heavy work off the page: Parquet summaries, backend probing and training (tfjs) run here, so the
+// page stays responsive. Modules are imported per job kind so a summary never loads tfjs.
+import type { GpuLike, ProgressEvent } from "../../core/platform.ts";
+import type { JobControl, JobReply, JobRequest } from "./protocol.ts";
+
+// the DOM lib types `self` as a Window; in a dedicated worker it is this much
+const scope = self as unknown as { onmessage: ((event: MessageEvent<JobRequest | JobControl>) => void) | null; postMessage(message: JobReply): void };
+const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+const post = (reply: JobReply) => scope.postMessage(reply);
+// train() polls this between batches; a "stop" message flips it
+const signal = { aborted: false };
+
+scope.onmessage = async (event) => {
+  const message = event.data;
+  if (message.kind === "stop") {
+    signal.aborted = true;
+    return;
+  }
+  try {
+    post({ kind: "done", ...await run(message) });
+  } catch (error) {
+    post({ kind: "error", message: (error as Error)?.message ?? String(error) });
+  }
+};
+
+async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "done" }>, "kind">> {
+  const { blobSource } = await import("../blob_source.ts");
+  if (job.kind === "summarize") {
+    const { summarizeSplit } = await import("../../core/data/summary.ts");
+    return { summary: await summarizeSplit(blobSource(job.file)) };
+  }
+  const { selectBackend } = await import("../../core/backend.ts");
+  if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };
+  const [{ train }, { registry }, { IdbRunStore }, tf] = await Promise.all([
+    import("../../core/train/trainer.ts"), import("../../models/index.ts"), import("../idb_store.ts"), import("@tensorflow/tfjs"),
+  ]);
+  const store = await IdbRunStore.open(job.db);
+  // a step event per batch would flood the page; a few per second are enough for a progress bar
+  let lastStep = 0;
+  const progress = (event: ProgressEvent) => {
+    if (event.kind === "step") {
+      if (Date.now() - lastStep < 100 && event.step < event.steps) return;
+      lastStep = Date.now();
+    }
+    post({ kind: "progress", event });
+  };
+  const sources = { train: blobSource(job.files.train), val: blobSource(job.files.val), test: blobSource(job.files.test) };
+  const result = await train(
+    { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
+    { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
+  );
+  return { runId: result.runId, status: result.record.status };
+}

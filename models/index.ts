@@ -8,9 +8,11 @@ import { tcn } from "./tcn/tcn.ts";
 import { transformer } from "./transformer/transformer.ts";
 import { nhits } from "./nhits/nhits.ts";
 import { patchtst } from "./patchtst/patchtst.ts";
+import { gbdt } from "./gbdt/gbdt.ts";
+import { forest } from "./forest/forest.ts";
 
 /** Every model the toolkit ships, listed explicitly: adding a model is adding it here. */
-export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst];
+export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest];
 
 /** The registry built from `plugins`. */
 export const registry = createRegistry(plugins);

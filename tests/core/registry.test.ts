@@ -33,9 +33,10 @@ describe("registry", () => {
   });
 
   it("lists by family, sorted, and rejects an unknown family", () => {
-    expect(registry.list().map((p) => p.name)).toEqual(["logistic", "gru", "lstm", "mlp", "transformer", "nhits", "patchtst", "tcn"]);
+    expect(registry.list().map((p) => p.name)).toEqual(["logistic", "gru", "lstm", "mlp", "transformer", "nhits", "patchtst", "tcn", "forest", "gbdt"]);
     expect(registry.list("neural").map((p) => p.name)).toEqual(["gru", "lstm", "mlp", "transformer"]);
     expect(registry.list("timeseries").map((p) => p.name)).toEqual(["nhits", "patchtst", "tcn"]);
+    expect(registry.list("trees").map((p) => p.name)).toEqual(["forest", "gbdt"]);
     expect(() => registry.list("quantum")).toThrow(/families: linear, neural/);
   });
 

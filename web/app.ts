@@ -3,6 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { Registry } from "../core/registry.ts";
 import type { IdbRunStore } from "./idb_store.ts";
 import { shared } from "./styles.ts";
+import "./runs/compare_page.ts";
 import "./runs/run_page.ts";
 import type { RunsTable } from "./runs/runs_table.ts";
 import "./runs/runs_table.ts";
@@ -39,7 +40,8 @@ export class App extends LitElement {
 
   override render() {
     const runId = /^#\/runs\/(.+)$/.exec(this.route)?.[1];
-    const page = runId ? "run" : this.route.startsWith("#/runs") ? "runs" : "train";
+    const compared = /^#\/compare\/(.+)$/.exec(this.route)?.[1];
+    const page = runId ? "run" : compared ? "compare" : this.route.startsWith("#/runs") ? "runs" : "train";
     return html`
       <header>
         <h1>Model Factory</h1>
@@ -56,6 +58,7 @@ export class App extends LitElement {
             @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
           ${page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2><mf-runs-table .reader=${this.store}></mf-runs-table></section>` : ""}
           ${page === "run" ? html`<mf-run-page .store=${this.store} runId=${decodeURIComponent(runId!)}></mf-run-page>` : ""}
+          ${page === "compare" ? html`<mf-compare-page .reader=${this.store} .runIds=${compared!.split(",").map(decodeURIComponent)}></mf-compare-page>` : ""}
         `}</main>
     `;
   }

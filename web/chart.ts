@@ -48,7 +48,8 @@ export class Chart extends LitElement {
     this.plot = new uPlot({
       title: this.label, width: this.width(), height: 220,
       scales: { x: { time: false } },
-      axes: [{ label: this.xLabel }, {}],
+      // epochs are whole numbers: no 0.5 ticks
+      axes: [{ label: this.xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] }, {}],
       series: [{ label: this.xLabel }, ...this.series.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: this.data[0].length < 60 } }))],
     }, this.data, target);
   }

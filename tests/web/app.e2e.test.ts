@@ -88,9 +88,12 @@ describe("the browser app", () => {
     expect(Math.max(0, ...longTasks), `long tasks: ${longTasks.join(", ")} ms`).toBeLessThan(100);
   });
 
-  it("stops a long run cleanly: it ends stopped, with its best epoch", async () => {
+  it("trains the MLP and stops it cleanly: the run ends stopped", async () => {
+    await page.getByLabel("Model", { exact: true }).selectOption("neural:mlp");
+    await expect.poll(() => page.getByLabel("hidden", { exact: true }).inputValue()).toBe("128, 64");
+    // the trainer form keeps its values when the model changes
     await page.getByLabel("epochs", { exact: true }).fill("500");
-    await page.getByRole("button", { name: "Train logistic" }).click();
+    await page.getByRole("button", { name: "Train mlp" }).click();
     await expect.poll(() => page.getByTestId("epochs").innerText(), { timeout: 120_000 }).toMatch(/^[2-9]\d* epoch\(s\) reported/);
     await page.getByRole("button", { name: "Stop" }).click();
     await expect.poll(() => page.locator("mf-training").getByText(/run .+ stopped/).isVisible(), { timeout: 120_000 }).toBe(true);
@@ -101,8 +104,15 @@ describe("the browser app", () => {
     await page.goto(`${server.url}#/runs`);
     const runs = page.getByRole("table", { name: "Runs" });
     await expect.poll(() => runs.locator("tbody tr").count(), { timeout: 30_000 }).toBe(2);
-    // newest first: the stopped run, then the finished one
-    expect(await runs.locator("tbody tr").first().innerText()).toMatch(/\tstopped\t\d+\twebgpu\t/);
+    // newest first: the stopped MLP run, then the finished logistic one
+    expect(await runs.locator("tbody tr").first().innerText()).toMatch(/-mlp-h5-[0-9a-f]{4}\tneural:mlp\t5\t1\tstopped\t\d+\twebgpu\t0\.\d{3}/);
+    for (const box of await runs.getByRole("checkbox").all()) await box.check();
+    await page.getByRole("button", { name: "Compare selected (2)" }).click();
+    const settings = page.getByRole("table", { name: "Settings compared" });
+    await expect.poll(() => settings.locator("tr.diff th").allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining(["≠ model", "≠ status", "≠ params.hidden"]));
+    expect(await settings.locator("tr:not(.diff) th").allInnerTexts()).toContain("horizon");
+    await page.screenshot({ path: join(shots, "6-compare.png"), fullPage: true });
+    await page.goto(`${server.url}#/runs`);
     await page.getByLabel("status").selectOption("finished");
     await expect.poll(() => runs.locator("tbody tr").count()).toBe(1);
     const row = await runs.locator("tbody tr").first().innerText();

@@ -37,6 +37,7 @@ export class RunsTable extends LitElement {
   @state() accessor error = "";
   @state() accessor sort = { key: "id", descending: true };
   @state() accessor filters: Record<string, string> = {};
+  @state() accessor picked: string[] = [];
 
   override connectedCallback() {
     super.connectedCallback();
@@ -69,17 +70,22 @@ export class RunsTable extends LitElement {
             <option value="">all</option>${values.map((v) => html`<option .value=${v}>${v}</option>`)}</select></label>`;
         })}
         <span class="muted">${shown.length} of ${this.rows.length} runs</span>
+        <button @click=${() => (location.hash = `#/compare/${this.picked.map(encodeURIComponent).join(",")}`)} ?disabled=${this.picked.length < 2}>Compare selected (${this.picked.length})</button>
       </div>
       <table aria-label="Runs">
-        <thead><tr>${COLUMNS.map((c) => html`<th class=${c.numeric ? "num" : ""} aria-sort=${c.key === this.sort.key ? (this.sort.descending ? "descending" : "ascending") : "none"}>
+        <thead><tr><th><span class="muted">compare</span></th>${COLUMNS.map((c) => html`<th class=${c.numeric ? "num" : ""} aria-sort=${c.key === this.sort.key ? (this.sort.descending ? "descending" : "ascending") : "none"}>
           <button @click=${() => (this.sort = { key: c.key, descending: c.key === this.sort.key ? !this.sort.descending : c.numeric === true })}>${c.label}${c.key === this.sort.key ? (this.sort.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>
-        <tbody>${shown.map((r) => html`<tr>${COLUMNS.map((c) => {
+        <tbody>${shown.map((r) => html`<tr><td><input type="checkbox" aria-label=${`compare ${r.id}`} .checked=${this.picked.includes(r.id)} @change=${() => this.pick(r.id)} /></td>${COLUMNS.map((c) => {
           const v = c.value(r);
           if (c.key === "id") return html`<td><a href=${`#/runs/${encodeURIComponent(r.id)}`}>${r.id}</a>${r.error ? html`<div class="error">${r.error}</div>` : ""}</td>`;
           return html`<td class=${c.numeric ? "num" : ""}>${typeof v === "number" && !Number.isInteger(v) ? num(v) : v ?? "-"}</td>`;
         })}</tr>`)}</tbody>
       </table>
     `;
+  }
+
+  private pick(id: string) {
+    this.picked = this.picked.includes(id) ? this.picked.filter((x) => x !== id) : [...this.picked, id];
   }
 }
 

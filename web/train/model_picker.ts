@@ -18,13 +18,12 @@ export class ModelPicker extends LitElement {
     const families = [...new Set(plugins.map((p) => p.family))];
     const chosen = plugins.find((p) => fullName(p) === this.value);
     return html`
-      <label>Model
-        <select name="model" .value=${this.value} @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value)}>
+      <label for="model">Model</label>
+        <select id="model" name="model" .value=${this.value} @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value)}>
           ${families.map((family) => html`<optgroup label=${family}>
             ${plugins.filter((p) => p.family === family).map((p) => html`<option .value=${fullName(p)} ?selected=${fullName(p) === this.value}>${p.name}</option>`)}
           </optgroup>`)}
         </select>
-      </label>
       ${chosen ? html`<p class="muted">${chosen.description}${notes(chosen)}</p>` : ""}
     `;
   }

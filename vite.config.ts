@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 
 const WASM_DIR = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
@@ -23,13 +23,39 @@ function tfjsWasm(): Plugin {
   };
 }
 
+/** Writes precache.json, every file of the finished build, which the service worker caches for offline use. */
+function precacheList(): Plugin {
+  let outDir = "";
+  return {
+    name: "precache-list",
+    apply: "build",
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const files = readdirSync(outDir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name !== "precache.json" && e.name !== "sw.js")
+        .map((e) => relative(outDir, join(e.parentPath, e.name)).split("\\").join("/"))
+        .sort();
+      writeFileSync(join(outDir, "precache.json"), JSON.stringify(files, null, 1));
+    },
+  };
+}
+
 // The app lives in web/; `base: "./"` makes the build work from any folder of any static server.
 export default defineConfig({
   root: "web",
   base: "./",
-  plugins: [tfjsWasm()],
+  plugins: [tfjsWasm(), precacheList()],
   // esbuild lowers the standard decorators Lit components use; rollup cannot parse them as they are
   esbuild: { target: "es2022" },
   worker: { format: "es" },
-  build: { outDir: "../dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4096 },
+  build: {
+    outDir: "../dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      // the service worker is its own entry at a fixed name, so the page can register it
+      input: { index: "web/index.html", sw: "web/sw.ts" },
+      output: { entryFileNames: (chunk) => (chunk.name === "sw" ? "sw.js" : "assets/[name]-[hash].js") },
+    },
+  },
 });

@@ -3,6 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { Registry } from "../core/registry.ts";
 import type { IdbRunStore } from "./idb_store.ts";
 import { shared } from "./styles.ts";
+import "./predict/predict_page.ts";
 import "./runs/compare_page.ts";
 import "./runs/run_page.ts";
 import type { RunsTable } from "./runs/runs_table.ts";
@@ -41,13 +42,14 @@ export class App extends LitElement {
   override render() {
     const runId = /^#\/runs\/(.+)$/.exec(this.route)?.[1];
     const compared = /^#\/compare\/(.+)$/.exec(this.route)?.[1];
-    const page = runId ? "run" : compared ? "compare" : this.route.startsWith("#/runs") ? "runs" : "train";
+    const page = runId ? "run" : compared ? "compare" : this.route.startsWith("#/runs") ? "runs" : this.route.startsWith("#/predict") ? "predict" : "train";
     return html`
       <header>
         <h1>Model Factory</h1>
         <nav aria-label="Main">
           <a href="#/" aria-current=${page === "train" ? "page" : "false"}>Train</a>
-          <a href="#/runs" aria-current=${page !== "train" ? "page" : "false"}>Runs</a>
+          <a href="#/runs" aria-current=${["runs", "run", "compare"].includes(page) ? "page" : "false"}>Runs</a>
+          <a href="#/predict" aria-current=${page === "predict" ? "page" : "false"}>Predict</a>
         </nav>
         <span class="note">Your data stays on this machine: files are read locally and nothing is uploaded.</span>
       </header>
@@ -58,6 +60,7 @@ export class App extends LitElement {
             @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
           ${page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2><mf-runs-table .reader=${this.store}></mf-runs-table></section>` : ""}
           ${page === "run" ? html`<mf-run-page .store=${this.store} runId=${decodeURIComponent(runId!)}></mf-run-page>` : ""}
+          ${page === "predict" ? html`<mf-predict-page .reader=${this.store} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>` : ""}
           ${page === "compare" ? html`<mf-compare-page .reader=${this.store} .runIds=${compared!.split(",").map(decodeURIComponent)}></mf-compare-page>` : ""}
         `}</main>
     `;

@@ -16,7 +16,8 @@ export class Chart extends LitElement {
 
   @property() accessor label = "";
   @property() accessor xLabel = "epoch";
-  @property({ attribute: false }) accessor series: string[] = [];
+  /** Series names; a new array with the same names keeps the chart (rebuilding it costs a frame). */
+  @property({ attribute: false, hasChanged: (a?: string[], b?: string[]) => a?.join("\n") !== b?.join("\n") }) accessor series: string[] = [];
   @property({ attribute: false }) accessor data: ChartData = [[]];
   private plot?: uPlot;
   private resize = new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: 220 }));

@@ -11,3 +11,8 @@ IdbRunStore.open().then(
   (store) => (app.store = store),
   (error: Error) => (app.failure = `Cannot open the run store (IndexedDB): ${error.message}. Private windows and some browser settings block it.`),
 );
+
+// Offline use after the first visit (the built app only: the dev server's modules change as you edit).
+if (import.meta.env.PROD && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register("sw.js").catch((error: Error) => console.warn(`Offline mode unavailable: ${error.message}`));
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright";
@@ -21,7 +21,14 @@ const errors: string[] = [];
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   const dist = join(work, "dist");
-  await build({ configFile: join(root, "vite.config.ts"), logLevel: "error", build: { outDir: dist, emptyOutDir: true } });
+  // vitest sets NODE_ENV=test, which would make Vite build a development bundle (no service worker, Lit's dev mode)
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ configFile: join(root, "vite.config.ts"), mode: "production", logLevel: "error", build: { outDir: dist, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11 });
   for (const split of ["train", "val", "test"] as const) writeFileSync(join(work, `${split}.parquet`), writeParquet(splits[split].columns));
   server = await serveStatic(dist);
@@ -123,5 +130,27 @@ describe("the browser app", () => {
     expect(await page.getByRole("table", { name: "Per symbol, test" }).innerText()).toContain("SYM01");
     await page.screenshot({ path: join(shots, "5-run.png"), fullPage: true });
     expect(errors).toEqual([]);
+  });
+
+  it("predicts a file with a stored model with the network off, previewing and downloading the predictions", async () => {
+    // the service worker has cached the whole build once it controls the page
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
+    await page.context().setOffline(true);
+    await server.close();
+    await page.goto(`${server.url}#/predict`);
+    const runChoice = page.getByLabel("Model from run");
+    const logistic = (await runChoice.locator("option").allInnerTexts()).find((t) => t.includes("linear:logistic"))!;
+    await runChoice.selectOption({ label: logistic });
+    await page.getByLabel("Parquet file").setInputFiles(join(work, "test.parquet"));
+    await page.getByRole("button", { name: "Predict" }).click();
+    await expect.poll(() => page.getByTestId("predicted").innerText(), { timeout: 60_000 }).toMatch(/^240 rows scored/);
+    const preview = await page.getByRole("table", { name: "Predictions preview" }).locator("tbody tr").allInnerTexts();
+    expect(preview).toHaveLength(50);
+    expect(preview[0]).toMatch(/^2024-01-03T08:40:00\.000Z\tSYM00\t(short \(-1\)|neutral \(0\)|long \(1\))\t0\.\d{3}\t0\.\d{3}\t0\.\d{3}$/);
+    await page.screenshot({ path: join(shots, "7-predict.png"), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
+    const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
+    expect(csv[0]).toBe("datetime,symbol,horizon,prediction,prob_short,prob_neutral,prob_long");
+    expect(csv).toHaveLength(241);
   });
 });

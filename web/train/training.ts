@@ -9,6 +9,8 @@ import type { JobReply, JobRequest } from "../worker/protocol.ts";
 import "../chart.ts";
 
 type Epoch = Extract<ProgressEvent, { kind: "epoch" }>;
+const LOSS = ["train_loss", "val_loss"];
+const ACCURACY = ["train_accuracy", "val_accuracy"];
 
 /** One training run in a worker: progress, time left, live loss and accuracy curves, and Stop. Fires `ended` with the run id. */
 @customElement("mf-training")
@@ -22,6 +24,8 @@ export class Training extends LitElement {
   /** Setting it starts the job. */
   @property({ attribute: false }) accessor request: Extract<JobRequest, { kind: "train" }> | undefined;
   @state() accessor epochs: Epoch[] = [];
+  /** Chart columns, rebuilt only when an epoch arrives so progress updates never redraw the charts. */
+  @state() accessor curves: { loss: ChartData; accuracy: ChartData } = { loss: [[]], accuracy: [[]] };
   @state() accessor fraction = 0;
   @state() accessor phase = "";
   @state() accessor warnings: string[] = [];
@@ -44,8 +48,6 @@ export class Training extends LitElement {
     const elapsed = ((this.now || this.started) - this.started) / 1000;
     const left = this.fraction > 0.02 && this.running ? elapsed / this.fraction - elapsed : NaN;
     const last = this.epochs.at(-1);
-    const x = this.epochs.map((e) => e.epoch);
-    const series = (key: string) => this.epochs.map((e) => e.metrics[key] ?? null);
     return html`
       <div class="row">
         <button class="danger" @click=${this.stop} ?disabled=${!this.running || this.stopping}>${this.stopping ? "Stopping..." : "Stop"}</button>
@@ -58,8 +60,8 @@ export class Training extends LitElement {
       ${this.warnings.map((w) => html`<p class="muted">warning: ${w}</p>`)}
       ${this.outcome?.error ? html`<p class="error" role="alert">Training failed: ${this.outcome.error}</p>` : ""}
       <div class="charts">
-        <mf-chart label="Loss" .series=${["train_loss", "val_loss"]} .data=${[x, series("train_loss"), series("val_loss")] as ChartData} data-testid="loss-chart"></mf-chart>
-        <mf-chart label="Accuracy" .series=${["train_accuracy", "val_accuracy"]} .data=${[x, series("train_accuracy"), series("val_accuracy")] as ChartData}></mf-chart>
+        <mf-chart label="Loss" .series=${LOSS} .data=${this.curves.loss}></mf-chart>
+        <mf-chart label="Accuracy" .series=${ACCURACY} .data=${this.curves.accuracy}></mf-chart>
       </div>
       <p class="muted" data-testid="epochs">${this.epochs.length} epoch(s) reported${last ? ` · last val_loss ${num(last.metrics.val_loss, 4)}` : ""}</p>
     `;
@@ -71,7 +73,7 @@ export class Training extends LitElement {
   }
 
   private start(request: Extract<JobRequest, { kind: "train" }>) {
-    Object.assign(this, { epochs: [], fraction: 0, phase: "starting", warnings: [], outcome: undefined, stopping: false });
+    Object.assign(this, { epochs: [], curves: { loss: [[]], accuracy: [[]] }, fraction: 0, phase: "starting", warnings: [], outcome: undefined, stopping: false });
     this.started = this.now = performance.now();
     const job = startJob(request, ({ event }) => this.progress(event));
     this.job = job;
@@ -94,6 +96,9 @@ export class Training extends LitElement {
     else if (event.kind === "warning") this.warnings = [...this.warnings, event.message];
     else if (event.kind === "epoch") {
       this.epochs = [...this.epochs, event];
+      const x = this.epochs.map((e) => e.epoch);
+      const column = (key: string) => this.epochs.map((e) => e.metrics[key] ?? null);
+      this.curves = { loss: [x, column("train_loss"), column("val_loss")], accuracy: [x, column("train_accuracy"), column("val_accuracy")] };
       this.fraction = (event.epoch + 1) / event.epochs; // epochs count from 0
     } else if (event.kind === "step") {
       // epochs done so far plus this epoch's share of batches

@@ -2,6 +2,7 @@ import type { BackendChoice } from "../../core/backend.ts";
 import type { BackendName } from "../../core/config/trainer.ts";
 import type { SplitSummary } from "../../core/data/summary.ts";
 import type { ProgressEvent } from "../../core/platform.ts";
+import type { PredictionRow } from "../predict/predictions_csv.ts";
 
 /** The three split files a user opened. */
 export type SplitFiles = Record<"train" | "val" | "test", File>;
@@ -10,7 +11,17 @@ export type SplitFiles = Record<"train" | "val" | "test", File>;
 export type JobRequest =
   | { kind: "summarize"; file: File }
   | { kind: "backend"; requested: BackendName; wasmPaths: string }
+  | { kind: "predict"; runId: string; file: File; wasmPaths: string; db: string }
   | { kind: "train"; model: string; params: unknown; dataset: unknown; trainer: unknown; files: SplitFiles; wasmPaths: string; db: string };
+
+/** A file's predictions: how many rows were scored, the first rows, and the full table as Parquet and CSV. */
+export interface Predictions {
+  rows: number;
+  preview: PredictionRow[];
+  parquet: Uint8Array;
+  csv: string;
+  backend: string;
+}
 
 /** A message to a running job: stop training after the current batch. */
 export type JobControl = { kind: "stop" };
@@ -18,5 +29,5 @@ export type JobControl = { kind: "stop" };
 /** What a job posts back; `done` or `error` is always the last message. */
 export type JobReply =
   | { kind: "progress"; event: ProgressEvent }
-  | { kind: "done"; summary?: SplitSummary; backend?: BackendChoice; runId?: string; status?: string }
+  | { kind: "done"; summary?: SplitSummary; backend?: BackendChoice; runId?: string; status?: string; predictions?: Predictions }
   | { kind: "error"; message: string };

@@ -31,6 +31,20 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   }
   const { selectBackend } = await import("../../core/backend.ts");
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };
+  if (job.kind === "predict") {
+    const [{ loadRun, predictFile }, { registry }, { IdbRunStore }, csv] = await Promise.all([
+      import("../../core/predict.ts"), import("../../models/index.ts"), import("../idb_store.ts"), import("../predict/predictions_csv.ts"),
+    ]);
+    const backend = await selectBackend("auto", { gpu, wasmPaths: job.wasmPaths });
+    const run = await loadRun(await IdbRunStore.open(job.db), job.runId, registry);
+    try {
+      const { windows, probs, parquet } = await predictFile(run, blobSource(job.file));
+      const horizon = run.preprocess.horizon;
+      return { predictions: { rows: windows.size, preview: csv.predictionRows(windows, probs, 50), parquet, csv: csv.predictionsCsv(windows, probs, horizon), backend: backend.reason } };
+    } finally {
+      run.model.dispose();
+    }
+  }
   const [{ train }, { registry }, { IdbRunStore }, tf] = await Promise.all([
     import("../../core/train/trainer.ts"), import("../../models/index.ts"), import("../idb_store.ts"), import("@tensorflow/tfjs"),
   ]);

@@ -1,0 +1,54 @@
+// Service worker: makes the app work offline after the first visit. It caches every file of the
+// build (listed in precache.json at build time) on install; hashed assets are served from the cache,
+// everything else from the network first, falling back to the cache when offline.
+
+interface ExtendableEvent extends Event {
+  waitUntil(promise: Promise<unknown>): void;
+}
+interface FetchEvent extends ExtendableEvent {
+  readonly request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+// the DOM lib types `self` as a Window; in a service worker it is this much
+const sw = self as unknown as {
+  addEventListener(type: "install" | "activate", listener: (event: ExtendableEvent) => void): void;
+  addEventListener(type: "fetch", listener: (event: FetchEvent) => void): void;
+  skipWaiting(): Promise<void>;
+  clients: { claim(): Promise<void> };
+  location: Location;
+};
+const CACHE = "model-factory-v1";
+// file names with a content hash (and the wasm binaries of a pinned tfjs) never change in place
+const IMMUTABLE = /\/assets\/|\.wasm$/;
+
+sw.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const files: string[] = await (await fetch("precache.json", { cache: "no-store" })).json();
+    await (await caches.open(CACHE)).addAll(["./", ...files]);
+    await sw.skipWaiting();
+  })());
+});
+
+sw.addEventListener("activate", (event) => event.waitUntil(sw.clients.claim()));
+
+sw.addEventListener("fetch", (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== sw.location.origin) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    if (IMMUTABLE.test(url.pathname)) {
+      const hit = await cache.match(request);
+      if (hit) return hit;
+    }
+    try {
+      const response = await fetch(request);
+      if (response.ok) await cache.put(request, response.clone());
+      return response;
+    } catch (offline) {
+      const hit = await cache.match(request, { ignoreSearch: true });
+      if (hit) return hit;
+      throw offline;
+    }
+  })());
+});

@@ -111,12 +111,24 @@ export class GpuHistogram implements HistogramBuilder {
     this.device.queue.writeBuffer(this.buffers.stats, 0, stats);
   }
 
-  /** All jobs in one submission and one read back: a round trip to the GPU costs more than a small histogram. */
+  /** All jobs in one submission and one read back (a round trip to the GPU costs more than a small histogram), in as few batches as the output buffer allows. */
   async build(jobs: readonly BuildJob[]): Promise<void> {
+    const perFeature = HIST_BINS * this.data.channels * 4, limit = this.device.limits.maxStorageBufferBindingSize;
+    let batch: BuildJob[] = [], bytes = 0;
+    for (const job of jobs.filter((j) => j.end > j.start && j.features.length > 0)) {
+      if (batch.length > 0 && bytes + job.features.length * perFeature > limit) {
+        await this.buildBatch(batch);
+        [batch, bytes] = [[], 0];
+      }
+      batch.push(job);
+      bytes += job.features.length * perFeature;
+    }
+    if (batch.length > 0) await this.buildBatch(batch);
+  }
+
+  private async buildBatch(work: BuildJob[]): Promise<void> {
     const { device, buffers } = this;
     const C = this.data.channels, slot = HIST_BINS * C;
-    const work = jobs.filter((j) => j.end > j.start && j.features.length > 0);
-    if (work.length === 0) return;
     const rows = work.reduce((n, j) => n + j.end - j.start, 0), nf = work.reduce((n, j) => n + j.features.length, 0);
     if (rows > this.data.rows) throw new RangeError(`GPU histogram jobs hold ${rows} rows, more than the ${this.data.rows} uploaded`);
     const order = new Uint32Array(rows), feats = new Uint32Array(nf), params = new Uint32Array(work.length * 64);
@@ -174,8 +186,9 @@ export class GpuHistogram implements HistogramBuilder {
 
   /** Grows a buffer that depends on the jobs' size. */
   private ensure(name: "feats" | "params" | "merged" | "readback", bytes: number, usage: number): void {
-    const size = Math.max(256, 2 ** Math.ceil(Math.log2(bytes)));
     if ((this.buffers[name]?.size ?? 0) >= bytes) return;
+    // Room to grow by doubling, within the binding limit.
+    const size = Math.max(Math.ceil(bytes / 4) * 4, Math.min(256 * 2 ** Math.ceil(Math.log2(Math.max(bytes, 256) / 256)), this.device.limits.maxStorageBufferBindingSize));
     this.buffers[name]?.destroy();
     this.buffers[name] = this.device.createBuffer({ size, usage });
   }

@@ -93,8 +93,21 @@ else {
       { order: nodes.third, start: 0, end: 900, features: Int32Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8), hist: hists[0] },
       { order: nodes.third, start: 900, end: nodes.third.length, features: Int32Array.of(11, 2), hist: hists[1] },
     ];
-    const [gs, cs, as] = [0, 1, 2].map(() => [new Float64Array(9 * HIST_BINS * channels), new Float64Array(2 * HIST_BINS * channels)]);
+    const [gs, cs, as, small] = [0, 1, 2, 3].map(() => [new Float64Array(9 * HIST_BINS * channels), new Float64Array(2 * HIST_BINS * channels)]);
     await gpuHist.build(jobs(gs));
+    // The same on a device whose buffers hold the first job's output at most: two batches, same sums.
+    const limits = { maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize, maxStorageBufferBindingSize: 9 * HIST_BINS * channels * 4 };
+    const tight = new Proxy(device, {
+      get: (target, key) => {
+        const value = key === "limits" ? limits : (target as unknown as Record<PropertyKey, unknown>)[key];
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const tightHist = await GpuHistogram.create(tight, data);
+    tightHist.setTree(stats);
+    await tightHist.build(jobs(small));
+    tightHist.dispose();
+    checks.push({ channels, batches_agree: Number(small.every((h, n) => h.every((v, k) => v === gs[n][k]))) });
     cpuHist.build(jobs(cs));
     absolute.build(jobs(as));
     let worst = 0;

@@ -106,6 +106,8 @@ function scanPair(node: NodeHistogram, j: number, p: SplitParams, parent: number
     if (hb === 0) continue;
     gl += hist[base + 2 * t];
     hl += hb;
+    // The right child only loses weight from here on: once too light, it stays too light.
+    if (H - hl < minChildWeight) break;
     for (let side = 0; side < (mh > 0 ? 2 : 1); side++) {
       const l = side === 0 ? gl : gl + mg, lh = side === 0 ? hl : hl + mh, r = G - l, rh = H - lh;
       if (lh < minChildWeight || rh < minChildWeight) continue;

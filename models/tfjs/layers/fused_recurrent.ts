@@ -43,7 +43,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     this.kernel = this.addWeight("kernel", [features, width], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
     this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, width], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
     this.bias = this.addWeight("bias", [width], "float32", tf.initializers.zeros());
-    this.bias.write(tf.tidy(() => this.initialBias()));
+    tf.tidy(() => void this.bias.write(this.initialBias()));
     this.built = true;
   }
 

@@ -1,0 +1,117 @@
+// Training-speed benchmark (issue 3): samples/s of every tfjs model per backend on the issue's shape,
+// a window of 60 x 107, batch 256, one training step at a time (NetworkModel.fit, so the batch gather,
+// the Adam step and reading the loss back are all counted).
+// Usage: npm run bench:speed [-- --backends wasm,cpu,webgpu --models mlp,lstm --steps 6 --seconds 20]
+// Writes experiments/benchmarks/train_speed.json and train_speed.md.
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "../core/backend.ts";
+import type { BackendName } from "../core/config/trainer.ts";
+import { type Frame } from "../core/data/frame.ts";
+import { Windows } from "../core/data/windows.ts";
+import { createRng } from "../core/random.ts";
+import { registry } from "../models/index.ts";
+import { platformGpu } from "../cli/versions.ts";
+import { machine, median } from "./machine.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { backends: { type: "string" }, models: { type: "string" }, steps: { type: "string" }, seconds: { type: "string" } },
+});
+const L = 60, F = 107, BATCH = 256;
+const backends = (values.backends ?? "wasm,cpu,webgpu").split(",") as BackendName[];
+const models = (values.models ?? "mlp,lstm,gru,tcn,transformer,nhits,patchtst").split(",");
+const maxSteps = Number(values.steps ?? 6);
+const maxSeconds = Number(values.seconds ?? 20);
+// The issue's architectures: MLP 6420 -> 128 -> 3 and LSTM(64); the rest at their defaults.
+const params: Record<string, unknown> = { mlp: { hidden: [128], dropout: 0 } };
+// PyTorch 1.13 CPU, 2 threads, and tfjs before this work, from the issue (same shape and batch).
+const reference: Record<string, { pytorch: number; tfjs_wasm: number; tfjs_cpu: number }> = {
+  mlp: { pytorch: 10_189, tfjs_wasm: 862, tfjs_cpu: 244 },
+  lstm: { pytorch: 978, tfjs_wasm: 113, tfjs_cpu: 36 },
+};
+
+/** One symbol of random standardised rows with random labels: enough for `samples` windows. */
+function syntheticWindows(samples: number, seed: number): Windows {
+  const rows = samples + L - 1;
+  const rng = createRng(seed);
+  const features = Float32Array.from({ length: rows * F }, () => rng.normal());
+  const label = Int8Array.from({ length: rows }, () => rng.int(3) - 1);
+  const frame: Frame = {
+    source: "synthetic", rows, featureNames: Array.from({ length: F }, (_, j) => `f${j}`), features,
+    time: Float64Array.from({ length: rows }, (_, i) => i * 300_000), symbols: ["SYM"], symbol: new Int32Array(rows), label,
+  };
+  return new Windows(frame, { seqLen: L, requireLabel: true });
+}
+
+/** Median samples/s over steps after the first (which builds kernels and warms the JIT). */
+async function measure(name: string): Promise<{ samples_per_s: number; steps: number; step_ms: number[] }> {
+  const plugin = registry.get(name);
+  const model = plugin.create(plugin.configSchema.parse(params[name] ?? {}), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1 });
+  const train = syntheticWindows(BATCH * (maxSteps + 1), 1), val = syntheticWindows(1, 2);
+  const stepMs: number[] = [];
+  const signal = { aborted: false };
+  let last = performance.now();
+  const start = last;
+  try {
+    await model.fit(train, val, {
+      epochs: 1, batchSize: BATCH, seed: 1, restoreBest: false, signal,
+      onEpoch: () => Promise.resolve({ stop: true, best: false }),
+      onStep: (step) => {
+        const now = performance.now();
+        if (step > 1) stepMs.push(now - last);
+        last = now;
+        if (stepMs.length >= maxSteps || now - start > maxSeconds * 1000) signal.aborted = true;
+      },
+    });
+  } finally {
+    model.dispose();
+  }
+  return { samples_per_s: Math.round((BATCH * 1000) / median(stepMs)), steps: stepMs.length, step_ms: stepMs.map(Math.round) };
+}
+
+const results: Record<string, Record<string, unknown>> = {};
+const notes: string[] = [];
+for (const backend of backends) {
+  let choice;
+  try {
+    choice = await selectBackend(backend, { gpu: platformGpu() });
+  } catch (error) {
+    notes.push(`${backend}: not measured (${(error as Error).message})`);
+    continue;
+  }
+  notes.push(`${backend}: ${choice.reason}${backend === "wasm" ? `; ${(await import("@tensorflow/tfjs-backend-wasm")).getThreadsCount()} thread(s), SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}` : ""}`);
+  for (const name of models) {
+    const r = await measure(name);
+    (results[name] ??= {})[backend] = r;
+    console.log(`${name} on ${backend}: ${r.samples_per_s} samples/s (median of ${r.steps} steps: ${r.step_ms.join(", ")} ms)`);
+  }
+}
+
+const m = machine();
+const result = { benchmark: "train_speed", date: new Date().toISOString(), machine: m, shape: { seq_len: L, features: F, batch: BATCH }, params, reference, notes, results };
+await Deno.mkdir(join("experiments", "benchmarks"), { recursive: true });
+await Deno.writeTextFile(join("experiments", "benchmarks", "train_speed.json"), JSON.stringify(result, null, 2) + "\n");
+const cell = (name: string, backend: string) => {
+  const r = results[name]?.[backend] as { samples_per_s: number } | undefined;
+  return r ? r.samples_per_s.toLocaleString("en-US") : "-";
+};
+const md = [
+  "# Benchmark: training speed",
+  "",
+  `Measured ${result.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Deno ${m.deno}. Training samples/s, window ${L} x ${F}, batch ${BATCH}, one step at a time`,
+  `(NetworkModel.fit: batch gather, forward, backward, Adam, loss read back); median over up to ${maxSteps} steps after the first. Rerun with \`npm run bench:speed\`.`,
+  "",
+  `| model | ${backends.join(" | ")} | PyTorch 1.13 CPU (issue) | tfjs wasm before (issue) |`,
+  `|---|${backends.map(() => "---|").join("")}---|---|`,
+  ...models.map((name) => `| ${name} | ${backends.map((b) => cell(name, b)).join(" | ")} | ${reference[name]?.pytorch.toLocaleString("en-US") ?? "-"} | ${reference[name]?.tfjs_wasm ?? "-"} |`),
+  "",
+  "MLP is 6420 -> 128 -> 3 without dropout, LSTM one layer of 64 units (the issue's shapes); the others use their defaults.",
+  "",
+  ...notes.map((n) => `- ${n}`),
+  "",
+].join("\n");
+await Deno.writeTextFile(join("experiments", "benchmarks", "train_speed.md"), md);
+console.log(md);
+Deno.exit(0);

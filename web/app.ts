@@ -6,6 +6,7 @@ import { shared } from "./styles.ts";
 import "./predict/predict_page.ts";
 import "./runs/compare_page.ts";
 import "./runs/run_page.ts";
+import "./runs/run_transfer.ts";
 import type { RunsTable } from "./runs/runs_table.ts";
 import "./runs/runs_table.ts";
 import "./train/train_page.ts";
@@ -27,7 +28,12 @@ export class App extends LitElement {
   @property() accessor wasmPaths = "";
   @property() accessor failure = "";
   @state() accessor route = location.hash;
-  private onHash = () => (this.route = location.hash);
+  /** Runs ticked in the runs table, for export. */
+  @state() accessor picked: string[] = [];
+  private onHash = () => {
+    this.route = location.hash;
+    this.picked = [];
+  };
 
   override connectedCallback() {
     super.connectedCallback();
@@ -58,7 +64,10 @@ export class App extends LitElement {
         : html`
           <mf-train-page ?hidden=${page !== "train"} .registry=${this.registry} db=${this.store.name} wasmPaths=${this.wasmPaths}
             @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
-          ${page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2><mf-runs-table .reader=${this.store}></mf-runs-table></section>` : ""}
+          ${page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2>
+            <mf-runs-table .reader=${this.store} @picked=${(e: CustomEvent<string[]>) => (this.picked = e.detail)}></mf-runs-table>
+            <mf-run-transfer .store=${this.store} .picked=${this.picked} @imported=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>
+          </section>` : ""}
           ${page === "run" ? html`<mf-run-page .store=${this.store} runId=${decodeURIComponent(runId!)}></mf-run-page>` : ""}
           ${page === "predict" ? html`<mf-predict-page .reader=${this.store} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>` : ""}
           ${page === "compare" ? html`<mf-compare-page .reader=${this.store} .runIds=${compared!.split(",").map(decodeURIComponent)}></mf-compare-page>` : ""}

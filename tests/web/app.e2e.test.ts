@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { synthSplits } from "../../core/data/synth.ts";
+import { mf, show } from "../cli/helpers.ts";
 import { serveStatic } from "./static_server.ts";
 
 // The built app in real headless Chromium, served by a plain static server: open files, train on
@@ -132,6 +133,50 @@ describe("the browser app", () => {
     expect(errors).toEqual([]);
   });
 
+  it("exports a run to a folder the CLI reads, deletes it, and imports it back", async () => {
+    await page.goto(`${server.url}#/runs`);
+    const runs = page.getByRole("table", { name: "Runs" });
+    await expect.poll(() => runs.locator("tbody tr").count(), { timeout: 30_000 }).toBe(2);
+    const logisticRow = runs.locator("tbody tr", { hasText: "linear:logistic" });
+    const runId = (await logisticRow.getByRole("link").innerText()).trim();
+    // the folder picker needs a person; the test hands the app a folder in the origin-private file system instead
+    await page.evaluate(() => {
+      (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () =>
+        (await navigator.storage.getDirectory()).getDirectoryHandle("export", { create: true });
+    });
+    await logisticRow.getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Export selected (1) to a folder" }).click();
+    await expect.poll(() => page.getByRole("status").innerText(), { timeout: 30_000 }).toMatch(/^Exported 1 run\(s\), \d+ files, to export\//);
+    const exported: Record<string, number[]> = await page.evaluate(async () => {
+      const out: Record<string, number[]> = {};
+      const walk = async (dir: FileSystemDirectoryHandle, prefix: string) => {
+        for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+          if (handle.kind === "directory") await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+          else out[`${prefix}${name}`] = [...new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer())];
+        }
+      };
+      await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle("export"), "");
+      return out;
+    });
+    const folder = join(work, "export");
+    for (const [path, bytes] of Object.entries(exported)) {
+      mkdirSync(dirname(join(folder, path)), { recursive: true });
+      writeFileSync(join(folder, path), Uint8Array.from(bytes));
+    }
+    expect(Object.keys(exported)).toEqual(expect.arrayContaining([`${runId}/run.json`, `${runId}/metrics.json`, `${runId}/model/preprocess.json`]));
+    const cli = await mf(["predict", "--run", join(folder, runId), "--input", join(work, "test.parquet"), "--out", join(work, "cli-pred.parquet"), "--json"]);
+    expect(cli.code, show(cli)).toBe(0);
+
+    page.once("dialog", (dialog) => dialog.accept());
+    await logisticRow.getByRole("link").click();
+    await page.getByRole("button", { name: "Delete run" }).click();
+    await expect.poll(() => runs.locator("tbody tr").count(), { timeout: 30_000 }).toBe(1);
+    await page.getByLabel("Import runs from a folder").setInputFiles(folder);
+    await expect.poll(() => page.getByRole("status").innerText(), { timeout: 30_000 }).toBe(`Imported 1 run(s): ${runId}.`);
+    await expect.poll(() => runs.locator("tbody tr").count()).toBe(2);
+    await page.screenshot({ path: join(shots, "7-imported.png"), fullPage: true });
+  });
+
   it("predicts a file with a stored model with the network off, previewing and downloading the predictions", async () => {
     // the service worker has cached the whole build once it controls the page
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
@@ -147,7 +192,7 @@ describe("the browser app", () => {
     const preview = await page.getByRole("table", { name: "Predictions preview" }).locator("tbody tr").allInnerTexts();
     expect(preview).toHaveLength(50);
     expect(preview[0]).toMatch(/^2024-01-03T08:40:00\.000Z\tSYM00\t(short \(-1\)|neutral \(0\)|long \(1\))\t0\.\d{3}\t0\.\d{3}\t0\.\d{3}$/);
-    await page.screenshot({ path: join(shots, "7-predict.png"), fullPage: true });
+    await page.screenshot({ path: join(shots, "8-predict.png"), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
     const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
     expect(csv[0]).toBe("datetime,symbol,horizon,prediction,prob_short,prob_neutral,prob_long");

@@ -27,10 +27,14 @@ const COLUMNS: Column[] = [
 ];
 const FILTERS = ["model", "horizon", "status"] as const;
 
-/** Every stored run, read through the read-only RunReader: sortable by any column, filterable by model, horizon and status. */
+/** Every stored run, read through the read-only RunReader: sortable by any column, filterable by model, horizon and status; fires `picked` with the runs ticked. */
 @customElement("mf-runs-table")
 export class RunsTable extends LitElement {
-  static override styles = [shared, css`th button { all: unset; cursor: pointer; } th button:focus-visible { outline: 2px solid #1f6feb; }`];
+  static override styles = [shared, css`
+    th button { all: unset; cursor: pointer; white-space: nowrap; }
+    th button:focus-visible { outline: 2px solid #1f6feb; }
+    td.id { white-space: nowrap; }
+  `];
 
   @property({ attribute: false }) accessor reader: RunReader | undefined;
   @state() accessor rows: RunRow[] | undefined;
@@ -77,7 +81,7 @@ export class RunsTable extends LitElement {
           <button @click=${() => (this.sort = { key: c.key, descending: c.key === this.sort.key ? !this.sort.descending : c.numeric === true })}>${c.label}${c.key === this.sort.key ? (this.sort.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>
         <tbody>${shown.map((r) => html`<tr><td><input type="checkbox" aria-label=${`compare ${r.id}`} .checked=${this.picked.includes(r.id)} @change=${() => this.pick(r.id)} /></td>${COLUMNS.map((c) => {
           const v = c.value(r);
-          if (c.key === "id") return html`<td><a href=${`#/runs/${encodeURIComponent(r.id)}`}>${r.id}</a>${r.error ? html`<div class="error">${r.error}</div>` : ""}</td>`;
+          if (c.key === "id") return html`<td class="id"><a href=${`#/runs/${encodeURIComponent(r.id)}`}>${r.id}</a>${r.error ? html`<div class="error">${r.error}</div>` : ""}</td>`;
           return html`<td class=${c.numeric ? "num" : ""}>${typeof v === "number" && !Number.isInteger(v) ? num(v) : v ?? "-"}</td>`;
         })}</tr>`)}</tbody>
       </table>
@@ -86,6 +90,7 @@ export class RunsTable extends LitElement {
 
   private pick(id: string) {
     this.picked = this.picked.includes(id) ? this.picked.filter((x) => x !== id) : [...this.picked, id];
+    this.dispatchEvent(new CustomEvent<string[]>("picked", { detail: this.picked }));
   }
 }
 

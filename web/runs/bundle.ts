@@ -1,0 +1,68 @@
+import type { RunReader, RunStore } from "../../core/platform.ts";
+import { RunRecord } from "../../core/train/run_record.ts";
+
+/**
+ * Writes runs into a folder the way the CLI lays them out (`<folder>/<run id>/run.json`, `model/...`),
+ * so `mf predict --run <folder>/<run id>` reads them as they are. Returns the number of files written.
+ */
+export async function exportRuns(reader: RunReader, runIds: readonly string[], folder: FileSystemDirectoryHandle): Promise<number> {
+  let written = 0;
+  for (const id of runIds) {
+    const root = await folder.getDirectoryHandle(id, { create: true });
+    for (const path of await reader.files(id)) {
+      const parts = path.split("/");
+      let dir = root;
+      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+      const writable = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
+      await writable.write(await reader.read(id, path) as Uint8Array<ArrayBuffer>);
+      await writable.close();
+      written++;
+    }
+  }
+  return written;
+}
+
+/** What an import did: runs stored, and runs left out with the reason. */
+export interface ImportResult {
+  imported: string[];
+  skipped: string[];
+}
+
+/**
+ * Imports the runs in files picked as a folder (a runs folder written by the CLI or by exportRuns, or
+ * one run's folder): every folder holding a run.json is a run, named by that folder. A run.json that
+ * does not parse, or an id already stored, is skipped with the reason; stored runs are never touched.
+ * run.json is written last, so a run interrupted midway is not listed.
+ */
+export async function importRuns(store: RunStore, files: readonly File[]): Promise<ImportResult> {
+  const pathOf = (f: File) => f.webkitRelativePath || f.name;
+  const roots = files.map(pathOf).filter((p) => p === "run.json" || p.endsWith("/run.json")).map((p) => p.slice(0, -"run.json".length));
+  const stored = new Set(await store.list());
+  const result: ImportResult = { imported: [], skipped: [] };
+  for (const root of roots) {
+    const id = root.split("/").filter(Boolean).at(-1) ?? "";
+    const runJson = files.find((f) => pathOf(f) === `${root}run.json`)!;
+    let record: RunRecord | undefined;
+    try {
+      record = RunRecord.parse(JSON.parse(await runJson.text()));
+    } catch (error) {
+      result.skipped.push(`${root || runJson.name}: run.json is not a valid run record (${(error as Error).message.split("\n")[0]})`);
+      continue;
+    }
+    if (!id || record.id !== id) {
+      result.skipped.push(`${root || "(picked folder)"}: its folder is not named after the run id ${record.id}; pick the folder that holds the run folders`);
+      continue;
+    }
+    if (stored.has(id)) {
+      result.skipped.push(`${id}: already stored`);
+      continue;
+    }
+    for (const file of files.filter((f) => pathOf(f).startsWith(root) && pathOf(f) !== `${root}run.json`)) {
+      await store.write(id, pathOf(file).slice(root.length), new Uint8Array(await file.arrayBuffer()));
+    }
+    await store.write(id, "run.json", new Uint8Array(await runJson.arrayBuffer()));
+    result.imported.push(id);
+  }
+  if (!roots.length) result.skipped.push("No run.json found in the picked folder");
+  return result;
+}

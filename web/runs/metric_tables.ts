@@ -37,3 +37,12 @@ export function perSymbolTable(split: SplitMetrics, label: string) {
   return html`<table aria-label=${label}><thead><tr><th>symbol</th>${HEADLINE.map((k) => html`<th class="num">${k}</th>`)}</tr></thead>
     <tbody>${symbols.map((s) => html`<tr><td>${s}</td>${HEADLINE.map((k) => html`<td class="num">${cell(split.per_symbol[s], k)}</td>`)}</tr>`)}</tbody></table>`;
 }
+
+/** Feature importance, largest first, each with a bar scaled to the largest; the top `limit` only. */
+export function importanceTable(pairs: [string, number][], limit = 30) {
+  const top = Math.max(...pairs.map(([, v]) => Math.abs(v)), 1e-12);
+  return html`<table aria-label="Feature importance"><thead><tr><th>feature</th><th class="num">importance</th><th></th></tr></thead>
+    <tbody>${pairs.slice(0, limit).map(([name, v]) => html`<tr><td>${name}</td><td class="num">${num(v, 4)}</td>
+      <td><div style="width: ${Math.round((160 * Math.abs(v)) / top)}px; height: 0.7em; background: #1f6feb"></div></td></tr>`)}</tbody></table>
+    ${pairs.length > limit ? html`<p class="muted">Top ${limit} of ${pairs.length} features.</p>` : ""}`;
+}

@@ -38,3 +38,10 @@ export async function readEpochs(reader: RunReader, id: string): Promise<(EpochR
   const text = new TextDecoder().decode(await reader.read(id, "metrics.jsonl"));
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
+
+/** feature_importance.json as [feature, importance] pairs, largest first; empty when the model has none. */
+export async function readImportance(reader: RunReader, id: string): Promise<[string, number][]> {
+  if (!(await reader.files(id)).includes("feature_importance.json")) return [];
+  const parsed = z.record(z.string(), z.number().nullable()).parse(JSON.parse(new TextDecoder().decode(await reader.read(id, "feature_importance.json"))));
+  return Object.entries(parsed).map(([k, v]): [string, number] => [k, v ?? 0]).sort((a, b) => b[1] - a[1]);
+}

@@ -4,8 +4,8 @@ import type { RunStore } from "../../core/platform.ts";
 import type { ChartData } from "../chart.ts";
 import { duration } from "../format.ts";
 import { shared } from "../styles.ts";
-import { confusionTable, metricsTable, perClassTable, perSymbolTable } from "./metric_tables.ts";
-import { readEpochs, readRunRow, type RunRow } from "./run_data.ts";
+import { confusionTable, importanceTable, metricsTable, perClassTable, perSymbolTable } from "./metric_tables.ts";
+import { readEpochs, readImportance, readRunRow, type RunRow } from "./run_data.ts";
 import "../chart.ts";
 
 /** One run: its config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix; and Delete. */
@@ -17,6 +17,7 @@ export class RunPage extends LitElement {
   @property() accessor runId = "";
   @state() accessor row: RunRow | undefined;
   @state() accessor epochs: Awaited<ReturnType<typeof readEpochs>> = [];
+  @state() accessor importance: [string, number][] = [];
   @state() accessor error = "";
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -30,6 +31,7 @@ export class RunPage extends LitElement {
     try {
       this.row = await readRunRow(this.store, this.runId);
       this.epochs = this.row.record ? await readEpochs(this.store, this.runId) : [];
+      this.importance = this.row.record ? await readImportance(this.store, this.runId) : [];
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -65,6 +67,7 @@ export class RunPage extends LitElement {
           <h3>Per symbol (test)</h3><div class="scroll">${perSymbolTable(metrics.test, "Per symbol, test")}</div>
         ` : html`<p class="empty">No final metrics: the run is ${record.status}.</p>`}
       </section>
+      ${this.importance.length ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Feature importance</h2>${importanceTable(this.importance)}</section>` : ""}
       <section aria-labelledby="config-h"><h2 id="config-h">Config</h2>
         <div class="row">${(["params", "dataset", "trainer"] as const).map((part) => html`<table aria-label=${part}>
           <thead><tr><th colspan="2">${part}</th></tr></thead>

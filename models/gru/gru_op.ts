@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { tanh } from "../tfjs/fast_kernels.ts";
 
 /**
  * The GRU recurrence over a whole sequence as one hand-differentiated op (tf.customGrad), for the
@@ -24,7 +25,7 @@ function recurrence(xz: tf.Tensor, u: tf.Tensor, bh: tf.Tensor, steps: number, s
     const rz = tf.sigmoid(tf.add(tf.slice(xs, [0, 0], [b, 2 * H]), tf.slice(hz, [0, 0], [b, 2 * H])));
     const [r, z] = tf.split(rz, 2, 1);
     const hn = tf.slice(hz, [0, 2 * H], [b, H]);
-    const n = tf.tanh(tf.add(tf.slice(xs, [0, 2 * H], [b, H]), tf.mul(r, hn)));
+    const n = tanh(tf.add(tf.slice(xs, [0, 2 * H], [b, H]), tf.mul(r, hn)));
     h = tf.add(n, tf.mul(z, tf.sub(h, n)));
     hs.push(h), rzs.push(rz), hns.push(hn), ns.push(n);
   }

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { tanh } from "../tfjs/fast_kernels.ts";
 
 /**
  * The LSTM recurrence over a whole sequence as one differentiable op, forward and backward written
@@ -22,11 +23,11 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   for (let t = 0; t < steps; t++) {
     const z = tf.add(tf.slice(xz, [t * b, 0], [b, 4 * H]), tf.matMul(h, u));
     const sig = tf.sigmoid(tf.slice(z, [0, 0], [b, 3 * H]));
-    const g = tf.tanh(tf.slice(z, [0, 3 * H], [b, H]));
+    const g = tanh(tf.slice(z, [0, 3 * H], [b, H]));
     const [i, f, o] = tf.split(sig, 3, 1);
     cs.push(c);
     c = tf.add(tf.mul(f, c), tf.mul(i, g));
-    const tc = tf.tanh(c);
+    const tc = tanh(c);
     h = tf.mul(o, tc);
     hs.push(h), sigs.push(sig), gs.push(g), tcs.push(tc);
   }

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../core/backend.ts";
 import { gruSequence } from "../../models/gru/gru_op.ts";
 import { lstmSequence } from "../../models/lstm/lstm_op.ts";
+import { useFastKernels } from "../../models/tfjs/fast_kernels.ts";
 
 // The fused ops' hand-written backward passes against tfjs autograd through the same recurrence
 // written step by step with ordinary ops.
@@ -37,11 +38,16 @@ function gruReference(xz: tf.Tensor, u: tf.Tensor, bh: tf.Tensor): tf.Tensor {
 /** max |a - b| / max |b| */
 const relError = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / tf.max(tf.abs(b)).dataSync()[0]);
 
-beforeAll(async () => {
+afterAll(async () => {
   await selectBackend("cpu");
 });
 
-describe("fused recurrent ops", () => {
+// On wasm too: there the forward pass takes tanh through sigmoid and the kernels are patched.
+for (const backend of ["cpu", "wasm"] as const) describe(`fused recurrent ops on ${backend}`, () => {
+  beforeAll(async () => {
+    await selectBackend(backend);
+    useFastKernels(backend);
+  });
   const w = tf.randomNormal([L * b, H], 0, 1, "float32", 3);
   const loss = (f: (...args: tf.Tensor[]) => tf.Tensor) => (...args: tf.Tensor[]) => tf.sum(tf.mul(f(...args), w));
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { selectBackend } from "../../../core/backend.ts";
-import { useFastKernels } from "../../../models/tfjs/fast_kernels.ts";
+import { tanh, useFastKernels } from "../../../models/tfjs/fast_kernels.ts";
 
 // Each case runs on the cpu backend's own kernels first (the reference), then on the patched cpu
 // and wasm kernels; slices, splits and pads must match exactly, products to float rounding.
@@ -16,6 +16,7 @@ const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
   ["a left pad along time", () => tf.pad(tf.range(0, 24).reshape([2, 3, 4]), [[0, 0], [2, 0], [0, 0]], 0)],
   ["a pad on every side with a constant", () => tf.pad(tf.range(0, 6).reshape([2, 3]), [[1, 2], [0, 1]], -1)],
 ];
+// Products, sums and tanh compared to float rounding: the fast paths add in another order.
 const products: [string, () => tf.Tensor][] = [
   ["A^T B with a wide A (the first layer's dW)", () => tf.matMul(rand([40, 300], 1), rand([40, 8], 2), true, false)],
   ["A^T B with a narrow A", () => tf.matMul(rand([300, 4], 3), rand([300, 20], 4), true, false)],
@@ -23,6 +24,10 @@ const products: [string, () => tf.Tensor][] = [
   ["A^T B^T", () => tf.matMul(rand([30, 16], 7), rand([12, 30], 8), true, true)],
   ["batched Q K^T", () => tf.matMul(rand([6, 5, 4], 9), rand([6, 5, 4], 10), false, true)],
   ["fused A B^T + bias, relu", () => tf.fused.matMul({ a: rand([16, 30], 11), b: rand([12, 30], 12), transposeB: true, bias: rand([12], 13), activation: "relu" })],
+  ["a sum over the batch rows (a bias gradient)", () => tf.sum(rand([300, 7], 14), 0)],
+  ["a sum over two leading axes, keeping dims", () => tf.sum(rand([4, 5, 6], 15), [1, 0], true)],
+  ["a sum over a trailing axis", () => tf.sum(rand([4, 5, 6], 16), 2)],
+  ["tanh through sigmoid on wasm", () => tanh(rand([50], 17))],
 ];
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, "float32", seed);
 const values = (f: () => tf.Tensor | tf.Tensor[]) => tf.tidy(() => [f()].flat().map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) })));

@@ -72,6 +72,8 @@ async function xgboost(folder: string): Promise<Record<string, number | string>>
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
 }
 
+// Other work on the machine slows both alike; the 1-minute load average says how busy it was.
+const loadStart = Deno.loadavg()[0];
 const folder = await Deno.makeTempDir({ prefix: "mf-bench-gbdt-" });
 const samples = await exportSplits(folder);
 const runs: { ours: Awaited<ReturnType<typeof ours>>; xgboost: Record<string, number | string> }[] = [];
@@ -84,9 +86,10 @@ const summary = {
   ours: { fit_s: m((r) => r.ours.fit_s), test_f1_macro: runs[0].ours.test_f1_macro, test_accuracy: runs[0].ours.test_accuracy, rounds: runs[0].ours.rounds, best_iteration: runs[0].ours.best_iteration },
   xgboost: { fit_s: m((r) => r.xgboost.fit_s), test_f1_macro: Number(runs[0].xgboost.test_f1_macro), test_accuracy: Number(runs[0].xgboost.test_accuracy), rounds: Number(runs[0].xgboost.rounds), best_iteration: Number(runs[0].xgboost.best_iteration), version: runs[0].xgboost.xgboost },
 };
+const load = { start: loadStart, end: Deno.loadavg()[0] };
 const ratio = summary.ours.fit_s / summary.xgboost.fit_s, f1Gap = summary.ours.test_f1_macro - summary.xgboost.test_f1_macro;
 await writeResult("gbdt", {
-  machine: machine(), data: dir, samples, threads, repeats, settings: { params: experiment.params, trainer: experiment.trainer }, ...summary,
+  machine: machine(), load_average_1min: load, data: dir, samples, threads, repeats, settings: { params: experiment.params, trainer: experiment.trainer }, ...summary,
   fit_time_ratio: ratio, f1_gap: f1Gap, targets: { f1_within_0_01: Math.abs(f1Gap) <= 0.01, fit_time_at_most_xgboost: ratio <= 1 }, runs,
 }, [
   ["data", `${dir}: ${samples.train} / ${samples.val} / ${samples.test} train / val / test samples x ${samples.features} features, horizon 5, last row`],
@@ -99,4 +102,5 @@ await writeResult("gbdt", {
   ["fit seconds (ours: binning + boosting + validation)", summary.ours.fit_s.toFixed(2)],
   ["fit seconds (XGBoost: DMatrix + boosting + validation)", summary.xgboost.fit_s.toFixed(2)],
   ["fit time ratio (ours / XGBoost)", `${ratio.toFixed(3)} (target: <= 1)`],
+  ["runs (alternating) / machine load (1-min average, start / end)", `${repeats} / ${load.start.toFixed(1)} / ${load.end.toFixed(1)} on ${machine().cores} cores`],
 ]);

@@ -50,6 +50,8 @@ export default defineConfig({
   // esbuild lowers the standard decorators Lit components use; rollup cannot parse them as they are
   esbuild: { target: "es2022" },
   worker: { format: "es" },
+  // the worker is crawled up front: deps the dev server discovers late (in its dynamic imports) make it reload the page, losing opened files
+  optimizeDeps: { entries: ["index.html", "worker/worker.ts"] },
   build: {
     outDir: "../dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4096,
     rollupOptions: {

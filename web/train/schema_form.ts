@@ -37,12 +37,9 @@ export class SchemaForm extends LitElement {
     if (changed.has("schema")) {
       this.fields = this.schema ? configFields(this.schema) : [];
       this.texts = Object.fromEntries(this.fields.map((f) => [f.key, f.default === undefined ? "" : shown(f.default)]));
-      this.errors = {};
+      // validating here, before render, reports the defaults without a second update
+      this.validate();
     }
-  }
-
-  protected override updated(changed: PropertyValues<this>) {
-    if (changed.has("schema")) this.validate();
   }
 
   override render() {

@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/browser/**", "tests/cli/**", "tests/web/**"],
+          exclude: ["tests/browser/**", "tests/cli/**", "tests/web/**/*.e2e.test.ts"],
           testTimeout: 60_000,
         },
       },

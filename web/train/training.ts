@@ -69,7 +69,7 @@ export class Training extends LitElement {
 
   private statusText(last?: Epoch): string {
     if (this.outcome?.error) return "failed";
-    return last ? `training: epoch ${last.epoch} of ${last.epochs}` : "starting...";
+    return last ? `training: ${last.epoch + 1} of ${last.epochs} epochs done` : "starting...";
   }
 
   private start(request: Extract<JobRequest, { kind: "train" }>) {

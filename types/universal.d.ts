@@ -13,3 +13,7 @@ declare class URL {
   readonly pathname: string;
   toString(): string;
 }
+interface ImportMeta {
+  /** The module's own URL (ES modules in browsers, Deno and Node). */
+  readonly url: string;
+}

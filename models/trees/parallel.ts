@@ -40,7 +40,7 @@ export async function startEngines(data: EngineData, options: { parallel?: Paral
 
 /** The worker script beside this module (ImportMeta.url is typed by the DOM library, which models/ compiles without). */
 function workerUrl(): URL {
-  return new URL("./worker.ts", (import.meta as unknown as { url: string }).url);
+  return new URL("./worker.ts", import.meta.url);
 }
 
 /** An engine in a Web Worker, called by message. */

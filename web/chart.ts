@@ -16,6 +16,8 @@ export class Chart extends LitElement {
 
   @property() accessor label = "";
   @property() accessor xLabel = "epoch";
+  /** x values are times in seconds since the epoch (a date axis) instead of epoch numbers. */
+  @property({ type: Boolean }) accessor time = false;
   /** Series names; a new array with the same names keeps the chart (rebuilding it costs a frame). */
   @property({ attribute: false, hasChanged: (a?: string[], b?: string[]) => a?.join("\n") !== b?.join("\n") }) accessor series: string[] = [];
   @property({ attribute: false }) accessor data: ChartData = [[]];
@@ -48,9 +50,9 @@ export class Chart extends LitElement {
     const target = this.renderRoot.querySelector("div")!;
     this.plot = new uPlot({
       title: this.label, width: this.width(), height: 220,
-      scales: { x: { time: false } },
+      scales: { x: { time: this.time } },
       // epochs are whole numbers: no 0.5 ticks
-      axes: [{ label: this.xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] }, {}],
+      axes: [this.time ? { label: this.xLabel } : { label: this.xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] }, {}],
       series: [{ label: this.xLabel }, ...this.series.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: this.data[0].length < 60 } }))],
     }, this.data, target);
   }

@@ -15,17 +15,9 @@ export type SplitMetrics = Metrics & { per_symbol: Record<string, Metrics> };
  */
 export function evaluate(windows: Windows, probs: Float32Array, horizon: number): SplitMetrics {
   const n = windows.size;
-  if (probs.length !== n * 3) throw new RangeError(`Expected ${n} x 3 probabilities for ${windows.frame.source}, got ${probs.length} values`);
-  const { frame, ends } = windows;
+  const { frame } = windows;
   const yTrue = windows.classes();
-  const pred = argmaxClasses(probs, n);
-  const input: TradingInput & { symbol: Int32Array } = {
-    pred: Int8Array.from(pred, (c) => c - 1),
-    payoff: Float64Array.from(ends, (row) => payoffAt(frame.fwdReturn, frame.label!, row)),
-    time: Float64Array.from(ends, (row) => frame.time[row]),
-    symbol: Int32Array.from(ends, (row) => frame.symbol[row]),
-    horizon,
-  };
+  const input = tradingInput(windows, probs, horizon);
   const overall = score(yTrue, probs, input);
   const per_symbol: Record<string, Metrics> = {};
   for (let s = 0; s < frame.symbols.length; s++) {
@@ -40,6 +32,20 @@ export function evaluate(windows: Windows, probs: Float32Array, horizon: number)
     });
   }
   return { ...overall, per_symbol };
+}
+
+/** What trading metrics and the equity curve are computed from: predicted positions and their payoffs, per sample. */
+export function tradingInput(windows: Windows, probs: Float32Array, horizon: number): TradingInput & { symbol: Int32Array } {
+  const n = windows.size;
+  if (probs.length !== n * 3) throw new RangeError(`Expected ${n} x 3 probabilities for ${windows.frame.source}, got ${probs.length} values`);
+  const { frame, ends } = windows;
+  return {
+    pred: Int8Array.from(argmaxClasses(probs, n), (c) => c - 1),
+    payoff: Float64Array.from(ends, (row) => payoffAt(frame.fwdReturn, frame.label!, row)),
+    time: Float64Array.from(ends, (row) => frame.time[row]),
+    symbol: Int32Array.from(ends, (row) => frame.symbol[row]),
+    horizon,
+  };
 }
 
 function payoffAt(fwd: Float32Array | undefined, label: Int8Array, row: number): number {

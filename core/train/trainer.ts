@@ -7,7 +7,8 @@ import { loadSplits, type SplitSources } from "../data/splits.ts";
 import { fullName, type Model, type ModelPlugin } from "../model.ts";
 import type { AbortLike, Clock, Parallelism, ProgressSink, RunStore } from "../platform.ts";
 import { EarlyStopping } from "./early_stopping.ts";
-import { evaluate, type SplitMetrics } from "./evaluate.ts";
+import { evaluate, type SplitMetrics, tradingInput } from "./evaluate.ts";
+import { equityCurve } from "./metrics/trading.ts";
 import { predictionsParquet } from "./predictions.ts";
 import { jsonText, type Preprocess, type RunRecord } from "./run_record.ts";
 
@@ -47,7 +48,7 @@ export interface TrainResult {
 /** Files the trainer writes into model/ beside the plugin's own. */
 const PREPROCESS = "preprocess.json";
 /** Run files an attachment may not replace. */
-const RESERVED = /^(run\.json|metrics\.jsonl?|feature_importance\.json|model\/|predictions\/)/;
+const RESERVED = /^(run\.json|metrics\.jsonl?|equity\.json|feature_importance\.json|model\/|predictions\/)/;
 
 /**
  * prepare -> build -> fit -> evaluate -> store, the same for every model: validates configs, reads
@@ -114,6 +115,7 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
     await store.write(runId, "predictions/val.parquet", val.parquet);
     await store.write(runId, "predictions/test.parquet", test.parquet);
     await store.write(runId, "metrics.json", jsonText({ val: val.metrics, test: test.metrics }));
+    await store.write(runId, "equity.json", JSON.stringify({ val: val.equity, test: test.equity }));
     await saveModel();
     const importance = model.featureImportance?.();
     if (importance) {
@@ -136,7 +138,11 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
 
 async function scoreSplit(model: Model, windows: Parameters<Model["predict"]>[0], horizon: number, batchSize: number) {
   const probs = await model.predict(windows, { batchSize });
-  return { metrics: evaluate(windows, probs, horizon), parquet: predictionsParquet(windows, probs, horizon) };
+  const curve = equityCurve(tradingInput(windows, probs, horizon));
+  // 7 significant digits keep the file small; a chart needs no more
+  const round = (a: Float64Array) => Array.from(a, (v) => Number(v.toPrecision(7)));
+  const equity = { time: Array.from(curve.time), equity: round(curve.equity), drawdown: round(curve.drawdown) };
+  return { metrics: evaluate(windows, probs, horizon), parquet: predictionsParquet(windows, probs, horizon), equity };
 }
 
 function backendRecord(choice: BackendChoice): RunRecord["backend"] {

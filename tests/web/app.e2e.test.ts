@@ -119,6 +119,8 @@ describe("the browser app", () => {
     await runs.getByRole("link").first().click();
     await expect.poll(() => page.getByRole("table", { name: "Confusion matrix, test" }).isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await page.getByRole("table", { name: "Per symbol, test" }).innerText()).toContain("SYM01");
+    // equity and drawdown charts of the test and val portfolios, drawn from the run's equity.json
+    await expect.poll(() => page.getByRole("img", { name: /^(Equity|Drawdown) \((test|val)\)/ }).count(), { timeout: 30_000 }).toBe(4);
     await page.screenshot({ path: join(shots, "5-run.png"), fullPage: true });
     expect(errors).toEqual([]);
   });

@@ -39,6 +39,17 @@ export async function readEpochs(reader: RunReader, id: string): Promise<(EpochR
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
+/** A split's portfolio equity curve, as the trainer stores it in equity.json (time in ms). */
+export const EquityCurveFile = z.object({ time: z.array(z.number()), equity: z.array(z.number()), drawdown: z.array(z.number()) });
+/** The val and test curves of equity.json. */
+export type EquityCurves = Partial<Record<"val" | "test", z.output<typeof EquityCurveFile>>>;
+
+/** equity.json (val and test equity and drawdown); empty when the run has none (older or unfinished runs). */
+export async function readEquity(reader: RunReader, id: string): Promise<EquityCurves> {
+  if (!(await reader.files(id)).includes("equity.json")) return {};
+  return z.object({ val: EquityCurveFile.optional(), test: EquityCurveFile.optional() }).parse(JSON.parse(new TextDecoder().decode(await reader.read(id, "equity.json"))));
+}
+
 /** feature_importance.json as [feature, importance] pairs, largest first; empty when the model has none. */
 export async function readImportance(reader: RunReader, id: string): Promise<[string, number][]> {
   if (!(await reader.files(id)).includes("feature_importance.json")) return [];

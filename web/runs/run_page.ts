@@ -5,7 +5,7 @@ import type { ChartData } from "../chart.ts";
 import { duration } from "../format.ts";
 import { shared } from "../styles.ts";
 import { confusionTable, importanceTable, metricsTable, perClassTable, perSymbolTable } from "./metric_tables.ts";
-import { readEpochs, readImportance, readRunRow, type RunRow } from "./run_data.ts";
+import { type EquityCurves, readEpochs, readEquity, readImportance, readRunRow, type RunRow } from "./run_data.ts";
 import "../chart.ts";
 
 /** One run: its config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix; and Delete. */
@@ -18,6 +18,7 @@ export class RunPage extends LitElement {
   @state() accessor row: RunRow | undefined;
   @state() accessor epochs: Awaited<ReturnType<typeof readEpochs>> = [];
   @state() accessor importance: [string, number][] = [];
+  @state() accessor equity: EquityCurves = {};
   @state() accessor error = "";
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -32,6 +33,7 @@ export class RunPage extends LitElement {
       this.row = await readRunRow(this.store, this.runId);
       this.epochs = this.row.record ? await readEpochs(this.store, this.runId) : [];
       this.importance = this.row.record ? await readImportance(this.store, this.runId) : [];
+      this.equity = this.row.record ? await readEquity(this.store, this.runId) : {};
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -67,6 +69,7 @@ export class RunPage extends LitElement {
           <h3>Per symbol (test)</h3><div class="scroll">${perSymbolTable(metrics.test, "Per symbol, test")}</div>
         ` : html`<p class="empty">No final metrics: the run is ${record.status}.</p>`}
       </section>
+      ${this.equitySection()}
       ${this.importance.length ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Feature importance</h2>${importanceTable(this.importance)}</section>` : ""}
       <section aria-labelledby="config-h"><h2 id="config-h">Config</h2>
         <div class="row">${(["params", "dataset", "trainer"] as const).map((part) => html`<table aria-label=${part}>
@@ -90,5 +93,20 @@ export class RunPage extends LitElement {
     } catch (error) {
       this.error = `Cannot delete run ${this.runId}: ${(error as Error).message}`;
     }
+  }
+
+  /** Equity and drawdown of the test (and val) portfolio: position = predicted class held H bars at 1/H size. */
+  private equitySection() {
+    const splits = (["test", "val"] as const).filter((s) => this.equity[s]?.time.length);
+    if (!splits.length) return "";
+    return html`<section aria-labelledby="equity-h"><h2 id="equity-h">Equity and drawdown</h2><div class="charts">
+      ${splits.flatMap((split) => {
+        const c = this.equity[split]!;
+        const x = c.time.map((t) => t / 1000);
+        return [
+          html`<mf-chart label=${`Equity (${split})`} time xLabel="time" .series=${["equity"]} .data=${[x, c.equity] as ChartData}></mf-chart>`,
+          html`<mf-chart label=${`Drawdown (${split})`} time xLabel="time" .series=${["drawdown"]} .data=${[x, c.drawdown] as ChartData}></mf-chart>`,
+        ];
+      })}</div></section>`;
   }
 }

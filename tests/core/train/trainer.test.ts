@@ -59,7 +59,7 @@ describe("train", () => {
 
   it("writes the run described in DESIGN.md", async () => {
     expect(await store.files(result.runId)).toEqual([
-      "metrics.json", "metrics.jsonl", "model/model.json", "model/preprocess.json", "model/weights.bin",
+      "equity.json", "metrics.json", "metrics.jsonl", "model/model.json", "model/preprocess.json", "model/weights.bin",
       "predictions/test.parquet", "predictions/val.parquet", "run.json",
     ]);
     const run = JSON.parse(await text(store, result.runId, "run.json"));
@@ -68,6 +68,15 @@ describe("train", () => {
     expect(run.dataset.symbols).toEqual(["SYM00", "SYM01"]);
     expect(run.config.trainer.epochs).toBe(6);
     expect(run.timings.total_s).toBeGreaterThan(0);
+  });
+
+  it("stores the test equity curve consistent with the trading metrics", async () => {
+    const { test } = JSON.parse(await text(store, result.runId, "equity.json"));
+    expect(test.time.length).toBe(result.test.n_bars);
+    expect(test.equity.length).toBe(test.time.length);
+    expect(Math.log(test.equity.at(-1))).toBeCloseTo(result.test.total_return!, 4);
+    expect(Math.max(...test.drawdown)).toBeCloseTo(result.test.max_drawdown!, 5);
+    expect(test.time).toEqual([...test.time].sort((a: number, b: number) => a - b));
   });
 
   it("logs one metrics line per epoch, and the training loss falls", async () => {

@@ -15,6 +15,9 @@ export function terminalProgress(): ProgressSink {
       case "phase":
         write(`› ${event.phase}${event.detail ? `: ${event.detail}` : ""}\n`);
         break;
+      case "run":
+        write(`› run ${event.runId} in ${event.location}\n`);
+        break;
       case "warning":
         write(`warning: ${event.message}\n`);
         break;

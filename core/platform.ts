@@ -39,6 +39,8 @@ export interface Clock {
 /** One step of long work, reported to whoever shows progress (a CLI bar, a live chart). */
 export type ProgressEvent =
   | { kind: "phase"; phase: string; detail?: string }
+  /** The run now exists in the store: a watcher can mark it failed if the process running it dies. */
+  | { kind: "run"; runId: string; location: string }
   | { kind: "step"; epoch: number; epochs: number; step: number; steps: number; loss: number }
   | { kind: "epoch"; epoch: number; epochs: number; metrics: Record<string, number>; best: boolean }
   | { kind: "warning"; message: string };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DataError } from "../errors.ts";
-import type { RunReader } from "../platform.ts";
+import type { RunReader, RunStore } from "../platform.ts";
 
 /** Lifecycle of a run: `running` until it ends as finished, failed, or stopped by the user. */
 export const RunStatus = z.enum(["running", "finished", "failed", "stopped"]);
@@ -51,6 +51,17 @@ export const Preprocess = z.looseObject({
 export type Preprocess = z.output<typeof Preprocess>;
 
 const decoder = new TextDecoder();
+
+/**
+ * Marks a run `failed` with `message` if it is still `running`: for a watcher whose training process
+ * died without a word (a crashed worker, a lost device). A finished or stopped run is left alone.
+ */
+export async function markRunFailed(store: RunStore, runId: string, message: string): Promise<boolean> {
+  const record = await readRunJson(store, runId, "run.json", RunRecord);
+  if (record.status !== "running") return false;
+  await store.write(runId, "run.json", jsonText({ ...record, status: "failed", error: message }));
+  return true;
+}
 
 /** JSON text of a value, for run files. */
 export function jsonText(value: unknown): string {

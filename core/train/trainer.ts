@@ -83,6 +83,7 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
   };
   const preprocess: Preprocess = { features: [...splits.featureNames], horizon: dataset.horizon, seq_len: seqLen, label_column: splits.labelColumn, nan_policy: dataset.nan_policy, scaler: splits.scaler };
   await store.write(runId, "run.json", jsonText(record));
+  progress?.({ kind: "run", runId, location: store.location(runId) });
   try {
     for (const [path, data] of Object.entries(request.attachments ?? {})) {
       if (RESERVED.test(path)) throw new TypeError(`Attachment "${path}" would overwrite a file the trainer writes`);

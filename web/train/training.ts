@@ -1,4 +1,6 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
+import { markRunFailed } from "../../core/train/run_record.ts";
+import { IdbRunStore } from "../idb_store.ts";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ProgressEvent } from "../../core/platform.ts";
 import type { ChartData } from "../chart.ts";
@@ -29,6 +31,8 @@ export class Training extends LitElement {
   @state() accessor fraction = 0;
   @state() accessor phase = "";
   @state() accessor warnings: string[] = [];
+  /** The run the worker created, once it says so. */
+  private runId?: string;
   @state() accessor outcome: { runId?: string; status?: string; error?: string } | undefined;
   @state() accessor stopping = false;
   private job?: Job<Extract<JobReply, { kind: "done" }>>;
@@ -74,6 +78,7 @@ export class Training extends LitElement {
 
   private start(request: Extract<JobRequest, { kind: "train" }>) {
     Object.assign(this, { epochs: [], curves: { loss: [[]], accuracy: [[]] }, fraction: 0, phase: "starting", warnings: [], outcome: undefined, stopping: false });
+    this.runId = undefined;
     this.started = this.now = performance.now();
     const job = startJob(request, ({ event }) => this.progress(event));
     this.job = job;
@@ -83,7 +88,15 @@ export class Training extends LitElement {
         this.fraction = 1;
         this.phase = "";
       },
-      (error: Error) => (this.outcome = { error: error.message }),
+      async (error: Error) => {
+        this.outcome = { runId: this.runId, error: error.message };
+        // a worker that died (crash, lost device) never wrote its run's end: record it, so the run is not left "running"
+        if (this.runId) {
+          await IdbRunStore.open(request.db).then((store) => markRunFailed(store, this.runId!, error.message)).catch((cause: Error) => {
+            this.outcome = { ...this.outcome, error: `${error.message} (and the run could not be marked failed: ${cause.message})` };
+          });
+        }
+      },
     ).finally(() => {
       this.now = performance.now();
       this.dispatchEvent(new CustomEvent("ended", { detail: this.outcome }));
@@ -92,7 +105,8 @@ export class Training extends LitElement {
 
   private progress(event: ProgressEvent) {
     this.now = performance.now();
-    if (event.kind === "phase") this.phase = event.detail ? `${event.phase}: ${event.detail}` : event.phase;
+    if (event.kind === "run") this.runId = event.runId;
+    else if (event.kind === "phase") this.phase = event.detail ? `${event.phase}: ${event.detail}` : event.phase;
     else if (event.kind === "warning") this.warnings = [...this.warnings, event.message];
     else if (event.kind === "epoch") {
       this.epochs = [...this.epochs, event];

@@ -8,6 +8,7 @@ import type { EpochReport, ModelPlugin } from "../../../core/model.ts";
 import type { ProgressEvent } from "../../../core/platform.ts";
 import { loadRun, predictFile } from "../../../core/predict.ts";
 import { train } from "../../../core/train/trainer.ts";
+import { markRunFailed } from "../../../core/train/run_record.ts";
 import { registry } from "../../../models/index.ts";
 import { memorySource } from "../../helpers.ts";
 
@@ -85,6 +86,10 @@ describe("train", () => {
     expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(lines[5].train_loss).toBeLessThan(lines[0].train_loss);
     expect(events.filter((e) => e.kind === "epoch")).toHaveLength(6);
+    // the run is announced before training starts, so a watcher can mark it failed if the trainer dies
+    const announced = events.findIndex((e) => e.kind === "run");
+    expect(events[announced]).toEqual({ kind: "run", runId: result.runId, location: `memory://${result.runId}` });
+    expect(announced).toBeLessThan(events.findIndex((e) => e.kind === "epoch"));
   });
 
   it("learns the synthetic signal: test macro-F1 well above chance", () => {
@@ -123,6 +128,17 @@ describe("train", () => {
     const run = JSON.parse(await text(failing, id, "run.json"));
     expect(run).toMatchObject({ status: "failed", error: "device lost" });
     await expect(failing.read(id, "metrics.json")).rejects.toThrow(/no metrics.json/);
+  });
+
+  it("markRunFailed records a dead run as failed, and leaves an ended run alone", async () => {
+    const dead = new MemoryRunStore();
+    await dead.write("r1", "run.json", await store.read(result.runId, "run.json"));
+    const running = JSON.parse(await text(dead, "r1", "run.json"));
+    await dead.write("r1", "run.json", JSON.stringify({ ...running, status: "running" }));
+    expect(await markRunFailed(dead, "r1", "The worker failed: out of memory")).toBe(true);
+    expect(JSON.parse(await text(dead, "r1", "run.json"))).toMatchObject({ status: "failed", error: "The worker failed: out of memory" });
+    expect(await markRunFailed(store, result.runId, "late")).toBe(false);
+    expect(JSON.parse(await text(store, result.runId, "run.json")).status).toBe("finished");
   });
 
   it("ends a run stopped by the user as `stopped`, evaluated with its best model", async () => {

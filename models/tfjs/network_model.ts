@@ -56,9 +56,10 @@ export class NetworkModel implements Model {
         for (let step = 0; step < steps; step++) {
           if (options.signal?.aborted) break;
           const idx = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.size));
-          const [loss, hits] = this.trainStep(optimizer, device, idx, labels, weights);
-          const [l, c] = [(await loss.data())[0], (await hits.data())[0]];
-          tf.dispose([loss, hits]);
+          // Loss and hits come back in one read: on WebGPU every read waits for the device.
+          const stats = this.trainStep(optimizer, device, idx, labels, weights);
+          const [l, c] = await stats.data();
+          stats.dispose();
           lossSum += l * idx.length;
           correct += c;
           options.onStep?.(step + 1, steps, l);
@@ -89,7 +90,8 @@ export class NetworkModel implements Model {
     return { epochs: epoch, bestEpoch, reason };
   }
 
-  private trainStep(optimizer: tf.Optimizer, device: DeviceFrame, idx: Int32Array, labels: Int8Array, weights?: Float32Array): [tf.Scalar, tf.Scalar] {
+  /** One Adam step on the samples `idx`; returns [loss, correct predictions]. */
+  private trainStep(optimizer: tf.Optimizer, device: DeviceFrame, idx: Int32Array, labels: Int8Array, weights?: Float32Array): tf.Tensor1D {
     return tf.tidy(() => {
       const x = device.batch(idx);
       const y = tf.tensor1d(Int32Array.from(idx, (k) => labels[k]), "int32");
@@ -99,7 +101,9 @@ export class NetworkModel implements Model {
         hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")));
         return classifierLoss(logits, y, weights);
       }, true)!;
-      return [loss, hits];
+      const stats = tf.stack([loss, hits]) as tf.Tensor1D;
+      hits.dispose(); // kept past minimize's scope, so not this tidy's to free
+      return stats;
     });
   }
 

@@ -19,7 +19,7 @@ export const gru = {
     "Stacked GRU (reset-after cell, as in cuDNN and PyTorch) over the (L, F) window with dropout and a last-step or mean head. The whole recurrence is one hand-differentiated op, so a step costs ~14 kernels forward and ~20 backward; still sequential in L, so long windows are slow on every backend.",
   input: "sequence",
   wantsGpu: false,
-  defaultSeqLen: 32,
+  defaultSeqLen: 8,
   configSchema: GruConfig,
   create(config, shape, context) {
     register();

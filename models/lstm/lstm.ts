@@ -19,7 +19,7 @@ export const lstm = {
     "Stacked LSTM over the (L, F) window with dropout and a last-step or mean head. The whole recurrence is one hand-differentiated op, so a step costs ~13 kernels forward and ~20 backward; still sequential in L, so long windows are slow on every backend.",
   input: "sequence",
   wantsGpu: false,
-  defaultSeqLen: 32,
+  defaultSeqLen: 8,
   configSchema: LstmConfig,
   create(config, shape, context) {
     register();

@@ -13,11 +13,11 @@ export const NhitsConfig = z.strictObject({
   /** One block per entry: its max-pooling size over time, coarse to fine. */
   pools: z.array(z.number().int().min(1).max(64)).min(1).max(8).default([4, 2, 1]),
   /** Units of each block's hidden layers. */
-  hidden: z.number().int().min(1).max(4096).default(128),
+  hidden: z.number().int().min(1).max(4096).default(64),
   /** Hidden layers per block. */
   mlp_layers: z.number().int().min(1).max(4).default(2),
-  dropout: dropoutField,
-  ...networkFields,
+  dropout: dropoutField(0.3),
+  ...networkFields(),
 });
 /** N-HiTS settings after defaults. */
 export type NhitsConfig = z.output<typeof NhitsConfig>;
@@ -61,7 +61,7 @@ export const nhits = {
     "N-HiTS-style (Challu et al., 2023): stacked MLP blocks, each reading the window max-pooled at its own rate (coarse to fine) and passing on the input plus an interpolated backcast; the blocks' class logits are summed.",
   input: "sequence",
   wantsGpu: false,
-  defaultSeqLen: 32,
+  defaultSeqLen: 8,
   configSchema: NhitsConfig,
   create(config, shape, context) {
     register();

@@ -19,13 +19,13 @@ export const PatchTstConfig = z.strictObject({
   patch_len: z.number().int().min(1).max(512).default(8),
   /** Steps between patch starts; equal to patch_len for non-overlapping patches. */
   stride: z.number().int().min(1).max(512).default(4),
-  d_model: z.number().int().min(4).max(1024).default(32),
+  d_model: z.number().int().min(4).max(1024).default(16),
   /** Attention heads; must divide d_model. */
-  heads: z.number().int().min(1).max(32).default(4),
-  layers: z.number().int().min(1).max(12).default(2),
-  ff: z.number().int().min(1).max(4096).default(64),
-  dropout: dropoutField,
-  ...networkFields,
+  heads: z.number().int().min(1).max(32).default(2),
+  layers: z.number().int().min(1).max(12).default(1),
+  ff: z.number().int().min(1).max(4096).default(32),
+  dropout: dropoutField(0.3),
+  ...networkFields(),
 }).refine((c) => c.d_model % c.heads === 0, { message: "d_model must be a multiple of heads", path: ["heads"] });
 /** PatchTST settings after defaults. */
 export type PatchTstConfig = z.output<typeof PatchTstConfig>;
@@ -52,7 +52,7 @@ export const patchtst = {
     "PatchTST-style (Nie et al., 2023): each feature's series is cut into patches over time, embedded, and a transformer encoder shared by all channels attends over that channel's patches; the encoded patches of every channel are flattened into the classifier. Attention runs once per (sample, feature), so cost grows with F.",
   input: "sequence",
   wantsGpu: false,
-  defaultSeqLen: 32,
+  defaultSeqLen: 16,
   configSchema: PatchTstConfig,
   create(config, shape, context) {
     register();

@@ -16,10 +16,10 @@ export const TcnConfig = z.strictObject({
   filters: z.number().int().min(1).max(1024).default(32),
   kernel_size: z.number().int().min(1).max(16).default(3),
   /** One residual block per dilation; the receptive field is 1 + 2 (kernel_size - 1) sum(dilations). */
-  dilations: z.array(z.number().int().min(1).max(512)).min(1).max(12).default([1, 2, 4, 8]),
-  dropout: dropoutField,
+  dilations: z.array(z.number().int().min(1).max(512)).min(1).max(12).default([1, 2, 4]),
+  dropout: dropoutField(0.2),
   head: headField,
-  ...networkFields,
+  ...networkFields(3e-3),
 });
 /** TCN settings after defaults. */
 export type TcnConfig = z.output<typeof TcnConfig>;
@@ -54,7 +54,7 @@ export const tcn = {
     "Temporal convolutional network: residual blocks of dilated causal 1-D convolutions (left zero-padding, so step t never sees a later step), ReLU and dropout, then a last-step or mean head. Parallel over time, so it trains faster than the recurrent models.",
   input: "sequence",
   wantsGpu: false,
-  defaultSeqLen: 32,
+  defaultSeqLen: 16,
   configSchema: TcnConfig,
   create(config, shape, context) {
     register();

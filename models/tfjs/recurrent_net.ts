@@ -9,14 +9,14 @@ import { SeededDropout } from "./layers/seeded_dropout.ts";
 /** Settings of a stacked recurrent classifier (LSTM or GRU). */
 export const RecurrentConfig = z.strictObject({
   /** Hidden units of every layer. */
-  units: z.number().int().min(1).max(1024).default(64),
+  units: z.number().int().min(1).max(1024).default(32),
   /** Stacked recurrent layers; each after the first reads the previous one's outputs at every step. */
   layers: z.number().int().min(1).max(8).default(1),
   /** Dropout between layers and before the classifier. */
-  dropout: dropoutField,
+  dropout: dropoutField(0.2),
   /** Classify from the last step's state or from the mean over steps. */
   head: headField,
-  ...networkFields,
+  ...networkFields(),
 });
 /** Recurrent settings after defaults. */
 export type RecurrentConfig = z.output<typeof RecurrentConfig>;

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import type { InputShape, ModelPlugin } from "../../core/model.ts";
-import { dropoutField, headField, networkFields } from "../tfjs/config.ts";
+import { dropoutField, networkFields } from "../tfjs/config.ts";
 import { encoderBlock } from "../tfjs/encoder.ts";
 import { classLogits, poolSteps } from "../tfjs/heads.ts";
 import { MultiHeadAttention } from "../tfjs/layers/attention.ts";
@@ -22,9 +22,10 @@ export const TransformerConfig = z.strictObject({
   layers: z.number().int().min(1).max(12).default(2),
   /** Width of each block's feed-forward layer. */
   ff: z.number().int().min(1).max(4096).default(64),
-  dropout: dropoutField,
-  head: headField,
-  ...networkFields,
+  dropout: dropoutField(0.2),
+  /** Classify from the newest step's token or the mean of all tokens. */
+  head: z.enum(["last", "mean"]).default("mean"),
+  ...networkFields(),
 }).refine((c) => c.d_model % c.heads === 0, { message: "d_model must be a multiple of heads", path: ["heads"] });
 /** Transformer settings after defaults. */
 export type TransformerConfig = z.output<typeof TransformerConfig>;
@@ -49,7 +50,7 @@ export const transformer = {
     "Transformer encoder over the window: each step projected to d_model, sinusoidal positions, pre-norm blocks of multi-head self-attention and feed-forward, then a last-step or mean head. Attention costs grow with L^2.",
   input: "sequence",
   wantsGpu: false,
-  defaultSeqLen: 32,
+  defaultSeqLen: 8,
   configSchema: TransformerConfig,
   create(config, shape, context) {
     register();

@@ -62,7 +62,8 @@ async function measure(name: string): Promise<{ samples_per_s: number; steps: nu
         const now = performance.now();
         if (step > 1) stepMs.push(now - last);
         last = now;
-        if (stepMs.length >= maxSteps || now - start > maxSeconds * 1000) signal.aborted = true;
+        // At least one timed step, however slow; then stop at the step or time budget.
+        if (stepMs.length >= maxSteps || (stepMs.length > 0 && now - start > maxSeconds * 1000)) signal.aborted = true;
       },
     });
   } finally {

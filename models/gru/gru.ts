@@ -16,7 +16,7 @@ export const gru = {
   name: "gru",
   family: "neural",
   description:
-    "Stacked GRU (reset-after cell, as in cuDNN and PyTorch) over the (L, F) window with dropout and a last-step or mean head. The whole recurrence is one hand-differentiated op, so a step costs ~14 kernels forward and ~20 backward; still sequential in L, so long windows are slow on every backend.",
+    "Stacked GRU (reset-after cell, as in cuDNN and PyTorch) over the (L, F) window with dropout and a last-step or mean head. The whole recurrence is one hand-differentiated op, so a step costs ~14 kernels forward and ~20 backward; still sequential in L: each step waits for the previous one, so long windows are slow on every backend and a GPU gains little.",
   input: "sequence",
   wantsGpu: false,
   defaultSeqLen: 8,

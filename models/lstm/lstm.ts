@@ -16,7 +16,7 @@ export const lstm = {
   name: "lstm",
   family: "neural",
   description:
-    "Stacked LSTM over the (L, F) window with dropout and a last-step or mean head. The whole recurrence is one hand-differentiated op, so a step costs ~13 kernels forward and ~20 backward; still sequential in L, so long windows are slow on every backend.",
+    "Stacked LSTM over the (L, F) window with dropout and a last-step or mean head. The whole recurrence is one hand-differentiated op, so a step costs ~13 kernels forward and ~20 backward; on the wasm backend it trains about as fast as PyTorch on the CPU (experiments/benchmarks/train_speed.md). Still sequential in L: each step waits for the previous one, so long windows are slow on every backend and a GPU gains little.",
   input: "sequence",
   wantsGpu: false,
   defaultSeqLen: 8,

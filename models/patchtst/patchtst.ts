@@ -49,7 +49,7 @@ export const patchtst = {
   name: "patchtst",
   family: "timeseries",
   description:
-    "PatchTST-style (Nie et al., 2023): each feature's series is cut into patches over time, embedded, and a transformer encoder shared by all channels attends over that channel's patches; the encoded patches of every channel are flattened into the classifier. Attention runs once per (sample, feature), so cost grows with F.",
+    "PatchTST-style (Nie et al., 2023): each feature's series is cut into patches over time, embedded, and a transformer encoder shared by all channels attends over that channel's patches; the encoded patches of every channel are flattened into the classifier. Attention runs once per (sample, feature), so time and memory grow with batch x features x patches: the slowest model here on cpu and wasm (about 1/10 of the LSTM's samples/s at 60 x 107), practical there only with short windows and few patches; otherwise train it on WebGPU.",
   input: "sequence",
   wantsGpu: false,
   defaultSeqLen: 16,

@@ -51,7 +51,7 @@ export const tcn = {
   name: "tcn",
   family: "timeseries",
   description:
-    "Temporal convolutional network: residual blocks of dilated causal 1-D convolutions (left zero-padding, so step t never sees a later step), ReLU and dropout, then a last-step or mean head. Parallel over time, so it trains faster than the recurrent models.",
+    "Temporal convolutional network: residual blocks of dilated causal 1-D convolutions (left zero-padding, so step t never sees a later step), ReLU and dropout, then a last-step or mean head. Parallel over time (a GPU helps), but each convolution stacks kernel_size shifted copies of its input, so on cpu/wasm it trains slower than the fused LSTM.",
   input: "sequence",
   wantsGpu: false,
   defaultSeqLen: 16,

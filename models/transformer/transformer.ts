@@ -47,7 +47,7 @@ export const transformer = {
   name: "transformer",
   family: "neural",
   description:
-    "Transformer encoder over the window: each step projected to d_model, sinusoidal positions, pre-norm blocks of multi-head self-attention and feed-forward, then a last-step or mean head. Attention costs grow with L^2.",
+    "Transformer encoder over the window: each step projected to d_model, sinusoidal positions, pre-norm blocks of multi-head self-attention and feed-forward, then a last-step or mean head. Attention costs grow with L^2 and each block runs ~40 kernels, so it is slow on the cpu backend at long windows; prefer wasm or WebGPU.",
   input: "sequence",
   wantsGpu: false,
   defaultSeqLen: 8,

@@ -1,5 +1,25 @@
 import { z } from "zod";
 
+/** A time as ISO 8601: a date (midnight UTC) or a date-time with seconds and an offset (`Z` for UTC). */
+const IsoTime = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+/**
+ * How one data file is cut into train, val and test by time. The boundaries are the same for every
+ * symbol; rows whose label looks across a boundary are purged, so no label leaks into the next split.
+ */
+export const TimeSplitConfig = z.strictObject({
+  /** Two times: validation starts at the first (train ends just before it), test at the second. */
+  dates: z.tuple([IsoTime, IsoTime]).optional(),
+  /** Train, val and test shares of the file's time range; used unless `dates` are given. */
+  fractions: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([0.7, 0.15, 0.15]),
+  /** Rows dropped before each boundary, per symbol; the label's horizon when absent (labels look that many bars ahead). */
+  purge: z.number().int().min(0).max(100_000).optional(),
+  /** Rows dropped after each boundary, per symbol. Windows never cross a boundary, so none are needed against leakage. */
+  embargo: z.number().int().min(0).max(100_000).default(0),
+});
+/** Time-split settings after defaults. */
+export type TimeSplitConfig = z.output<typeof TimeSplitConfig>;
+
 /** How the Phase-1 splits are read and windowed. Horizons are any positive integer; 5 is the default. */
 export const DatasetConfig = z.strictObject({
   /** Label horizon in bars: reads `label_h{horizon}` and `fwd_ret_h{horizon}`. */
@@ -18,6 +38,8 @@ export const DatasetConfig = z.strictObject({
   nan_policy: z.enum(["error", "ffill", "drop"]).default("error"),
   /** Standardise features with mean and std fitted on the training split only. */
   standardize: z.boolean().default(true),
+  /** Cut one data file into train, val and test by time (only with one file; three split files are already cut). */
+  split: TimeSplitConfig.optional(),
 });
 /** Dataset settings after defaults. */
 export type DatasetConfig = z.output<typeof DatasetConfig>;

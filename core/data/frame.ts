@@ -38,3 +38,28 @@ export function symbolRanges(frame: Pick<Frame, "rows" | "symbol" | "symbols">):
   for (let s = 0; s < frame.symbols.length; s++) if (ranges[2 * s] < 0) ranges[2 * s] = ranges[2 * s + 1] = 0;
   return ranges;
 }
+
+/**
+ * A frame of the given rows (ascending positions of `frame`), named `source`; symbols without a
+ * row are left out, so every symbol of the result has rows.
+ */
+export function frameRows(frame: Frame, rows: ArrayLike<number>, source = frame.source): Frame {
+  const F = frame.featureNames.length;
+  const n = rows.length;
+  const used = new Int32Array(frame.symbols.length).fill(-1);
+  for (let k = 0; k < n; k++) used[frame.symbol[rows[k]]] = 0;
+  const symbols: string[] = [];
+  for (let s = 0; s < used.length; s++) if (used[s] === 0) used[s] = symbols.push(frame.symbols[s]) - 1;
+  const features = new Float32Array(n * F);
+  const time = new Float64Array(n), symbol = new Int32Array(n);
+  const label = frame.label && new Int8Array(n), fwdReturn = frame.fwdReturn && new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const r = rows[k];
+    features.set(frame.features.subarray(r * F, (r + 1) * F), k * F);
+    time[k] = frame.time[r];
+    symbol[k] = used[frame.symbol[r]];
+    if (label) label[k] = frame.label![r];
+    if (fwdReturn) fwdReturn[k] = frame.fwdReturn![r];
+  }
+  return { ...frame, source, rows: n, features, time, symbols, symbol, label, fwdReturn };
+}

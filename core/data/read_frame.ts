@@ -2,7 +2,7 @@ import { type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet"
 import { DataError } from "../errors.ts";
 import type { ByteSource } from "../platform.ts";
 import { detectColumns, SYMBOL_COLUMN, TIME_COLUMN } from "./columns.ts";
-import { type Frame, NO_LABEL } from "./frame.ts";
+import { type Frame, frameRows, NO_LABEL } from "./frame.ts";
 import { orderRows } from "./order.ts";
 
 /** What to read from a Phase-1 file. */
@@ -113,7 +113,8 @@ export async function readChunks(source: ByteSource, metadata: FileMetaData, col
   }
 }
 
-async function readColumns(source: ByteSource, metadata: FileMetaData, columns: string[]): Promise<Map<string, Column>> {
+/** Reads whole columns into arrays indexed by file row. */
+export async function readColumns(source: ByteSource, metadata: FileMetaData, columns: string[]): Promise<Map<string, Column>> {
   const nRows = Number(metadata.num_rows);
   const out = new Map<string, unknown[]>(columns.map((c) => [c, new Array(nRows)]));
   await readChunks(source, metadata, columns, (name, data, rowStart) => {
@@ -123,7 +124,8 @@ async function readColumns(source: ByteSource, metadata: FileMetaData, columns: 
   return out;
 }
 
-function toTime(file: string, values: Column): Float64Array {
+/** Bar times in ms from a `datetime` column; a value that is not a timestamp is an error naming its row. */
+export function toTime(file: string, values: Column): Float64Array {
   const time = new Float64Array(values.length);
   for (let r = 0; r < values.length; r++) {
     const v = values[r];
@@ -197,17 +199,5 @@ function handleNonFinite(frame: Frame, firstBad: Int32Array, policy: "error" | "
     for (let j = 0; j < F && ok; j++) ok = features[r * F + j] - features[r * F + j] === 0;
     if (ok) keep.push(r);
   }
-  return selectRows(frame, keep);
-}
-
-function selectRows(frame: Frame, keep: number[]): Frame {
-  const F = frame.featureNames.length;
-  const features = new Float32Array(keep.length * F);
-  keep.forEach((r, k) => features.set(frame.features.subarray(r * F, (r + 1) * F), k * F));
-  const pick = <T extends Float64Array | Int32Array | Int8Array | Float32Array>(a: T): T => {
-    const out = new (a.constructor as new (n: number) => T)(keep.length);
-    keep.forEach((r, k) => (out[k] = a[r]));
-    return out;
-  };
-  return { ...frame, rows: keep.length, features, time: pick(frame.time), symbol: pick(frame.symbol), label: frame.label && pick(frame.label), fwdReturn: frame.fwdReturn && pick(frame.fwdReturn) };
+  return frameRows(frame, keep);
 }

@@ -25,6 +25,8 @@ export default defineConfig({
       },
       {
         // Real headless Chromium with a software WebGPU adapter (SwiftShader).
+        // esbuild lowers the standard decorators of Lit components, as in vite.config.ts
+        esbuild: { target: "es2022" },
         test: {
           name: "browser",
           include: ["tests/browser/**/*.test.ts"],

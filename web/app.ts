@@ -4,11 +4,10 @@ import type { Registry } from "../core/registry.ts";
 import type { IdbRunStore } from "./idb_store.ts";
 import { shared } from "./styles.ts";
 import "./predict/predict_page.ts";
-import "./runs/compare_page.ts";
-import "./runs/run_page.ts";
+import { runViews } from "./runs/run_views.ts";
 import "./runs/run_transfer.ts";
 import type { RunsTable } from "./runs/runs_table.ts";
-import "./runs/runs_table.ts";
+import { parseRoute } from "./runs/view_state.ts";
 import "./train/train_page.ts";
 
 /** The page: header and navigation, then the train page, the runs table or one run, chosen by the URL hash. */
@@ -27,12 +26,16 @@ export class App extends LitElement {
   @property({ attribute: false }) accessor registry: Registry | undefined;
   @property() accessor wasmPaths = "";
   @property() accessor failure = "";
-  @state() accessor route = location.hash;
+  @state() accessor route = parseRoute(location.hash);
   /** Runs ticked in the runs table, for export. */
-  @state() accessor picked: string[] = [];
-  private onHash = () => {
-    this.route = location.hash;
-    this.picked = [];
+  @state() accessor picked: string[] = this.route.query.getAll("sel");
+  /** The runs table's hash as it was left, for the run pages' "all runs" links. */
+  private runsHash = "#/runs";
+  private onHash = (e: HashChangeEvent) => {
+    const old = new URL(e.oldURL).hash;
+    if (parseRoute(old).page === "runs") this.runsHash = old;
+    this.route = parseRoute(location.hash);
+    this.picked = this.route.query.getAll("sel");
   };
 
   override connectedCallback() {
@@ -46,9 +49,7 @@ export class App extends LitElement {
   }
 
   override render() {
-    const runId = /^#\/runs\/(.+)$/.exec(this.route)?.[1];
-    const compared = /^#\/compare\/(.+)$/.exec(this.route)?.[1];
-    const page = runId ? "run" : compared ? "compare" : this.route.startsWith("#/runs") ? "runs" : this.route.startsWith("#/predict") ? "predict" : "train";
+    const page = this.route.page === "home" ? "train" : this.route.page;
     return html`
       <header>
         <h1>Model Factory</h1>
@@ -65,12 +66,10 @@ export class App extends LitElement {
           <mf-train-page ?hidden=${page !== "train"} .registry=${this.registry} db=${this.store.name} wasmPaths=${this.wasmPaths}
             @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
           ${page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2>
-            <mf-runs-table .reader=${this.store} @picked=${(e: CustomEvent<string[]>) => (this.picked = e.detail)}></mf-runs-table>
+            ${runViews(this.route, { reader: this.store, store: this.store, runsHash: this.runsHash, empty: "No runs yet. Train a model and it shows up here; runs stay in this browser.", onPicked: (ids) => (this.picked = ids) })}
             <mf-run-transfer .store=${this.store} .picked=${this.picked} @imported=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>
-          </section>` : ""}
-          ${page === "run" ? html`<mf-run-page .store=${this.store} runId=${decodeURIComponent(runId!)}></mf-run-page>` : ""}
+          </section>` : runViews(this.route, { reader: this.store, store: this.store, runsHash: this.runsHash })}
           ${page === "predict" ? html`<mf-predict-page .reader=${this.store} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>` : ""}
-          ${page === "compare" ? html`<mf-compare-page .reader=${this.store} .runIds=${compared!.split(",").map(decodeURIComponent)}></mf-compare-page>` : ""}
         `}</main>
     `;
   }

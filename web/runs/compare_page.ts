@@ -1,17 +1,15 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { RunReader } from "../../core/platform.ts";
+import type { Metrics } from "../../core/train/evaluate.ts";
 import type { ChartData } from "../chart.ts";
 import { num } from "../format.ts";
 import { shared } from "../styles.ts";
+import { METRICS } from "./run_columns.ts";
 import { readEpochs, readRunRow, type RunRow } from "./run_data.ts";
 import "../chart.ts";
 
-const METRICS = ["accuracy", "f1_macro", "f1_weighted", "log_loss", "sharpe", "max_drawdown", "win_rate", "profit_factor"] as const;
-/** Metrics where smaller is better; every other one is better larger. */
-const LOWER_BETTER = new Set(["log_loss", "max_drawdown"]);
-
-/** Two or more runs side by side: settings (differences highlighted), val and test metrics (best marked), and val-loss curves overlaid. */
+/** Two or more runs side by side: the settings that differ, val and test metrics (best marked), and one per-epoch curve of each overlaid. */
 @customElement("mf-compare-page")
 export class ComparePage extends LitElement {
   static override styles = [shared, css`
@@ -22,6 +20,9 @@ export class ComparePage extends LitElement {
 
   @property({ attribute: false }) accessor reader: RunReader | undefined;
   @property({ attribute: false }) accessor runIds: string[] = [];
+  /** The per-epoch series overlaid (a key of metrics.jsonl); fires `query` with `curve` when a person picks another. */
+  @property() accessor curve = "val_loss";
+  @property() accessor back = "#/runs";
   @state() accessor runs: { row: RunRow; epochs: Awaited<ReturnType<typeof readEpochs>> }[] | undefined;
   @state() accessor error = "";
 
@@ -44,38 +45,52 @@ export class ComparePage extends LitElement {
   }
 
   override render() {
-    const back = html`<p><a href="#/runs">← all runs</a></p>`;
+    const back = html`<p><a href=${this.back}>← all runs</a></p>`;
     if (this.error) return html`${back}<p class="error" role="alert">${this.error}</p>`;
     if (this.runIds.length < 2) return html`${back}<p class="empty">Pick two or more runs in the runs table to compare them.</p>`;
     if (!this.runs) return html`${back}<p class="muted">Reading runs...</p>`;
     const unreadable = this.runs.filter((r) => !r.row.record);
     const runs = this.runs.filter((r) => r.row.record);
     const settings = settingRows(runs.map((r) => r.row));
+    const same = settings.filter((s) => !s.differs);
+    const curves = [...new Set(runs.flatMap((r) => r.epochs.flatMap((e) => Object.keys(e).filter((k) => k !== "epoch" && typeof (e as unknown as Record<string, unknown>)[k] === "number"))))];
+    const curve = curves.includes(this.curve) ? this.curve : curves[0];
     const longest = runs.reduce((n, r) => Math.max(n, r.epochs.length), 0);
     const x = Array.from({ length: longest }, (_, i) => i);
     const head = (first: string) => html`<tr><th>${first}</th>${runs.map((r) => html`<th><a href=${`#/runs/${encodeURIComponent(r.row.id)}`}>${r.row.id}</a></th>`)}</tr>`;
     return html`${back}
       ${unreadable.map((r) => html`<p class="error" role="alert">Run ${r.row.id} cannot be read: ${r.row.error}</p>`)}
-      <section aria-labelledby="cmp-settings"><h2 id="cmp-settings">Settings</h2>
-        <p class="muted">Rows where the runs differ are highlighted and marked ≠.</p>
-        <div class="scroll"><table aria-label="Settings compared"><thead>${head("setting")}</thead>
-          <tbody>${settings.map(({ key, values, differs }) => html`<tr class=${differs ? "diff" : ""}><th>${differs ? "≠ " : ""}${key}</th>${values.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody>
-        </table></div>
+      <section aria-labelledby="cmp-settings"><h2 id="cmp-settings">Settings that differ</h2>
+        ${settings.length > same.length ? html`<div class="scroll"><table aria-label="Settings compared"><thead>${head("setting")}</thead>
+          <tbody>${settings.filter((s) => s.differs).map(({ key, values }) => html`<tr class="diff"><th>≠ ${key}</th>${values.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody>
+        </table></div>` : html`<p class="empty">Every setting is the same in these runs.</p>`}
+        ${same.length ? html`<details><summary>${same.length} setting(s) the same in every run</summary>
+          <table aria-label="Settings the same"><tbody>${same.map(({ key, values }) => html`<tr><th>${key}</th><td>${values[0]}</td></tr>`)}</tbody></table>
+        </details>` : ""}
       </section>
       <section aria-labelledby="cmp-metrics"><h2 id="cmp-metrics">Metrics</h2>
+        <p class="muted">★ marks the best run per metric: the lowest log loss and max drawdown, the highest of the others.</p>
         <div class="scroll"><table aria-label="Metrics compared"><thead>${head("metric")}</thead>
-          <tbody>${(["val", "test"] as const).flatMap((split) => METRICS.map((m) => {
-            const values = runs.map((r) => r.row.metrics?.[split][m] as number | null | undefined);
+          <tbody>${(["val", "test"] as const).flatMap((split) => Object.entries(METRICS).map(([m, better]) => {
+            const values = runs.map((r) => r.row.metrics?.[split][m as keyof Metrics] as number | null | undefined);
             const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-            const best = finite.length > 1 ? (LOWER_BETTER.has(m) ? Math.min(...finite) : Math.max(...finite)) : undefined;
+            const best = better && finite.length > 1 ? (better === "lower" ? Math.min(...finite) : Math.max(...finite)) : undefined;
             return html`<tr><th>${split} ${m}</th>${values.map((v) => html`<td class="num ${v === best ? "best" : ""}">${num(v)}${v === best ? " ★" : ""}</td>`)}</tr>`;
           }))}</tbody>
         </table></div>
       </section>
-      <section aria-labelledby="cmp-curves"><h2 id="cmp-curves">Validation loss</h2>
-        <mf-chart label="val_loss" .series=${runs.map((r) => r.row.id)} .data=${[x, ...runs.map((r) => x.map((i) => r.epochs[i]?.val_loss ?? null))] as ChartData}></mf-chart>
+      <section aria-labelledby="cmp-curves"><h2 id="cmp-curves">Curves</h2>
+        ${curves.length ? html`<label>series <select name="curve" @change=${(e: Event) => this.pickCurve((e.target as HTMLSelectElement).value)}>
+          ${curves.map((c) => html`<option .value=${c} ?selected=${c === curve}>${c}</option>`)}</select></label>
+        <mf-chart label=${curve} .series=${runs.map((r) => r.row.id)} .data=${[x, ...runs.map((r) => x.map((i) => (r.epochs[i] as unknown as Record<string, number | undefined> | undefined)?.[curve] ?? null))] as ChartData}></mf-chart>`
+        : html`<p class="empty">No epochs recorded.</p>`}
       </section>
     `;
+  }
+
+  private pickCurve(curve: string) {
+    this.curve = curve;
+    this.dispatchEvent(new CustomEvent<URLSearchParams>("query", { detail: new URLSearchParams({ curve }) }));
   }
 }
 

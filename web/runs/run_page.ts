@@ -1,6 +1,6 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { RunStore } from "../../core/platform.ts";
+import type { RunReader, RunStore } from "../../core/platform.ts";
 import type { ChartData } from "../chart.ts";
 import { duration } from "../format.ts";
 import { shared } from "../styles.ts";
@@ -8,13 +8,17 @@ import { confusionTable, importanceTable, metricsTable, perClassTable, perSymbol
 import { type EquityCurves, readEpochs, readEquity, readImportance, readRunRow, type RunRow } from "./run_data.ts";
 import "../chart.ts";
 
-/** One run: its config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix; and Delete. */
+/** One run, read through a RunReader: config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix, equity; Delete when given a store. */
 @customElement("mf-run-page")
 export class RunPage extends LitElement {
   static override styles = [shared, css`.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1rem; } .scroll { overflow-x: auto; }`];
 
+  @property({ attribute: false }) accessor reader: RunReader | undefined;
+  /** The writable store behind `reader`, for Delete; a read-only viewer leaves it unset. */
   @property({ attribute: false }) accessor store: RunStore | undefined;
   @property() accessor runId = "";
+  /** Where "all runs" leads (the runs table as it was left). */
+  @property() accessor back = "#/runs";
   @state() accessor row: RunRow | undefined;
   @state() accessor epochs: Awaited<ReturnType<typeof readEpochs>> = [];
   @state() accessor importance: [string, number][] = [];
@@ -22,25 +26,27 @@ export class RunPage extends LitElement {
   @state() accessor error = "";
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has("runId") || changed.has("store")) void this.load();
+    if (changed.has("runId") || changed.has("reader")) void this.load();
   }
 
   private async load() {
-    if (!this.store || !this.runId) return;
+    const { reader, runId } = this;
+    if (!reader || !runId) return;
     this.row = undefined;
     this.error = "";
     try {
-      this.row = await readRunRow(this.store, this.runId);
-      this.epochs = this.row.record ? await readEpochs(this.store, this.runId) : [];
-      this.importance = this.row.record ? await readImportance(this.store, this.runId) : [];
-      this.equity = this.row.record ? await readEquity(this.store, this.runId) : {};
+      const row = await readRunRow(reader, runId);
+      const [epochs, importance, equity] = row.record ? await Promise.all([readEpochs(reader, runId), readImportance(reader, runId), readEquity(reader, runId)]) : [[], [], {}];
+      // a newer run chosen meanwhile wins
+      if (runId !== this.runId || reader !== this.reader) return;
+      Object.assign(this, { row, epochs, importance, equity });
     } catch (error) {
       this.error = (error as Error).message;
     }
   }
 
   override render() {
-    const back = html`<p><a href="#/runs">← all runs</a></p>`;
+    const back = html`<p><a href=${this.back}>← all runs</a></p>`;
     if (this.error) return html`${back}<p class="error" role="alert">${this.error}</p>`;
     if (!this.row) return html`${back}<p class="muted">Reading run...</p>`;
     const { record, metrics } = this.row;
@@ -82,7 +88,7 @@ export class RunPage extends LitElement {
   }
 
   private deleteButton() {
-    return html`<button class="danger" @click=${this.deleteRun}>Delete run</button>`;
+    return this.store ? html`<button class="danger" @click=${this.deleteRun}>Delete run</button>` : "";
   }
 
   private async deleteRun() {

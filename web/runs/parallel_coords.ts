@@ -1,0 +1,100 @@
+import { css, html, LitElement, svg } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { num } from "../format.ts";
+import { shared } from "../styles.ts";
+import { betterOf, type Cell, type Column, compareCells, type FlatRun } from "./run_columns.ts";
+
+const HEIGHT = 320;
+const TOP = 42;
+const BOTTOM = 24;
+const AXIS_GAP = 150;
+const MAX_AXES = 12;
+/** Categories labelled on an axis; more than this and only every n-th is. */
+const MAX_LABELS = 12;
+
+interface Axis {
+  column: Column;
+  /** Maps a cell to a y position, or undefined when the run has no value there. */
+  y(value: Cell): number | undefined;
+  ticks: { y: number; text: string }[];
+}
+
+/**
+ * Parallel coordinates: one vertical axis per setting that differs between the runs (numbers on a
+ * linear scale, text as evenly spaced categories), then the chosen metric; one line per run, coloured
+ * by the metric (blue better, orange worse). Fires `metric` with the column key a person picks.
+ */
+@customElement("mf-parallel-coords")
+export class ParallelCoords extends LitElement {
+  static override styles = [shared, css`
+    .plot { overflow-x: auto; }
+    svg { display: block; font-size: 11px; }
+    path.run { fill: none; stroke-width: 1.2; stroke-opacity: 0.55; }
+    path.run:hover { stroke-width: 3; stroke-opacity: 1; }
+    line.axis { stroke: #5b6572; }
+    text.name { font-weight: 600; }
+  `];
+
+  @property({ attribute: false }) accessor runs: FlatRun[] = [];
+  @property({ attribute: false }) accessor columns: Column[] = [];
+  /** Key of the metric column; the first val metric when empty. */
+  @property() accessor metric = "";
+
+  override render() {
+    const metrics = this.columns.filter((c) => c.numeric && betterOf(c.key) !== undefined);
+    const metric = metrics.find((c) => c.key === this.metric) ?? metrics.find((c) => c.key === "val.f1_macro") ?? metrics[0];
+    const picker = html`<label>metric <select name="metric" @change=${(e: Event) => this.dispatchEvent(new CustomEvent("metric", { detail: (e.target as HTMLSelectElement).value }))}>
+      ${metrics.map((c) => html`<option .value=${c.key} ?selected=${c === metric}>${c.label}</option>`)}</select></label>`;
+    if (!metric) return html`<p class="empty">No run has final metrics to plot.</p>`;
+    const settings = this.columns.filter((c) => !c.key.startsWith("val.") && !c.key.startsWith("test.") && !["created", "total_s", "epochs", "best_epoch", "status"].includes(c.key)
+      && new Set(this.runs.map((r) => r.cells[c.key])).size > 1);
+    if (!settings.length) return html`${picker}<p class="empty">The ${this.runs.length} run(s) shown share every setting: nothing to plot against ${metric.label}.</p>`;
+    const axes = [...settings.slice(0, MAX_AXES), metric].map((c) => axisOf(c, this.runs));
+    const values = this.runs.map((r) => r.cells[metric.key]).filter((v): v is number => typeof v === "number");
+    const [lo, hi] = [Math.min(...values), Math.max(...values)];
+    const better = betterOf(metric.key);
+    const colour = (v: Cell) => {
+      if (typeof v !== "number") return "#9aa3ad";
+      const t = hi > lo ? (v - lo) / (hi - lo) : 1;
+      return `hsl(${Math.round(25 + 190 * (better === "lower" ? 1 - t : t))} 75% 45%)`;
+    };
+    const width = AXIS_GAP * (axes.length - 1) + 140;
+    const x = (i: number) => 70 + i * AXIS_GAP;
+    // runs without the metric are drawn first, under the coloured ones
+    const order = [...this.runs].sort((a, b) => compareCells(a.cells[metric.key], b.cells[metric.key]) * (better === "lower" ? -1 : 1));
+    return html`${picker}
+      <p class="muted">${this.runs.length} run(s); ${settings.length > MAX_AXES ? `the first ${MAX_AXES} of ${settings.length} differing settings; ` : ""}colour by ${metric.label}, blue is better.</p>
+      <div class="plot"><svg role="img" aria-label=${`Parallel coordinates: ${axes.map((a) => a.column.label).join(", ")}`} width=${width} height=${HEIGHT} viewBox="0 0 ${width} ${HEIGHT}">
+        ${order.map((run) => {
+          const points = axes.map((a, i) => [x(i), a.y(run.cells[a.column.key])] as const).filter(([, y]) => y !== undefined);
+          return svg`<path class="run" stroke=${colour(run.cells[metric.key])} d=${points.map(([px, py], i) => `${i ? "L" : "M"}${px} ${py!.toFixed(1)}`).join("")}><title>${run.row.id}</title></path>`;
+        })}
+        ${axes.map((a, i) => svg`<line class="axis" x1=${x(i)} x2=${x(i)} y1=${TOP} y2=${HEIGHT - BOTTOM}></line>
+          <text class="name" x=${x(i)} y=${TOP - 22} text-anchor="middle">${a.column.label}</text>
+          ${a.ticks.map((t) => svg`<text x=${x(i) + 5} y=${t.y + 4}>${t.text}</text>`)}`)}
+      </svg></div>`;
+  }
+}
+
+/** An axis for a column over these runs: numbers spread linearly from min (bottom) to max, text as categories. */
+function axisOf(column: Column, runs: FlatRun[]): Axis {
+  const span = HEIGHT - TOP - BOTTOM;
+  const bottom = HEIGHT - BOTTOM;
+  const present = runs.map((r) => r.cells[column.key]).filter((v) => v !== undefined);
+  if (column.numeric) {
+    const nums = present as number[];
+    const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+    const y = (v: Cell) => (typeof v === "number" ? bottom - (hi > lo ? (v - lo) / (hi - lo) : 0.5) * span : undefined);
+    const label = (v: number) => (Number.isInteger(v) ? String(v) : num(v));
+    return { column, y, ticks: hi > lo ? [{ y: bottom, text: label(lo) }, { y: TOP, text: label(hi) }] : [{ y: y(lo)!, text: label(lo) }] };
+  }
+  const categories = [...new Set(present.map(String))].sort((a, b) => compareCells(a, b));
+  const step = categories.length > 1 ? span / (categories.length - 1) : 0;
+  const place = new Map(categories.map((c, i) => [c, categories.length > 1 ? bottom - i * step : TOP + span / 2]));
+  const every = Math.ceil(categories.length / MAX_LABELS);
+  return {
+    column,
+    y: (v) => (v === undefined ? undefined : place.get(String(v))),
+    ticks: categories.filter((_, i) => i % every === 0).map((c) => ({ y: place.get(c)!, text: c.length > 18 ? `${c.slice(0, 17)}…` : c })),
+  };
+}

@@ -1,0 +1,58 @@
+import { css, html, LitElement } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { RunReader } from "../../core/platform.ts";
+import { runViews } from "../runs/run_views.ts";
+import { parseRoute } from "../runs/view_state.ts";
+import { shared } from "../styles.ts";
+
+/**
+ * The static experiment viewer: the app's run views (runs table with the parameter plot, run page,
+ * comparison) over a read-only RunReader, chosen by the URL hash. Nothing here trains, deletes or
+ * fetches; it imports no tfjs.
+ */
+@customElement("mf-viewer")
+export class Viewer extends LitElement {
+  static override styles = [shared, css`
+    header { display: flex; gap: 1.5rem; align-items: baseline; padding: 0.8rem 1.2rem; background: #1b1f24; color: #fff; }
+    header h1 { font-size: 1.15rem; margin: 0; }
+    header a { color: #fff; text-decoration: none; }
+    main { padding: 1rem 1.2rem; max-width: 1400px; }
+    .note { font-size: 0.9em; color: #c9d1d9; margin-left: auto; }
+  `];
+
+  @property({ attribute: false }) accessor reader: RunReader | undefined;
+  /** Why there is no reader (a bundle that cannot be read), shown instead of the runs. */
+  @property() accessor failure = "";
+  @state() accessor route = parseRoute(location.hash);
+  private runsHash = "#/runs";
+  private onHash = (e: HashChangeEvent) => {
+    const old = new URL(e.oldURL).hash;
+    if (parseRoute(old).page === "runs") this.runsHash = old;
+    this.route = parseRoute(location.hash);
+  };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    addEventListener("hashchange", this.onHash);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    removeEventListener("hashchange", this.onHash);
+  }
+
+  override render() {
+    // the viewer has no train or predict page: every other route is the runs table
+    const route = ["run", "compare"].includes(this.route.page) ? this.route : { ...this.route, page: "runs" as const };
+    return html`
+      <header>
+        <h1><a href="#/runs">Model Factory runs</a></h1>
+        <span class="note">Read-only viewer: everything is in these files; nothing is sent anywhere.</span>
+      </header>
+      <main>${this.failure ? html`<p class="error" role="alert">${this.failure}</p>`
+        : !this.reader ? html`<p class="muted">Opening runs...</p>`
+        : route.page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2>${runViews(route, { reader: this.reader, runsHash: this.runsHash, empty: "There are no runs in this bundle." })}</section>`
+        : runViews(route, { reader: this.reader, runsHash: this.runsHash })}</main>
+    `;
+  }
+}

@@ -17,3 +17,20 @@ interface ImportMeta {
   /** The module's own URL (ES modules in browsers, Deno and Node). */
   readonly url: string;
 }
+// The compression streams (browsers, Deno, Node 18+), as far as core/bundle uses them.
+interface ByteReadable {
+  getReader(): { read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }> };
+}
+interface ByteWritable {
+  getWriter(): { write(chunk: Uint8Array): Promise<void>; close(): Promise<void> };
+}
+declare class CompressionStream {
+  constructor(format: "gzip" | "deflate" | "deflate-raw");
+  readonly readable: ByteReadable;
+  readonly writable: ByteWritable;
+}
+declare class DecompressionStream {
+  constructor(format: "gzip" | "deflate" | "deflate-raw");
+  readonly readable: ByteReadable;
+  readonly writable: ByteWritable;
+}

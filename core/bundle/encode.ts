@@ -1,0 +1,92 @@
+import { ConfigError } from "../errors.ts";
+import type { RunReader } from "../platform.ts";
+import { readRunJson, RunRecord } from "../train/run_record.ts";
+import { packBundle } from "./container.ts";
+import { derivedFrom } from "./decode.ts";
+import { type EpochLine, epochsSection, parseMetricsJsonl } from "./epochs.ts";
+import { type EquityCurves, equityCurves, equitySection } from "./equity.ts";
+import { type RunFile, filesSection } from "./files.ts";
+import { type BundleRun, FORMAT, type HeaderDraft, RunId, VERSION } from "./format.ts";
+import { type PredictionColumns, predictionsSection, readPredictions } from "./predictions.ts";
+
+/** What goes into a bundle besides what the run views need. */
+export interface EncodeOptions {
+  /** The model files (`model/...`), so an imported run can predict. Default true. */
+  models?: boolean;
+  /** The predictions of val and test (`predictions/*.parquet`); large. Default false. */
+  predictions?: boolean;
+  /** Who made the bundle, e.g. `mf export (model-factory 0.1.0)`. */
+  createdBy: string;
+  /** A title for the viewer's page. */
+  title?: string;
+  /** Creation time in ms since the epoch (default: now). */
+  now?: number;
+  /** Called once per run as it is packed, with the paths it got. */
+  onRun?: (runId: string, paths: string[]) => void;
+}
+
+/**
+ * Packs runs read from any RunReader (the disk, IndexedDB, another bundle) into one bundle (see
+ * docs/bundle.md). A run without a valid run.json is a DataError naming it; an unknown or repeated
+ * id is a ConfigError.
+ */
+export async function encodeBundle(reader: RunReader, runIds: readonly string[], options: EncodeOptions): Promise<Uint8Array> {
+  const { models = true, predictions = false } = options;
+  const ids = [...runIds].sort();
+  const repeated = ids.find((id, i) => ids[i - 1] === id);
+  if (repeated) throw new ConfigError(`Run ${repeated} is asked for twice`, { value: repeated });
+  const files: RunFile[] = [];
+  const epochs: { id: string; lines: EpochLine[] }[] = [];
+  const equity: { id: string; curves: EquityCurves }[] = [];
+  const preds: { id: string; split: string; columns: PredictionColumns }[] = [];
+  const runs: BundleRun[] = [];
+  for (const id of ids) {
+    if (!RunId.safeParse(id).success) throw new ConfigError(`Run id "${id}" may hold only letters, digits, ".", "_" and "-"`, { value: id });
+    await readRunJson(reader, id, "run.json", RunRecord); // a run that does not parse is not packed
+    const paths: string[] = [];
+    for (const path of await reader.files(id)) {
+      if ((!models && path.startsWith("model/")) || (!predictions && path.startsWith("predictions/"))) continue;
+      const data = await reader.read(id, path);
+      paths.push(path);
+      const derived = derivedFrom(path);
+      if (derived?.section === "epochs") {
+        const lines = parseMetricsJsonl(new TextDecoder().decode(data), id);
+        if (lines.length) {
+          epochs.push({ id, lines });
+          continue;
+        }
+      } else if (derived?.section === "equity") {
+        const curves = equityCurves(new TextDecoder().decode(data));
+        // a curve without points would vanish from the table, so such a file travels byte for byte
+        if (curves && Object.keys(curves).length && Object.values(curves).every((c) => c.time.length)) {
+          equity.push({ id, curves });
+          continue;
+        }
+      } else if (derived?.section === "predictions") {
+        const columns = await readPredictions(data);
+        if (columns?.datetime.length) {
+          preds.push({ id, split: derived.split, columns });
+          continue;
+        }
+      }
+      // everything else, and files of a shape the typed sections do not hold, travel byte for byte
+      files.push({ id, path, data });
+    }
+    runs.push({ id, files: paths });
+    options.onRun?.(id, paths);
+  }
+  const draft: HeaderDraft = {
+    format: FORMAT, version: VERSION,
+    created_at: new Date(options.now ?? Date.now()).toISOString(),
+    created_by: options.createdBy,
+    ...(options.title ? { title: options.title } : {}),
+    contents: { models, predictions },
+    runs,
+  };
+  return packBundle(draft, {
+    files: filesSection(files),
+    epochs: epochsSection(epochs),
+    equity: equitySection(equity),
+    ...(predictions ? { predictions: predictionsSection(preds) } : {}),
+  });
+}

@@ -1,13 +1,15 @@
 import { dirname, join } from "node:path";
 import { ExperimentConfig } from "../../core/config/experiment.ts";
 import { parseConfig } from "../../core/config/parse.ts";
-import { DataError } from "../../core/errors.ts";
+import type { SplitSources } from "../../core/data/splits.ts";
+import type { TimeSplitRecord } from "../../core/data/time_split.ts";
+import { ConfigError, DataError } from "../../core/errors.ts";
 import { fullName } from "../../core/model.ts";
 import { train, type TrainResult } from "../../core/train/trainer.ts";
 import { registry } from "../../models/index.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
-import { openFile } from "../file_source.ts";
+import { type FileSource, openFile } from "../file_source.ts";
 import { terminalProgress } from "../progress.ts";
 import { metricsSummary } from "../summary.ts";
 import { platformGpu, platformParallelism, versions } from "../versions.ts";
@@ -17,13 +19,16 @@ const flags = {
   data: { type: "string" }, train: { type: "string" }, val: { type: "string" }, test: { type: "string" },
   model: { type: "string" }, horizon: { type: "string" }, "seq-len": { type: "string" }, config: { type: "string" },
   epochs: { type: "string" }, "batch-size": { type: "string" }, seed: { type: "string" }, backend: { type: "string" },
+  split: { type: "string" }, purge: { type: "string" }, embargo: { type: "string" },
   out: { type: "string" }, json: { type: "boolean" },
 } as const;
 
 /** Usage of `mf train`. */
 export const trainUsage = `mf train --data DIR --model NAME [--horizon 5] [--seq-len L] [--config FILE.json] [--epochs N]
          [--batch-size N] [--seed N] [--backend auto|webgpu|wasm|cpu] [--out experiments/runs] [--json]
-   (or --train FILE --val FILE --test FILE instead of --data DIR)`;
+   (or --train FILE --val FILE --test FILE instead of --data DIR)
+   (or --data FILE.parquet [--split VAL_START,TEST_START] [--purge N] [--embargo N]: one file cut by time,
+    70/15/15 of its time range unless --split names two ISO times; purge defaults to the horizon)`;
 
 /** `mf train`: prepare -> build -> fit -> evaluate, writing a run directory. */
 export async function trainCommand(args: string[]): Promise<TrainResult | undefined> {
@@ -38,11 +43,23 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
     ...experiment.trainer,
     ...defined({ epochs: intFlag("epochs", f.epochs), batch_size: intFlag("batch-size", f["batch-size"]), seed: intFlag("seed", f.seed), backend: f.backend }),
   };
-  const paths = await splitPaths(f);
-  // splits made by `mf prepare` carry their recipe; the run keeps a copy so `mf predict --raw` can redo it
-  const recipe = join(dirname(paths.train), "prepare.json");
-  const attachments = await Deno.readFile(recipe).then((bytes) => ({ "prepare.json": bytes }), () => undefined);
-  const sources = { train: await openFile(paths.train), val: await openFile(paths.val), test: await openFile(paths.test) };
+  const oneFile = f.data !== undefined && await Deno.stat(f.data).then((s) => s.isFile, () => false);
+  let sources: SplitSources, attachments: Record<string, Uint8Array> | undefined;
+  const opened: FileSource[] = [];
+  const open = (path: string) => openFile(path).then((source) => (opened.push(source), source));
+  if (oneFile) {
+    if (f.train || f.val || f.test) throw new ConfigError(`mf train: --data ${f.data} is one file, cut by time; --train, --val and --test name three split files instead`, { key: "data" });
+    Object.assign(dataset, { split: timeSplit(experiment.dataset.split, f) });
+    sources = { file: await open(f.data!) };
+  } else {
+    const flag = (["split", "purge", "embargo"] as const).find((k) => f[k] !== undefined);
+    if (flag) throw new ConfigError(`mf train: --${flag} cuts one data file by time; give --data FILE.parquet (split files are already cut)`, { key: flag });
+    const paths = await splitPaths(f);
+    // splits made by `mf prepare` carry their recipe; the run keeps a copy so `mf predict --raw` can redo it
+    const recipe = join(dirname(paths.train), "prepare.json");
+    attachments = await Deno.readFile(recipe).then((bytes) => ({ "prepare.json": bytes }), () => undefined);
+    sources = { train: await open(paths.train), val: await open(paths.val), test: await open(paths.test) };
+  }
   const store = new DiskRunStore(f.out ?? join("experiments", "runs"));
   try {
     const result = await train({ plugin, params: experiment.params, dataset, trainer, sources, attachments }, {
@@ -50,16 +67,30 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
     });
     if (f.json) {
       const { runId: run_id, location: run_dir, record, val, test } = result;
-      console.log(JSON.stringify({ run_id, run_dir, model: record.model, horizon: record.horizon, backend: record.backend.name, status: record.status, val, test }));
+      console.log(JSON.stringify({ run_id, run_dir, model: record.model, horizon: record.horizon, backend: record.backend.name, status: record.status, split: record.dataset.split, val, test }));
     } else {
       console.log(`\nrun ${result.runId} ${result.record.status} (${result.record.stop_reason}, best epoch ${(result.record.best_epoch ?? 0) + 1} of ${result.record.epochs_run}) on ${result.record.backend.name}`);
-      console.log(`saved in ${result.location}\n`);
+      console.log(`saved in ${result.location}`);
+      const split = result.record.dataset.split as TimeSplitRecord | undefined;
+      if (split) console.log(`split ${split.file} at ${split.val_start} and ${split.test_start}: ${split.rows.train} train, ${split.rows.val} val, ${split.rows.test} test rows (purge ${split.purge}, embargo ${split.embargo})`);
+      console.log("");
       console.log(metricsSummary(result.val, result.test));
     }
     return result;
   } finally {
-    for (const source of Object.values(sources)) source.close();
+    for (const source of opened) source.close();
   }
+}
+
+/** dataset.split from the config file, with --split, --purge and --embargo on top. */
+function timeSplit(fromConfig: unknown, f: { split?: string; purge?: string; embargo?: string }): unknown {
+  let dates: string[] | undefined;
+  if (f.split !== undefined) {
+    dates = f.split.split(",").map((d) => d.trim());
+    if (dates.length !== 2) throw new ConfigError(`--split must be two ISO times separated by a comma (validation start, test start), got "${f.split}"`, { key: "split", value: f.split });
+  }
+  const flags = defined({ dates, purge: intFlag("purge", f.purge), embargo: intFlag("embargo", f.embargo) });
+  return fromConfig && typeof fromConfig === "object" && !Array.isArray(fromConfig) ? { ...fromConfig, ...flags } : fromConfig ?? flags;
 }
 
 /** The three split files: named one by one, or found as train*, val*, test* .parquet in --data. */
@@ -74,7 +105,7 @@ async function splitPaths(f: { data?: string; train?: string; val?: string; test
   try {
     for await (const entry of Deno.readDir(f.data)) if (entry.isFile) names.push(entry.name);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new DataError(`Data directory not found: ${f.data}`, { file: f.data });
+    if (error instanceof Deno.errors.NotFound) throw new DataError(`Data not found: ${f.data} (expected a directory of split files, or one .parquet file)`, { file: f.data });
     throw error;
   }
   const out = {} as Record<"train" | "val" | "test", string>;

@@ -5,10 +5,12 @@ import { shared } from "../styles.ts";
 import { betterOf, type Cell, type Column, compareCells, type FlatRun } from "./run_columns.ts";
 
 const HEIGHT = 320;
-const TOP = 42;
+const TOP = 50;
 const BOTTOM = 24;
-const AXIS_GAP = 150;
-const MAX_AXES = 12;
+const AXIS_GAP = 120;
+const MAX_AXES = 16;
+/** Columns that are no setting (outcomes, times) or repeat another (a seed per run, the dataset's copy of horizon and window). */
+const NOT_AXES = new Set(["status", "epochs", "best_epoch", "created", "total_s", "seed", "trainer.seed", "dataset.horizon", "dataset.seq_len"]);
 /** Categories labelled on an axis; more than this and only every n-th is. */
 const MAX_LABELS = 12;
 
@@ -46,7 +48,7 @@ export class ParallelCoords extends LitElement {
     const picker = html`<label>metric <select name="metric" @change=${(e: Event) => this.dispatchEvent(new CustomEvent("metric", { detail: (e.target as HTMLSelectElement).value }))}>
       ${metrics.map((c) => html`<option .value=${c.key} ?selected=${c === metric}>${c.label}</option>`)}</select></label>`;
     if (!metric) return html`<p class="empty">No run has final metrics to plot.</p>`;
-    const settings = this.columns.filter((c) => !c.key.startsWith("val.") && !c.key.startsWith("test.") && !["created", "total_s", "epochs", "best_epoch", "status"].includes(c.key)
+    const settings = this.columns.filter((c) => !/^(val|test)\./.test(c.key) && !NOT_AXES.has(c.key)
       && new Set(this.runs.map((r) => r.cells[c.key])).size > 1);
     if (!settings.length) return html`${picker}<p class="empty">The ${this.runs.length} run(s) shown share every setting: nothing to plot against ${metric.label}.</p>`;
     const axes = [...settings.slice(0, MAX_AXES), metric].map((c) => axisOf(c, this.runs));
@@ -70,7 +72,7 @@ export class ParallelCoords extends LitElement {
           return svg`<path class="run" stroke=${colour(run.cells[metric.key])} d=${points.map(([px, py], i) => `${i ? "L" : "M"}${px} ${py!.toFixed(1)}`).join("")}><title>${run.row.id}</title></path>`;
         })}
         ${axes.map((a, i) => svg`<line class="axis" x1=${x(i)} x2=${x(i)} y1=${TOP} y2=${HEIGHT - BOTTOM}></line>
-          <text class="name" x=${x(i)} y=${TOP - 22} text-anchor="middle">${a.column.label}</text>
+          <text class="name" x=${x(i)} y=${TOP - (i % 2 ? 12 : 30)} text-anchor="middle">${a.column.label.replace(/^params\./, "")}</text>
           ${a.ticks.map((t) => svg`<text x=${x(i) + 5} y=${t.y + 4}>${t.text}</text>`)}`)}
       </svg></div>`;
   }

@@ -106,7 +106,7 @@ export class RunsTable extends LitElement {
         })}
         <label>search <input type="search" name="search" .value=${filters.text ?? ""} placeholder="id, model, setting=value"
           @input=${(e: Event) => this.filter("text", (e.target as HTMLInputElement).value)} /></label>
-        <span class="muted" role="status">${shown.length} of ${this.runs.length} runs</span>
+        <span class="muted count" aria-live="polite">${shown.length} of ${this.runs.length} runs</span>
         <button aria-expanded=${this.choosing} @click=${() => (this.choosing = !this.choosing)}>Columns (${chosen.length})</button>
         <button @click=${() => (location.hash = routeHash({ page: "compare", ids: selected, query: new URLSearchParams() }))} ?disabled=${selected.length < 2}>Compare selected (${selected.length})</button>
       </div>

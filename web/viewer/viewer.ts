@@ -13,6 +13,7 @@ import { shared } from "../styles.ts";
 @customElement("mf-viewer")
 export class Viewer extends LitElement {
   static override styles = [shared, css`
+    :host { font: 14px/1.45 system-ui, sans-serif; color: #1b1f24; background: #f6f7f9; min-height: 100vh; }
     header { display: flex; gap: 1.5rem; align-items: baseline; padding: 0.8rem 1.2rem; background: #1b1f24; color: #fff; }
     header h1 { font-size: 1.15rem; margin: 0; }
     header a { color: #fff; text-decoration: none; }

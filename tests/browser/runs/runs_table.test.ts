@@ -70,7 +70,7 @@ describe("mf-runs-table", () => {
     await table.updateComplete;
     const lstm20 = rowTexts(runs).length;
     expect(new Set(column(runs, "horizon"))).toEqual(new Set(["20"]));
-    expect(deep(table, '[role="status"]').textContent).toBe(`${lstm20} of 24 runs`);
+    expect(deep(table, ".count").textContent).toBe(`${lstm20} of 24 runs`);
     choose(deep(table, 'select[name="filter-model"]'), "");
     choose(deep(table, 'select[name="filter-horizon"]'), "");
     choose(deep(table, 'select[name="filter-status"]'), "stopped");

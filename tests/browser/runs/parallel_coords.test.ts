@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryRunStore } from "../../../core/memory_store.ts";
+import type { ParallelCoords } from "../../../web/runs/parallel_coords.ts";
+import "../../../web/runs/parallel_coords.ts";
+import { columnsOf, flattenRun } from "../../../web/runs/run_columns.ts";
+import { readRunRows } from "../../../web/runs/run_data.ts";
+import { writeFakeRuns } from "../../fixtures/fake_runs.ts";
+import { choose, deep, deepAll } from "./dom.ts";
+
+let mounted: HTMLElement[] = [];
+afterEach(() => {
+  mounted.forEach((m) => m.remove());
+  mounted = [];
+});
+
+async function mount(count: number, metric = "") {
+  const store = new MemoryRunStore();
+  await writeFakeRuns(store, { count, epochs: 2 });
+  const runs = (await readRunRows(store)).map(flattenRun);
+  const plot = document.createElement("mf-parallel-coords") as ParallelCoords;
+  Object.assign(plot, { runs, columns: columnsOf(runs), metric });
+  document.body.append(plot);
+  mounted.push(plot);
+  await plot.updateComplete;
+  return { plot, runs };
+}
+
+const axisNames = (plot: HTMLElement) => deepAll<SVGTextElement>(plot, "text.name").map((t) => t.textContent);
+
+describe("mf-parallel-coords", () => {
+  it("draws one line per run, each titled with its run id", async () => {
+    const { plot, runs } = await mount(40);
+    const lines = deepAll<SVGPathElement>(plot, "path.run");
+    expect(lines).toHaveLength(40);
+    expect(new Set(lines.map((l) => l.querySelector("title")!.textContent))).toEqual(new Set(runs.map((r) => r.row.id)));
+    // a line visits every axis its run has a value on: at least model, horizon and the metric
+    for (const line of lines) expect(line.getAttribute("d")!.split("L").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("has an axis for each setting that differs (numbers and categories) and the metric last", async () => {
+    const { plot } = await mount(40);
+    const names = axisNames(plot);
+    expect(names.slice(0, 2)).toEqual(["model", "horizon"]);
+    expect(names).toEqual(expect.arrayContaining(["units", "learning_rate", "trainer.batch_size"]));
+    expect(names).not.toContain("seed");
+    expect(names).not.toContain("dataset.standardize");
+    expect(names.at(-1)).toBe("val f1_macro");
+    const ticks = deepAll<SVGTextElement>(plot, "text:not(.name)").map((t) => t.textContent);
+    expect(ticks).toEqual(expect.arrayContaining(["linear:logistic", "neural:lstm", "trees:gbdt", "5", "20"]));
+  });
+
+  it("colours lines by the metric, better runs blue whichever way the metric is better", async () => {
+    for (const metric of ["test.sharpe", "test.max_drawdown"]) {
+      const { plot, runs } = await mount(30, metric);
+      expect(axisNames(plot).at(-1)).toBe(metric.replace(".", " "));
+      const hue = (id: string) => Number(/hsl\((\d+)/.exec(deepAll<SVGPathElement>(plot, "path.run").find((l) => l.textContent === id)!.getAttribute("stroke")!)![1]);
+      const scored = runs.filter((r) => typeof r.cells[metric] === "number").sort((a, b) => (a.cells[metric] as number) - (b.cells[metric] as number));
+      const [low, high] = [hue(scored[0].row.id), hue(scored.at(-1)!.row.id)];
+      // hue 215 is blue (best), 25 orange (worst)
+      expect(metric === "test.sharpe" ? [low, high] : [high, low]).toEqual([25, 215]);
+      plot.remove();
+    }
+  });
+
+  it("fires metric with the column a person picks", async () => {
+    const { plot } = await mount(10);
+    const picked: string[] = [];
+    plot.addEventListener("metric", (e) => picked.push((e as CustomEvent<string>).detail));
+    choose(deep(plot, 'select[name="metric"]'), "test.log_loss");
+    expect(picked).toEqual(["test.log_loss"]);
+  });
+
+  it("says so when the runs share every setting", async () => {
+    const { plot } = await mount(1);
+    expect(deep(plot, "p.empty").textContent).toMatch(/share every setting/);
+    expect(deepAll(plot, "path.run")).toHaveLength(0);
+  });
+});

@@ -1,5 +1,7 @@
 import { ConfigError, DataError, NotFoundError } from "../core/errors.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { exportCommand, exportUsage } from "./commands/export.ts";
+import { importCommand, importUsage } from "./commands/import.ts";
 import { modelsCommand, modelsUsage } from "./commands/models.ts";
 import { predictCommand, predictUsage } from "./commands/predict.ts";
 import { synthCommand, synthUsage } from "./commands/synth.ts";
@@ -13,6 +15,8 @@ const commands: Record<string, (args: string[]) => unknown> = {
   train: trainCommand,
   predict: predictCommand,
   models: modelsCommand,
+  export: exportCommand,
+  import: importCommand,
   demo: demoCommand,
 };
 
@@ -23,6 +27,8 @@ const usage = `Model Factory: train, compare and serve models on financial time 
   ${trainUsage}
   ${predictUsage}
   ${modelsUsage}
+  ${exportUsage}
+  ${importUsage}
   mf demo      (synthetic data -> logistic regression at horizon 5)
 
 Run "mf COMMAND --help" for one command.`;

@@ -64,7 +64,7 @@ async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
 /** Pushes bytes through a (de)compression stream, reading while writing so neither side stalls. */
 async function through(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
-  const written = writer.write(bytes).then(() => writer.close());
+  const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
   written.catch(() => undefined); // a failure surfaces from the reading side below, once
   const chunks: Uint8Array[] = [];
   const reader = stream.readable.getReader();

@@ -1,0 +1,93 @@
+import { join } from "node:path";
+import { encodeBundle } from "../../core/bundle/encode.ts";
+import { BUNDLE_FILE } from "../../core/bundle/format.ts";
+import { embedBundle } from "../../core/bundle/html.ts";
+import { matches, parseSelect, SELECT_KEYS } from "../../core/bundle/select.ts";
+import { ConfigError, DataError } from "../../core/errors.ts";
+import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { parseFlags } from "../args.ts";
+import { DiskRunStore } from "../disk_store.ts";
+import { viewerHtml } from "../viewer_build.ts";
+import { writeAtomic } from "../write_atomic.ts";
+
+const flags = {
+  runs: { type: "string" }, select: { type: "string" }, out: { type: "string" }, "single-file": { type: "string" },
+  "no-models": { type: "boolean" }, "with-predictions": { type: "boolean" }, title: { type: "string" }, json: { type: "boolean" },
+} as const;
+
+/** Usage of `mf export`. */
+export const exportUsage = `mf export [--runs experiments/runs] [--select "model=lstm,horizon=5"] --out DIR | --single-file FILE.html
+           [--no-models] [--with-predictions] [--title TEXT] [--json]
+     (--out: a static site, index.html + ${BUNDLE_FILE}, for any static server; --single-file: one HTML
+      file with everything inlined, opened by double-click; both may be given. --select keys:
+      ${SELECT_KEYS.join(", ")}; key=a|b for alternatives. Model files are in by default so an
+      imported run can predict (--no-models leaves them out); predictions only with --with-predictions.)`;
+
+/** `mf export`: the selected runs as a static viewer site and/or one self-contained HTML file. */
+export async function exportCommand(args: string[]): Promise<void> {
+  const f = parseFlags("export", args, flags);
+  if (f.help) return console.log(exportUsage);
+  const out = f.out, single = f["single-file"];
+  if (!out && !single) throw new ConfigError("mf export: give --out DIR (a static site) or --single-file FILE.html (one file), or both", { key: "out" });
+  const selection = f.select === undefined ? undefined : parseSelect(f.select);
+  const root = f.runs ?? join("experiments", "runs");
+  const store = new DiskRunStore(root);
+  const all = await store.list();
+  if (!all.length) throw new DataError(`No runs in ${root} (a run is a folder holding run.json); train one with mf train, or point --runs at a runs folder`, { file: root });
+  const records = await Promise.all(all.map((id) => readRunJson(store, id, "run.json", RunRecord)));
+  const chosen = selection ? records.filter((r) => matches(r, selection)) : records;
+  if (!chosen.length) {
+    const seen = (pick: (r: RunRecord) => string | number) => [...new Set(records.map(pick))].sort().join(", ");
+    throw new DataError(`No run in ${root} matches --select "${f.select}": its ${records.length} runs have model ${seen((r) => r.model)}; horizon ${seen((r) => r.horizon)}; status ${seen((r) => r.status)}`, { key: "select", value: f.select });
+  }
+  if (out) await checkOutFolder(out);
+  const log = (line: string) => console.log(line);
+  const html = await viewerHtml(log);
+  const models = !f["no-models"], predictions = Boolean(f["with-predictions"]);
+  log(`Exporting ${chosen.length} of ${records.length} run(s) from ${root} (model files: ${models ? "yes" : "no"}, predictions: ${predictions ? "yes" : "no"})`);
+  const byId = new Map(chosen.map((r) => [r.id, r]));
+  let n = 0;
+  const bundle = await encodeBundle(store, chosen.map((r) => r.id), {
+    models, predictions, title: f.title, createdBy: `mf export (model-factory ${pkg.version})`,
+    onRun: (id, paths) => {
+      const r = byId.get(id)!;
+      log(`  [${++n}/${chosen.length}] ${id}  ${r.model} h${r.horizon} ${r.status}  ${paths.length} files`);
+    },
+  });
+  const written: Record<string, number> = {};
+  if (out) {
+    await Deno.mkdir(out, { recursive: true });
+    await writeAtomic(join(out, BUNDLE_FILE), bundle);
+    await writeAtomic(join(out, "index.html"), new TextEncoder().encode(html));
+    written[join(out, "index.html")] = html.length;
+    written[join(out, BUNDLE_FILE)] = bundle.length;
+    log(`Site: ${out}/ (index.html ${size(html.length)}, ${BUNDLE_FILE} ${size(bundle.length)}); serve it with any static server, e.g. python3 -m http.server -d ${out}`);
+  }
+  if (single) {
+    const page = new TextEncoder().encode(await embedBundle(html, bundle));
+    await writeAtomic(single, page);
+    written[single] = page.length;
+    log(`Single file: ${single} (${size(page.length)}); it opens by double-click, no server needed`);
+  }
+  if (f.json) console.log(JSON.stringify({ runs: chosen.map((r) => r.id), models, predictions, bundle_bytes: bundle.length, files: written }));
+}
+
+/** An export folder must be new, empty, or an earlier export (which is replaced): never someone's other files. */
+async function checkOutFolder(out: string): Promise<void> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(out)) names.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  const ours = new Set(["index.html", BUNDLE_FILE]);
+  if (names.length && !names.includes(BUNDLE_FILE)) throw new ConfigError(`--out ${out} is a folder with other files (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", ..." : ""}); give a new or empty folder, or an earlier export`, { key: "out", value: out });
+  const others = names.filter((n) => !ours.has(n));
+  if (others.length) throw new ConfigError(`--out ${out} holds an export and other files (${others.slice(0, 5).join(", ")}); give a new or empty folder`, { key: "out", value: out });
+}
+
+function size(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} kB`;
+}

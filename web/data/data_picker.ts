@@ -1,32 +1,53 @@
 import { css, html, LitElement } from "lit";
-import { customElement, state } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
 import { shared } from "../styles.ts";
 import { splitOf } from "./split_names.ts";
 
 /** Files chosen so far, by split. */
 export type ChosenFiles = Partial<Record<"train" | "val" | "test", File>>;
 
-/** Picks the three split files by file input or drag and drop; fires `files` with each split's File. Nothing is uploaded. */
+/** How the data comes: three split files, or one file cut by time in the page. */
+export type DataLayout = "splits" | "one";
+
+/**
+ * Picks the data by file input or drag and drop: the three split files (fires `files` with each
+ * split's File) or one file to cut by time (fires `file`). The layout is chosen here and reported
+ * with `layout`. Nothing is uploaded.
+ */
 @customElement("mf-data-picker")
 export class DataPicker extends LitElement {
   static override styles = [shared, css`
     .drop { border: 2px dashed #8a96a3; border-radius: 6px; padding: 1rem; text-align: center; }
     .drop.over { border-color: #1f6feb; background: #eef4ff; }
+    fieldset { border: 0; padding: 0; margin: 0 0 0.6rem; display: flex; gap: 1.2rem; flex-wrap: wrap; }
   `];
 
+  @property() accessor layout: DataLayout = "splits";
   @state() accessor over = false;
   @state() accessor problem = "";
 
   override render() {
+    const one = this.layout === "one";
     return html`
+      <fieldset>
+        <legend class="muted">Data layout</legend>
+        <label><input type="radio" name="layout" value="splits" .checked=${!one} @change=${() => this.choose("splits")} /> three split files (train, val, test)</label>
+        <label><input type="radio" name="layout" value="one" .checked=${one} @change=${() => this.choose("one")} /> one file, split by time here</label>
+      </fieldset>
       <div class="drop ${this.over ? "over" : ""}" @dragover=${this.dragOver} @dragleave=${() => (this.over = false)} @drop=${this.drop}>
-        <label>Parquet split files (train, val, test):
-          <input type="file" accept=".parquet" multiple @change=${this.picked} data-testid="files" />
+        <label>${one ? "One Parquet file (features and labels):" : "Parquet split files (train, val, test):"}
+          <input type="file" accept=".parquet" ?multiple=${!one} @change=${this.picked} data-testid="files" />
         </label>
-        <p class="muted">or drop them here. Files are read in this tab only, a slice at a time: nothing is uploaded.</p>
+        <p class="muted">or drop ${one ? "it" : "them"} here. Files are read in this tab only, a slice at a time: nothing is uploaded.</p>
       </div>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : ""}
     `;
+  }
+
+  private choose(layout: DataLayout) {
+    this.layout = layout;
+    this.problem = "";
+    this.dispatchEvent(new CustomEvent<DataLayout>("layout", { detail: layout }));
   }
 
   private dragOver(event: DragEvent) {
@@ -46,6 +67,11 @@ export class DataPicker extends LitElement {
   }
 
   private take(files: File[]) {
+    if (this.layout === "one") {
+      this.problem = files.length > 1 ? `Choose one file to split by time, not ${files.length}; for split files choose "three split files".` : "";
+      if (files.length === 1) this.dispatchEvent(new CustomEvent<File>("file", { detail: files[0] }));
+      return;
+    }
     const chosen: ChosenFiles = {};
     const unclear: string[] = [];
     for (const file of files) {
@@ -53,7 +79,9 @@ export class DataPicker extends LitElement {
       if (split) chosen[split] = file;
       else unclear.push(file.name);
     }
-    this.problem = unclear.length ? `Cannot tell which split ${unclear.join(", ")} is: name files with train, val or test in their names.` : "";
+    this.problem = unclear.length
+      ? `Cannot tell which split ${unclear.join(", ")} is: name files with train, val or test in their names, or choose "one file, split by time here".`
+      : "";
     if (Object.keys(chosen).length) this.dispatchEvent(new CustomEvent<ChosenFiles>("files", { detail: chosen }));
   }
 }

@@ -16,10 +16,12 @@ export class DataSummary extends LitElement {
   @property({ attribute: false }) accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
   @property({ type: Number }) accessor horizon = 5;
   @property({ type: Number }) accessor seqLen = 1;
+  /** What to say when there is nothing to summarise. */
+  @property() accessor empty = "No data opened yet.";
 
   override render() {
     const opened = SPLITS.filter((s) => this.summaries[s] || this.status[s]);
-    if (!opened.length) return html`<p class="empty">No data opened yet.</p>`;
+    if (!opened.length) return html`<p class="empty">${this.empty}</p>`;
     const errors = SPLITS.filter((s) => this.status[s] && this.status[s] !== "reading");
     const horizons = [...new Set(SPLITS.flatMap((s) => Object.keys(this.summaries[s]?.labels ?? {})))].sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
     const problems = errors.length ? [] : dataProblems(this.summaries, { horizon: this.horizon, seqLen: this.seqLen });

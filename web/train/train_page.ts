@@ -3,20 +3,26 @@ import { customElement, property, state } from "lit/decorators.js";
 import { DatasetConfig } from "../../core/config/dataset.ts";
 import { TrainerConfig } from "../../core/config/trainer.ts";
 import type { SplitSummaries } from "../../core/data/summary.ts";
+import type { TimeIndex } from "../../core/data/time_index.ts";
+import { defaultPurge } from "../../core/data/time_split.ts";
 import type { Registry } from "../../core/registry.ts";
-import type { ChosenFiles } from "../data/data_picker.ts";
+import type { ChosenFiles, DataLayout } from "../data/data_picker.ts";
+import type { TimeSplitChoice } from "../data/time_split_picker.ts";
 import { shared } from "../styles.ts";
 import { startJob } from "../worker/client.ts";
 import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
 import type { FormChange } from "./schema_form.ts";
 import "../data/data_picker.ts";
 import "../data/data_summary.ts";
+import "../data/time_split_picker.ts";
 import "./model_picker.ts";
 import "./schema_form.ts";
 import "./training.ts";
 
 const SPLITS = ["train", "val", "test"] as const;
 const EMPTY: FormChange = { value: {}, valid: false };
+/** The dataset form: everything but `split`, which the time split picker sets for one file. */
+const DatasetForm = DatasetConfig.omit({ split: true });
 
 /** Open data, see its summary, configure a model, train it in a worker and watch it learn. */
 @customElement("mf-train-page")
@@ -31,6 +37,10 @@ export class TrainPage extends LitElement {
   @state() accessor files: ChosenFiles = {};
   @state() accessor summaries: SplitSummaries = {};
   @state() accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
+  @state() accessor layout: DataLayout = "splits";
+  /** The one file to cut by time: its index once read, or "reading", or why it cannot be read. */
+  @state() accessor one: { file: File; index?: TimeIndex; status?: string } | undefined;
+  @state() accessor split: TimeSplitChoice | undefined;
   @state() accessor model = "linear:logistic";
   @state() accessor params = EMPTY;
   @state() accessor datasetForm = EMPTY;
@@ -44,19 +54,26 @@ export class TrainPage extends LitElement {
     const plugin = this.registry.get(this.model);
     const horizon = Number(this.datasetForm.value.horizon ?? 5);
     const seqLen = Number(this.datasetForm.value.seq_len ?? plugin.defaultSeqLen);
-    const ready = SPLITS.every((s) => this.summaries[s]) && this.params.valid && this.datasetForm.valid && this.trainer.valid;
+    const oneFile = this.layout === "one";
+    const dataReady = oneFile ? Boolean(this.split?.view) : SPLITS.every((s) => this.summaries[s]);
+    const ready = dataReady && this.params.valid && this.datasetForm.valid && this.trainer.valid;
+    const oneStatus = this.one?.status === "reading" ? { train: "reading", val: "reading", test: "reading" } : this.one?.status ? { train: this.one.status } : {};
     return html`
       <section aria-labelledby="data-h">
         <h2 id="data-h">1. Data</h2>
-        <mf-data-picker @files=${(e: CustomEvent<ChosenFiles>) => this.open(e.detail)}></mf-data-picker>
-        <mf-data-summary .summaries=${this.summaries} .status=${this.status} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
+        <mf-data-picker .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
+          @files=${(e: CustomEvent<ChosenFiles>) => this.open(e.detail)} @file=${(e: CustomEvent<File>) => this.openOne(e.detail)}></mf-data-picker>
+        ${oneFile ? html`<mf-time-split .index=${this.one?.index} .defaultPurge=${defaultPurge(horizon, this.datasetForm.value.label_column as string | undefined)}
+          @split=${(e: CustomEvent<TimeSplitChoice>) => (this.split = e.detail)}></mf-time-split>` : ""}
+        <mf-data-summary .summaries=${oneFile ? this.split?.view?.summaries ?? {} : this.summaries} .status=${oneFile ? oneStatus : this.status}
+          .empty=${oneFile && this.one?.index ? "No split to summarise: choose valid boundaries above." : "No data opened yet."} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
       </section>
       <section aria-labelledby="config-h">
         <h2 id="config-h">2. Model and settings</h2>
         <mf-model-picker .registry=${this.registry} .value=${this.model} @model=${(e: CustomEvent<string>) => (this.model = e.detail)}></mf-model-picker>
         <div class="row">
           <mf-schema-form legend=${`${this.model} parameters`} .schema=${plugin.configSchema} @change=${(e: CustomEvent<FormChange>) => (this.params = e.detail)}></mf-schema-form>
-          <mf-schema-form legend="Dataset" .schema=${DatasetConfig} .placeholders=${{ seq_len: `model default: ${plugin.defaultSeqLen}` }}
+          <mf-schema-form legend="Dataset" .schema=${DatasetForm} .placeholders=${{ seq_len: `model default: ${plugin.defaultSeqLen}` }}
             @change=${(e: CustomEvent<FormChange>) => (this.datasetForm = e.detail)}></mf-schema-form>
           <mf-schema-form legend="Trainer" .schema=${TrainerConfig} @change=${(e: CustomEvent<FormChange>) => this.setTrainer(e.detail)}></mf-schema-form>
         </div>
@@ -65,7 +82,7 @@ export class TrainPage extends LitElement {
       <section aria-labelledby="train-h">
         <h2 id="train-h">3. Train</h2>
         <button class="primary" @click=${this.train} ?disabled=${!ready || this.running}>Train ${plugin.name}</button>
-        ${ready ? "" : html`<span class="muted">Open all three splits and fix any invalid setting first.</span>`}
+        ${ready ? "" : html`<span class="muted">${oneFile ? "Open a file, choose a valid time split" : "Open all three splits"} and fix any invalid setting first.</span>`}
         <mf-training .request=${this.request} @ended=${() => (this.running = false)}></mf-training>
       </section>
     `;
@@ -91,6 +108,15 @@ export class TrainPage extends LitElement {
     }
   }
 
+  private openOne(file: File) {
+    this.one = { file, status: "reading" };
+    this.split = undefined;
+    startJob({ kind: "index", file }).result.then(
+      (done) => this.one?.file === file && (this.one = { file, index: done.index }),
+      (error: Error) => this.one?.file === file && (this.one = { file, status: `${file.name}: ${error.message}` }),
+    );
+  }
+
   private setTrainer(change: FormChange) {
     this.trainer = change;
     const requested = String(change.value.backend ?? "auto");
@@ -106,9 +132,12 @@ export class TrainPage extends LitElement {
 
   private train() {
     this.running = true;
+    const oneFile = this.layout === "one";
     this.request = {
-      kind: "train", model: this.model, params: this.params.value, dataset: this.datasetForm.value, trainer: this.trainer.value,
-      files: this.files as SplitFiles, wasmPaths: this.wasmPaths, db: this.db,
+      kind: "train", model: this.model, params: this.params.value, trainer: this.trainer.value, wasmPaths: this.wasmPaths, db: this.db,
+      // one file: the run records the split chosen here as dataset.split, so it can be made again (mf train --split)
+      dataset: oneFile ? { ...this.datasetForm.value, split: this.split!.config } : this.datasetForm.value,
+      files: oneFile ? { file: this.one!.file } : this.files as SplitFiles,
     };
   }
 }

@@ -89,7 +89,7 @@ export class Training extends LitElement {
         this.phase = "";
       },
       async (error: Error) => {
-        this.outcome = { runId: this.runId, error: error.message };
+        this.outcome = { runId: this.runId, status: "failed", error: error.message };
         // a worker that died (crash, lost device) never wrote its run's end: record it, so the run is not left "running"
         if (this.runId) {
           await IdbRunStore.open(request.db).then((store) => markRunFailed(store, this.runId!, error.message)).catch((cause: Error) => {

@@ -1,14 +1,19 @@
 // Heavy work off the page: Parquet summaries, backend probing and training (tfjs) run here, so the
 // page stays responsive. Modules are imported per job kind so a summary never loads tfjs.
 import type { GpuLike, ProgressEvent } from "../../core/platform.ts";
+import type { LosableDevice } from "./device_watch.ts";
 import type { JobControl, JobReply, JobRequest } from "./protocol.ts";
 
 // the DOM lib types `self` as a Window; in a dedicated worker it is this much
-const scope = self as unknown as { onmessage: ((event: MessageEvent<JobRequest | JobControl>) => void) | null; postMessage(message: JobReply): void };
+const scope = self as unknown as { onmessage: ((event: MessageEvent<JobRequest | JobControl>) => void) | null; postMessage(message: JobReply, transfer?: Transferable[]): void };
 const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
-const post = (reply: JobReply) => scope.postMessage(reply);
+const post = (reply: JobReply, transfer?: Transferable[]) => scope.postMessage(reply, transfer);
 // train() polls this between batches; a "stop" message flips it
 const signal = { aborted: false };
+/** How long a training may go on after its device was lost before the worker ends the run itself (reads on a dead device may never answer). */
+const STALL_MS = 10_000;
+/** How long after a failed read the device's loss may still be reported (the two arrive as separate events). */
+const LOSS_REPORT_MS = 2_000;
 
 scope.onmessage = async (event) => {
   const message = event.data;
@@ -17,7 +22,10 @@ scope.onmessage = async (event) => {
     return;
   }
   try {
-    post({ kind: "done", ...await run(message) });
+    const done = await run(message);
+    // a time index of a large file is tens of MB: hand its buffers over instead of copying them
+    const index = done.index;
+    post({ kind: "done", ...done }, index ? [index.time, index.symbol, index.segments, ...Object.values(index.labels), ...Object.values(index.nonFinite)].map((a) => a.buffer as ArrayBuffer) : undefined);
   } catch (error) {
     post({ kind: "error", message: (error as Error)?.message ?? String(error) });
   }
@@ -28,6 +36,10 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   if (job.kind === "summarize") {
     const { summarizeSplit } = await import("../../core/data/summary.ts");
     return { summary: await summarizeSplit(blobSource(job.file)) };
+  }
+  if (job.kind === "index") {
+    const { readTimeIndex } = await import("../../core/data/time_index.ts");
+    return { index: await readTimeIndex(blobSource(job.file)) };
   }
   const { selectBackend } = await import("../../core/backend.ts");
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };
@@ -45,23 +57,36 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
       run.model.dispose();
     }
   }
-  const [{ train }, { registry }, { IdbRunStore }, tf] = await Promise.all([
-    import("../../core/train/trainer.ts"), import("../../models/index.ts"), import("../idb_store.ts"), import("@tensorflow/tfjs"),
+  const [{ train }, { registry }, { IdbRunStore }, { DeviceWatch }, tf] = await Promise.all([
+    import("../../core/train/trainer.ts"), import("../../models/index.ts"), import("../idb_store.ts"), import("./device_watch.ts"), import("@tensorflow/tfjs"),
   ]);
   const store = await IdbRunStore.open(job.db);
+  const watch = new DeviceWatch();
+  // the tfjs WebGPU backend keeps its GPUDevice as `device`
+  const device = () => (tf.getBackend() === "webgpu" ? (tf.backend() as unknown as { device?: LosableDevice }).device : undefined);
   // a step event per batch would flood the page; a few per second are enough for a progress bar
   let lastStep = 0;
   const progress = (event: ProgressEvent) => {
+    watch.observe(event, device);
     if (event.kind === "step") {
       if (Date.now() - lastStep < 100 && event.step < event.steps) return;
       lastStep = Date.now();
     }
     post({ kind: "progress", event });
   };
-  const sources = { train: blobSource(job.files.train), val: blobSource(job.files.val), test: blobSource(job.files.test) };
-  const result = await train(
-    { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
-    { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
-  );
-  return { runId: result.runId, status: result.record.status };
+  const files = job.files;
+  const sources = "file" in files ? { file: blobSource(files.file) } : { train: blobSource(files.train), val: blobSource(files.val), test: blobSource(files.test) };
+  try {
+    const result = await Promise.race([
+      train(
+        { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
+        { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
+      ),
+      watch.stalled(STALL_MS),
+    ]);
+    return { runId: result.runId, status: result.record.status };
+  } catch (error) {
+    if (!(await watch.lostWithin(LOSS_REPORT_MS))) throw error;
+    throw new Error(await watch.recordFailure(store));
+  }
 }

@@ -72,7 +72,7 @@ async function openTable(page: Page, url: string): Promise<{ rows_ms: number; in
 async function sortTimes(page: Page): Promise<number[]> {
   return page.evaluate(async (n) => {
     const table = document.querySelector("mf-viewer")!.shadowRoot!.querySelector("mf-runs-table")!.shadowRoot!;
-    const button = (label: string) => [...table.querySelectorAll<HTMLButtonElement>("th button")].find((b) => b.textContent!.replace(/ [▲▼]$/, "") === label)!;
+    const button = (label: string) => Array.from(table.querySelectorAll<HTMLButtonElement>("th button")).find((b) => b.textContent!.replace(/ [▲▼]$/, "") === label)!;
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
       const label = i % 2 ? "val f1_macro" : "test sharpe";
@@ -80,9 +80,9 @@ async function sortTimes(page: Page): Promise<number[]> {
       button(label).click();
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
       times.push(performance.now() - start);
-      const header = [...table.querySelectorAll("thead th")].map((th) => th.textContent!.trim());
+      const header = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent!.trim());
       const col = header.findIndex((h) => h.startsWith(label));
-      const values = [...table.querySelectorAll("tbody tr[aria-rowindex]")].slice(0, 20).map((tr) => Number((tr as HTMLTableRowElement).cells[col].textContent));
+      const values = Array.from(table.querySelectorAll("tbody tr[aria-rowindex]")).slice(0, 20).map((tr) => Number((tr as HTMLTableRowElement).cells[col].textContent));
       if (values.some((v, k) => k > 0 && v > values[k - 1])) throw new Error(`not sorted by ${label} descending: ${values.join(", ")}`);
     }
     return times;

@@ -111,7 +111,7 @@ export class RunsTable extends LitElement {
         <button @click=${() => (location.hash = routeHash({ page: "compare", ids: selected, query: new URLSearchParams() }))} ?disabled=${selected.length < 2}>Compare selected (${selected.length})</button>
       </div>
       ${this.choosing ? this.chooser(chosen) : ""}
-      <div class="scroll" tabindex="0" @scroll=${this.onScroll}><table aria-label="Runs" aria-rowcount=${shown.length + 1}>
+      <div class="scroll" tabindex="0" role="region" aria-label="Runs table, scrolls" @scroll=${this.onScroll}><table aria-label="Runs" aria-rowcount=${shown.length + 1}>
         <thead><tr><th><span class="muted">compare</span></th>${[{ key: "id", label: "run", numeric: false }, ...chosen].map((c) => html`<th class=${c.numeric ? "num" : ""}
           aria-sort=${c.key === sort.key ? (sort.descending ? "descending" : "ascending") : "none"}>
           <button @click=${() => this.change({ sort: { key: c.key, descending: c.key === sort.key ? !sort.descending : c.numeric } })}>${c.label}${c.key === sort.key ? (sort.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>

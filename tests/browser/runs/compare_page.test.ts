@@ -40,7 +40,7 @@ async function mount(reader: MemoryRunStore, runIds: string[]) {
 }
 
 const rows = (page: HTMLElement, label: string) =>
-  deepAll<HTMLTableRowElement>(page, `table[aria-label="${label}"] tbody tr`).map((r) => [...r.cells].map((c) => c.textContent!.trim()));
+  deepAll<HTMLTableRowElement>(page, `table[aria-label="${label}"] tbody tr`).map((r) => Array.from(r.cells).map((c) => c.textContent!.trim()));
 
 describe("mf-compare-page", () => {
   it("marks the best run per metric: highest accuracy, lowest log loss and max drawdown", async () => {

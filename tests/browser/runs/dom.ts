@@ -1,10 +1,10 @@
 import { expect } from "vitest";
 
-/** Every element matching `selector` in `root` and in every shadow root below it, in document order. */
+/** Every element matching `selector` in `root` and in every shadow root below it (light DOM first, then each shadow root). */
 export function deepAll<E extends Element = HTMLElement>(root: ParentNode, selector: string): E[] {
-  const out: E[] = [...root.querySelectorAll<E>(selector)];
+  const out: E[] = Array.from(root.querySelectorAll<E>(selector));
   if (root instanceof Element && root.shadowRoot) out.push(...deepAll<E>(root.shadowRoot, selector));
-  for (const el of root.querySelectorAll("*")) if (el.shadowRoot) out.push(...deepAll<E>(el.shadowRoot, selector));
+  for (const el of Array.from(root.querySelectorAll("*"))) if (el.shadowRoot) out.push(...deepAll<E>(el.shadowRoot, selector));
   return out;
 }
 
@@ -29,7 +29,7 @@ export function choose(el: HTMLSelectElement | HTMLInputElement, value: string, 
 
 /** Text of each row of a table body (cells joined by tabs), skipping spacer rows. */
 export function rowTexts(table: HTMLTableElement): string[] {
-  return [...table.tBodies[0].rows].filter((r) => !r.hasAttribute("aria-hidden")).map((r) => [...r.cells].map((c) => c.textContent!.trim()).join("\t"));
+  return Array.from(table.tBodies[0].rows).filter((r) => !r.hasAttribute("aria-hidden")).map((r) => Array.from(r.cells).map((c) => c.textContent!.trim()).join("\t"));
 }
 
 /** Lets Lit components finish rendering (two frames). */

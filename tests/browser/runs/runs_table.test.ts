@@ -24,13 +24,13 @@ async function mount(store: MemoryRunStore, query = new URLSearchParams()) {
   await waitFor(table, "tbody tr[aria-rowindex]");
   await settle();
   const runs = deep<HTMLTableElement>(table, 'table[aria-label="Runs"]');
-  return { table, runs, queries, header: () => [...runs.tHead!.rows[0].cells].map((c) => c.textContent!.trim()) };
+  return { table, runs, queries, header: () => Array.from(runs.tHead!.rows[0].cells).map((c) => c.textContent!.trim()) };
 }
 
 const headerButton = (table: HTMLElement, label: string) => deepAll<HTMLButtonElement>(table, "th button").find((b) => b.textContent!.replace(/ [▲▼]$/, "") === label)!;
 const column = (runs: HTMLTableElement, label: string) => {
-  const index = [...runs.tHead!.rows[0].cells].findIndex((c) => c.textContent!.trim().replace(/ [▲▼]$/, "") === label);
-  return [...runs.tBodies[0].rows].filter((r) => !r.hasAttribute("aria-hidden")).map((r) => r.cells[index].textContent!.trim());
+  const index = Array.from(runs.tHead!.rows[0].cells).findIndex((c) => c.textContent!.trim().replace(/ [▲▼]$/, "") === label);
+  return Array.from(runs.tBodies[0].rows).filter((r) => !r.hasAttribute("aria-hidden")).map((r) => r.cells[index].textContent!.trim());
 };
 
 async function fakeStore(count: number, epochs = 3) {

@@ -66,7 +66,7 @@ describe("mf-viewer", () => {
     expect(deepAll(viewer, "path.run")).toHaveLength(40);
     expect(deepAll<HTMLButtonElement>(viewer, "button").map((b) => b.textContent)).not.toContain("Delete run");
     await settle();
-    await shot("viewer-1-runs.png");
+    await shot("component-viewer-1-runs.png");
   });
 
   it("keeps sort, filters, columns, ticked runs and the plot's metric in the hash, and a new viewer opens the same view from it", async () => {
@@ -102,7 +102,7 @@ describe("mf-viewer", () => {
     expect(deepAll(again, "path.run").map((p) => p.getAttribute("d"))).toEqual(before.plot);
     expect(deepAll(again, "text.name").at(-1)!.textContent).toBe("test sharpe");
     expect(location.hash).toBe(hash);
-    await shot("viewer-2-filtered.png");
+    await shot("component-viewer-2-filtered.png");
 
     // Compare selected opens the comparison of the ticked runs; "all runs" leads back to this view
     deepAll<HTMLButtonElement>(again, "button").find((b) => b.textContent === "Compare selected (2)")!.click();
@@ -123,7 +123,7 @@ describe("mf-viewer", () => {
     expect(deepAll(viewer, "img")).toHaveLength(0);
     expect(deepAll<HTMLButtonElement>(viewer, "button").map((b) => b.textContent)).not.toContain("Delete run");
     await settle();
-    await shot("viewer-3-run.png");
+    await shot("component-viewer-3-run.png");
   });
 
   it("opens a comparison with its curve from the hash and writes a new choice back", async () => {
@@ -136,7 +136,7 @@ describe("mf-viewer", () => {
     choose(deep(viewer, 'select[name="curve"]'), "train_loss");
     await settle();
     expect(location.hash).toBe(`#/compare/${ids.slice(0, 3).map(encodeURIComponent).join(",")}?curve=train_loss`);
-    await shot("viewer-4-compare.png");
+    await shot("component-viewer-4-compare.png");
   });
 
   it("made no network request while showing all of that", () => {

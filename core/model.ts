@@ -38,7 +38,7 @@ export interface FitOptions {
   signal?: AbortLike;
   /** Called after every epoch; the model stops when told to and snapshots its weights when `best`. */
   onEpoch(report: EpochReport): Promise<EpochDecision>;
-  /** Called after every training batch, for progress. */
+  /** Called every few training batches (whenever the model reads its loss back), for progress: `loss` is the mean since the last call. */
   onStep?(step: number, steps: number, loss: number): void;
 }
 

@@ -5,6 +5,7 @@ import { createRng } from "../../core/random.ts";
 import { DeviceFrame } from "./batches.ts";
 import { saveNetwork } from "./network_io.ts";
 import { useFastKernels } from "./fast_kernels.ts";
+import { createAdam } from "./host_adam.ts";
 
 /** Training settings shared by the tfjs models. */
 export interface OptimizerSettings {
@@ -30,6 +31,9 @@ export function classifierLoss(logits: tf.Tensor, y: tf.Tensor1D, classWeights?:
   return tf.mean(tf.mul(perSample, tf.gather(tf.tensor1d(classWeights), y)));
 }
 
+/** Training steps between reads of the loss (and progress reports). */
+const READ_EVERY = 8;
+
 /**
  * A tfjs layers network (outputting logits for three classes) as a Model: mini-batch training with
  * Adam on softmax cross-entropy, batches gathered on the device, best-epoch snapshots, and
@@ -41,7 +45,7 @@ export class NetworkModel implements Model {
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
     useFastKernels(tf.getBackend());
     const rng = createRng(options.seed);
-    const optimizer = tf.train.adam(this.optimizer.learning_rate);
+    const optimizer = createAdam(this.optimizer.learning_rate);
     const device = new DeviceFrame(train, this.input);
     const labels = train.classes();
     const weights = this.optimizer.class_weight === "balanced" ? balancedClassWeights(labels) : undefined;
@@ -53,17 +57,28 @@ export class NetworkModel implements Model {
       for (; epoch < options.epochs; epoch++) {
         rng.shuffle(order);
         let lossSum = 0, correct = 0;
-        for (let step = 0; step < steps; step++) {
-          if (options.signal?.aborted) break;
+        // Loss and hits are summed on the device and read back every READ_EVERY steps: on WebGPU a
+        // read waits for the device to drain (and a round trip), which dominated small steps on a GPU.
+        let pending: tf.Tensor1D | undefined, pendingSamples = 0, step = 0;
+        const read = async () => {
+          if (!pending) return;
+          const [l, c] = await pending.data();
+          pending.dispose();
+          pending = undefined;
+          lossSum += l, correct += c;
+          options.onStep?.(step, steps, l / pendingSamples);
+          pendingSamples = 0;
+        };
+        for (; step < steps && !options.signal?.aborted; ) {
           const idx = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.size));
-          // Loss and hits come back in one read: on WebGPU every read waits for the device.
           const stats = this.trainStep(optimizer, device, idx, labels, weights);
-          const [l, c] = await stats.data();
-          stats.dispose();
-          lossSum += l * idx.length;
-          correct += c;
-          options.onStep?.(step + 1, steps, l);
+          const sum = pending ? tf.add(pending, stats) as tf.Tensor1D : stats;
+          if (pending) tf.dispose([pending, stats]);
+          pending = sum;
+          pendingSamples += idx.length;
+          if (++step % READ_EVERY === 0) await read();
         }
+        await read();
         if (options.signal?.aborted) {
           reason = "aborted";
           break;
@@ -90,7 +105,7 @@ export class NetworkModel implements Model {
     return { epochs: epoch, bestEpoch, reason };
   }
 
-  /** One Adam step on the samples `idx`; returns [loss, correct predictions]. */
+  /** One Adam step on the samples `idx`; returns [summed loss, correct predictions]. */
   private trainStep(optimizer: tf.Optimizer, device: DeviceFrame, idx: Int32Array, labels: Int8Array, weights?: Float32Array): tf.Tensor1D {
     return tf.tidy(() => {
       const x = device.batch(idx);
@@ -101,7 +116,7 @@ export class NetworkModel implements Model {
         hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")));
         return classifierLoss(logits, y, weights);
       }, true)!;
-      const stats = tf.stack([loss, hits]) as tf.Tensor1D;
+      const stats = tf.stack([tf.mul(loss, idx.length), hits]) as tf.Tensor1D;
       hits.dispose(); // kept past minimize's scope, so not this tidy's to free
       return stats;
     });

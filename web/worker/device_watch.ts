@@ -15,6 +15,14 @@ export interface LosableDevice {
 /** The checkpoint the trainer writes with the model; present once a best epoch was saved. */
 const CHECKPOINT = "model/preprocess.json";
 
+/** How long the watch waits: for a training to end after its device was lost, and for a loss to be reported after a failed read. */
+export interface WatchTiming {
+  /** Reads on a dead device may never answer: after this long the watch ends the run itself. */
+  stallMs: number;
+  /** A failed read and the device's loss arrive as separate events, in either order. */
+  reportMs: number;
+}
+
 /**
  * Watches the WebGPU device a training runs on. A lost device (driver reset, GPU removed, tab
  * out of GPU memory) makes the next read fail, or on some platforms never answer: either way the
@@ -56,8 +64,22 @@ export class DeviceWatch {
     } else if (event.kind === "step") this.epochs ||= event.epochs;
   }
 
+  /**
+   * Awaits `training`; if the device is lost meanwhile, the run ends `failed` with the loss's
+   * message (see `recordFailure`) and that message is thrown, whether the training failed on a dead
+   * read or never returned. Any other error is rethrown as it is.
+   */
+  async guard<T>(training: Promise<T>, store: RunStore, timing: WatchTiming = { stallMs: 10_000, reportMs: 2_000 }): Promise<T> {
+    try {
+      return await Promise.race([training, this.stalled(timing.stallMs)]);
+    } catch (error) {
+      if (!(await this.lostWithin(timing.reportMs))) throw error;
+      throw new Error(await this.recordFailure(store));
+    }
+  }
+
   /** True if the device is lost now or within `ms` (a failed read can arrive just before the loss is reported). */
-  lostWithin(ms: number): Promise<boolean> {
+  private lostWithin(ms: number): Promise<boolean> {
     if (this.info) return Promise.resolve(true);
     if (!this.watched) return Promise.resolve(false);
     return new Promise((resolve) => {
@@ -67,7 +89,7 @@ export class DeviceWatch {
   }
 
   /** Rejects `ms` after a loss, so a training whose reads never come back on a dead device still ends; pending while the device lives. */
-  stalled(ms: number): Promise<never> {
+  private stalled(ms: number): Promise<never> {
     return new Promise((_, reject) => this.onLost.push(() => setTimeout(() => reject(new Error("The training did not end after the device was lost")), ms)));
   }
 

@@ -10,10 +10,6 @@ const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
 const post = (reply: JobReply, transfer?: Transferable[]) => scope.postMessage(reply, transfer);
 // train() polls this between batches; a "stop" message flips it
 const signal = { aborted: false };
-/** How long a training may go on after its device was lost before the worker ends the run itself (reads on a dead device may never answer). */
-const STALL_MS = 10_000;
-/** How long after a failed read the device's loss may still be reported (the two arrive as separate events). */
-const LOSS_REPORT_MS = 2_000;
 
 scope.onmessage = async (event) => {
   const message = event.data;
@@ -76,17 +72,9 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   };
   const files = job.files;
   const sources = "file" in files ? { file: blobSource(files.file) } : { train: blobSource(files.train), val: blobSource(files.val), test: blobSource(files.test) };
-  try {
-    const result = await Promise.race([
-      train(
-        { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
-        { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
-      ),
-      watch.stalled(STALL_MS),
-    ]);
-    return { runId: result.runId, status: result.record.status };
-  } catch (error) {
-    if (!(await watch.lostWithin(LOSS_REPORT_MS))) throw error;
-    throw new Error(await watch.recordFailure(store));
-  }
+  const result = await watch.guard(train(
+    { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
+    { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
+  ), store);
+  return { runId: result.runId, status: result.record.status };
 }

@@ -171,6 +171,46 @@ describe("the browser app", () => {
     await page.screenshot({ path: join(shots, "7-imported.png"), fullPage: true });
   });
 
+  it("downloads runs as a bundle mf import reads and as a viewer page, and imports a bundle mf export wrote", async () => {
+    await page.goto(`${server.url}#/runs`);
+    const runs = page.getByRole("table", { name: "Runs" });
+    await expect.poll(() => runs.locator("tbody tr").count(), { timeout: 30_000 }).toBe(2);
+    const logisticRow = runs.locator("tbody tr", { hasText: "linear:logistic" });
+    const runId = (await logisticRow.getByRole("link").innerText()).trim();
+    await logisticRow.getByRole("checkbox").check();
+    const [bundle] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download selected (1) as a bundle" }).click()]);
+    expect(bundle.suggestedFilename()).toBe("model-factory-runs.mfbundle");
+    await bundle.saveAs(join(work, "app.mfbundle"));
+    const cliRuns = join(work, "cli-runs");
+    const imported = await mf(["import", join(work, "app.mfbundle"), "--runs", cliRuns, "--json"]);
+    expect(imported.code, show(imported)).toBe(0);
+    expect(JSON.parse(imported.stdout.trim().split("\n").at(-1)!).imported).toEqual([runId]);
+    const predicted = await mf(["predict", "--run", join(cliRuns, runId), "--input", join(work, "test.parquet"), "--out", join(work, "bundle-pred.parquet"), "--json"]);
+    expect(predicted.code, show(predicted)).toBe(0);
+
+    const [viewer] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download selected (1) as a viewer page" }).click()]);
+    await viewer.saveAs(join(work, "app-viewer.html"));
+    const opened = await browser.newPage();
+    await opened.goto(`file://${join(work, "app-viewer.html")}#/runs/${runId}`);
+    await expect.poll(() => opened.getByRole("table", { name: "Confusion matrix, test" }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await opened.close();
+
+    // a run the CLI trained, exported by mf export, imported here; a second import skips it
+    const trained = await mf(["train", "--data", work, "--model", "mlp", "--horizon", "20", "--json", ...["--epochs", "1", "--backend", "cpu", "--out", join(work, "cli-trained")]]);
+    expect(trained.code, show(trained)).toBe(0);
+    const cliId = JSON.parse(trained.stdout.trim().split("\n").at(-1)!).run_id;
+    const exported = await mf(["export", "--runs", join(work, "cli-trained"), "--out", join(work, "cli-site")]);
+    expect(exported.code, show(exported)).toBe(0);
+    await page.getByLabel("Import a bundle or viewer page").setInputFiles(join(work, "cli-site", "runs.mfbundle"));
+    await expect.poll(() => page.getByRole("status").innerText(), { timeout: 30_000 }).toBe(`Imported 1 run(s): ${cliId}.`);
+    await expect.poll(() => runs.locator("tbody tr").count()).toBe(3);
+    await page.getByLabel("Import a bundle or viewer page").setInputFiles(join(work, "cli-site", "runs.mfbundle"));
+    await expect.poll(() => page.getByRole("list", { name: "Import problems" }).innerText(), { timeout: 30_000 }).toBe(`${cliId}: already in indexeddb://model-factory/${cliId}, left as it is`);
+    await runs.getByRole("link", { name: cliId }).click();
+    await expect.poll(() => page.getByRole("table", { name: "Confusion matrix, test" }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await page.screenshot({ path: join(shots, "9-imported-bundle.png"), fullPage: true });
+  });
+
   it("predicts a file with a stored model with the network off, previewing and downloading the predictions", async () => {
     // the service worker has cached the whole build once it controls the page
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);

@@ -11,7 +11,7 @@ declare module "vitest" {
   }
 }
 
-/** Builds the app once for all tests/web files (a build takes most of a minute on two cores). */
+/** Builds the app and the viewer once for all tests/web files (a build takes most of a minute on two cores). */
 export default async function setup(project: TestProject) {
   const dist = mkdtempSync(join(tmpdir(), "mf-web-dist-"));
   // vitest sets NODE_ENV=test, which would make Vite build a development bundle (no service worker, Lit's dev mode)
@@ -19,6 +19,8 @@ export default async function setup(project: TestProject) {
   process.env.NODE_ENV = "production";
   try {
     await build({ configFile: join(project.config.root, "vite.config.ts"), mode: "production", logLevel: "error", build: { outDir: dist, emptyOutDir: true } });
+    // the static viewer beside the app, as npm run build lays it out: the app's "viewer page" export reads it
+    await build({ configFile: join(project.config.root, "vite.viewer.config.ts"), mode: "production", logLevel: "error", build: { outDir: join(dist, "viewer"), emptyOutDir: true } });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }

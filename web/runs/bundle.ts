@@ -1,3 +1,8 @@
+import { copyRuns } from "../../core/bundle/copy_runs.ts";
+import { decodeBundle } from "../../core/bundle/decode.ts";
+import { encodeBundle } from "../../core/bundle/encode.ts";
+import { bundleBytes, embedBundle } from "../../core/bundle/html.ts";
+import { BundleRunReader } from "../../core/bundle/reader.ts";
 import type { RunReader, RunStore } from "../../core/platform.ts";
 import { RunRecord } from "../../core/train/run_record.ts";
 
@@ -65,4 +70,28 @@ export async function importRuns(store: RunStore, files: readonly File[]): Promi
   }
   if (!roots.length) result.skipped.push("No run.json found in the picked folder");
   return result;
+}
+
+/** The selected runs as a bundle (docs/bundle.md), model files in, predictions out: what `mf import` and the viewer read. */
+export function exportBundle(reader: RunReader, runIds: readonly string[]): Promise<Uint8Array> {
+  return encodeBundle(reader, runIds, { createdBy: "Model Factory web app", models: true, predictions: false });
+}
+
+/**
+ * The static viewer (built beside the app as viewer/index.html) with a bundle inside: one HTML file
+ * that opens anywhere from file://.
+ */
+export async function viewerPage(bundle: Uint8Array): Promise<string> {
+  const response = await fetch(new URL("viewer/index.html", document.baseURI));
+  if (!response.ok) throw new Error(`the viewer page (viewer/index.html) is not part of this build (${response.status}); build with npm run build`);
+  return embedBundle(await response.text(), bundle);
+}
+
+/**
+ * Imports the runs of a bundle file: a download of this app, a bundle from mf export, or a
+ * single-file viewer page. Ids already stored are skipped and left as they are; run.json is written last.
+ */
+export async function importBundle(store: RunStore, file: File): Promise<ImportResult> {
+  const bytes = await bundleBytes(new Uint8Array(await file.arrayBuffer()), file.name);
+  return copyRuns(new BundleRunReader(decodeBundle(bytes, file.name)), store);
 }

@@ -1,13 +1,18 @@
 import { html, LitElement } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { BUNDLE_FILE } from "../../core/bundle/format.ts";
 import type { RunStore } from "../../core/platform.ts";
 import { shared } from "../styles.ts";
-import { exportRuns, importRuns } from "./bundle.ts";
+import { exportBundle, exportRuns, importBundle, importRuns, type ImportResult, viewerPage } from "./bundle.ts";
 
 /** The File System Access entry point (Chromium); absent from the DOM types and from other browsers. */
 type DirectoryPicker = (options: { mode: "readwrite"; id?: string }) => Promise<FileSystemDirectoryHandle>;
 
-/** Export the selected runs into a folder in the CLI's layout; import a runs folder written by the CLI or by an export. Fires `imported`. */
+/**
+ * Moving runs in and out: the selected runs as a bundle file or a one-file viewer page (both read by
+ * `mf import` and by this app), or into a folder in the CLI's layout; runs in from a bundle, a viewer
+ * page or a runs folder. Fires `imported`.
+ */
 @customElement("mf-run-transfer")
 export class RunTransfer extends LitElement {
   static override styles = shared;
@@ -16,16 +21,45 @@ export class RunTransfer extends LitElement {
   @property({ attribute: false }) accessor picked: string[] = [];
   @state() accessor message = "";
   @state() accessor problems: string[] = [];
+  @state() accessor busy = false;
 
   override render() {
     const picker = (window as unknown as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
+    const none = !this.picked.length || this.busy;
     return html`<div class="row">
-        <button @click=${this.export} ?disabled=${!this.picked.length || !picker} title=${picker ? "" : "This browser cannot write folders; use Chromium"}>Export selected (${this.picked.length}) to a folder</button>
+        <button @click=${() => this.download("bundle")} ?disabled=${none}>Download selected (${this.picked.length}) as a bundle</button>
+        <button @click=${() => this.download("page")} ?disabled=${none}>Download selected (${this.picked.length}) as a viewer page</button>
+        <button @click=${this.export} ?disabled=${none || !picker} title=${picker ? "" : "This browser cannot write folders; use Chromium"}>Export selected (${this.picked.length}) to a folder</button>
+      </div>
+      <div class="row">
+        <label for="import-bundle">Import a bundle or viewer page</label>
+        <input id="import-bundle" type="file" accept=${`.mfbundle,.html,${BUNDLE_FILE}`} @change=${this.importFile} />
         <label for="import">Import runs from a folder</label>
         <input id="import" type="file" webkitdirectory @change=${this.import} />
       </div>
       ${this.message ? html`<p role="status">${this.message}</p>` : ""}
       ${this.problems.length ? html`<ul class="error" aria-label="Import problems">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>` : ""}`;
+  }
+
+  /** Saves the selected runs as a bundle, or as the viewer page with the bundle inside. */
+  private async download(kind: "bundle" | "page") {
+    this.busy = true;
+    this.problems = [];
+    try {
+      const bundle = await exportBundle(this.store!, this.picked);
+      const [blob, name] = kind === "bundle"
+        ? [new Blob([bundle as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `model-factory-runs.mfbundle`]
+        : [new Blob([await viewerPage(bundle)], { type: "text/html" }), `model-factory-runs.html`];
+      const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      this.message = `Saved ${this.picked.length} run(s) as ${name} (${Math.ceil(blob.size / 1e3)} kB): ${kind === "bundle" ? "mf import or this app's import read it" : "it opens in any browser, no server needed"}.`;
+    } catch (error) {
+      this.message = "";
+      this.problems = [`Export failed: ${(error as Error).message}`];
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async export() {
@@ -42,13 +76,23 @@ export class RunTransfer extends LitElement {
     }
   }
 
-  private async import(event: Event) {
+  private importFile(event: Event) {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = "";
+    if (file) return this.report(importBundle(this.store!, file));
+  }
+
+  private import(event: Event) {
     const input = event.target as HTMLInputElement;
     const files = Array.from(input.files ?? []);
     input.value = "";
-    if (!files.length) return;
+    if (files.length) return this.report(importRuns(this.store!, files));
+  }
+
+  private async report(work: Promise<ImportResult>) {
     try {
-      const { imported, skipped } = await importRuns(this.store!, files);
+      const { imported, skipped } = await work;
       this.message = `Imported ${imported.length} run(s)${imported.length ? `: ${imported.join(", ")}` : ""}.`;
       this.problems = skipped;
       this.dispatchEvent(new CustomEvent("imported", { detail: imported }));

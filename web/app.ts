@@ -66,8 +66,11 @@ export class App extends LitElement {
           <mf-train-page ?hidden=${page !== "train"} .registry=${this.registry} db=${this.store.name} wasmPaths=${this.wasmPaths}
             @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
           ${page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2>
-            ${runViews(this.route, { reader: this.store, store: this.store, runsHash: this.runsHash, empty: "No runs yet. Train a model and it shows up here; runs stay in this browser.", onPicked: (ids) => (this.picked = ids) })}
-            <mf-run-transfer .store=${this.store} .picked=${this.picked} @imported=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>
+            ${runViews(this.route, {
+              reader: this.store, store: this.store, runsHash: this.runsHash, empty: "No runs yet. Train a model and it shows up here; runs stay in this browser.",
+              onPicked: (ids) => (this.picked = ids),
+              actions: html`<mf-run-transfer .store=${this.store} .picked=${this.picked} @imported=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>`,
+            })}
           </section>` : runViews(this.route, { reader: this.store, store: this.store, runsHash: this.runsHash })}
           ${page === "predict" ? html`<mf-predict-page .reader=${this.store} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>` : ""}
         `}</main>

@@ -16,6 +16,8 @@ export interface RunViewsOptions {
   empty?: string;
   /** Ticked runs, as they change. */
   onPicked?(ids: string[]): void;
+  /** Shown right under the runs table (the app's export and import). */
+  actions?: TemplateResult;
 }
 
 /** The run pages shared by the app and the viewer: the runs table, one run, or a comparison; empty for any other route. */
@@ -23,7 +25,7 @@ export function runViews(route: Route, o: RunViewsOptions): TemplateResult | "" 
   const keep = (e: CustomEvent<URLSearchParams>) => history.replaceState(history.state, "", routeHash({ ...route, query: e.detail }));
   if (route.page === "runs") {
     return html`<mf-runs-table .reader=${o.reader} .query=${route.query} empty=${o.empty ?? "No runs yet."} @query=${keep}
-      @picked=${(e: CustomEvent<string[]>) => o.onPicked?.(e.detail)}></mf-runs-table>`;
+      @picked=${(e: CustomEvent<string[]>) => o.onPicked?.(e.detail)}>${o.actions ?? ""}</mf-runs-table>`;
   }
   if (route.page === "run") return html`<mf-run-page .reader=${o.reader} .store=${o.store} runId=${route.ids[0]} back=${o.runsHash}></mf-run-page>`;
   if (route.page === "compare") {

@@ -15,7 +15,7 @@ const OVERSCAN = 20;
 /**
  * Every stored run, read through the read-only RunReader (run.json and metrics.json only, never the
  * curves): sort by any column, filter by model, horizon, status and free text, choose the columns,
- * tick runs to compare; parameters against a metric below. The view comes in as `query` and every
+ * tick runs to compare; parameters against a metric below (children go between). The view comes in as `query` and every
  * change goes out as a `query` event (for the URL hash); `picked` carries the ticked run ids.
  */
 @customElement("mf-runs-table")
@@ -27,6 +27,8 @@ export class RunsTable extends LitElement {
     td.id .error { display: inline; padding: 0 0.3rem; margin-left: 0.4rem; }
     .scroll { overflow: auto; max-height: 75vh; border: 1px solid #e6e9ee; }
     thead th { position: sticky; top: 0; z-index: 1; }
+    .row { align-items: center; margin-bottom: 0.6rem; }
+    section { margin-top: 1rem; }
     .chooser { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 0.1rem 1rem; margin: 0.6rem 0; padding: 0.6rem; border: 1px solid #d8dde3; border-radius: 4px; }
     .chooser label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   `];
@@ -90,9 +92,10 @@ export class RunsTable extends LitElement {
   }
 
   override render() {
-    if (this.error) return html`<p class="error" role="alert">${this.error}</p>`;
-    if (!this.runs) return html`<p class="muted">Reading runs...</p>`;
-    if (!this.runs.length) return html`<p class="empty">${this.empty}</p>`;
+    // the children (the app's import) show in every state: an empty store is where an import starts
+    if (this.error) return html`<p class="error" role="alert">${this.error}</p><slot></slot>`;
+    if (!this.runs) return html`<p class="muted">Reading runs...</p><slot></slot>`;
+    if (!this.runs.length) return html`<p class="empty">${this.empty}</p><slot></slot>`;
     const { sort, filters, selected } = this.view;
     const shown = this.shown();
     const [from, to] = this.window(shown.length);
@@ -124,6 +127,7 @@ export class RunsTable extends LitElement {
           })}</tr>`)}
           ${to < shown.length ? html`<tr aria-hidden="true" style="height: ${(shown.length - to) * this.rowHeight}px"></tr>` : ""}</tbody>
       </table></div>
+      <slot></slot>
       <section aria-labelledby="pc-h"><h2 id="pc-h">Parameters against a metric</h2>
         <mf-parallel-coords .runs=${this.filtered()} .columns=${this.columns} metric=${this.view.metric ?? ""} @metric=${(e: CustomEvent<string>) => this.change({ metric: e.detail })}></mf-parallel-coords>
       </section>

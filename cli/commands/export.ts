@@ -19,10 +19,11 @@ const flags = {
 /** Usage of `mf export`. */
 export const exportUsage = `mf export [--runs experiments/runs] [--select "model=lstm,horizon=5"] --out DIR | --single-file FILE.html
            [--no-models] [--with-predictions] [--title TEXT] [--json]
-     (--out: a static site, index.html + ${BUNDLE_FILE}, for any static server; --single-file: one HTML
-      file with everything inlined, opened by double-click; both may be given. --select keys:
-      ${SELECT_KEYS.join(", ")}; key=a|b for alternatives. Model files are in by default so an
-      imported run can predict (--no-models leaves them out); predictions only with --with-predictions.)`;
+     (--out: a static site, index.html + ${BUNDLE_FILE}, for any static server; --single-file: one HTML file
+      with everything inlined, opened by double-click; both may be given.
+      --select: key=value[,key=value...], key=a|b for alternatives; keys: ${SELECT_KEYS.join(", ")}.
+      Model files are in by default, so an imported run can predict (--no-models leaves them out);
+      predictions only with --with-predictions.)`;
 
 /** `mf export`: the selected runs as a static viewer site and/or one self-contained HTML file. */
 export async function exportCommand(args: string[]): Promise<void> {

@@ -3,7 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { RunReader } from "../../core/platform.ts";
 import type { Metrics } from "../../core/train/evaluate.ts";
 import type { ChartData } from "../chart.ts";
-import { num } from "../format.ts";
+import { count, num } from "../format.ts";
 import { shared } from "../styles.ts";
 import { METRICS } from "./run_columns.ts";
 import { readEpochs, readRunRow, type RunRow } from "./run_data.ts";
@@ -75,7 +75,7 @@ export class ComparePage extends LitElement {
             const values = runs.map((r) => r.row.metrics?.[split][m as keyof Metrics] as number | null | undefined);
             const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
             const best = better && finite.length > 1 ? (better === "lower" ? Math.min(...finite) : Math.max(...finite)) : undefined;
-            return html`<tr><th>${split} ${m}</th>${values.map((v) => html`<td class="num ${v === best ? "best" : ""}">${num(v)}${v === best ? " ★" : ""}</td>`)}</tr>`;
+            return html`<tr><th>${split} ${m}</th>${values.map((v) => html`<td class="num ${v === best ? "best" : ""}">${(m === "n" || m === "n_trades") && typeof v === "number" ? count(v) : num(v)}${v === best ? " ★" : ""}</td>`)}</tr>`;
           }))}</tbody>
         </table></div>
       </section>

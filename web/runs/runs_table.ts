@@ -24,7 +24,8 @@ export class RunsTable extends LitElement {
     th button { all: unset; cursor: pointer; white-space: nowrap; }
     th button:focus-visible { outline: 2px solid #1f6feb; }
     td { white-space: nowrap; }
-    td.id .error { display: inline; padding: 0 0.3rem; margin-left: 0.4rem; }
+    /* one line per row keeps every row the same height; the run page has the whole message */
+    td.id .error { display: inline; padding: 0 0.3rem; margin-left: 0.4rem; white-space: nowrap; }
     .scroll { overflow: auto; max-height: 75vh; border: 1px solid #e6e9ee; }
     thead th { position: sticky; top: 0; z-index: 1; }
     .row { align-items: center; margin-bottom: 0.6rem; }
@@ -103,7 +104,7 @@ export class RunsTable extends LitElement {
     return html`
       <div class="row" role="group" aria-label="Filters">
         ${FILTERS.map((f) => {
-          const values = [...new Set(this.runs!.map((r) => String(r.cells[f])))].sort((a, b) => compareCells(a, b));
+          const values = [...new Set(this.runs!.flatMap((r) => (r.cells[f] === undefined ? [] : [String(r.cells[f])])))].sort((a, b) => compareCells(a, b));
           return html`<label>${f} <select name=${`filter-${f}`} @change=${(e: Event) => this.filter(f, (e.target as HTMLSelectElement).value)}>
             <option value="">all</option>${values.map((v) => html`<option .value=${v} ?selected=${filters[f] === v}>${v}</option>`)}</select></label>`;
         })}
@@ -120,7 +121,7 @@ export class RunsTable extends LitElement {
           <button @click=${() => this.change({ sort: { key: c.key, descending: c.key === sort.key ? !sort.descending : c.numeric } })}>${c.label}${c.key === sort.key ? (sort.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>
         <tbody>${from > 0 ? html`<tr aria-hidden="true" style="height: ${from * this.rowHeight}px"></tr>` : ""}
           ${shown.slice(from, to).map((r, i) => html`<tr aria-rowindex=${from + i + 2}><td><input type="checkbox" aria-label=${`compare ${r.row.id}`} .checked=${selected.includes(r.row.id)} @change=${() => this.pick(r.row.id)} /></td>
-          <td class="id"><a href=${routeHash({ page: "run", ids: [r.row.id], query: new URLSearchParams() })}>${r.row.id}</a>${r.row.error ? html`<div class="error">${r.row.error}</div>` : ""}</td>
+          <td class="id"><a href=${routeHash({ page: "run", ids: [r.row.id], query: new URLSearchParams() })}>${r.row.id}</a>${r.row.error ? html`<span class="error" title=${r.row.error}>cannot be read</span>` : ""}</td>
           ${chosen.map((c) => {
             const v = r.cells[c.key];
             return html`<td class=${c.numeric ? "num" : ""}>${typeof v === "number" && !Number.isInteger(v) ? num(v) : v ?? "-"}</td>`;

@@ -164,6 +164,22 @@ describe("mf-runs-table", () => {
     expect(deep<HTMLSlotElement>(table, "slot").assignedElements().map((e) => e.textContent)).toEqual(["Import"]);
   });
 
+  it("keeps a run whose run.json cannot be read as a one-line row, the reason in its title", async () => {
+    const store = await fakeStore(3);
+    await store.write("broken-run", "run.json", "{ not json");
+    const { table, runs } = await mount(store);
+    const row = Array.from(runs.tBodies[0].rows).find((r) => r.textContent!.includes("broken-run"))!;
+    expect(row.cells[5].textContent).toBe("unreadable");
+    const mark = row.querySelector<HTMLElement>(".error")!;
+    expect(mark.textContent).toBe("cannot be read");
+    expect(mark.title).toMatch(/^Run broken-run: run\.json is not valid JSON/);
+    // a run without a model offers no "undefined" model to filter by
+    expect(deepAll<HTMLOptionElement>(table, 'select[name="filter-model"] option').map((o) => o.value)).toEqual(["", "linear:logistic", "neural:lstm", "neural:mlp"]);
+    choose(deep(table, 'select[name="filter-status"]'), "unreadable");
+    await table.updateComplete;
+    expect(column(runs, "run")).toEqual(["broken-runcannot be read"]);
+  });
+
   it("renders data strings as text, never as HTML", async () => {
     const store = new MemoryRunStore();
     const [id] = await writeFakeRuns(store, { count: 1, epochs: 2 });

@@ -1,6 +1,5 @@
 import { css, html, LitElement, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { num } from "../format.ts";
 import { shared } from "../styles.ts";
 import { betterOf, type Cell, type Column, compareCells, type FlatRun } from "./run_columns.ts";
 
@@ -87,7 +86,8 @@ function axisOf(column: Column, runs: FlatRun[]): Axis {
     const nums = present as number[];
     const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
     const y = (v: Cell) => (typeof v === "number" ? bottom - (hi > lo ? (v - lo) / (hi - lo) : 0.5) * span : undefined);
-    const label = (v: number) => (Number.isInteger(v) ? String(v) : num(v));
+    // 4 significant digits: a learning rate of 0.0001 must not read 0.000
+    const label = (v: number) => String(Number(v.toPrecision(4)));
     return { column, y, ticks: hi > lo ? [{ y: bottom, text: label(lo) }, { y: TOP, text: label(hi) }] : [{ y: y(lo)!, text: label(lo) }] };
   }
   const categories = [...new Set(present.map(String))].sort((a, b) => compareCells(a, b));

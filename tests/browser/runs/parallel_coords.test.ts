@@ -47,6 +47,8 @@ describe("mf-parallel-coords", () => {
     expect(names.at(-1)).toBe("val f1_macro");
     const ticks = deepAll<SVGTextElement>(plot, "text:not(.name)").map((t) => t.textContent);
     expect(ticks).toEqual(expect.arrayContaining(["linear:logistic", "neural:lstm", "trees:gbdt", "5", "20"]));
+    // small settings keep their digits: the learning-rate axis runs from 0.0003 to 0.1
+    expect(ticks).toEqual(expect.arrayContaining(["0.0003", "0.1"]));
   });
 
   it("colours lines by the metric, better runs blue whichever way the metric is better", async () => {

@@ -1,6 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { hostStorage, type Storage } from "./fast_kernels.ts";
 
+/** A variable's name and a tensor for it, as tfjs's optimizers take gradients and give weights. */
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
 /**
  * Adam as the networks train with it: on the cpu and wasm backends one pass over each variable's
  * values updates both moments and the weight ({@linkcode HostAdam}); elsewhere tfjs's own Adam,
@@ -27,7 +30,7 @@ export class HostAdam extends tf.Optimizer {
     super();
   }
 
-  override applyGradients(gradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(gradients: tf.NamedTensorMap | NamedTensor[]): void {
     const list = Array.isArray(gradients) ? gradients : Object.entries(gradients).map(([name, tensor]) => ({ name, tensor }));
     this.iteration++;
     const { beta1, beta2, epsilon, learningRate } = this;
@@ -54,7 +57,7 @@ export class HostAdam extends tf.Optimizer {
     }
   }
 
-  override getWeights(): Promise<tf.NamedTensor[]> {
+  override getWeights(): Promise<NamedTensor[]> {
     throw new Error("HostAdam keeps its moments in host memory and does not export them");
   }
 
@@ -66,7 +69,7 @@ export class HostAdam extends tf.Optimizer {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 
-  static override get className(): string {
+  static get className(): string {
     return "HostAdam";
   }
 }

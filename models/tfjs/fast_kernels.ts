@@ -21,7 +21,7 @@ type Info = tf.TensorInfo;
 type Values = Float32Array | Int32Array | Uint8Array;
 
 /** How to read a tensor's values and make an output tensor on one backend. */
-export interface Storage {
+interface Storage {
   read(x: Info): Values;
   /** A new tensor and a writable view of its values, filled with `fill`. */
   make(shape: number[], dtype: tf.DataType, fill: number): { info: Info; values: Values };
@@ -52,11 +52,6 @@ const storages: Record<string, (backend: unknown) => Storage> = {
     };
   },
 };
-
-/** Direct access to tensor values on the cpu and wasm backends (views, not copies); undefined elsewhere. */
-export function hostStorage(backendName: string): Storage | undefined {
-  return storages[backendName]?.(tf.findBackend(backendName));
-}
 
 const PATCHED = Symbol("model-factory fast kernel");
 

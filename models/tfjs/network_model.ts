@@ -5,7 +5,6 @@ import { createRng } from "../../core/random.ts";
 import { DeviceFrame } from "./batches.ts";
 import { saveNetwork } from "./network_io.ts";
 import { useFastKernels } from "./fast_kernels.ts";
-import { createAdam } from "./host_adam.ts";
 
 /** Training settings shared by the tfjs models. */
 export interface OptimizerSettings {
@@ -45,7 +44,7 @@ export class NetworkModel implements Model {
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
     useFastKernels(tf.getBackend());
     const rng = createRng(options.seed);
-    const optimizer = createAdam(this.optimizer.learning_rate);
+    const optimizer = tf.train.adam(this.optimizer.learning_rate);
     const device = new DeviceFrame(train, this.input);
     const labels = train.classes();
     const weights = this.optimizer.class_weight === "balanced" ? balancedClassWeights(labels) : undefined;

@@ -13,7 +13,7 @@ import { prepareCommand } from "../cli/commands/prepare.ts";
 import { DiskRunStore } from "../cli/disk_store.ts";
 import { openFile } from "../cli/file_source.ts";
 import { readJson } from "../cli/read_json.ts";
-import { platformGpu, platformParallelism, versions } from "../cli/versions.ts";
+import { platformBackend, platformParallelism, versions } from "../cli/versions.ts";
 import { terminalProgress } from "../cli/progress.ts";
 import { machine } from "./machine.ts";
 
@@ -56,7 +56,7 @@ for (const horizon of horizons) {
     const result = await train({
       plugin: registry.get(name), params: { ...experiment.params, ...o.params }, dataset: { ...experiment.dataset, horizon, seq_len: 1 },
       trainer: { ...experiment.trainer, ...o.trainer }, sources, attachments: { "prepare.json": await Deno.readFile(join(data, "prepare.json")) },
-    }, { store, clock: Date, backend: { gpu: platformGpu() }, progress: terminalProgress(), versions: versions(), parallel: platformParallelism() });
+    }, { store, clock: Date, backend: platformBackend(), progress: terminalProgress(), versions: versions(), parallel: platformParallelism() });
     Object.values(sources).forEach((s) => s.close());
     rows.push({ model: result.record.model, horizon, test: result.test, fit_s: result.record.timings.fit_s, run: result.runId, epochs: result.record.epochs_run });
   }

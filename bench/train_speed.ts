@@ -12,7 +12,7 @@ import { type Frame } from "../core/data/frame.ts";
 import { Windows } from "../core/data/windows.ts";
 import { createRng } from "../core/random.ts";
 import { registry } from "../models/index.ts";
-import { platformGpu } from "../cli/versions.ts";
+import { platformBackend } from "../cli/versions.ts";
 import { machine, median } from "./machine.ts";
 
 const { values } = parseArgs({
@@ -85,13 +85,13 @@ const notes: string[] = [];
 for (const backend of backends) {
   let choice;
   try {
-    choice = await selectBackend(backend, { gpu: platformGpu() });
+    choice = await selectBackend(backend, platformBackend());
   } catch (error) {
     notes.push(`${backend}: not measured (${(error as Error).message})`);
     continue;
   }
   if (choice.reason.includes("software adapter")) notes.push(`${backend}: a software adapter emulates the GPU on the CPU cores, so these figures say nothing about a real GPU`);
-  notes.push(`${backend}: ${choice.reason}${backend === "wasm" ? `; ${(await import("@tensorflow/tfjs-backend-wasm")).getThreadsCount()} thread(s), SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}` : ""}`);
+  notes.push(`${backend}: ${choice.reason}${backend === "wasm" ? `; SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}` : ""}`);
   for (const name of models) {
     const r = await measure(name);
     (results[name] ??= {})[backend] = r;

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import type { Parallelism, WorkerLike } from "../core/platform.ts";
 import pkg from "../package.json" with { type: "json" };
+import type { BackendEnv } from "../core/backend.ts";
+import { startWasmThreaded } from "./wasm_threads.ts";
 
 /** Library and runtime versions recorded in every run. */
 export function versions(): Record<string, string> {
@@ -23,4 +25,9 @@ export function platformGpu() {
     Deno.env.set("XDG_RUNTIME_DIR", dir);
   }
   return (navigator as Navigator & { gpu?: { requestAdapter(): Promise<null> } }).gpu;
+}
+
+/** What backend selection gets under Deno: its WebGPU, and the wasm backend started with threads. */
+export function platformBackend(): BackendEnv {
+  return { gpu: platformGpu(), startWasm: (start) => startWasmThreaded(start) };
 }

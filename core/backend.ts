@@ -18,6 +18,11 @@ export interface BackendEnv {
   gpu?: GpuLike;
   /** Where the tfjs WebAssembly binaries are served from (browser builds); Deno finds them itself. */
   wasmPaths?: string;
+  /**
+   * Starts the wasm backend in the platform's own way (`start` starts it plainly), e.g. with threads
+   * where the runtime allows them; returns the thread count.
+   */
+  startWasm?: (start: () => Promise<void>) => Promise<number>;
 }
 
 /**
@@ -41,17 +46,19 @@ export async function selectBackend(requested: BackendName, env: BackendEnv = {}
     if (requested === "auto") {
       const why = probe.found ? `only a software WebGPU adapter (${probe.description})` : probe.why;
       try {
-        await activate("wasm", env);
-        return { name: "wasm", requested, adapter: adapterNote, reason: `WebAssembly: ${why}` };
+        const threads = await activate("wasm", env);
+        return { name: "wasm", requested, adapter: adapterNote, reason: `WebAssembly${threadNote(threads)}: ${why}` };
       } catch (cause) {
         await activate("cpu", env);
         return { name: "cpu", requested, adapter: adapterNote, reason: `cpu: ${why}; WebAssembly failed: ${(cause as Error).message}` };
       }
     }
   }
-  await activate(requested as "wasm" | "cpu", env);
-  return { name: requested as "wasm" | "cpu", requested, reason: `${requested} as requested` };
+  const threads = await activate(requested as "wasm" | "cpu", env);
+  return { name: requested as "wasm" | "cpu", requested, reason: `${requested} as requested${threadNote(threads)}` };
 }
+
+const threadNote = (threads?: number) => (threads ? `, ${threads} thread${threads > 1 ? "s" : ""}` : "");
 
 async function probeAdapter(gpu?: GpuLike): Promise<{ found: boolean; fallback: boolean; description?: string; why: string }> {
   if (!gpu) return { found: false, fallback: false, why: "this runtime has no WebGPU (navigator.gpu is absent)" };
@@ -63,15 +70,21 @@ async function probeAdapter(gpu?: GpuLike): Promise<{ found: boolean; fallback: 
   return { found: true, fallback, description, why: "" };
 }
 
-async function activate(name: "webgpu" | "wasm" | "cpu", env: BackendEnv): Promise<void> {
+/** Starts a backend; for wasm, returns its thread count. */
+async function activate(name: "webgpu" | "wasm" | "cpu", env: BackendEnv): Promise<number | undefined> {
   if (name === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
+  let threads: number | undefined;
+  const start = async () => {
+    if (!(await tf.setBackend(name))) throw new ConfigError(`The tfjs "${name}" backend failed to start`, { key: "backend", value: name });
+    await tf.ready();
+  };
   if (name === "wasm") {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     if (env.wasmPaths) wasm.setWasmPaths(env.wasmPaths);
-  }
-  if (!(await tf.setBackend(name))) throw new ConfigError(`The tfjs "${name}" backend failed to start`, { key: "backend", value: name });
-  await tf.ready();
+    threads = env.startWasm ? await env.startWasm(start) : (await start(), wasm.getThreadsCount());
+  } else await start();
   // The cpu backend advises installing tfjs-node when it sees Node APIs (Deno has them); that backend is not one of ours.
   const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
   if (cpu) cpu.firstUse = false;
+  return threads;
 }

@@ -10,7 +10,7 @@ import { registry } from "../../models/index.ts";
 import { parseFlags, required } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
 import { openFile } from "../file_source.ts";
-import { platformGpu } from "../versions.ts";
+import { platformBackend } from "../versions.ts";
 import { selectBackend } from "../../core/backend.ts";
 import { BackendName } from "../../core/config/trainer.ts";
 import { parseConfig } from "../../core/config/parse.ts";
@@ -35,7 +35,7 @@ export async function predictCommand(args: string[]): Promise<void> {
     if (!isDir && /[\\/]/.test(run)) throw new NotFoundError(`No run at ${run} (it has no run.json)`);
     const store = new DiskRunStore(isDir ? dirname(run.replace(/\/+$/, "")) : f.runs ?? join("experiments", "runs"));
     const runId = isDir ? basename(run.replace(/\/+$/, "")) : run;
-    const backend = await selectBackend(parseConfig(BackendName, f.backend ?? "auto", "--backend"), { gpu: platformGpu() });
+    const backend = await selectBackend(parseConfig(BackendName, f.backend ?? "auto", "--backend"), platformBackend());
     const loaded = await loadRun(store, runId, registry);
     const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(store, runId, input)) : await predictFile(loaded, input);
     loaded.model.dispose();

@@ -12,7 +12,7 @@ import { DiskRunStore } from "../disk_store.ts";
 import { type FileSource, openFile } from "../file_source.ts";
 import { terminalProgress } from "../progress.ts";
 import { metricsSummary } from "../summary.ts";
-import { platformGpu, platformParallelism, versions } from "../versions.ts";
+import { platformBackend, platformParallelism, versions } from "../versions.ts";
 import { readJson } from "../read_json.ts";
 
 const flags = {
@@ -63,7 +63,7 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
   const store = new DiskRunStore(f.out ?? join("experiments", "runs"));
   try {
     const result = await train({ plugin, params: experiment.params, dataset, trainer, sources, attachments }, {
-      store, clock: Date, backend: { gpu: platformGpu() }, progress: terminalProgress(), versions: versions(), parallel: platformParallelism(),
+      store, clock: Date, backend: platformBackend(), progress: terminalProgress(), versions: versions(), parallel: platformParallelism(),
     });
     if (f.json) {
       const { runId: run_id, location: run_dir, record, val, test } = result;

@@ -1,0 +1,37 @@
+/// <reference types="node" />
+import { mkdirSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { lastLine, mf, readRows, runJson, show, tempDir, tinySplits, writeSplits } from "./helpers.ts";
+
+const { dir, cleanup } = tempDir("wasm-threads");
+afterAll(cleanup);
+const data = join(dir, "data");
+mkdirSync(data);
+const paths = writeSplits(data, tinySplits());
+
+/** Trains the MLP on the wasm backend; returns the run folder. */
+async function trainMlp(runs: string): Promise<string> {
+  const r = await mf(["train", "--data", data, "--model", "mlp", "--seed", "3", "--epochs", "2", "--backend", "wasm", "--out", runs, "--json"]);
+  expect(r.code, show(r)).toBe(0);
+  return JSON.parse(lastLine(r.stdout)).run_dir;
+}
+
+describe("the wasm backend under Deno (cli/wasm_threads.ts)", () => {
+  it("starts with one thread per core, and trains the same run twice for a seed", async () => {
+    const [first, second] = [await trainMlp(join(dir, "runs-a")), await trainMlp(join(dir, "runs-b"))];
+    const n = cpus().length;
+    expect(runJson(first).backend.reason).toBe(`wasm as requested, ${n} thread${n > 1 ? "s" : ""}`);
+    const [a, b] = [await readRows(join(first, "predictions", "test.parquet")), await readRows(join(second, "predictions", "test.parquet"))];
+    expect(a.length).toBeGreaterThan(100);
+    expect(b.map((row) => row.prob_long)).toEqual(a.map((row) => row.prob_long));
+    // and predict, on a freshly started threaded backend, reproduces the run's own test predictions
+    const out = join(dir, "pred.parquet");
+    const p = await mf(["predict", "--run", first, "--input", paths.test, "--out", out, "--backend", "wasm"]);
+    expect(p.code, show(p)).toBe(0);
+    const key = (row: Record<string, unknown>) => `${row.symbol}|${(row.datetime as Date).getTime()}`;
+    const predicted = new Map((await readRows(out)).map((row) => [key(row), row.prob_long as number]));
+    for (const row of a) expect(Math.abs(predicted.get(key(row))! - (row.prob_long as number)), key(row)).toBeLessThanOrEqual(1e-6);
+  });
+});

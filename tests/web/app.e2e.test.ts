@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright";
+import { type Browser, type Page } from "playwright";
+import { launchChromium } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { synthSplits } from "../../core/data/synth.ts";
@@ -23,10 +24,7 @@ beforeAll(async () => {
   const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11 });
   for (const split of ["train", "val", "test"] as const) writeFileSync(join(work, `${split}.parquet`), writeParquet(splits[split].columns));
   server = await serveStatic(inject("webDist"));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-  });
+  browser = await launchChromium({ webgpu: true });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright";
+import { type Browser, type Page } from "playwright";
+import { launchChromium } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lastLine, mf, quick, show, writeSplits } from "../cli/helpers.ts";
 import { serveStatic } from "./static_server.ts";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const r = await mf(["export", "--runs", runs, "--out", site, "--single-file", single, "--title", "CLI runs"]);
   if (r.code !== 0) throw new Error(`export failed: ${show(r)}`);
   server = await serveStatic(site);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

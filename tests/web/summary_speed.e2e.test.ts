@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright";
+import { launchChromium } from "./chromium.ts";
 import { describe, expect, inject, it } from "vitest";
 import { serveStatic } from "./static_server.ts";
 
@@ -17,7 +17,7 @@ describe.runIf(run)("benchmark: the data summary of a 1.2M-row file", () => {
     // the app tells splits apart by name; the file itself is read in place
     symlinkSync(DATA, join(work, "train.parquet"));
     const server = await serveStatic(inject("webDist"));
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-background-networking"] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(server.url);

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
-import { type Browser, chromium, type Page } from "playwright";
+import { type Browser, type Page } from "playwright";
+import { launchChromium } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TimeSplitConfig } from "../../core/config/dataset.ts";
 import { type WriteColumn, writeParquet } from "../../core/data/parquet_write.ts";
@@ -41,10 +42,7 @@ beforeAll(async () => {
     ...c, data: [splits.train, splits.val, splits.test].flatMap((s) => Array.from(s.columns[j].data)) as WriteColumn["data"],
   }))));
   server = await serveStatic(inject("webDist"));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-  });
+  browser = await launchChromium({ webgpu: true });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright";
+import { type Browser, type Page } from "playwright";
+import { launchChromium } from "./chromium.ts";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeBundle } from "../../core/bundle/encode.ts";
@@ -44,7 +45,7 @@ beforeAll(async () => {
   singleBytes = Buffer.byteLength(single);
   writeFileSync(join(work, "single.html"), single);
   server = await serveStatic(join(work, "site"));
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update"] });
+  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {

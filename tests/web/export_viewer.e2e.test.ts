@@ -59,8 +59,10 @@ describe("the exported viewer", () => {
     await expect.poll(() => runsTable(page).locator("tbody tr").count(), { timeout: 30_000 }).toBe(3);
     expect(await page.title()).toBe("CLI runs · Model Factory runs");
     const rows = await runsTable(page).locator("tbody tr").allInnerTexts();
-    expect(rows[0]).toMatch(new RegExp(`^\\t${ids[2]}\\tlinear:logistic\\t20\\t`));
-    expect(rows.map((r) => r.split("\t")[1])).toEqual([...ids].reverse());
+    // newest first: run ids start with their creation time; runs made within one second sort by the rest of the id (numbers as numbers)
+    const collator = new Intl.Collator("en", { numeric: true });
+    expect(rows.map((r) => r.split("\t")[1])).toEqual([...ids].sort(collator.compare).reverse());
+    expect(rows.find((r) => r.split("\t")[1] === ids[2])).toMatch(new RegExp(`^\\t${ids[2]}\\tlinear:logistic\\t20\\t`));
     await page.screenshot({ path: join(shots, "viewer-1-runs.png"), fullPage: true });
 
     await runsTable(page).getByRole("link", { name: ids[1] }).click();

@@ -1,15 +1,11 @@
 import type { ModelPlugin } from "../../core/model.ts";
-import { registerLayers } from "../tfjs/layers/layer_args.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 import { RecurrentConfig, recurrentNetwork } from "../tfjs/recurrent_net.ts";
 import { FusedGru } from "./gru_layer.ts";
 
 /** GRU settings: units, stacked layers, dropout, head, learning rate, class weights. */
 export const GruConfig = RecurrentConfig;
-
-const register = () => registerLayers(FusedGru, SeededDropout);
 
 /** Stacked GRU ("reset after" cell) over the window; its recurrence is one fused op (forward and backward by hand). */
 export const gru = {
@@ -21,12 +17,5 @@ export const gru = {
   wantsGpu: false,
   defaultSeqLen: 8,
   configSchema: GruConfig,
-  create(config, shape, context) {
-    register();
-    return new NetworkModel(recurrentNetwork(FusedGru, config, shape, context.seed), "sequence", config);
-  },
-  async load(files, config) {
-    register();
-    return new NetworkModel(await loadNetwork(files), "sequence", config);
-  },
+  ...networkMethods("sequence", (config, shape, seed) => recurrentNetwork(FusedGru, config, shape, seed), [FusedGru, SeededDropout]),
 } satisfies ModelPlugin<typeof GruConfig>;

@@ -1,8 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import type { ModelPlugin } from "../../core/model.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import type { InputShape, ModelPlugin } from "../../core/model.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 
 /** Multinomial logistic regression settings. */
 export const LogisticConfig = z.strictObject({
@@ -13,6 +12,18 @@ export const LogisticConfig = z.strictObject({
 /** Logistic regression settings after defaults. */
 export type LogisticConfig = z.output<typeof LogisticConfig>;
 
+/** One linear layer from the flattened window to the class logits. */
+export function logisticNetwork(config: LogisticConfig, shape: InputShape, seed: number): tf.LayersModel {
+  return tf.sequential({
+    layers: [tf.layers.dense({
+      inputShape: [shape.seqLen * shape.nFeatures],
+      units: shape.nClasses,
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      kernelRegularizer: config.l2 > 0 ? tf.regularizers.l2({ l2: config.l2 }) : undefined,
+    })],
+  });
+}
+
 /** Multinomial logistic regression on the flattened window: the linear baseline every model must beat. */
 export const logistic = {
   name: "logistic",
@@ -22,18 +33,5 @@ export const logistic = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: LogisticConfig,
-  create(config, shape, context) {
-    const net = tf.sequential({
-      layers: [tf.layers.dense({
-        inputShape: [shape.seqLen * shape.nFeatures],
-        units: shape.nClasses,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: context.seed }),
-        kernelRegularizer: config.l2 > 0 ? tf.regularizers.l2({ l2: config.l2 }) : undefined,
-      })],
-    });
-    return new NetworkModel(net, "flat", config);
-  },
-  async load(files, config) {
-    return new NetworkModel(await loadNetwork(files), "flat", config);
-  },
+  ...networkMethods("flat", logisticNetwork),
 } satisfies ModelPlugin<typeof LogisticConfig>;

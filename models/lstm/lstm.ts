@@ -1,15 +1,11 @@
 import type { ModelPlugin } from "../../core/model.ts";
-import { registerLayers } from "../tfjs/layers/layer_args.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 import { RecurrentConfig, recurrentNetwork } from "../tfjs/recurrent_net.ts";
 import { FusedLstm } from "./lstm_layer.ts";
 
 /** LSTM settings: units, stacked layers, dropout, head, learning rate, class weights. */
 export const LstmConfig = RecurrentConfig;
-
-const register = () => registerLayers(FusedLstm, SeededDropout);
 
 /** Stacked LSTM over the window; its recurrence is one fused op (forward and backward by hand). */
 export const lstm = {
@@ -21,12 +17,5 @@ export const lstm = {
   wantsGpu: false,
   defaultSeqLen: 8,
   configSchema: LstmConfig,
-  create(config, shape, context) {
-    register();
-    return new NetworkModel(recurrentNetwork(FusedLstm, config, shape, context.seed), "sequence", config);
-  },
-  async load(files, config) {
-    register();
-    return new NetworkModel(await loadNetwork(files), "sequence", config);
-  },
+  ...networkMethods("sequence", (config, shape, seed) => recurrentNetwork(FusedLstm, config, shape, seed), [FusedLstm, SeededDropout]),
 } satisfies ModelPlugin<typeof LstmConfig>;

@@ -1,8 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import type { ModelPlugin } from "../../core/model.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import type { InputShape, ModelPlugin } from "../../core/model.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 
 /** Multi-layer perceptron settings. */
 export const MlpConfig = z.strictObject({
@@ -16,6 +15,24 @@ export const MlpConfig = z.strictObject({
 /** MLP settings after defaults. */
 export type MlpConfig = z.output<typeof MlpConfig>;
 
+/** Dense layers (with dropout between them) from the flattened window to the class logits. */
+export function mlpNetwork(config: MlpConfig, shape: InputShape, seed: number): tf.LayersModel {
+  const layers: tf.layers.Layer[] = [];
+  const regularizer = () => (config.l2 > 0 ? tf.regularizers.l2({ l2: config.l2 }) : undefined);
+  config.hidden.forEach((units, i) => {
+    layers.push(tf.layers.dense({
+      ...(i === 0 ? { inputShape: [shape.seqLen * shape.nFeatures] } : {}),
+      units,
+      activation: config.activation,
+      kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
+      kernelRegularizer: regularizer(),
+    }));
+    if (config.dropout > 0) layers.push(tf.layers.dropout({ rate: config.dropout, seed: seed + 100 + i }));
+  });
+  layers.push(tf.layers.dense({ units: shape.nClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }) }));
+  return tf.sequential({ layers });
+}
+
 /** A feed-forward network on the flattened window (L x F inputs), with dropout between layers. */
 export const mlp = {
   name: "mlp",
@@ -25,23 +42,5 @@ export const mlp = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: MlpConfig,
-  create(config, shape, context) {
-    const layers: tf.layers.Layer[] = [];
-    const regularizer = () => (config.l2 > 0 ? tf.regularizers.l2({ l2: config.l2 }) : undefined);
-    config.hidden.forEach((units, i) => {
-      layers.push(tf.layers.dense({
-        ...(i === 0 ? { inputShape: [shape.seqLen * shape.nFeatures] } : {}),
-        units,
-        activation: config.activation,
-        kernelInitializer: tf.initializers.heNormal({ seed: context.seed + i }),
-        kernelRegularizer: regularizer(),
-      }));
-      if (config.dropout > 0) layers.push(tf.layers.dropout({ rate: config.dropout, seed: context.seed + 100 + i }));
-    });
-    layers.push(tf.layers.dense({ units: shape.nClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: context.seed + 99 }) }));
-    return new NetworkModel(tf.sequential({ layers }), "flat", config);
-  },
-  async load(files, config) {
-    return new NetworkModel(await loadNetwork(files), "flat", config);
-  },
+  ...networkMethods("flat", mlpNetwork),
 } satisfies ModelPlugin<typeof MlpConfig>;

@@ -2,10 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import type { InputShape, ModelPlugin } from "../../core/model.ts";
 import { dropoutField, networkFields } from "../tfjs/config.ts";
-import { registerLayers } from "../tfjs/layers/layer_args.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 import { Interpolate } from "./interpolate.ts";
 
 /** N-HiTS-style settings. */
@@ -51,8 +49,6 @@ export function nhitsNetwork(config: NhitsConfig, shape: InputShape, seed: numbe
   return tf.model({ inputs: input, outputs: logits.length > 1 ? apply(tf.layers.add(), logits) : logits[0] });
 }
 
-const register = () => registerLayers(Interpolate, SeededDropout);
-
 /** N-HiTS-style classifier: stacked MLP blocks on multi-rate pooled views of the window. */
 export const nhits = {
   name: "nhits",
@@ -63,12 +59,5 @@ export const nhits = {
   wantsGpu: false,
   defaultSeqLen: 8,
   configSchema: NhitsConfig,
-  create(config, shape, context) {
-    register();
-    return new NetworkModel(nhitsNetwork(config, shape, context.seed), "sequence", config);
-  },
-  async load(files, config) {
-    register();
-    return new NetworkModel(await loadNetwork(files), "sequence", config);
-  },
+  ...networkMethods("sequence", nhitsNetwork, [Interpolate, SeededDropout]),
 } satisfies ModelPlugin<typeof NhitsConfig>;

@@ -5,12 +5,10 @@ import { dropoutField, networkFields } from "../tfjs/config.ts";
 import { encoderBlock } from "../tfjs/encoder.ts";
 import { classLogits } from "../tfjs/heads.ts";
 import { MultiHeadAttention } from "../tfjs/layers/attention.ts";
-import { registerLayers } from "../tfjs/layers/layer_args.ts";
 import { LayerNorm } from "../tfjs/layers/layer_norm.ts";
 import { PositionalEncoding } from "../tfjs/layers/positional.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 import { patchCount, Patching } from "./patching.ts";
 
 /** PatchTST settings. */
@@ -42,8 +40,6 @@ export function patchTstNetwork(config: PatchTstConfig, shape: InputShape, seed:
   return tf.model({ inputs: input, outputs: classLogits(tf.layers.flatten().apply(x) as tf.SymbolicTensor, config.dropout, seed + 999) });
 }
 
-const register = () => registerLayers(Patching, MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout);
-
 /** PatchTST-style classifier: channel-independent patches over time, a transformer encoder over them. */
 export const patchtst = {
   name: "patchtst",
@@ -54,12 +50,5 @@ export const patchtst = {
   wantsGpu: false,
   defaultSeqLen: 16,
   configSchema: PatchTstConfig,
-  create(config, shape, context) {
-    register();
-    return new NetworkModel(patchTstNetwork(config, shape, context.seed), "sequence", config);
-  },
-  async load(files, config) {
-    register();
-    return new NetworkModel(await loadNetwork(files), "sequence", config);
-  },
+  ...networkMethods("sequence", patchTstNetwork, [Patching, MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout]),
 } satisfies ModelPlugin<typeof PatchTstConfig>;

@@ -4,10 +4,8 @@ import type { InputShape, ModelPlugin } from "../../core/model.ts";
 import { dropoutField, headField, networkFields } from "../tfjs/config.ts";
 import { classLogits, poolSteps } from "../tfjs/heads.ts";
 import { LastStep } from "../tfjs/layers/last_step.ts";
-import { registerLayers } from "../tfjs/layers/layer_args.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 import { CausalConv1D } from "./causal_conv.ts";
 
 /** Temporal convolutional network settings. */
@@ -44,8 +42,6 @@ export function tcnNetwork(config: TcnConfig, shape: InputShape, seed: number): 
   return tf.model({ inputs: input, outputs: classLogits(poolSteps(x, config.head), config.dropout, seed + 999) });
 }
 
-const register = () => registerLayers(CausalConv1D, SeededDropout, LastStep);
-
 /** Temporal convolutional network: dilated causal convolutions in residual blocks over the window. */
 export const tcn = {
   name: "tcn",
@@ -56,12 +52,5 @@ export const tcn = {
   wantsGpu: false,
   defaultSeqLen: 16,
   configSchema: TcnConfig,
-  create(config, shape, context) {
-    register();
-    return new NetworkModel(tcnNetwork(config, shape, context.seed), "sequence", config);
-  },
-  async load(files, config) {
-    register();
-    return new NetworkModel(await loadNetwork(files), "sequence", config);
-  },
+  ...networkMethods("sequence", tcnNetwork, [CausalConv1D, SeededDropout, LastStep]),
 } satisfies ModelPlugin<typeof TcnConfig>;

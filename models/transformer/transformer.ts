@@ -7,11 +7,9 @@ import { classLogits, poolSteps } from "../tfjs/heads.ts";
 import { MultiHeadAttention } from "../tfjs/layers/attention.ts";
 import { LastStep } from "../tfjs/layers/last_step.ts";
 import { LayerNorm } from "../tfjs/layers/layer_norm.ts";
-import { registerLayers } from "../tfjs/layers/layer_args.ts";
 import { PositionalEncoding } from "../tfjs/layers/positional.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
-import { NetworkModel } from "../tfjs/network_model.ts";
-import { loadNetwork } from "../tfjs/network_io.ts";
+import { networkMethods } from "../tfjs/network_plugin.ts";
 
 /** Transformer encoder settings. */
 export const TransformerConfig = z.strictObject({
@@ -40,8 +38,6 @@ export function transformerNetwork(config: TransformerConfig, shape: InputShape,
   return tf.model({ inputs: input, outputs: classLogits(poolSteps(x, config.head), config.dropout, seed + 999) });
 }
 
-const register = () => registerLayers(MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout, LastStep);
-
 /** Transformer encoder over the window's steps, with multi-head self-attention and positional encoding. */
 export const transformer = {
   name: "transformer",
@@ -52,12 +48,5 @@ export const transformer = {
   wantsGpu: false,
   defaultSeqLen: 8,
   configSchema: TransformerConfig,
-  create(config, shape, context) {
-    register();
-    return new NetworkModel(transformerNetwork(config, shape, context.seed), "sequence", config);
-  },
-  async load(files, config) {
-    register();
-    return new NetworkModel(await loadNetwork(files), "sequence", config);
-  },
+  ...networkMethods("sequence", transformerNetwork, [MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout, LastStep]),
 } satisfies ModelPlugin<typeof TransformerConfig>;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Browser, type Page } from "playwright";
-import { launchChromium } from "./chromium.ts";
+import { launchChromium, recordErrors } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { synthSplits } from "../../core/data/synth.ts";
@@ -17,7 +17,7 @@ const work = mkdtempSync(join(tmpdir(), "mf-web-"));
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let page: Page;
-const errors: string[] = [];
+let errors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -26,8 +26,7 @@ beforeAll(async () => {
   server = await serveStatic(inject("webDist"));
   browser = await launchChromium({ webgpu: true });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  errors = recordErrors(page);
 }, 180_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, type Page } from "playwright";
-import { launchChromium } from "./chromium.ts";
+import { launchChromium, recordErrors } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lastLine, mf, quick, show, writeSplits } from "../cli/helpers.ts";
 import { serveStatic } from "./static_server.ts";
@@ -43,11 +43,9 @@ afterAll(async () => {
 /** A page that records every request and every error. */
 async function openPage(): Promise<{ page: Page; requests: string[]; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const requests: string[] = [], errors: string[] = [];
+  const requests: string[] = [];
   page.on("request", (r) => requests.push(r.url()));
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return { page, requests, errors };
+  return { page, requests, errors: recordErrors(page) };
 }
 
 const runsTable = (page: Page) => page.getByRole("table", { name: "Runs" });

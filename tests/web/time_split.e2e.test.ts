@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
 import { type Browser, type Page } from "playwright";
-import { launchChromium } from "./chromium.ts";
+import { launchChromium, recordErrors } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TimeSplitConfig } from "../../core/config/dataset.ts";
 import { type WriteColumn, writeParquet } from "../../core/data/parquet_write.ts";
@@ -24,7 +24,7 @@ const BAR = 5 * 60_000;
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let page: Page;
-const errors: string[] = [];
+let errors: string[] = [];
 
 /** The rows per split the page should show, counted in Node by core (the code training runs). */
 async function expectedRows(dates: [string, string], purge = 5, embargo = 0): Promise<string> {
@@ -44,8 +44,7 @@ beforeAll(async () => {
   server = await serveStatic(inject("webDist"));
   browser = await launchChromium({ webgpu: true });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  errors = recordErrors(page);
 }, 180_000);
 
 afterAll(async () => {

@@ -53,7 +53,10 @@ export default defineConfig({
   // the worker is crawled up front: deps the dev server discovers late (in its dynamic imports) make it reload the page, losing opened files
   optimizeDeps: { entries: ["index.html", "worker/worker.ts"] },
   build: {
-    outDir: "../dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4096,
+    outDir: "../dist",
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 4096,
     rollupOptions: {
       // the service worker is its own entry at a fixed name, so the page can register it
       input: { index: "web/index.html", sw: "web/sw.ts" },

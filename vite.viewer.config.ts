@@ -46,8 +46,13 @@ export default defineConfig({
   plugins: [singleFile()],
   esbuild: { target: "es2022" },
   build: {
-    outDir: "../../dist/viewer", emptyOutDir: true, target: "es2022", modulePreload: false,
-    assetsInlineLimit: Number.MAX_SAFE_INTEGER, cssCodeSplit: false, chunkSizeWarningLimit: 4096,
+    outDir: "../../dist/viewer",
+    emptyOutDir: true,
+    target: "es2022",
+    modulePreload: false,
+    assetsInlineLimit: Number.MAX_SAFE_INTEGER,
+    cssCodeSplit: false,
+    chunkSizeWarningLimit: 4096,
     rollupOptions: { output: { inlineDynamicImports: true } },
   },
 });

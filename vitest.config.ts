@@ -19,8 +19,12 @@ export default defineConfig({
       {
         // The built web app end to end: Node builds it, serves it and drives Debian's Chromium through Playwright.
         test: {
-          name: "web", include: ["tests/web/**/*.e2e.test.ts"], environment: "node", globalSetup: ["tests/web/global_setup.ts"],
-          testTimeout: 180_000, hookTimeout: 180_000,
+          name: "web",
+          include: ["tests/web/**/*.e2e.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/web/global_setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

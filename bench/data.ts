@@ -37,9 +37,11 @@ const objects = await timed(Math.min(repeats, 3), () => parquetReadObjects({ fil
 
 let duckdb: { median_ms: number } | { skipped: string };
 const duck = new Deno.Command("node", { args: [join("bench", "duckdb_reference.mjs"), path, String(repeats)], stdout: "piped", stderr: "piped" }).outputSync();
-duckdb = duck.success
-  ? JSON.parse(new TextDecoder().decode(duck.stdout).trim().split("\n").at(-1)!)
-  : { skipped: `DuckDB reference did not run (install it with npm i --no-save @duckdb/node-api): ${new TextDecoder().decode(duck.stderr).trim().split("\n").slice(-3).join(" ")}` };
+duckdb = duck.success ? JSON.parse(new TextDecoder().decode(duck.stdout).trim().split("\n").at(-1)!) : {
+  skipped: `DuckDB reference did not run (install it with npm i --no-save @duckdb/node-api): ${
+    new TextDecoder().decode(duck.stderr).trim().split("\n").slice(-3).join(" ")
+  }`,
+};
 
 const index = await timed(repeats, () => new Windows(frame, { seqLen: 60, requireLabel: true }));
 const windows = index.last;
@@ -47,7 +49,9 @@ const batch = 256, batches = 200;
 const rng = createRng(1);
 const picks = Array.from({ length: batches }, () => Int32Array.from({ length: batch }, () => rng.int(windows.size)));
 const out = new Float32Array(batch * 60 * frame.featureNames.length);
-const gather = await timed(repeats, () => { for (const p of picks) windows.gather(p, out); });
+const gather = await timed(repeats, () => {
+  for (const p of picks) windows.gather(p, out);
+});
 
 await selectBackend("wasm");
 const matrix = tf.tensor2d(frame.features, [frame.rows, frame.featureNames.length]);
@@ -81,7 +85,12 @@ const result = {
 };
 await writeResult("data", result, [
   ["Parquet -> Float32 frame (train split)", `${read.median_ms.toFixed(0)} ms`],
-  ["reference: DuckDB Node client, same file", typeof result.reference_duckdb_node_ms === "number" ? `${result.reference_duckdb_node_ms.toFixed(0)} ms (ratio ${result.ratio_frame_vs_duckdb!.toFixed(2)})` : String(result.reference_duckdb_node_ms)],
+  [
+    "reference: DuckDB Node client, same file",
+    typeof result.reference_duckdb_node_ms === "number"
+      ? `${result.reference_duckdb_node_ms.toFixed(0)} ms (ratio ${result.ratio_frame_vs_duckdb!.toFixed(2)})`
+      : String(result.reference_duckdb_node_ms),
+  ],
   ["reference: hyparquet row objects, same file", `${objects.median_ms.toFixed(0)} ms (ratio ${result.ratio_frame_vs_row_objects.toFixed(2)})`],
   ["window index, L = 60", `${index.median_ms.toFixed(1)} ms for ${windows.size} samples`],
   ["batch gather on the host, 256 x 60 x F", `${(result.gather_host_samples_per_s / 1e3).toFixed(0)}k samples/s`],

@@ -22,18 +22,31 @@ const dir = values.data ?? join("experiments", "demo-data");
 const threads = Number(values.threads ?? 2), repeats = Number(values.repeats ?? 1);
 if (!(await Deno.stat(join(dir, "train.parquet")).then(() => true, () => false))) await synthCommand(["--out", dir]);
 const experiment = JSON.parse(await Deno.readTextFile(join("config", "models", "gbdt.json")));
-const sources = async () => ({ train: await openFile(join(dir, "train.parquet")), val: await openFile(join(dir, "val.parquet")), test: await openFile(join(dir, "test.parquet")) });
+const sources = async () => ({
+  train: await openFile(join(dir, "train.parquet")),
+  val: await openFile(join(dir, "val.parquet")),
+  test: await openFile(join(dir, "test.parquet")),
+});
 
 /** One fit of trees:gbdt through the trainer, as `mf train --model gbdt` runs it (no checkpoints: XGBoost writes none either). */
 async function ours() {
   const files = await sources();
   const trainer = { ...experiment.trainer, backend: "cpu", checkpoint: false };
   const result = await train({ plugin: gbdt, params: experiment.params, dataset: experiment.dataset, trainer, sources: files }, {
-    store: new MemoryRunStore(), clock: Date, versions: versions(), parallel: { spawn: platformParallelism().spawn, threads },
+    store: new MemoryRunStore(),
+    clock: Date,
+    versions: versions(),
+    parallel: { spawn: platformParallelism().spawn, threads },
   });
   Object.values(files).forEach((f) => f.close());
   const { record, test } = result;
-  return { fit_s: record.timings.fit_s!, rounds: record.epochs_run!, best_iteration: record.best_epoch!, test_f1_macro: test.f1_macro, test_accuracy: test.accuracy };
+  return {
+    fit_s: record.timings.fit_s!,
+    rounds: record.epochs_run!,
+    best_iteration: record.best_epoch!,
+    test_f1_macro: test.f1_macro,
+    test_accuracy: test.accuracy,
+  };
 }
 
 /** A .npy file (format 1.0, little-endian, C order) of a float32 or int32 array. */
@@ -64,7 +77,11 @@ async function exportSplits(to: string): Promise<Record<string, number>> {
 
 /** One XGBoost fit (bench/xgboost_reference.py), or why it could not run. */
 async function xgboost(folder: string): Promise<Record<string, number | string>> {
-  const out = await new Deno.Command("/usr/bin/python3", { args: [join("bench", "xgboost_reference.py"), folder, String(threads)], stdout: "piped", stderr: "piped" }).output().catch((e) => e as Error);
+  const out = await new Deno.Command("/usr/bin/python3", {
+    args: [join("bench", "xgboost_reference.py"), folder, String(threads)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output().catch((e) => e as Error);
   if (out instanceof Error || !out.success) {
     const why = out instanceof Error ? out.message : new TextDecoder().decode(out.stderr).trim().split("\n").slice(-2).join(" ");
     throw new Error(`XGBoost reference did not run (apt-get install python3-xgboost python3-sklearn): ${why}`);
@@ -83,14 +100,37 @@ await Deno.remove(folder, { recursive: true });
 
 const m = <T>(pick: (run: (typeof runs)[number]) => T) => median(runs.map((run) => Number(pick(run))));
 const summary = {
-  ours: { fit_s: m((r) => r.ours.fit_s), test_f1_macro: runs[0].ours.test_f1_macro, test_accuracy: runs[0].ours.test_accuracy, rounds: runs[0].ours.rounds, best_iteration: runs[0].ours.best_iteration },
-  xgboost: { fit_s: m((r) => r.xgboost.fit_s), test_f1_macro: Number(runs[0].xgboost.test_f1_macro), test_accuracy: Number(runs[0].xgboost.test_accuracy), rounds: Number(runs[0].xgboost.rounds), best_iteration: Number(runs[0].xgboost.best_iteration), version: runs[0].xgboost.xgboost },
+  ours: {
+    fit_s: m((r) => r.ours.fit_s),
+    test_f1_macro: runs[0].ours.test_f1_macro,
+    test_accuracy: runs[0].ours.test_accuracy,
+    rounds: runs[0].ours.rounds,
+    best_iteration: runs[0].ours.best_iteration,
+  },
+  xgboost: {
+    fit_s: m((r) => r.xgboost.fit_s),
+    test_f1_macro: Number(runs[0].xgboost.test_f1_macro),
+    test_accuracy: Number(runs[0].xgboost.test_accuracy),
+    rounds: Number(runs[0].xgboost.rounds),
+    best_iteration: Number(runs[0].xgboost.best_iteration),
+    version: runs[0].xgboost.xgboost,
+  },
 };
 const load = { start: loadStart, end: Deno.loadavg()[0] };
 const ratio = summary.ours.fit_s / summary.xgboost.fit_s, f1Gap = summary.ours.test_f1_macro - summary.xgboost.test_f1_macro;
 await writeResult("gbdt", {
-  machine: machine(), load_average_1min: load, data: dir, samples, threads, repeats, settings: { params: experiment.params, trainer: experiment.trainer }, ...summary,
-  fit_time_ratio: ratio, f1_gap: f1Gap, targets: { f1_within_0_01: Math.abs(f1Gap) <= 0.01, fit_time_at_most_xgboost: ratio <= 1 }, runs,
+  machine: machine(),
+  load_average_1min: load,
+  data: dir,
+  samples,
+  threads,
+  repeats,
+  settings: { params: experiment.params, trainer: experiment.trainer },
+  ...summary,
+  fit_time_ratio: ratio,
+  f1_gap: f1Gap,
+  targets: { f1_within_0_01: Math.abs(f1Gap) <= 0.01, fit_time_at_most_xgboost: ratio <= 1 },
+  runs,
 }, [
   ["data", `${dir}: ${samples.train} / ${samples.val} / ${samples.test} train / val / test samples x ${samples.features} features, horizon 5, last row`],
   ["settings", `max 300 rounds, depth 6, eta 0.1, subsample 0.8, colsample_bytree 0.8, early stopping 20, ${threads} threads each`],
@@ -102,5 +142,8 @@ await writeResult("gbdt", {
   ["fit seconds (ours: binning + boosting + validation)", summary.ours.fit_s.toFixed(2)],
   ["fit seconds (XGBoost: DMatrix + boosting + validation)", summary.xgboost.fit_s.toFixed(2)],
   ["fit time ratio (ours / XGBoost)", `${ratio.toFixed(3)} (target: <= 1)`],
-  ["runs (alternating) / machine load (1-min average, start / end)", `${repeats} / ${load.start.toFixed(1)} / ${load.end.toFixed(1)} on ${machine().cores} cores`],
+  [
+    "runs (alternating) / machine load (1-min average, start / end)",
+    `${repeats} / ${load.start.toFixed(1)} / ${load.end.toFixed(1)} on ${machine().cores} cores`,
+  ],
 ]);

@@ -4,7 +4,14 @@ import { cpus, totalmem } from "node:os";
 
 /** CPU model, cores, memory, runtime: recorded beside every benchmark figure. */
 export function machine() {
-  return { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), deno: Deno.version.deno, os: Deno.build.os, arch: Deno.build.arch };
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    deno: Deno.version.deno,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+  };
 }
 
 /** Median of a list of numbers. */
@@ -22,7 +29,9 @@ export async function writeResult(name: string, result: Record<string, unknown>,
   const md = [
     `# Benchmark: ${name}`,
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Deno ${m.deno}. Medians; rerun with \`npm run bench:${name}\`.`,
+    `Measured ${
+      new Date().toISOString().slice(0, 10)
+    } on ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Deno ${m.deno}. Medians; rerun with \`npm run bench:${name}\`.`,
     "",
     "| measure | result |",
     "|---|---|",

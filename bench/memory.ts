@@ -27,10 +27,21 @@ const files = result!.record.dataset.files as Record<string, { rows: number; sam
 const features = result!.record.dataset.features.length;
 const materialised = files.train.samples * 60 * features * 4;
 await writeResult("memory", {
-  benchmark: "memory", date: new Date().toISOString(), machine: machine(), model: result!.record.model, seq_len: 60, epochs: Number(epochs),
-  backend: result!.record.backend.name, peak_rss_bytes: peak, materialised_train_windows_bytes: materialised, seconds: (performance.now() - t0) / 1000,
+  benchmark: "memory",
+  date: new Date().toISOString(),
+  machine: machine(),
+  model: result!.record.model,
+  seq_len: 60,
+  epochs: Number(epochs),
+  backend: result!.record.backend.name,
+  peak_rss_bytes: peak,
+  materialised_train_windows_bytes: materialised,
+  seconds: (performance.now() - t0) / 1000,
 }, [
-  ["model, window", `${result!.record.model}, seq_len 60 x ${features} features, ${files.train.samples} train samples, ${epochs} epoch(s) on ${result!.record.backend.name}`],
+  [
+    "model, window",
+    `${result!.record.model}, seq_len 60 x ${features} features, ${files.train.samples} train samples, ${epochs} epoch(s) on ${result!.record.backend.name}`,
+  ],
   ["peak RSS of the whole process (sampled every 20 ms)", `${(peak / 2 ** 30).toFixed(2)} GiB (target < 1.5 GB)`],
   ["the training split's windows, if materialised", `${(materialised / 2 ** 30).toFixed(2)} GiB`],
 ]);

@@ -18,7 +18,14 @@ import { machine } from "./machine.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { rows: { type: "string" }, symbols: { type: "string" }, epochs: { type: "string" }, backend: { type: "string" }, models: { type: "string" }, seed: { type: "string" } },
+  options: {
+    rows: { type: "string" },
+    symbols: { type: "string" },
+    epochs: { type: "string" },
+    backend: { type: "string" },
+    models: { type: "string" },
+    seed: { type: "string" },
+  },
 });
 const rows = Number(values.rows ?? 12_000), symbols = Number(values.symbols ?? 3), epochs = Number(values.epochs ?? 6);
 const backend = (values.backend ?? "wasm") as BackendName, seed = Number(values.seed ?? 7);
@@ -31,7 +38,17 @@ const source = (split: keyof typeof bytes): ByteSource => {
   return { name: `${split}.parquet`, byteLength: b.length, slice: (s, e) => b.buffer.slice(b.byteOffset + s, b.byteOffset + (e ?? b.length)) as ArrayBuffer };
 };
 
-type Row = { model: string; seq_len: number; test_f1_macro: number; test_accuracy: number; val_f1_macro: number; epochs_run: number; best_epoch: number; fit_s: number; params: unknown };
+type Row = {
+  model: string;
+  seq_len: number;
+  test_f1_macro: number;
+  test_accuracy: number;
+  val_f1_macro: number;
+  epochs_run: number;
+  best_epoch: number;
+  fit_s: number;
+  params: unknown;
+};
 const results: Row[] = [];
 for (const name of models) {
   const plugin = registry.get(name);
@@ -39,25 +56,49 @@ for (const name of models) {
   const experiment = parseConfig(ExperimentConfig, JSON.parse(await Deno.readTextFile(path)), path);
   const configured = parseConfig(TrainerConfig, experiment.trainer, path);
   // The baseline trains to its config's end (it is cheap); the others get at most --epochs.
-  const trainer = plugin.name === "logistic" ? { ...configured, backend } : { ...configured, epochs: Math.min(configured.epochs, epochs), patience: Math.min(configured.patience, 3), backend };
-  const r = await train({ plugin, params: experiment.params, dataset: experiment.dataset, trainer, sources: { train: source("train"), val: source("val"), test: source("test") } }, { store: new MemoryRunStore(), clock: Date });
+  const trainer = plugin.name === "logistic"
+    ? { ...configured, backend }
+    : { ...configured, epochs: Math.min(configured.epochs, epochs), patience: Math.min(configured.patience, 3), backend };
+  const r = await train({
+    plugin,
+    params: experiment.params,
+    dataset: experiment.dataset,
+    trainer,
+    sources: { train: source("train"), val: source("val"), test: source("test") },
+  }, { store: new MemoryRunStore(), clock: Date });
   const row: Row = {
-    model: r.record.model, seq_len: r.record.seq_len, test_f1_macro: r.test.f1_macro, test_accuracy: r.test.accuracy, val_f1_macro: r.val.f1_macro,
-    epochs_run: r.record.epochs_run ?? 0, best_epoch: (r.record.best_epoch ?? 0) + 1, fit_s: r.record.timings.fit_s ?? 0, params: r.record.config.params,
+    model: r.record.model,
+    seq_len: r.record.seq_len,
+    test_f1_macro: r.test.f1_macro,
+    test_accuracy: r.test.accuracy,
+    val_f1_macro: r.val.f1_macro,
+    epochs_run: r.record.epochs_run ?? 0,
+    best_epoch: (r.record.best_epoch ?? 0) + 1,
+    fit_s: r.record.timings.fit_s ?? 0,
+    params: r.record.config.params,
   };
   results.push(row);
-  console.log(`${row.model}: test macro-F1 ${row.test_f1_macro.toFixed(3)} (val ${row.val_f1_macro.toFixed(3)}), ${row.epochs_run} epochs in ${row.fit_s.toFixed(0)} s on ${r.record.backend.name}`);
+  console.log(
+    `${row.model}: test macro-F1 ${row.test_f1_macro.toFixed(3)} (val ${row.val_f1_macro.toFixed(3)}), ${row.epochs_run} epochs in ${
+      row.fit_s.toFixed(0)
+    } s on ${r.record.backend.name}`,
+  );
 }
 
 const baseline = results.find((r) => r.model === "linear:logistic")?.test_f1_macro;
 const m = machine();
 const date = new Date().toISOString();
 await Deno.mkdir(join("experiments", "benchmarks"), { recursive: true });
-await Deno.writeTextFile(join("experiments", "benchmarks", "models.json"), JSON.stringify({ benchmark: "models", date, machine: m, data: { rows, symbols, features: 107, seed, horizon: 5 }, epochs, backend, results }, null, 2) + "\n");
+await Deno.writeTextFile(
+  join("experiments", "benchmarks", "models.json"),
+  JSON.stringify({ benchmark: "models", date, machine: m, data: { rows, symbols, features: 107, seed, horizon: 5 }, epochs, backend, results }, null, 2) + "\n",
+);
 const md = [
   "# Benchmark: model quality on synthetic data",
   "",
-  `Measured ${date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, tfjs ${backend} backend. Data: \`mf synth --rows ${rows} --symbols ${symbols} --seed ${seed}\``,
+  `Measured ${
+    date.slice(0, 10)
+  } on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, tfjs ${backend} backend. Data: \`mf synth --rows ${rows} --symbols ${symbols} --seed ${seed}\``,
   `(107 features), horizon 5. Each model is trained by the trainer with its config/models/<name>.json, capped at ${epochs} epochs and patience 3 (the`,
   "logistic baseline runs its whole config: 20 epochs, patience 5); the best validation epoch is restored. Rerun with `npm run bench:models`",
   "(flags: --rows, --symbols, --epochs, --backend, --models, --seed).",
@@ -65,7 +106,9 @@ const md = [
   "| model | window | test macro-F1 | vs logistic | test accuracy | val macro-F1 | best epoch / run | fit s |",
   "|---|---|---|---|---|---|---|---|",
   ...results.map((r) =>
-    `| ${r.model} | ${r.seq_len} | ${r.test_f1_macro.toFixed(3)} | ${baseline === undefined ? "-" : `${r.test_f1_macro >= baseline ? "+" : ""}${(r.test_f1_macro - baseline).toFixed(3)}`} | ${r.test_accuracy.toFixed(3)} | ${r.val_f1_macro.toFixed(3)} | ${r.best_epoch} / ${r.epochs_run} | ${r.fit_s.toFixed(0)} |`
+    `| ${r.model} | ${r.seq_len} | ${r.test_f1_macro.toFixed(3)} | ${
+      baseline === undefined ? "-" : `${r.test_f1_macro >= baseline ? "+" : ""}${(r.test_f1_macro - baseline).toFixed(3)}`
+    } | ${r.test_accuracy.toFixed(3)} | ${r.val_f1_macro.toFixed(3)} | ${r.best_epoch} / ${r.epochs_run} | ${r.fit_s.toFixed(0)} |`
   ),
   "",
 ].join("\n");

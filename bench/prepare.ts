@@ -21,8 +21,23 @@ clearInterval(sampler);
 const manifest = JSON.parse(await Deno.readTextFile(join(out, "prepare.json")));
 await Deno.remove(out, { recursive: true });
 const seconds = median(times);
-await writeResult("prepare", { benchmark: "prepare", date: new Date().toISOString(), machine: machine(), input, bars: manifest.source.rows, features: manifest.features.length, seconds_median: seconds, seconds: times, peak_rss_bytes: peak }, [
-  ["input", `${input}: ${manifest.source.rows.toLocaleString("en")} bars, ${manifest.source.symbols.length} symbols -> ${manifest.features.length} features, labels at H = ${manifest.config.labels.horizons.join(", ")}`],
+await writeResult("prepare", {
+  benchmark: "prepare",
+  date: new Date().toISOString(),
+  machine: machine(),
+  input,
+  bars: manifest.source.rows,
+  features: manifest.features.length,
+  seconds_median: seconds,
+  seconds: times,
+  peak_rss_bytes: peak,
+}, [
+  [
+    "input",
+    `${input}: ${
+      manifest.source.rows.toLocaleString("en")
+    } bars, ${manifest.source.symbols.length} symbols -> ${manifest.features.length} features, labels at H = ${manifest.config.labels.horizons.join(", ")}`,
+  ],
   ["mf prepare wall time (median of 3, read + features + labels + splits + 3 Parquet files)", `${seconds.toFixed(1)} s (target < 60 s)`],
   ["peak RSS of the whole process (sampled every 20 ms)", `${(peak / 2 ** 30).toFixed(2)} GiB (target < 3 GB)`],
 ]);

@@ -17,7 +17,14 @@ import { machine, median } from "./machine.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { backends: { type: "string" }, models: { type: "string" }, steps: { type: "string" }, seconds: { type: "string" }, name: { type: "string" }, skip: { type: "string" } },
+  options: {
+    backends: { type: "string" },
+    models: { type: "string" },
+    steps: { type: "string" },
+    seconds: { type: "string" },
+    name: { type: "string" },
+    skip: { type: "string" },
+  },
 });
 const L = 60, F = 107, BATCH = 256;
 const backends = (values.backends ?? "wasm,cpu,webgpu").split(",") as BackendName[];
@@ -42,8 +49,14 @@ function syntheticWindows(samples: number, seed: number): Windows {
   const features = Float32Array.from({ length: rows * F }, () => rng.normal());
   const label = Int8Array.from({ length: rows }, () => rng.int(3) - 1);
   const frame: Frame = {
-    source: "synthetic", rows, featureNames: Array.from({ length: F }, (_, j) => `f${j}`), features,
-    time: Float64Array.from({ length: rows }, (_, i) => i * 300_000), symbols: ["SYM"], symbol: new Int32Array(rows), label,
+    source: "synthetic",
+    rows,
+    featureNames: Array.from({ length: F }, (_, j) => `f${j}`),
+    features,
+    time: Float64Array.from({ length: rows }, (_, i) => i * 300_000),
+    symbols: ["SYM"],
+    symbol: new Int32Array(rows),
+    label,
   };
   return new Windows(frame, { seqLen: L, requireLabel: true });
 }
@@ -62,7 +75,11 @@ async function measure(name: string): Promise<{ samples_per_s: number; steps: nu
   let last = performance.now(), lastStep = 0, timed = 0, startTimed = 0, warmupIncluded = false;
   try {
     await model.fit(train, val, {
-      epochs: 1, batchSize: BATCH, seed: 1, restoreBest: false, signal,
+      epochs: 1,
+      batchSize: BATCH,
+      seed: 1,
+      restoreBest: false,
+      signal,
       onEpoch: () => Promise.resolve({ stop: true, best: false }),
       onStep: (step) => {
         const now = performance.now();
@@ -94,7 +111,9 @@ for (const backend of backends) {
     notes.push(`${backend}: not measured (${(error as Error).message})`);
     continue;
   }
-  if (choice.reason.includes("software adapter")) notes.push(`${backend}: a software adapter emulates the GPU on the CPU cores, so these figures say nothing about a real GPU`);
+  if (choice.reason.includes("software adapter")) {
+    notes.push(`${backend}: a software adapter emulates the GPU on the CPU cores, so these figures say nothing about a real GPU`);
+  }
   notes.push(`${backend}: ${choice.reason}${backend === "wasm" ? `; SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}` : ""}`);
   for (const name of models) {
     if (skip.has(`${backend}:${name}`)) {
@@ -108,7 +127,16 @@ for (const backend of backends) {
 }
 
 const m = machine();
-const result = { benchmark: "train_speed", date: new Date().toISOString(), machine: m, shape: { seq_len: L, features: F, batch: BATCH }, params, reference, notes, results };
+const result = {
+  benchmark: "train_speed",
+  date: new Date().toISOString(),
+  machine: m,
+  shape: { seq_len: L, features: F, batch: BATCH },
+  params,
+  reference,
+  notes,
+  results,
+};
 await Deno.mkdir(join("experiments", "benchmarks"), { recursive: true });
 await Deno.writeTextFile(join("experiments", "benchmarks", `${outName}.json`), JSON.stringify(result, null, 2) + "\n");
 const cell = (name: string, backend: string) => {
@@ -118,7 +146,9 @@ const cell = (name: string, backend: string) => {
 const md = [
   "# Benchmark: training speed",
   "",
-  `Measured ${result.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Deno ${m.deno}. Training samples/s, window ${L} x ${F}, batch ${BATCH}, one step at a time`,
+  `Measured ${
+    result.date.slice(0, 10)
+  } on ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Deno ${m.deno}. Training samples/s, window ${L} x ${F}, batch ${BATCH}, one step at a time`,
   `(NetworkModel.fit: batch gather, forward, backward, Adam, loss read back); median of the per-step time over about ${maxSteps} steps (read back in groups of 8) after the first 8, which build kernels. Rerun with \`npm run bench:speed\`.`,
   "",
   `| model | ${backends.join(" | ")} | PyTorch 1.13 CPU, 2 threads (issue) | PyTorch / wasm | tfjs wasm before (issue) |`,
@@ -126,7 +156,9 @@ const md = [
   ...models.map((name) => {
     const wasm = (results[name]?.wasm as { samples_per_s: number } | undefined)?.samples_per_s;
     const ratio = reference[name] && wasm ? `${(reference[name].pytorch / wasm).toFixed(2)}x` : "-";
-    return `| ${name} | ${backends.map((b) => cell(name, b)).join(" | ")} | ${reference[name]?.pytorch.toLocaleString("en-US") ?? "-"} | ${ratio} | ${reference[name]?.tfjs_wasm ?? "-"} |`;
+    return `| ${name} | ${backends.map((b) => cell(name, b)).join(" | ")} | ${reference[name]?.pytorch.toLocaleString("en-US") ?? "-"} | ${ratio} | ${
+      reference[name]?.tfjs_wasm ?? "-"
+    } |`;
   }),
   "",
   "\\* the first 8 steps took longer than the time budget, so they were timed with their warm-up (an underestimate).",

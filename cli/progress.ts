@@ -31,7 +31,9 @@ export function terminalProgress(): ProgressSink {
       }
       case "epoch": {
         const m = event.metrics;
-        const line = `epoch ${String(event.epoch + 1).padStart(3)}/${event.epochs}  train loss ${m.train_loss.toFixed(4)} acc ${m.train_accuracy.toFixed(3)}  val loss ${m.val_loss.toFixed(4)} acc ${m.val_accuracy.toFixed(3)}${event.best ? "  *best" : ""}`;
+        const line = `epoch ${String(event.epoch + 1).padStart(3)}/${event.epochs}  train loss ${m.train_loss.toFixed(4)} acc ${
+          m.train_accuracy.toFixed(3)
+        }  val loss ${m.val_loss.toFixed(4)} acc ${m.val_accuracy.toFixed(3)}${event.best ? "  *best" : ""}`;
         write(`${live ? "\r\x1b[2K" : ""}${line}\n`);
         break;
       }

@@ -16,8 +16,14 @@ export function metricsSummary(val: SplitMetrics, test: SplitMetrics): string {
   const keys = ["accuracy", "f1_macro", "f1_weighted", "log_loss", "sharpe", "max_drawdown", "win_rate", "profit_factor", "n_trades", "turnover"] as const;
   const main = table([["metric", "val", "test"], ...keys.map((k) => [k, fmt(val[k]), fmt(test[k])])]);
   const classes = ["-1", "0", "1"] as const;
-  const perClass = table([["test class", "precision", "recall", "f1", "support"], ...classes.map((c) => [c, fmt(test.precision[c]), fmt(test.recall[c]), fmt(test.f1[c]), fmt(test.support[c])])]);
+  const perClass = table([
+    ["test class", "precision", "recall", "f1", "support"],
+    ...classes.map((c) => [c, fmt(test.precision[c]), fmt(test.recall[c]), fmt(test.f1[c]), fmt(test.support[c])]),
+  ]);
   const confusion = table([["true \\ pred", "-1", "0", "1"], ...test.confusion.map((row, i) => [classes[i], ...row.map(String)])]);
-  const symbols = table([["test symbol", "f1_macro", "sharpe", "n_trades"], ...Object.entries(test.per_symbol).map(([s, m]) => [s, fmt(m.f1_macro), fmt(m.sharpe), fmt(m.n_trades)])]);
+  const symbols = table([
+    ["test symbol", "f1_macro", "sharpe", "n_trades"],
+    ...Object.entries(test.per_symbol).map(([s, m]) => [s, fmt(m.f1_macro), fmt(m.sharpe), fmt(m.n_trades)]),
+  ]);
   return [main, perClass, confusion, symbols].join("\n\n");
 }

@@ -29,14 +29,26 @@ async function buildViewer(): Promise<void> {
     await Deno.mkdir(join(ROOT, "dist"), { recursive: true });
     return Deno.makeTempDir({ dir: join(ROOT, "dist"), prefix: ".viewer-build-" });
   });
-  const args = [join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "vite.viewer.config.ts", "--outDir", out, "--emptyOutDir", "--logLevel", "error"];
+  const args = [
+    join(ROOT, "node_modules", "vite", "bin", "vite.js"),
+    "build",
+    "--config",
+    "vite.viewer.config.ts",
+    "--outDir",
+    out,
+    "--emptyOutDir",
+    "--logLevel",
+    "error",
+  ];
   let result: Deno.CommandOutput;
   try {
     // NODE_ENV=test (set by vitest, inherited here) would make Vite build Lit's development mode
     result = await new Deno.Command("node", { args, cwd: ROOT, env: { NODE_ENV: "production" }, stdout: "piped", stderr: "piped" }).output();
   } catch (error) {
     await Deno.remove(out, { recursive: true });
-    if (error instanceof Deno.errors.NotFound) throw new ConfigError("Building the viewer needs Node (node was not found on PATH); install Node 20+ and run npm run build:viewer");
+    if (error instanceof Deno.errors.NotFound) {
+      throw new ConfigError("Building the viewer needs Node (node was not found on PATH); install Node 20+ and run npm run build:viewer");
+    }
     throw error;
   }
   try {

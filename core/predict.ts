@@ -57,7 +57,12 @@ export async function predictFile(run: LoadedRun, source: ByteSource): Promise<F
       : `column ${firstMoved} is "${columns[firstMoved]}", the model expects "${expected[firstMoved]}"`;
     throw new DataError(`Feature columns of ${source.name} do not match run ${run.record.id} (${expected.length} features): ${detail}`, { file: source.name });
   }
-  const frame = await readFrame(source, { labelColumn: preprocess.label_column, requireLabel: false, featureColumns: expected, nanPolicy: preprocess.nan_policy });
+  const frame = await readFrame(source, {
+    labelColumn: preprocess.label_column,
+    requireLabel: false,
+    featureColumns: expected,
+    nanPolicy: preprocess.nan_policy,
+  });
   return predictFrame(run, frame);
 }
 
@@ -65,7 +70,12 @@ export async function predictFile(run: LoadedRun, source: ByteSource): Promise<F
 export async function predictFrame(run: LoadedRun, frame: Frame): Promise<FilePredictions> {
   const { preprocess } = run;
   if (frame.featureNames.join() !== preprocess.features.join()) {
-    throw new DataError(`Features of ${frame.source} (${frame.featureNames.length}) are not run ${run.record.id}'s (${preprocess.features.length}): ${frame.featureNames.slice(0, 5).join(", ")}, ...`, { file: frame.source });
+    throw new DataError(
+      `Features of ${frame.source} (${frame.featureNames.length}) are not run ${run.record.id}'s (${preprocess.features.length}): ${
+        frame.featureNames.slice(0, 5).join(", ")
+      }, ...`,
+      { file: frame.source },
+    );
   }
   if (preprocess.scaler) applyScaler(preprocess.scaler, frame);
   const windows = new Windows(frame, { seqLen: preprocess.seq_len, requireLabel: false });

@@ -160,8 +160,7 @@ export function portableLog(x: number): number {
   // ln(x) = 2 atanh(s), s = (x - 1) / (x + 1), |s| <= 0.1716; terms past s^21 fall below 1 ulp.
   const s = (x - 1) / (x + 1);
   const s2 = s * s;
-  const series =
-    1 +
+  const series = 1 +
     s2 *
       (1 / 3 +
         s2 *

@@ -33,7 +33,10 @@ export function createRegistry(plugins: readonly ModelPlugin[]): Registry {
       if (matches.length === 1) return byFull.get(matches[0])!;
       if (matches.length > 1) throw new ConfigError(`Model name "${name}" is ambiguous: ${matches.join(", ")}`, { key: "model", value: name });
       const near = closest(name, [...sorted, ...sorted.map((k) => k.split(":")[1])]);
-      throw new ConfigError(`Unknown model "${name}"${near ? ` (did you mean "${near}"?)` : ""}; available: ${sorted.join(", ")}`, { key: "model", value: name });
+      throw new ConfigError(`Unknown model "${name}"${near ? ` (did you mean "${near}"?)` : ""}; available: ${sorted.join(", ")}`, {
+        key: "model",
+        value: name,
+      });
     },
     list(family) {
       if (family !== undefined && ![...byFull.values()].some((p) => p.family === family)) {

@@ -12,8 +12,14 @@ import { viewerHtml } from "../viewer_build.ts";
 import { writeAtomic } from "../write_atomic.ts";
 
 const flags = {
-  runs: { type: "string" }, select: { type: "string" }, out: { type: "string" }, "single-file": { type: "string" },
-  "no-models": { type: "boolean" }, "with-predictions": { type: "boolean" }, title: { type: "string" }, json: { type: "boolean" },
+  runs: { type: "string" },
+  select: { type: "string" },
+  out: { type: "string" },
+  "single-file": { type: "string" },
+  "no-models": { type: "boolean" },
+  "with-predictions": { type: "boolean" },
+  title: { type: "string" },
+  json: { type: "boolean" },
 } as const;
 
 /** Usage of `mf export`. */
@@ -35,22 +41,34 @@ export async function exportCommand(args: string[]): Promise<void> {
   const root = f.runs ?? join("experiments", "runs");
   const store = new DiskRunStore(root);
   const all = await store.list();
-  if (!all.length) throw new DataError(`No runs in ${root} (a run is a folder holding run.json); train one with mf train, or point --runs at a runs folder`, { file: root });
+  if (!all.length) {
+    throw new DataError(`No runs in ${root} (a run is a folder holding run.json); train one with mf train, or point --runs at a runs folder`, { file: root });
+  }
   const records = await Promise.all(all.map((id) => readRunJson(store, id, "run.json", RunRecord)));
   const chosen = selection ? records.filter((r) => matches(r, selection)) : records;
   if (!chosen.length) {
     const seen = (pick: (r: RunRecord) => string | number) => [...new Set(records.map(pick))].sort().join(", ");
-    throw new DataError(`No run in ${root} matches --select "${f.select}": its ${records.length} runs have model ${seen((r) => r.model)}; horizon ${seen((r) => r.horizon)}; status ${seen((r) => r.status)}`, { key: "select", value: f.select });
+    throw new DataError(
+      `No run in ${root} matches --select "${f.select}": its ${records.length} runs have model ${seen((r) => r.model)}; horizon ${
+        seen((r) => r.horizon)
+      }; status ${seen((r) => r.status)}`,
+      { key: "select", value: f.select },
+    );
   }
   if (out) await checkOutFolder(out);
   const log = (line: string) => console.log(line);
   const html = await viewerHtml(log);
   const models = !f["no-models"], predictions = Boolean(f["with-predictions"]);
-  log(`Exporting ${chosen.length} of ${records.length} run(s) from ${root} (model files: ${models ? "yes" : "no"}, predictions: ${predictions ? "yes" : "no"})`);
+  log(
+    `Exporting ${chosen.length} of ${records.length} run(s) from ${root} (model files: ${models ? "yes" : "no"}, predictions: ${predictions ? "yes" : "no"})`,
+  );
   const byId = new Map(chosen.map((r) => [r.id, r]));
   let n = 0;
   const bundle = await encodeBundle(store, chosen.map((r) => r.id), {
-    models, predictions, title: f.title, createdBy: `mf export (model-factory ${pkg.version})`,
+    models,
+    predictions,
+    title: f.title,
+    createdBy: `mf export (model-factory ${pkg.version})`,
     onRun: (id, paths) => {
       const r = byId.get(id)!;
       log(`  [${++n}/${chosen.length}] ${id}  ${r.model} h${r.horizon} ${r.status}  ${paths.length} files`);
@@ -63,7 +81,11 @@ export async function exportCommand(args: string[]): Promise<void> {
     await writeAtomic(join(out, "index.html"), new TextEncoder().encode(html));
     written[join(out, "index.html")] = html.length;
     written[join(out, BUNDLE_FILE)] = bundle.length;
-    log(`Site: ${out}/ (index.html ${size(html.length)}, ${BUNDLE_FILE} ${size(bundle.length)}); serve it with any static server, e.g. python3 -m http.server -d ${out}`);
+    log(
+      `Site: ${out}/ (index.html ${size(html.length)}, ${BUNDLE_FILE} ${
+        size(bundle.length)
+      }); serve it with any static server, e.g. python3 -m http.server -d ${out}`,
+    );
   }
   if (single) {
     const page = new TextEncoder().encode(await embedBundle(html, bundle));
@@ -84,9 +106,21 @@ async function checkOutFolder(out: string): Promise<void> {
     throw error;
   }
   const ours = new Set(["index.html", BUNDLE_FILE]);
-  if (names.length && !names.includes(BUNDLE_FILE)) throw new ConfigError(`--out ${out} is a folder with other files (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", ..." : ""}); give a new or empty folder, or an earlier export`, { key: "out", value: out });
+  if (names.length && !names.includes(BUNDLE_FILE)) {
+    throw new ConfigError(
+      `--out ${out} is a folder with other files (${names.slice(0, 5).join(", ")}${
+        names.length > 5 ? ", ..." : ""
+      }); give a new or empty folder, or an earlier export`,
+      { key: "out", value: out },
+    );
+  }
   const others = names.filter((n) => !ours.has(n));
-  if (others.length) throw new ConfigError(`--out ${out} holds an export and other files (${others.slice(0, 5).join(", ")}); give a new or empty folder`, { key: "out", value: out });
+  if (others.length) {
+    throw new ConfigError(`--out ${out} holds an export and other files (${others.slice(0, 5).join(", ")}); give a new or empty folder`, {
+      key: "out",
+      value: out,
+    });
+  }
 }
 
 function size(bytes: number): string {

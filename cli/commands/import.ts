@@ -28,7 +28,11 @@ export async function importCommand(args: string[]): Promise<void> {
   const reader = new BundleRunReader(decodeBundle(bytes, file));
   const root = f.runs ?? join("experiments", "runs");
   const ids = await reader.list();
-  console.log(`Importing ${ids.length} run(s) from ${file} into ${root} (made ${reader.header.created_at} by ${reader.header.created_by}${reader.header.contents.models ? "" : "; without model files, so these runs cannot predict"})`);
+  console.log(
+    `Importing ${ids.length} run(s) from ${file} into ${root} (made ${reader.header.created_at} by ${reader.header.created_by}${
+      reader.header.contents.models ? "" : "; without model files, so these runs cannot predict"
+    })`,
+  );
   const result = await copyRuns(reader, new DiskRunStore(root), {
     onRun: (id, copied) => console.log(`  ${copied ? "imported" : "skipped "} ${id}${copied ? "" : " (already there, left as it is)"}`),
   });
@@ -48,5 +52,7 @@ async function bundlePath(path: string): Promise<string> {
   if (!info.isDirectory) return path;
   const inside = join(path, BUNDLE_FILE);
   if (await Deno.stat(inside).then(() => true, () => false)) return inside;
-  throw new NotFoundError(`${path} is a folder without ${BUNDLE_FILE}: give an exported site folder, a single-file export or a bundle file (${basename(path)} is none of these)`);
+  throw new NotFoundError(
+    `${path} is a folder without ${BUNDLE_FILE}: give an exported site folder, a single-file export or a bundle file (${basename(path)} is none of these)`,
+  );
 }

@@ -17,10 +17,19 @@ import { parseConfig } from "../../core/config/parse.ts";
 import { argmaxClasses } from "../../core/train/metrics/classification.ts";
 import { NotFoundError } from "../../core/errors.ts";
 
-const flags = { run: { type: "string" }, input: { type: "string" }, out: { type: "string" }, runs: { type: "string" }, backend: { type: "string" }, raw: { type: "boolean" }, json: { type: "boolean" } } as const;
+const flags = {
+  run: { type: "string" },
+  input: { type: "string" },
+  out: { type: "string" },
+  runs: { type: "string" },
+  backend: { type: "string" },
+  raw: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
 
 /** Usage of `mf predict`. */
-export const predictUsage = "mf predict --run RUN_DIR_OR_ID --input FILE.parquet --out PRED.parquet [--raw] [--runs experiments/runs] [--backend auto|webgpu|wasm|cpu] [--json]\n     (--raw: the input is raw OHLCV bars; the run's prepare.json is applied first)";
+export const predictUsage =
+  "mf predict --run RUN_DIR_OR_ID --input FILE.parquet --out PRED.parquet [--raw] [--runs experiments/runs] [--backend auto|webgpu|wasm|cpu] [--json]\n     (--raw: the input is raw OHLCV bars; the run's prepare.json is applied first)";
 
 /** `mf predict`: scores a Parquet file offline with a saved run's model. */
 export async function predictCommand(args: string[]): Promise<void> {
@@ -45,9 +54,21 @@ export async function predictCommand(args: string[]): Promise<void> {
     await Deno.rename(temp, out);
     const counts = { short: 0, neutral: 0, long: 0 };
     for (const c of argmaxClasses(probs, windows.size)) counts[(["short", "neutral", "long"] as const)[c]]++;
-    const summary = { run_id: runId, model: loaded.record.model, horizon: loaded.preprocess.horizon, input: input.name, output: out, rows: windows.size, skipped_symbols: windows.skippedSymbols, counts, backend: backend.name };
+    const summary = {
+      run_id: runId,
+      model: loaded.record.model,
+      horizon: loaded.preprocess.horizon,
+      input: input.name,
+      output: out,
+      rows: windows.size,
+      skipped_symbols: windows.skippedSymbols,
+      counts,
+      backend: backend.name,
+    };
     if (f.json) console.log(JSON.stringify(summary));
-    else console.log(`${out}: ${windows.size} predictions by ${loaded.record.model} (run ${runId}, h${loaded.preprocess.horizon}) on ${backend.name}: ${counts.short} short, ${counts.neutral} neutral, ${counts.long} long`);
+    else {console.log(
+        `${out}: ${windows.size} predictions by ${loaded.record.model} (run ${runId}, h${loaded.preprocess.horizon}) on ${backend.name}: ${counts.short} short, ${counts.neutral} neutral, ${counts.long} long`,
+      );}
   } finally {
     input.close();
   }
@@ -56,7 +77,9 @@ export async function predictCommand(args: string[]): Promise<void> {
 /** Raw bars -> the features, warm-up and scaler of the prepare.json the run was trained with. */
 async function prepareRaw(reader: RunReader, runId: string, input: ByteSource): Promise<Frame> {
   const hasRecipe = (await reader.files(runId)).includes("prepare.json");
-  if (!hasRecipe) throw new NotFoundError(`Run ${runId} has no prepare.json: it was not trained on splits made by mf prepare, so --raw cannot rebuild its features`);
+  if (!hasRecipe) {
+    throw new NotFoundError(`Run ${runId} has no prepare.json: it was not trained on splits made by mf prepare, so --raw cannot rebuild its features`);
+  }
   const manifest = await readRunJson(reader, runId, "prepare.json", PrepareManifest);
   return barsToFrame(await readBars(input, manifest.config), manifest);
 }

@@ -25,7 +25,11 @@ export async function prepareCommand(args: string[]): Promise<void> {
     const log = (line: string) => !f.json && console.error(line);
     log(`› reading ${source.name}`);
     const bars = await readBars(source, config);
-    log(`› ${bars.rows} bars of ${bars.symbols.length} symbols, one every ${bars.barMs / 60_000} min; ${bars.gaps.count} gap(s)${bars.gaps.first ? `, first ${JSON.stringify(bars.gaps.first)}` : ""} (${config.gaps === "cut" ? "cut" : "kept"})`);
+    log(
+      `› ${bars.rows} bars of ${bars.symbols.length} symbols, one every ${bars.barMs / 60_000} min; ${bars.gaps.count} gap(s)${
+        bars.gaps.first ? `, first ${JSON.stringify(bars.gaps.first)}` : ""
+      } (${config.gaps === "cut" ? "cut" : "kept"})`,
+    );
     const { tables, manifest } = prepareBars(bars, config);
     await Deno.mkdir(out, { recursive: true });
     for (const split of ["train", "val", "test"] as const) {
@@ -34,7 +38,14 @@ export async function prepareCommand(args: string[]): Promise<void> {
       log(`${path}: ${tables[split].rows} rows, ${manifest.features.length} features`);
     }
     await writeAtomic(join(out, "prepare.json"), new TextEncoder().encode(JSON.stringify(manifest, null, 2) + "\n"));
-    const summary = { out, seconds: (performance.now() - t0) / 1000, features: manifest.features.length, rows: Object.fromEntries(Object.entries(manifest.splits).map(([k, v]) => [k, v.rows])), split: manifest.split, gaps: manifest.gaps };
+    const summary = {
+      out,
+      seconds: (performance.now() - t0) / 1000,
+      features: manifest.features.length,
+      rows: Object.fromEntries(Object.entries(manifest.splits).map(([k, v]) => [k, v.rows])),
+      split: manifest.split,
+      gaps: manifest.gaps,
+    };
     console.log(f.json ? JSON.stringify(summary) : `prepare.json written; ${summary.seconds.toFixed(1)} s`);
   } finally {
     source.close();

@@ -5,7 +5,13 @@ import { writeParquet } from "../../core/data/parquet_write.ts";
 import { synthSplits } from "../../core/data/synth.ts";
 import { intFlag, parseFlags, required } from "../args.ts";
 
-const flags = { out: { type: "string" }, symbols: { type: "string" }, rows: { type: "string" }, features: { type: "string" }, seed: { type: "string" } } as const;
+const flags = {
+  out: { type: "string" },
+  symbols: { type: "string" },
+  rows: { type: "string" },
+  features: { type: "string" },
+  seed: { type: "string" },
+} as const;
 
 /** What `mf synth` accepts: enough rows per symbol for three splits with the h20 purge gap between them. */
 const SynthFlags = z.strictObject({
@@ -24,7 +30,10 @@ export async function synthCommand(args: string[]): Promise<void> {
   if (f.help) return console.log(synthUsage);
   const out = required("synth", "out", f.out);
   const options = parseConfig(SynthFlags, {
-    symbols: intFlag("symbols", f.symbols), rows: intFlag("rows", f.rows), features: intFlag("features", f.features), seed: intFlag("seed", f.seed),
+    symbols: intFlag("symbols", f.symbols),
+    rows: intFlag("rows", f.rows),
+    features: intFlag("features", f.features),
+    seed: intFlag("seed", f.seed),
   }, "mf synth flags");
   const splits = synthSplits(options);
   await Deno.mkdir(out, { recursive: true });

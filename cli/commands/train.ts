@@ -16,11 +16,23 @@ import { platformBackend, platformParallelism, versions } from "../versions.ts";
 import { readJson } from "../read_json.ts";
 
 const flags = {
-  data: { type: "string" }, train: { type: "string" }, val: { type: "string" }, test: { type: "string" },
-  model: { type: "string" }, horizon: { type: "string" }, "seq-len": { type: "string" }, config: { type: "string" },
-  epochs: { type: "string" }, "batch-size": { type: "string" }, seed: { type: "string" }, backend: { type: "string" },
-  split: { type: "string" }, purge: { type: "string" }, embargo: { type: "string" },
-  out: { type: "string" }, json: { type: "boolean" },
+  data: { type: "string" },
+  train: { type: "string" },
+  val: { type: "string" },
+  test: { type: "string" },
+  model: { type: "string" },
+  horizon: { type: "string" },
+  "seq-len": { type: "string" },
+  config: { type: "string" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  seed: { type: "string" },
+  backend: { type: "string" },
+  split: { type: "string" },
+  purge: { type: "string" },
+  embargo: { type: "string" },
+  out: { type: "string" },
+  json: { type: "boolean" },
 } as const;
 
 /** Usage of `mf train`. */
@@ -48,7 +60,9 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
   const opened: FileSource[] = [];
   const open = (path: string) => openFile(path).then((source) => (opened.push(source), source));
   if (oneFile) {
-    if (f.train || f.val || f.test) throw new ConfigError(`mf train: --data ${f.data} is one file, cut by time; --train, --val and --test name three split files instead`, { key: "data" });
+    if (f.train || f.val || f.test) {
+      throw new ConfigError(`mf train: --data ${f.data} is one file, cut by time; --train, --val and --test name three split files instead`, { key: "data" });
+    }
     Object.assign(dataset, { split: timeSplit(experiment.dataset.split, f) });
     sources = { file: await open(f.data!) };
   } else {
@@ -63,16 +77,41 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
   const store = new DiskRunStore(f.out ?? join("experiments", "runs"));
   try {
     const result = await train({ plugin, params: experiment.params, dataset, trainer, sources, attachments }, {
-      store, clock: Date, backend: platformBackend(), progress: terminalProgress(), versions: versions(), parallel: platformParallelism(),
+      store,
+      clock: Date,
+      backend: platformBackend(),
+      progress: terminalProgress(),
+      versions: versions(),
+      parallel: platformParallelism(),
     });
     if (f.json) {
       const { runId: run_id, location: run_dir, record, val, test } = result;
-      console.log(JSON.stringify({ run_id, run_dir, model: record.model, horizon: record.horizon, backend: record.backend.name, status: record.status, split: record.dataset.split, val, test }));
+      console.log(
+        JSON.stringify({
+          run_id,
+          run_dir,
+          model: record.model,
+          horizon: record.horizon,
+          backend: record.backend.name,
+          status: record.status,
+          split: record.dataset.split,
+          val,
+          test,
+        }),
+      );
     } else {
-      console.log(`\nrun ${result.runId} ${result.record.status} (${result.record.stop_reason}, best epoch ${(result.record.best_epoch ?? 0) + 1} of ${result.record.epochs_run}) on ${result.record.backend.name}`);
+      console.log(
+        `\nrun ${result.runId} ${result.record.status} (${result.record.stop_reason}, best epoch ${
+          (result.record.best_epoch ?? 0) + 1
+        } of ${result.record.epochs_run}) on ${result.record.backend.name}`,
+      );
       console.log(`saved in ${result.location}`);
       const split = result.record.dataset.split as TimeSplitRecord | undefined;
-      if (split) console.log(`split ${split.file} at ${split.val_start} and ${split.test_start}: ${split.rows.train} train, ${split.rows.val} val, ${split.rows.test} test rows (purge ${split.purge}, embargo ${split.embargo})`);
+      if (split) {
+        console.log(
+          `split ${split.file} at ${split.val_start} and ${split.test_start}: ${split.rows.train} train, ${split.rows.val} val, ${split.rows.test} test rows (purge ${split.purge}, embargo ${split.embargo})`,
+        );
+      }
       console.log("");
       console.log(metricsSummary(result.val, result.test));
     }
@@ -87,7 +126,12 @@ function timeSplit(fromConfig: unknown, f: { split?: string; purge?: string; emb
   let dates: string[] | undefined;
   if (f.split !== undefined) {
     dates = f.split.split(",").map((d) => d.trim());
-    if (dates.length !== 2) throw new ConfigError(`--split must be two ISO times separated by a comma (validation start, test start), got "${f.split}"`, { key: "split", value: f.split });
+    if (dates.length !== 2) {
+      throw new ConfigError(`--split must be two ISO times separated by a comma (validation start, test start), got "${f.split}"`, {
+        key: "split",
+        value: f.split,
+      });
+    }
   }
   const flags = defined({ dates, purge: intFlag("purge", f.purge), embargo: intFlag("embargo", f.embargo) });
   return fromConfig && typeof fromConfig === "object" && !Array.isArray(fromConfig) ? { ...fromConfig, ...flags } : fromConfig ?? flags;
@@ -105,7 +149,9 @@ async function splitPaths(f: { data?: string; train?: string; val?: string; test
   try {
     for await (const entry of Deno.readDir(f.data)) if (entry.isFile) names.push(entry.name);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new DataError(`Data not found: ${f.data} (expected a directory of split files, or one .parquet file)`, { file: f.data });
+    if (error instanceof Deno.errors.NotFound) {
+      throw new DataError(`Data not found: ${f.data} (expected a directory of split files, or one .parquet file)`, { file: f.data });
+    }
     throw error;
   }
   const out = {} as Record<"train" | "val" | "test", string>;
@@ -116,7 +162,10 @@ async function splitPaths(f: { data?: string; train?: string; val?: string; test
     }
     const matches = names.filter((n) => n.startsWith(split) && n.endsWith(".parquet")).sort();
     if (matches.length !== 1) {
-      throw new DataError(`${f.data}: expected one ${split}*.parquet file, found ${matches.length ? matches.join(", ") : "none"} (files: ${names.join(", ") || "none"})`, { file: f.data });
+      throw new DataError(
+        `${f.data}: expected one ${split}*.parquet file, found ${matches.length ? matches.join(", ") : "none"} (files: ${names.join(", ") || "none"})`,
+        { file: f.data },
+      );
     }
     out[split] = join(f.data, matches[0]);
   }

@@ -6,7 +6,8 @@ export type ColumnKind = "string" | "binary" | "float" | "int" | "bool" | "times
 
 const IS: Record<ColumnKind, (type: DataType) => boolean> = {
   // a run or split column is dictionary-encoded when written; a plain string column reads the same
-  string: (t) => DataType.isUtf8(t) || DataType.isLargeUtf8(t) || (DataType.isDictionary(t) && (DataType.isUtf8(t.dictionary) || DataType.isLargeUtf8(t.dictionary))),
+  string: (t) =>
+    DataType.isUtf8(t) || DataType.isLargeUtf8(t) || (DataType.isDictionary(t) && (DataType.isUtf8(t.dictionary) || DataType.isLargeUtf8(t.dictionary))),
   binary: (t) => DataType.isBinary(t) || DataType.isLargeBinary(t),
   float: (t) => DataType.isFloat(t),
   int: (t) => DataType.isInt(t),

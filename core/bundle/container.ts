@@ -16,7 +16,7 @@ export function packBundle(draft: HeaderDraft, sections: Record<string, Uint8Arr
   // the header's length depends on the offsets it holds: lay out with generous offsets, then settle
   let offsets = names.map(() => 0);
   let headerBytes: Uint8Array = new Uint8Array(0);
-  for (let pass = 0; ; pass++) {
+  for (let pass = 0;; pass++) {
     if (pass === 10) throw new Error("packBundle: the section offsets did not settle"); // offsets only grow, so this cannot happen
     const header = { ...draft, sections: Object.fromEntries(names.map((n, i) => [n, { offset: offsets[i], length: sections[n].length }])) };
     headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -67,7 +67,11 @@ export function unpackBundle(bytes: Uint8Array, name = "bundle"): UnpackedBundle
   if (head.data.format !== FORMAT) throw fail(`not a Model Factory bundle: its format is ${JSON.stringify(head.data.format)}, expected "${FORMAT}"`);
   if (head.data.version !== VERSION) {
     const newer = typeof head.data.version === "number" && head.data.version > VERSION;
-    throw fail(`bundle version ${JSON.stringify(head.data.version)} is not supported: this Model Factory reads version ${VERSION}${newer ? "; the bundle was made by a newer Model Factory, update to open it" : ""}`);
+    throw fail(
+      `bundle version ${JSON.stringify(head.data.version)} is not supported: this Model Factory reads version ${VERSION}${
+        newer ? "; the bundle was made by a newer Model Factory, update to open it" : ""
+      }`,
+    );
   }
   const parsed = BundleHeader.safeParse(json);
   if (!parsed.success) throw fail(`the header is malformed:\n${z.prettifyError(parsed.error)}`);
@@ -78,7 +82,9 @@ export function unpackBundle(bytes: Uint8Array, name = "bundle"): UnpackedBundle
     const parsedPlace = z.object({ offset: z.number(), length: z.number() }).safeParse(place);
     if (!parsedPlace.success) continue; // an unknown section of another shape: a later writer's, ignored by the versioning rule
     const { offset, length: size } = parsedPlace.data;
-    if (offset + size > bytes.length) throw fail(`section "${section}" (bytes ${offset} to ${offset + size}) lies outside the file (${bytes.length} bytes); the file is truncated`);
+    if (offset + size > bytes.length) {
+      throw fail(`section "${section}" (bytes ${offset} to ${offset + size}) lies outside the file (${bytes.length} bytes); the file is truncated`);
+    }
     sections[section] = bytes.subarray(offset, offset + size);
   }
   const ids = new Set<string>();

@@ -12,7 +12,11 @@ export interface CopyResult {
  * (even as a leftover folder without run.json) is skipped and left untouched; run.json is written
  * last, so a copy cut short leaves no run that lists as complete.
  */
-export async function copyRuns(from: RunReader, to: RunStore, options: { ids?: readonly string[]; onRun?: (id: string, copied: boolean) => void } = {}): Promise<CopyResult> {
+export async function copyRuns(
+  from: RunReader,
+  to: RunStore,
+  options: { ids?: readonly string[]; onRun?: (id: string, copied: boolean) => void } = {},
+): Promise<CopyResult> {
   const result: CopyResult = { imported: [], skipped: [] };
   const stored = new Set(await to.list());
   for (const id of options.ids ?? (await from.list())) {

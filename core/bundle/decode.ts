@@ -36,7 +36,8 @@ export function derivedFrom(path: string): Derived | undefined {
 export function decodeBundle(bytes: Uint8Array, name = "bundle"): DecodedBundle {
   const { header, sections } = unpackBundle(bytes, name);
   const bundle: DecodedBundle = {
-    name, header,
+    name,
+    header,
     files: new FilesTable(sections.files, `${name}: section files`),
     epochs: new EpochsTable(sections.epochs, `${name}: section epochs`),
     equity: new EquityTable(sections.equity, `${name}: section equity`),

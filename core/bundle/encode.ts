@@ -5,7 +5,7 @@ import { packBundle } from "./container.ts";
 import { derivedFrom } from "./decode.ts";
 import { type EpochLine, epochsSection, parseMetricsJsonl } from "./epochs.ts";
 import { type EquityCurves, equityCurves, equitySection } from "./equity.ts";
-import { type RunFile, filesSection } from "./files.ts";
+import { filesSection, type RunFile } from "./files.ts";
 import { type BundleRun, FORMAT, type HeaderDraft, RunId, VERSION } from "./format.ts";
 import { type PredictionColumns, predictionsSection, readPredictions } from "./predictions.ts";
 
@@ -76,7 +76,8 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     options.onRun?.(id, paths);
   }
   const draft: HeaderDraft = {
-    format: FORMAT, version: VERSION,
+    format: FORMAT,
+    version: VERSION,
     created_at: new Date(options.now ?? Date.now()).toISOString(),
     created_by: options.createdBy,
     ...(options.title ? { title: options.title } : {}),

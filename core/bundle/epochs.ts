@@ -1,4 +1,4 @@
-import { Bool, Dictionary, Float64, Int32, type Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { Bool, Dictionary, Float64, Int32, type Table, Utf8, type Vector, vectorFromArray } from "apache-arrow";
 import { DataError } from "../errors.ts";
 import { arrowFile, column, groupRows, isKind, numberAt, readArrow, strings } from "./arrow.ts";
 
@@ -24,7 +24,10 @@ export function parseMetricsJsonl(text: string, runId: string): EpochLine[] {
       throw new DataError(`Run ${runId}: metrics.jsonl line ${i + 1} is not valid JSON: ${(error as Error).message}`, { file: "metrics.jsonl", row: i + 1 });
     }
     if (typeof value !== "object" || value === null || Array.isArray(value) || !Number.isSafeInteger((value as { epoch?: unknown }).epoch)) {
-      throw new DataError(`Run ${runId}: metrics.jsonl line ${i + 1} is not an object with an integer "epoch": ${line.slice(0, 120)}`, { file: "metrics.jsonl", row: i + 1 });
+      throw new DataError(`Run ${runId}: metrics.jsonl line ${i + 1} is not an object with an integer "epoch": ${line.slice(0, 120)}`, {
+        file: "metrics.jsonl",
+        row: i + 1,
+      });
     }
     return [value as EpochLine];
   });
@@ -36,7 +39,9 @@ export function epochsSection(runs: readonly { id: string; lines: readonly Epoch
   for (const { lines } of runs) {
     for (const line of lines) {
       for (const [key, value] of Object.entries(line)) {
-        if (!RESERVED.has(key) && !kinds.has(key) && (typeof value === "number" || typeof value === "boolean")) kinds.set(key, typeof value as "number" | "boolean");
+        if (!RESERVED.has(key) && !kinds.has(key) && (typeof value === "number" || typeof value === "boolean")) {
+          kinds.set(key, typeof value as "number" | "boolean");
+        }
       }
     }
   }
@@ -50,10 +55,13 @@ export function epochsSection(runs: readonly { id: string; lines: readonly Epoch
     const values = rows.map(({ line }) => (fits(key, line[key]) ? line[key] : null));
     columns[key] = kind === "number" ? vectorFromArray(values as (number | null)[], new Float64()) : vectorFromArray(values as (boolean | null)[], new Bool());
   }
-  columns.extra = vectorFromArray(rows.map(({ line }) => {
-    const rest = Object.entries(line).filter(([key, value]) => key !== "epoch" && !fits(key, value));
-    return rest.length ? JSON.stringify(Object.fromEntries(rest)) : null;
-  }), new Utf8());
+  columns.extra = vectorFromArray(
+    rows.map(({ line }) => {
+      const rest = Object.entries(line).filter(([key, value]) => key !== "epoch" && !fits(key, value));
+      return rest.length ? JSON.stringify(Object.fromEntries(rest)) : null;
+    }),
+    new Utf8(),
+  );
   return arrowFile(columns);
 }
 

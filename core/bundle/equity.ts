@@ -1,4 +1,4 @@
-import { Dictionary, Float64, Int32, type Table, TimestampMillisecond, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { Dictionary, Float64, Int32, type Table, TimestampMillisecond, Utf8, type Vector, vectorFromArray } from "apache-arrow";
 import { z } from "zod";
 import { arrowFile, column, groupRows, numberAt, readArrow, strings } from "./arrow.ts";
 

@@ -1,4 +1,4 @@
-import { Binary, Dictionary, Int32, type Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { Binary, Dictionary, Int32, type Table, Utf8, type Vector, vectorFromArray } from "apache-arrow";
 import { DataError } from "../errors.ts";
 import { arrowFile, column, readArrow, strings } from "./arrow.ts";
 

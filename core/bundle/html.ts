@@ -24,7 +24,9 @@ export async function embedBundle(viewerHtml: string, bundle: Uint8Array): Promi
 
 /** The bundle bytes of an embedded element's text, given its `data-encoding` (`gzip+base64` or `base64`). */
 export async function unembedBundle(text: string, encoding: string, name: string): Promise<Uint8Array> {
-  if (encoding !== "gzip+base64" && encoding !== "base64") throw new DataError(`${name}: the embedded bundle's encoding "${encoding}" is not gzip+base64 or base64`);
+  if (encoding !== "gzip+base64" && encoding !== "base64") {
+    throw new DataError(`${name}: the embedded bundle's encoding "${encoding}" is not gzip+base64 or base64`);
+  }
   const bytes = decodeBase64(text, `${name}: the embedded bundle`);
   return encoding === "base64" ? bytes : await gunzip(bytes, name);
 }
@@ -43,7 +45,10 @@ export async function bundleBytes(file: Uint8Array, name: string): Promise<Uint8
   const close = html.indexOf("</script>", end);
   const tag = open < 0 || end < 0 ? "" : html.slice(open, end + 1);
   if (at < 0 || close < 0 || !/^<script type="application\/octet-stream" id="[^"]+"[^>]*>$/.test(tag)) {
-    throw new DataError(`${name} is neither a Model Factory bundle (it does not start with "${MAGIC}") nor a viewer page with a bundle in it (no <script id="${BUNDLE_ELEMENT_ID}">)`, { file: name });
+    throw new DataError(
+      `${name} is neither a Model Factory bundle (it does not start with "${MAGIC}") nor a viewer page with a bundle in it (no <script id="${BUNDLE_ELEMENT_ID}">)`,
+      { file: name },
+    );
   }
   const encoding = /data-encoding="([^"]*)"/.exec(tag)?.[1] ?? "base64";
   return unembedBundle(html.slice(end + 1, close), encoding, name);

@@ -1,4 +1,4 @@
-import { Dictionary, Float32, Int32, Int8, type Table, TimestampMillisecond, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { Dictionary, Float32, Int32, Int8, type Table, TimestampMillisecond, Utf8, type Vector, vectorFromArray } from "apache-arrow";
 import { parquetMetadata, parquetRead } from "hyparquet";
 import { writeParquet } from "../data/parquet_write.ts";
 import { arrowFile, column, groupRows, numberAt, readArrow, strings } from "./arrow.ts";
@@ -38,7 +38,8 @@ export async function readPredictions(bytes: Uint8Array): Promise<PredictionColu
   if (names.join() !== PREDICTION_COLUMNS.join()) return undefined;
   const out: PredictionColumns = { datetime: [], symbol: [], horizon: [], prediction: [], prob_short: [], prob_neutral: [], prob_long: [] };
   await parquetRead({
-    file, columns: [...PREDICTION_COLUMNS],
+    file,
+    columns: [...PREDICTION_COLUMNS],
     parsers: { timestampFromMilliseconds: Number },
     onComplete: (rows: unknown[][]) => {
       for (const row of rows) PREDICTION_COLUMNS.forEach((name, c) => (out[name] as unknown[]).push(name === "symbol" ? String(row[c]) : Number(row[c])));

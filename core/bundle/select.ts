@@ -1,6 +1,6 @@
 import { closest } from "../config/parse.ts";
 import { ConfigError } from "../errors.ts";
-import { RunStatus, type RunRecord } from "../train/run_record.ts";
+import { type RunRecord, RunStatus } from "../train/run_record.ts";
 
 /**
  * Run selection for export: `key=value[,key=value...]`, every condition must hold; a value may list

@@ -11,16 +11,18 @@ export interface NumberBounds {
 }
 
 /** One setting of an object schema, as a form shows it: its kind, default and allowed values. */
-export type ConfigField = { key: string; optional: boolean; default?: unknown } & (
-  | ({ kind: "number" } & NumberBounds)
-  | { kind: "boolean" }
-  | { kind: "enum"; options: string[] }
-  | { kind: "string" }
-  /** A list of numbers (e.g. hidden layer sizes): element bounds and list length. */
-  | ({ kind: "number_list"; minItems?: number; maxItems?: number } & NumberBounds)
-  | { kind: "string_list" }
-  | { kind: "other"; type: string }
-);
+export type ConfigField =
+  & { key: string; optional: boolean; default?: unknown }
+  & (
+    | ({ kind: "number" } & NumberBounds)
+    | { kind: "boolean" }
+    | { kind: "enum"; options: string[] }
+    | { kind: "string" }
+    /** A list of numbers (e.g. hidden layer sizes): element bounds and list length. */
+    | ({ kind: "number_list"; minItems?: number; maxItems?: number } & NumberBounds)
+    | { kind: "string_list" }
+    | { kind: "other"; type: string }
+  );
 
 type Def = {
   type: string;

@@ -35,7 +35,9 @@ function describeIssue(schema: z.ZodType, root: unknown, issue: z.core.$ZodIssue
 
 /** "an integer from 1 to 100000", "a number > 0 and <= 10": the whole allowed range of a number schema. */
 function numberRange(node: z.core.$ZodType | undefined): string | undefined {
-  const def = node?._zod.def as { type: string; checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } } }[] } | undefined;
+  const def = node?._zod.def as
+    | { type: string; checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } } }[] }
+    | undefined;
   if (def?.type !== "number") return undefined;
   let integer = false, low: string | undefined, high: string | undefined;
   for (const { _zod: { def: c } } of def.checks ?? []) {

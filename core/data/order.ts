@@ -9,7 +9,12 @@ export interface RowOrder {
 }
 
 /** Sorts rows by (symbol, time), keeping only `include`; duplicate (symbol, time) pairs are an error. */
-export function orderRows(file: string, values: ArrayLike<unknown>, time: Float64Array, options: { include?: readonly string[]; column?: string } = {}): RowOrder {
+export function orderRows(
+  file: string,
+  values: ArrayLike<unknown>,
+  time: Float64Array,
+  options: { include?: readonly string[]; column?: string } = {},
+): RowOrder {
   const { include, column = SYMBOL_COLUMN } = options;
   const keep = include ? new Set(include) : undefined;
   const ids = new Map<string, number>();
@@ -38,11 +43,13 @@ export function orderRows(file: string, values: ArrayLike<unknown>, time: Float6
   for (let k = 1; k < order.length; k++) {
     if (before(order[k - 1], order[k]) === 0) {
       const r = order[k];
-      throw new DataError(`${file} has two rows for symbol ${values[r]} at ${new Date(time[r]).toISOString()} (rows ${order[k - 1]} and ${r})`, { file, row: r });
+      throw new DataError(`${file} has two rows for symbol ${values[r]} at ${new Date(time[r]).toISOString()} (rows ${order[k - 1]} and ${r})`, {
+        file,
+        row: r,
+      });
     }
   }
   const symbol = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) symbol[k] = rank[raw[order[k]]];
   return { order, symbols, symbol };
 }
-

@@ -103,9 +103,7 @@ export function writeParquet(columns: readonly WriteColumn[], options: WriteParq
     schema.push(schemaElement(column));
     columnData.push({ name: column.name, data: physicalValues(column) });
   }
-  const kvMetadata: KeyValue[] | undefined = options.metadata
-    ? Object.entries(options.metadata).map(([key, value]) => ({ key, value }))
-    : undefined;
+  const kvMetadata: KeyValue[] | undefined = options.metadata ? Object.entries(options.metadata).map(([key, value]) => ({ key, value })) : undefined;
   const buffer = parquetWriteBuffer({
     columnData,
     schema,

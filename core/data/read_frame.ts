@@ -83,7 +83,18 @@ export async function readFrame(source: ByteSource, options: ReadFrameOptions): 
       if (v - v !== 0 && firstBad[j] < 0) firstBad[j] = r;
     }
   }
-  const frame: Frame = { source: file, rows, featureNames: roles.features, features, time: sortedTime, symbols, symbol, label, fwdReturn, labelColumn: hasLabel ? options.labelColumn : undefined };
+  const frame: Frame = {
+    source: file,
+    rows,
+    featureNames: roles.features,
+    features,
+    time: sortedTime,
+    symbols,
+    symbol,
+    label,
+    fwdReturn,
+    labelColumn: hasLabel ? options.labelColumn : undefined,
+  };
   return handleNonFinite(frame, firstBad, options.nanPolicy ?? "error");
 }
 
@@ -104,12 +115,22 @@ export async function readMetadata(source: ByteSource): Promise<FileMetaData> {
 }
 
 /** Streams the named columns chunk by chunk (timestamps as ms numbers); decoding errors become a DataError naming the file. */
-export async function readChunks(source: ByteSource, metadata: FileMetaData, columns: string[], onChunk: (name: string, data: ArrayLike<unknown>, rowStart: number) => void): Promise<void> {
+export async function readChunks(
+  source: ByteSource,
+  metadata: FileMetaData,
+  columns: string[],
+  onChunk: (name: string, data: ArrayLike<unknown>, rowStart: number) => void,
+): Promise<void> {
   try {
     await parquetRead({ file: source, metadata, columns, parsers, onChunk: (c) => onChunk(c.columnName, c.columnData as Column, c.rowStart) });
   } catch (cause) {
     if (cause instanceof DataError) throw cause;
-    throw new DataError(`${source.name}: cannot decode columns ${columns.length > 3 ? `${columns.slice(0, 3).join(", ")}, ...` : columns.join(", ")}: ${(cause as Error).message}`, { file: source.name });
+    throw new DataError(
+      `${source.name}: cannot decode columns ${columns.length > 3 ? `${columns.slice(0, 3).join(", ")}, ...` : columns.join(", ")}: ${
+        (cause as Error).message
+      }`,
+      { file: source.name },
+    );
   }
 }
 
@@ -131,7 +152,12 @@ export function toTime(file: string, values: Column): Float64Array {
     const v = values[r];
     const ms = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : v instanceof Date ? v.getTime() : NaN;
     if (!Number.isFinite(ms)) {
-      throw new DataError(`Column "${TIME_COLUMN}" in ${file} has ${JSON.stringify(String(v))} at row ${r}; expected a timestamp`, { file, column: TIME_COLUMN, row: r, value: v });
+      throw new DataError(`Column "${TIME_COLUMN}" in ${file} has ${JSON.stringify(String(v))} at row ${r}; expected a timestamp`, {
+        file,
+        column: TIME_COLUMN,
+        row: r,
+        value: v,
+      });
     }
     time[r] = ms;
   }
@@ -148,7 +174,12 @@ function toLabels(file: string, column: string, values: Column, order: Int32Arra
     }
     const n = Number(v);
     if (n !== -1 && n !== 0 && n !== 1) {
-      throw new DataError(`Column "${column}" in ${file} has ${String(v)} at row ${order[k]}; labels must be -1, 0, 1 or null`, { file, column, row: order[k], value: v });
+      throw new DataError(`Column "${column}" in ${file} has ${String(v)} at row ${order[k]}; labels must be -1, 0, 1 or null`, {
+        file,
+        column,
+        row: order[k],
+        value: v,
+      });
     }
     out[k] = n;
   }

@@ -4,7 +4,7 @@ import type { ByteSource, ProgressSink } from "../platform.ts";
 import type { Frame } from "./frame.ts";
 import { readFrame } from "./read_frame.ts";
 import { applyScaler, fitStandardScaler, type StandardScaler } from "./scaler.ts";
-import { defaultPurge, SPLIT_NAMES, type SplitName, splitFrameByTime, type TimeSplitRecord } from "./time_split.ts";
+import { defaultPurge, SPLIT_NAMES, splitFrameByTime, type SplitName, type TimeSplitRecord } from "./time_split.ts";
 import { Windows } from "./windows.ts";
 
 /** The three split files of a dataset. */
@@ -72,21 +72,28 @@ export async function loadSplits(sources: SplitSources, config: DatasetConfig & 
   const files = {} as Record<SplitName, ByteSource>;
   if ("file" in sources) {
     const cut = splitFrameByTime(await read(sources.file), config.split ?? TimeSplitConfig.parse({}), {
-      purge: defaultPurge(config.horizon, labelColumn), source: sources.file.name, key: "dataset.split",
+      purge: defaultPurge(config.horizon, labelColumn),
+      source: sources.file.name,
+      key: "dataset.split",
     });
     frames = { train: cut.train, val: cut.val, test: cut.test };
     split = cut.record;
     for (const s of SPLIT_NAMES) files[s] = sources.file;
   } else {
     if (config.split) {
-      throw new ConfigError(`dataset.split cuts one data file by time, but three split files were given (${SPLIT_NAMES.map((s) => sources[s].name).join(", ")}); remove dataset.split or give one file`, { key: "dataset.split" });
+      throw new ConfigError(
+        `dataset.split cuts one data file by time, but three split files were given (${
+          SPLIT_NAMES.map((s) => sources[s].name).join(", ")
+        }); remove dataset.split or give one file`,
+        { key: "dataset.split" },
+      );
     }
     frames = {} as Record<SplitName, Frame>;
     for (const s of SPLIT_NAMES) frames[s] = await read(files[s] = sources[s]);
     assertSameFeatures(frames);
   }
   const scaler = config.standardize ? fitStandardScaler(frames.train) : undefined;
-  if (scaler) for (const s of SPLIT_NAMES) applyScaler(scaler, frames[s]);
+  if (scaler) { for (const s of SPLIT_NAMES) applyScaler(scaler, frames[s]); }
   const windows = {} as Record<SplitName, Windows>;
   for (const s of SPLIT_NAMES) {
     const w = new Windows(frames[s], { seqLen: config.seq_len, requireLabel: true, excludeNeutrals: config.exclude_neutrals });
@@ -94,7 +101,10 @@ export async function loadSplits(sources: SplitSources, config: DatasetConfig & 
       progress?.({ kind: "warning", message: `${frames[s].source}: skipped symbols with fewer than ${config.seq_len} rows: ${w.skippedSymbols.join(", ")}` });
     }
     if (w.size === 0) {
-      throw new DataError(`${frames[s].source} has no samples: no symbol has ${config.seq_len} rows ending in a labelled row (${labelColumn})`, { file: files[s].name, column: labelColumn });
+      throw new DataError(`${frames[s].source} has no samples: no symbol has ${config.seq_len} rows ending in a labelled row (${labelColumn})`, {
+        file: files[s].name,
+        column: labelColumn,
+      });
     }
     windows[s] = w;
   }
@@ -122,8 +132,14 @@ function assertSameFeatures(frames: Record<SplitName, Frame>): void {
     const extra = other.filter((c) => !train.includes(c));
     const moved = !missing.length && !extra.length && other.some((c, j) => c !== train[j]);
     if (missing.length || extra.length || moved) {
-      const parts = [missing.length ? `missing from ${split}: ${missing.join(", ")}` : "", extra.length ? `only in ${split}: ${extra.join(", ")}` : "", moved ? "same columns in a different order" : ""];
-      throw new DataError(`Feature columns differ between ${frames.train.source} and ${frames[split].source}: ${parts.filter(Boolean).join("; ")}`, { file: frames[split].source });
+      const parts = [
+        missing.length ? `missing from ${split}: ${missing.join(", ")}` : "",
+        extra.length ? `only in ${split}: ${extra.join(", ")}` : "",
+        moved ? "same columns in a different order" : "",
+      ];
+      throw new DataError(`Feature columns differ between ${frames.train.source} and ${frames[split].source}: ${parts.filter(Boolean).join("; ")}`, {
+        file: frames[split].source,
+      });
     }
   }
 }

@@ -75,10 +75,15 @@ export async function summarizeSplit(source: ByteSource): Promise<SplitSummary> 
   });
   const rows = Number(metadata.num_rows);
   return {
-    file: source.name, bytes: source.byteLength, rows,
+    file: source.name,
+    bytes: source.byteLength,
+    rows,
     symbols: [...perSymbol].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, n]) => ({ name, rows: n })),
-    start: rows ? start : NaN, end: rows ? end : NaN,
-    features: roles.features, labels, nonFinite,
+    start: rows ? start : NaN,
+    end: rows ? end : NaN,
+    features: roles.features,
+    labels,
+    nonFinite,
   };
 }
 
@@ -108,7 +113,11 @@ export function dataProblems(summaries: SplitSummaries, options: { horizon: numb
       if (counts.invalid) problems.push(`${s.file}: ${counts.invalid} rows of ${column} are not -1, 0, 1 or null`);
     }
     const bad = Object.entries(s.nonFinite);
-    if (bad.length) problems.push(`${s.file}: ${bad.length} feature column(s) have NaN or infinite values (${list(bad.map(([c, n]) => `${c}: ${n}`))}); choose nan_policy ffill or drop`);
+    if (bad.length) {
+      problems.push(
+        `${s.file}: ${bad.length} feature column(s) have NaN or infinite values (${list(bad.map(([c, n]) => `${c}: ${n}`))}); choose nan_policy ffill or drop`,
+      );
+    }
     const short = s.symbols.filter((x) => x.rows < seqLen);
     if (short.length) problems.push(`${s.file}: symbols with fewer than ${seqLen} rows are skipped: ${list(short.map((x) => `${x.name} (${x.rows})`))}`);
   }
@@ -118,7 +127,15 @@ export function dataProblems(summaries: SplitSummaries, options: { horizon: numb
     if (train && other && train.features.join() !== other.features.join()) {
       const missing = train.features.filter((c) => !other.features.includes(c));
       const extra = other.features.filter((c) => !train.features.includes(c));
-      problems.push(`Feature columns differ between ${train.file} and ${other.file}: ${[missing.length ? `missing ${list(missing)}` : "", extra.length ? `extra ${list(extra)}` : "", !missing.length && !extra.length ? "different order" : ""].filter(Boolean).join("; ")}`);
+      problems.push(
+        `Feature columns differ between ${train.file} and ${other.file}: ${
+          [
+            missing.length ? `missing ${list(missing)}` : "",
+            extra.length ? `extra ${list(extra)}` : "",
+            !missing.length && !extra.length ? "different order" : "",
+          ].filter(Boolean).join("; ")
+        }`,
+      );
     }
   }
   return problems;

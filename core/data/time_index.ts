@@ -73,5 +73,16 @@ export async function readTimeIndex(source: ByteSource): Promise<TimeIndex> {
     }
   });
   const nonFinite = Object.fromEntries([...bad].map(([name, list]) => [name, Int32Array.from(list).sort()]));
-  return { file, bytes: source.byteLength, rows, features: roles.features, symbols, symbol, time, segments: symbolRanges({ rows, symbol, symbols }), labels, nonFinite };
+  return {
+    file,
+    bytes: source.byteLength,
+    rows,
+    features: roles.features,
+    symbols,
+    symbol,
+    time,
+    segments: symbolRanges({ rows, symbol, symbols }),
+    labels,
+    nonFinite,
+  };
 }

@@ -63,13 +63,24 @@ export function planTimeSplit(time: ArrayLike<number>, config: TimeSplitConfig, 
     const [a, b] = config.dates;
     [valStart, testStart] = [Date.parse(a), Date.parse(b)];
     if (!(valStart < testStart)) {
-      throw new ConfigError(`${key}.dates must be increasing: validation starts at "${a}" but test starts at "${b}"`, { key: `${key}.dates`, value: config.dates });
+      throw new ConfigError(`${key}.dates must be increasing: validation starts at "${a}" but test starts at "${b}"`, {
+        key: `${key}.dates`,
+        value: config.dates,
+      });
     }
     if (!(valStart > t0)) {
-      throw new ConfigError(`${key}.dates[0] "${a}" (validation start) leaves train without rows: it must be after the first bar; ${span}`, { key: `${key}.dates`, value: a, file: source });
+      throw new ConfigError(`${key}.dates[0] "${a}" (validation start) leaves train without rows: it must be after the first bar; ${span}`, {
+        key: `${key}.dates`,
+        value: a,
+        file: source,
+      });
     }
     if (!(testStart <= t1)) {
-      throw new ConfigError(`${key}.dates[1] "${b}" (test start) leaves test without rows: it must be at or before the last bar; ${span}`, { key: `${key}.dates`, value: b, file: source });
+      throw new ConfigError(`${key}.dates[1] "${b}" (test start) leaves test without rows: it must be at or before the last bar; ${span}`, {
+        key: `${key}.dates`,
+        value: b,
+        file: source,
+      });
     }
   } else {
     const [a, b, c] = config.fractions;
@@ -77,7 +88,11 @@ export function planTimeSplit(time: ArrayLike<number>, config: TimeSplitConfig, 
     valStart = t0 + ((t1 - t0) * a) / total;
     testStart = t0 + ((t1 - t0) * (a + b)) / total;
     if (!(valStart > t0 && valStart < testStart && testStart <= t1)) {
-      throw new ConfigError(`${key}.fractions [${config.fractions.join(", ")}] leave a split without rows: ${span}`, { key: `${key}.fractions`, value: config.fractions, file: source });
+      throw new ConfigError(`${key}.fractions [${config.fractions.join(", ")}] leave a split without rows: ${span}`, {
+        key: `${key}.fractions`,
+        value: config.fractions,
+        file: source,
+      });
     }
   }
   return { valStart, testStart, purge: config.purge ?? options.purge, embargo: config.embargo };
@@ -116,7 +131,11 @@ export function countSplits(split: Int8Array, plan: TimeSplitPlan, source: strin
   }
   for (const name of SPLIT_NAMES) {
     if (counts[name] > 0) continue;
-    const range = name === "train" ? `before ${iso(plan.valStart)}` : name === "val" ? `from ${iso(plan.valStart)} to ${iso(plan.testStart)}` : `from ${iso(plan.testStart)}`;
+    const range = name === "train"
+      ? `before ${iso(plan.valStart)}`
+      : name === "val"
+      ? `from ${iso(plan.valStart)} to ${iso(plan.testStart)}`
+      : `from ${iso(plan.testStart)}`;
     throw new DataError(
       `${source}: the ${name} split (${range}) has no rows left after purging ${plan.purge} row(s) before each boundary and an embargo of ${plan.embargo}; move the boundaries apart`,
       { file: source, value: iso(name === "test" ? plan.testStart : plan.valStart) },
@@ -160,8 +179,13 @@ export function splitFrameByTime(frame: Frame, config: TimeSplitConfig, options:
 /** The record of a time split for run.json. */
 export function timeSplitRecord(file: string, plan: TimeSplitPlan, counts: SplitCounts): TimeSplitRecord {
   return {
-    file, val_start: iso(plan.valStart), test_start: iso(plan.testStart), purge: plan.purge, embargo: plan.embargo,
-    rows: { train: counts.train, val: counts.val, test: counts.test }, dropped: counts.dropped,
+    file,
+    val_start: iso(plan.valStart),
+    test_start: iso(plan.testStart),
+    purge: plan.purge,
+    embargo: plan.embargo,
+    rows: { train: counts.train, val: counts.val, test: counts.test },
+    dropped: counts.dropped,
   };
 }
 

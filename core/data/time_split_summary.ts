@@ -53,9 +53,15 @@ export function summarizeTimeSplit(index: TimeIndex, config: TimeSplitConfig, op
   const summaries = {} as Record<SplitName, SplitSummary>;
   SPLIT_NAMES.forEach((name, k) => {
     summaries[name] = {
-      file: partName(index.file, name), bytes: index.bytes, rows: counts[name],
+      file: partName(index.file, name),
+      bytes: index.bytes,
+      rows: counts[name],
       symbols: index.symbols.map((s, i) => ({ name: s, rows: perSymbol[k][i] })).filter((s) => s.rows > 0),
-      start: start[k], end: end[k], features: index.features, labels: labels[k], nonFinite: nonFinite[k],
+      start: start[k],
+      end: end[k],
+      features: index.features,
+      labels: labels[k],
+      nonFinite: nonFinite[k],
     };
   });
   return { plan, counts, summaries };

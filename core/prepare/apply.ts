@@ -18,7 +18,11 @@ export function barsToFrame(bars: Bars, manifest: PrepareManifest): Frame {
   const keep: number[] = [];
   for (let i = 0; i < bars.rows; i++) if (defined[i]) keep.push(i);
   const rows = Int32Array.from(keep);
-  if (rows.length === 0) throw new DataError(`${bars.source} has no bar past the features' warm-up (${manifest.warmup_rows_dropped} rows were warm-up in training)`, { file: bars.source });
+  if (rows.length === 0) {
+    throw new DataError(`${bars.source} has no bar past the features' warm-up (${manifest.warmup_rows_dropped} rows were warm-up in training)`, {
+      file: bars.source,
+    });
+  }
   const columns = scaledColumns(features, manifest.scaler, rows);
   const F = columns.length;
   const matrix = new Float32Array(rows.length * F);
@@ -27,7 +31,12 @@ export function barsToFrame(bars: Bars, manifest: PrepareManifest): Frame {
     for (let r = 0; r < rows.length; r++) matrix[r * F + j] = column[r];
   }
   return {
-    source: bars.source, rows: rows.length, featureNames: features.names, features: matrix,
-    time: Float64Array.from(rows, (i) => bars.time[i]), symbols: bars.symbols, symbol: Int32Array.from(rows, (i) => bars.symbol[i]),
+    source: bars.source,
+    rows: rows.length,
+    featureNames: features.names,
+    features: matrix,
+    time: Float64Array.from(rows, (i) => bars.time[i]),
+    symbols: bars.symbols,
+    symbol: Int32Array.from(rows, (i) => bars.symbol[i]),
   };
 }

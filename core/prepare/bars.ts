@@ -39,12 +39,23 @@ export async function readBars(source: ByteSource, config: PrepareConfig): Promi
   const present = [...schemaColumns(metadata).keys()];
   const wanted = [names.datetime, names.symbol, names.open, names.high, names.low, names.close, names.volume];
   const missing = wanted.filter((c) => !present.includes(c));
-  if (missing.length) throw new DataError(`${file} lacks bar column(s) ${missing.join(", ")}; columns: ${present.join(", ")} (set "columns" in the prepare config to map names)`, { file, column: missing[0] });
+  if (missing.length) {
+    throw new DataError(
+      `${file} lacks bar column(s) ${missing.join(", ")}; columns: ${present.join(", ")} (set "columns" in the prepare config to map names)`,
+      { file, column: missing[0] },
+    );
+  }
   const n = Number(metadata.num_rows);
   const raw = new Map<string, unknown[] | Float64Array>(wanted.map((c) => [c, c === names.symbol ? new Array(n) : new Float64Array(n)]));
   await parquetRead({
-    file: source, metadata, columns: wanted,
-    parsers: { timestampFromMilliseconds: Number, timestampFromMicroseconds: (v: bigint) => Number(v / 1000n), timestampFromNanoseconds: (v: bigint) => Number(v / 1_000_000n) },
+    file: source,
+    metadata,
+    columns: wanted,
+    parsers: {
+      timestampFromMilliseconds: Number,
+      timestampFromMicroseconds: (v: bigint) => Number(v / 1000n),
+      timestampFromNanoseconds: (v: bigint) => Number(v / 1_000_000n),
+    },
     onChunk: ({ columnName, columnData, rowStart }) => {
       const target = raw.get(columnName)!;
       for (let k = 0; k < columnData.length; k++) {
@@ -56,7 +67,18 @@ export async function readBars(source: ByteSource, config: PrepareConfig): Promi
   const time = raw.get(names.datetime) as Float64Array;
   const { order, symbols, symbol } = orderRows(file, raw.get(names.symbol)!, time, { column: names.symbol });
   const pick = (c: string) => Float64Array.from(order, (r) => (raw.get(c) as Float64Array)[r]);
-  const bars = { source: file, rows: order.length, symbols, symbol, time: pick(names.datetime), open: pick(names.open), high: pick(names.high), low: pick(names.low), close: pick(names.close), volume: pick(names.volume) };
+  const bars = {
+    source: file,
+    rows: order.length,
+    symbols,
+    symbol,
+    time: pick(names.datetime),
+    open: pick(names.open),
+    high: pick(names.high),
+    low: pick(names.low),
+    close: pick(names.close),
+    volume: pick(names.volume),
+  };
   for (let i = 0; i < bars.rows; i++) {
     for (const p of PRICE) {
       const v = bars[p][i];
@@ -68,7 +90,13 @@ export async function readBars(source: ByteSource, config: PrepareConfig): Promi
   return { ...bars, ...segmentsOf(bars, config.gaps === "cut") };
 }
 
-function badRow(bars: { source: string; symbols: string[]; symbol: Int32Array; time: Float64Array }, order: Int32Array, i: number, column: string, what: string): DataError {
+function badRow(
+  bars: { source: string; symbols: string[]; symbol: Int32Array; time: Float64Array },
+  order: Int32Array,
+  i: number,
+  column: string,
+  what: string,
+): DataError {
   const where = `${bars.symbols[bars.symbol[i]]} at ${new Date(bars.time[i]).toISOString()}`;
   return new DataError(`Column "${column}" in ${bars.source} is ${what} (row ${order[i]}, ${where})`, { file: bars.source, column, row: order[i] });
 }

@@ -17,7 +17,11 @@ export const FeatureConfig = z.strictObject({
   /** log(close / EMA(span)). */
   ema_gaps: windows([12, 48]),
   /** MACD (EMA fast - EMA slow) and its signal line, as log-price differences. */
-  macd: z.strictObject({ fast: z.number().int().min(2), slow: z.number().int().min(3), signal: z.number().int().min(2) }).nullable().default({ fast: 12, slow: 26, signal: 9 }),
+  macd: z.strictObject({ fast: z.number().int().min(2), slow: z.number().int().min(3), signal: z.number().int().min(2) }).nullable().default({
+    fast: 12,
+    slow: 26,
+    signal: 9,
+  }),
   /** Average true range over close. */
   atr: windows([14]),
   /** Rolling skew and excess kurtosis of 1-bar log returns. */
@@ -34,8 +38,13 @@ export const PrepareConfig = z.strictObject({
   description: z.string().optional(),
   /** Names of the input columns. */
   columns: z.strictObject({
-    datetime: z.string().default("datetime"), symbol: z.string().default("symbol"), open: z.string().default("open"),
-    high: z.string().default("high"), low: z.string().default("low"), close: z.string().default("close"), volume: z.string().default("volume"),
+    datetime: z.string().default("datetime"),
+    symbol: z.string().default("symbol"),
+    open: z.string().default("open"),
+    high: z.string().default("high"),
+    low: z.string().default("low"),
+    close: z.string().default("close"),
+    volume: z.string().default("volume"),
   }).prefault({}),
   /** A gap in a symbol's bar grid: keep the rows as they are, or cut the series there (no feature or label spans a cut). */
   gaps: z.enum(["keep", "cut"]).default("keep"),

@@ -39,7 +39,9 @@ export function computeFeatures(bars: Bars, config: FeatureConfig): Features {
 
   for (const lag of config.log_returns) {
     const out = add(`ret_${lag}`);
-    each((start, end) => { for (let i = start + lag; i < end; i++) out[i] = logClose[i] - logClose[i - lag]; });
+    each((start, end) => {
+      for (let i = start + lag; i < end; i++) out[i] = logClose[i] - logClose[i - lag];
+    });
   }
   for (const w of config.volatility) {
     const out = add(`vol_${w}`);

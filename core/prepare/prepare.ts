@@ -5,7 +5,7 @@ import type { PrepareConfig } from "./config.ts";
 import { computeFeatures, type Features } from "./features.ts";
 import { type BarrierLabels, tripleBarrier } from "./labels.ts";
 import type { PrepareManifest } from "./manifest.ts";
-import { fitFeatureScaler, type FeatureScaler } from "./scale.ts";
+import { type FeatureScaler, fitFeatureScaler } from "./scale.ts";
 import { assignSplits, planSplit } from "./split.ts";
 
 const SPLITS = ["train", "val", "test"] as const;
@@ -24,7 +24,9 @@ export interface Prepared {
 export function prepareBars(bars: Bars, config: PrepareConfig): Prepared {
   const features = computeFeatures(bars, config.features);
   const horizons = config.labels.horizons;
-  const labels = horizons.map((h) => tripleBarrier(bars, { horizon: h, k: config.labels.k[String(h)] ?? config.labels.default_k, volWindow: config.labels.vol_window }));
+  const labels = horizons.map((h) =>
+    tripleBarrier(bars, { horizon: h, k: config.labels.k[String(h)] ?? config.labels.default_k, volWindow: config.labels.vol_window })
+  );
   const defined = definedRows(features);
   const plan = planSplit(bars, config.split, Math.max(...horizons));
   const split = assignSplits(bars, plan);
@@ -34,7 +36,9 @@ export function prepareBars(bars: Bars, config: PrepareConfig): Prepared {
     return Int32Array.from(rows);
   });
   const scaler = fitFeatureScaler(config.scaler, features.columns, rowsOf[0]);
-  const tables = Object.fromEntries(SPLITS.map((name, s) => [name, { columns: table(bars, features, labels, scaler, rowsOf[s]), rows: rowsOf[s].length }])) as Prepared["tables"];
+  const tables = Object.fromEntries(
+    SPLITS.map((name, s) => [name, { columns: table(bars, features, labels, scaler, rowsOf[s]), rows: rowsOf[s].length }]),
+  ) as Prepared["tables"];
   let warmup = 0;
   for (let i = 0; i < bars.rows; i++) if (!defined[i]) warmup++;
   const manifest: PrepareManifest = {

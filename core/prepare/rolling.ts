@@ -26,10 +26,16 @@ export function rollingMoments(x: Float64Array, start: number, end: number, w: n
   let s1 = 0, s2 = 0, s3 = 0, s4 = 0;
   for (let i = start; i < end; i++) {
     const v = x[i];
-    s1 += v; s2 += v * v; s3 += v * v * v; s4 += v * v * v * v;
+    s1 += v;
+    s2 += v * v;
+    s3 += v * v * v;
+    s4 += v * v * v * v;
     if (i - w >= start) {
       const o = x[i - w];
-      s1 -= o; s2 -= o * o; s3 -= o * o * o; s4 -= o * o * o * o;
+      s1 -= o;
+      s2 -= o * o;
+      s3 -= o * o * o;
+      s4 -= o * o * o * o;
     }
     if (i - start + 1 < w) {
       skew[i] = kurt[i] = NaN;

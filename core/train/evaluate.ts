@@ -1,6 +1,6 @@
 import type { Windows } from "../data/windows.ts";
 import { argmaxClasses, type ClassificationMetrics, classificationMetrics } from "./metrics/classification.ts";
-import { finiteOrNull, type TradingInput, tradingMetrics, type TradingMetrics } from "./metrics/trading.ts";
+import { finiteOrNull, type TradingInput, type TradingMetrics, tradingMetrics } from "./metrics/trading.ts";
 
 /** Classification and trading metrics of a set of samples; JSON-safe (non-finite numbers become null). */
 export type Metrics = Omit<ClassificationMetrics, never> & { [K in keyof TradingMetrics]: number | null };
@@ -28,7 +28,11 @@ export function evaluate(windows: Windows, probs: Float32Array, horizon: number)
     const subProbs = new Float32Array(idx.length * 3);
     idx.forEach((k, i) => subProbs.set(probs.subarray(k * 3, k * 3 + 3), i * 3));
     per_symbol[frame.symbols[s]] = score(Int8Array.from(idx, (k) => yTrue[k]), subProbs, {
-      pred: sub(input.pred), payoff: sub(input.payoff), time: sub(input.time), symbol: Int32Array.from(idx, () => s), horizon,
+      pred: sub(input.pred),
+      payoff: sub(input.payoff),
+      time: sub(input.time),
+      symbol: Int32Array.from(idx, () => s),
+      horizon,
     });
   }
   return { ...overall, per_symbol };

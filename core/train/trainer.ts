@@ -76,12 +76,28 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
   let runId = makeRunId(clock.now(), plugin.name, dataset.horizon);
   while (await store.files(runId).then((files) => files.length > 0, () => false)) runId = makeRunId(clock.now(), plugin.name, dataset.horizon);
   const record: RunRecord = {
-    id: runId, model: name, family: plugin.family, horizon: dataset.horizon, seq_len: seqLen,
+    id: runId,
+    model: name,
+    family: plugin.family,
+    horizon: dataset.horizon,
+    seq_len: seqLen,
     config: { params: params as Record<string, unknown>, dataset: { ...dataset, seq_len: seqLen }, trainer },
-    dataset: splits.fingerprint, backend: backendRecord(backend), versions: env.versions ?? {}, seed: trainer.seed,
-    status: "running", created_at: new Date(t0).toISOString(), timings: { load_s: (tLoaded - t0) / 1000 },
+    dataset: splits.fingerprint,
+    backend: backendRecord(backend),
+    versions: env.versions ?? {},
+    seed: trainer.seed,
+    status: "running",
+    created_at: new Date(t0).toISOString(),
+    timings: { load_s: (tLoaded - t0) / 1000 },
   };
-  const preprocess: Preprocess = { features: [...splits.featureNames], horizon: dataset.horizon, seq_len: seqLen, label_column: splits.labelColumn, nan_policy: dataset.nan_policy, scaler: splits.scaler };
+  const preprocess: Preprocess = {
+    features: [...splits.featureNames],
+    horizon: dataset.horizon,
+    seq_len: seqLen,
+    label_column: splits.labelColumn,
+    nan_policy: dataset.nan_policy,
+    scaler: splits.scaler,
+  };
   await store.write(runId, "run.json", jsonText(record));
   progress?.({ kind: "run", runId, location: store.location(runId) });
   try {
@@ -95,11 +111,19 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
       for (const [path, bytes] of Object.entries(files)) await store.write(runId, `model/${path}`, bytes);
       await store.write(runId, `model/${PREPROCESS}`, jsonText(preprocess));
     };
-    progress?.({ kind: "phase", phase: "fit", detail: `${name}: ${splits.train.size} train / ${splits.val.size} val samples, window ${seqLen} x ${shape.nFeatures}` });
+    progress?.({
+      kind: "phase",
+      phase: "fit",
+      detail: `${name}: ${splits.train.size} train / ${splits.val.size} val samples, window ${seqLen} x ${shape.nFeatures}`,
+    });
     const stopping = new EarlyStopping({ patience: trainer.patience, minDelta: trainer.min_delta });
     const tFit = clock.now();
     const fit = await model.fit(splits.train, splits.val, {
-      epochs: trainer.epochs, batchSize: trainer.batch_size, seed: trainer.seed, restoreBest: trainer.restore_best, signal: env.signal,
+      epochs: trainer.epochs,
+      batchSize: trainer.batch_size,
+      seed: trainer.seed,
+      restoreBest: trainer.restore_best,
+      signal: env.signal,
       onStep: (step, steps, loss) => progress?.({ kind: "step", epoch: stopping.bestEpoch, epochs: trainer.epochs, step, steps, loss }),
       onEpoch: async (report) => {
         const decision = stopping.update(report.val_loss);
@@ -124,7 +148,10 @@ export async function train(request: TrainRequest, env: TrainEnv): Promise<Train
     }
     const tEnd = clock.now();
     Object.assign(record, {
-      status: fit.reason === "aborted" ? "stopped" : "finished", best_epoch: fit.bestEpoch, epochs_run: fit.epochs, stop_reason: fit.reason,
+      status: fit.reason === "aborted" ? "stopped" : "finished",
+      best_epoch: fit.bestEpoch,
+      epochs_run: fit.epochs,
+      stop_reason: fit.reason,
       timings: { load_s: (tLoaded - t0) / 1000, fit_s: (tEval - tFit) / 1000, evaluate_s: (tEnd - tEval) / 1000, total_s: (tEnd - t0) / 1000 },
     });
     await store.write(runId, "run.json", jsonText(record));

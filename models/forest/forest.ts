@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ModelPlugin } from "../../core/model.ts";
-import { LIMIT_MESSAGE, limitsTrees, treeSettings, type TreeSettings } from "../trees/config.ts";
+import { LIMIT_MESSAGE, limitsTrees, type TreeSettings, treeSettings } from "../trees/config.ts";
 import { growTree, sampleFeatures } from "../trees/grow.ts";
 import { inputColumns } from "../trees/inputs.ts";
 import type { EnsembleMeta } from "../trees/model_json.ts";
@@ -42,7 +42,7 @@ class Bagging implements Learner {
     const trees: Tree[] = [];
     for (let t = 0; t < this.treesPerRound; t++) {
       const counts = new Float32Array(rows);
-      if (c.bootstrap) for (let k = Math.round(c.subsample * rows); k > 0; k--) counts[rng.int(rows)]++;
+      if (c.bootstrap) { for (let k = Math.round(c.subsample * rows); k > 0; k--) counts[rng.int(rows)]++; }
       else for (let i = 0; i < rows; i++) counts[i] = rng.uniform() < c.subsample ? 1 : 0;
       const sample: number[] = [];
       this.stats.fill(0);
@@ -53,17 +53,32 @@ class Bagging implements Learner {
         this.stats[i * 4 + 3] = w;
         sample.push(i);
       }
-      trees.push(await growTree(state.engines, { stats: this.stats, sample: Int32Array.from(sample), features: sampleFeatures(all, c.colsample_bytree, rng) }, {
-        maxDepth: c.max_depth, maxLeaves: c.num_leaves, leafwise: c.growth === "leafwise", colsampleBynode: bynode, params: this.params,
-        channels: 4, shrinkage: 1, output: 0, edges: state.edges, rng,
-      }));
+      trees.push(
+        await growTree(state.engines, { stats: this.stats, sample: Int32Array.from(sample), features: sampleFeatures(all, c.colsample_bytree, rng) }, {
+          maxDepth: c.max_depth,
+          maxLeaves: c.num_leaves,
+          leafwise: c.growth === "leafwise",
+          colsampleBynode: bynode,
+          params: this.params,
+          channels: 4,
+          shrinkage: 1,
+          output: 0,
+          edges: state.edges,
+          rng,
+        }),
+      );
     }
     return trees;
   }
 }
 
 const meta = (config: TreeSettings & { trees_per_round: number }, shape: { seqLen: number; nFeatures: number }): Omit<EnsembleMeta, "cols"> => ({
-  kind: "forest", link: "mean", input: config.input, seqLen: shape.seqLen, nFeatures: shape.nFeatures, treesPerRound: config.trees_per_round,
+  kind: "forest",
+  link: "mean",
+  input: config.input,
+  seqLen: shape.seqLen,
+  nFeatures: shape.nFeatures,
+  treesPerRound: config.trees_per_round,
 });
 
 /** A random forest on the same binning, histograms and tree growth as the boosted trees. */

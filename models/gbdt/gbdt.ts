@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ModelPlugin } from "../../core/model.ts";
-import { LIMIT_MESSAGE, limitsTrees, treeSettings, type TreeSettings } from "../trees/config.ts";
+import { LIMIT_MESSAGE, limitsTrees, type TreeSettings, treeSettings } from "../trees/config.ts";
 import { growTree, sampleFeatures } from "../trees/grow.ts";
 import { inputColumns } from "../trees/inputs.ts";
 import type { EnsembleMeta } from "../trees/model_json.ts";
@@ -42,10 +42,20 @@ class Boosting implements Learner {
     const trees: Tree[] = [];
     for (let k = 0; k < 3; k++) {
       const sample = c.subsample < 1 ? bernoulliRows(rows, c.subsample, rng) : Int32Array.from({ length: rows }, (_, i) => i);
-      trees.push(await growTree(state.engines, { stats: this.stats[k], sample, features: sampleFeatures(all, c.colsample_bytree, rng) }, {
-        maxDepth: c.max_depth, maxLeaves: c.num_leaves, leafwise: c.growth === "leafwise", colsampleBynode: bynode, params: this.params,
-        channels: 2, shrinkage: c.learning_rate, output: k, edges: state.edges, rng,
-      }));
+      trees.push(
+        await growTree(state.engines, { stats: this.stats[k], sample, features: sampleFeatures(all, c.colsample_bytree, rng) }, {
+          maxDepth: c.max_depth,
+          maxLeaves: c.num_leaves,
+          leafwise: c.growth === "leafwise",
+          colsampleBynode: bynode,
+          params: this.params,
+          channels: 2,
+          shrinkage: c.learning_rate,
+          output: k,
+          edges: state.edges,
+          rng,
+        }),
+      );
     }
     return trees;
   }
@@ -60,7 +70,12 @@ export function bernoulliRows(rows: number, share: number, rng: { uniform(): num
 }
 
 const meta = (config: TreeSettings, shape: { seqLen: number; nFeatures: number }): Omit<EnsembleMeta, "cols"> => ({
-  kind: "gbdt", link: "softmax", input: config.input, seqLen: shape.seqLen, nFeatures: shape.nFeatures, treesPerRound: 3,
+  kind: "gbdt",
+  link: "softmax",
+  input: config.input,
+  seqLen: shape.seqLen,
+  nFeatures: shape.nFeatures,
+  treesPerRound: 3,
 });
 
 /** Histogram gradient-boosted trees with a softmax objective, in TypeScript; the boosting family's member. */

@@ -29,7 +29,8 @@ export function nhitsNetwork(config: NhitsConfig, shape: InputShape, seed: numbe
   const { seqLen: L, nFeatures: F } = shape;
   const input = tf.input({ shape: [L, F] });
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
-  const dense = (units: number, s: number, activation?: "relu") => tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.heNormal({ seed: s }) });
+  const dense = (units: number, s: number, activation?: "relu") =>
+    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.heNormal({ seed: s }) });
   let residual = input;
   const logits: tf.SymbolicTensor[] = [];
   config.pools.forEach((k, i) => {

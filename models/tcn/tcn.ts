@@ -29,14 +29,17 @@ export const TCN_FEATURES = "tcn_features";
 export function tcnNetwork(config: TcnConfig, shape: InputShape, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
   const relu = (x: tf.SymbolicTensor, name?: string) => tf.layers.activation({ activation: "relu", name }).apply(x) as tf.SymbolicTensor;
-  const drop = (x: tf.SymbolicTensor, s: number) => (config.dropout > 0 ? new SeededDropout({ rate: config.dropout, seed: s }).apply(x) as tf.SymbolicTensor : x);
+  const drop = (
+    x: tf.SymbolicTensor,
+    s: number,
+  ) => (config.dropout > 0 ? new SeededDropout({ rate: config.dropout, seed: s }).apply(x) as tf.SymbolicTensor : x);
   const conv = (x: tf.SymbolicTensor, kernelSize: number, dilation: number, s: number) =>
     new CausalConv1D({ filters: config.filters, kernelSize, dilation, seed: s }).apply(x) as tf.SymbolicTensor;
   let x = input;
   config.dilations.forEach((d, i) => {
     const s = seed + 10 * i;
     const h = drop(relu(conv(drop(relu(conv(x, config.kernel_size, d, s)), s + 1), config.kernel_size, d, s + 2)), s + 3);
-    const residual = (x.shape[2] === config.filters ? x : conv(x, 1, 1, s + 4));
+    const residual = x.shape[2] === config.filters ? x : conv(x, 1, 1, s + 4);
     x = relu(tf.layers.add().apply([h, residual]) as tf.SymbolicTensor, i === config.dilations.length - 1 ? TCN_FEATURES : undefined);
   });
   return tf.model({ inputs: input, outputs: classLogits(poolSteps(x, config.head), config.dropout, seed + 999) });

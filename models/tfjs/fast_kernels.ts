@@ -143,10 +143,15 @@ function sumLeading(args: KernelArgs, plain: tf.KernelFunc, storage: Storage): I
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
   if (x.dtype !== "float32" || axes.length >= x.shape.length || axes.some((a, i) => a !== i)) return plain(args) as Info;
   const n = x.shape.slice(0, axes.length).reduce((p, d) => p * d, 1), m = x.shape.reduce((p, d) => p * d, 1) / n;
-  const reshape = (t: Info, shape: number[]) => tf.getKernel("Reshape", "wasm")!.kernelFunc({ inputs: { x: t }, backend: args.backend, attrs: { shape } }) as Info;
+  const reshape = (t: Info, shape: number[]) =>
+    tf.getKernel("Reshape", "wasm")!.kernelFunc({ inputs: { x: t }, backend: args.backend, attrs: { shape } }) as Info;
   const ones = storage.make([1, n], "float32", 1).info;
   const rows = reshape(x, [n, m]);
-  const product = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc({ inputs: { a: ones, b: rows }, backend: args.backend, attrs: { transposeA: false, transposeB: false } }) as Info;
+  const product = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc({
+    inputs: { a: ones, b: rows },
+    backend: args.backend,
+    attrs: { transposeA: false, transposeB: false },
+  }) as Info;
   const out = reshape(product, keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length));
   for (const t of [ones, rows, product]) (args.backend as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
   return out;
@@ -171,7 +176,11 @@ function matMul(args: KernelArgs, plain: tf.KernelFunc): Info {
     temps.push(out);
     return out;
   };
-  const out = plain({ inputs: { ...inputs, a: transposeA ? swapLast(a) : a, b: transposeB ? swapLast(b) : b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as Info;
+  const out = plain({
+    inputs: { ...inputs, a: transposeA ? swapLast(a) : a, b: transposeB ? swapLast(b) : b },
+    backend,
+    attrs: { ...attrs, transposeA: false, transposeB: false },
+  }) as Info;
   for (const t of temps) (backend as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
   return out;
 }

@@ -68,7 +68,7 @@ export class NetworkModel implements Model {
           options.onStep?.(step, steps, l / pendingSamples);
           pendingSamples = 0;
         };
-        for (; step < steps && !options.signal?.aborted; ) {
+        for (; step < steps && !options.signal?.aborted;) {
           const idx = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.size));
           const stats = this.trainStep(optimizer, device, idx, labels, weights);
           const sum = pending ? tf.add(pending, stats) as tf.Tensor1D : stats;
@@ -83,7 +83,13 @@ export class NetworkModel implements Model {
           break;
         }
         const v = await this.score(val, options.batchSize);
-        const decision = await options.onEpoch({ epoch, train_loss: lossSum / train.size, train_accuracy: correct / train.size, val_loss: v.loss, val_accuracy: v.accuracy });
+        const decision = await options.onEpoch({
+          epoch,
+          train_loss: lossSum / train.size,
+          train_accuracy: correct / train.size,
+          val_loss: v.loss,
+          val_accuracy: v.accuracy,
+        });
         if (decision.best) {
           tf.dispose(best);
           best = this.net.getWeights().map((w) => w.clone());

@@ -12,7 +12,11 @@ type LayerClass = tf.serialization.SerializableConstructor<tf.serialization.Seri
  * `build` makes the untrained network; `layers` are the custom layers it uses, registered before a
  * network is built or rebuilt from model.json. Spread into the plugin object.
  */
-export function networkMethods<Config extends OptimizerSettings>(input: InputKind, build: (config: Config, shape: InputShape, seed: number) => tf.LayersModel, layers: LayerClass[] = []) {
+export function networkMethods<Config extends OptimizerSettings>(
+  input: InputKind,
+  build: (config: Config, shape: InputShape, seed: number) => tf.LayersModel,
+  layers: LayerClass[] = [],
+) {
   return {
     create(config: Config, shape: InputShape, context: ModelContext): NetworkModel {
       registerLayers(...layers);

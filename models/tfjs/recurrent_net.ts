@@ -22,7 +22,12 @@ export const RecurrentConfig = z.strictObject({
 export type RecurrentConfig = z.output<typeof RecurrentConfig>;
 
 /** Input (L, F) -> `layers` recurrent layers with dropout between -> last or mean state -> logits. */
-export function recurrentNetwork(Cell: new (args: FusedRecurrentArgs) => FusedRecurrent, config: RecurrentConfig, shape: InputShape, seed: number): tf.LayersModel {
+export function recurrentNetwork(
+  Cell: new (args: FusedRecurrentArgs) => FusedRecurrent,
+  config: RecurrentConfig,
+  shape: InputShape,
+  seed: number,
+): tf.LayersModel {
   const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
   let x = input;
   for (let i = 0; i < config.layers; i++) {

@@ -101,7 +101,13 @@ export class HistEngine implements Engine {
       }
       const mid = this.partition(o);
       [this.starts[o.left], this.ends[o.left], this.starts[o.right], this.ends[o.right]] = [this.starts[o.node], mid, mid, this.ends[o.node]];
-      const job = (id: number, features: Int32Array) => ({ order: this.order, start: this.starts[id], end: this.ends[id], features, hist: this.take(features) });
+      const job = (id: number, features: Int32Array) => ({
+        order: this.order,
+        start: this.starts[id],
+        end: this.ends[id],
+        features,
+        hist: this.take(features),
+      });
       const left = job(o.left, this.nodeFeatures(o.leftAllowed)), right = job(o.right, this.nodeFeatures(o.rightAllowed));
       const subtract = parent !== undefined && left.features === tree.features && right.features === tree.features;
       // With the parent's histogram, build only the smaller child; the larger is the parent minus it.

@@ -73,8 +73,17 @@ export async function growTree(engines: readonly Engine[], request: TreeRequest,
       node.left = nodes.push({ totals: split.left, depth: node.depth + 1 }) - 1;
       node.right = nodes.push({ totals: right, depth: node.depth + 1 }) - 1;
       return {
-        node: id, feature: split.feature, bin: split.bin, defaultLeft: split.defaultLeft, left: node.left, right: node.right,
-        leftTotals: split.left, rightTotals: right, depth: node.depth + 1, leftAllowed: allowed(), rightAllowed: allowed(),
+        node: id,
+        feature: split.feature,
+        bin: split.bin,
+        defaultLeft: split.defaultLeft,
+        left: node.left,
+        right: node.right,
+        leftTotals: split.left,
+        rightTotals: right,
+        depth: node.depth + 1,
+        leftAllowed: allowed(),
+        rightAllowed: allowed(),
       };
     });
     leaves += chosen.length;
@@ -120,8 +129,16 @@ export function sampleFeatures(features: ArrayLike<number>, share: number, rng: 
 function toTree(nodes: Node[], options: GrowOptions): Tree {
   const n = nodes.length, nOut = options.channels - 1;
   const tree: Tree = {
-    output: options.output, nOut, feature: new Int32Array(n).fill(-1), bin: new Uint8Array(n), threshold: new Float32Array(n),
-    defaultLeft: new Uint8Array(n), left: new Int32Array(n), right: new Int32Array(n), value: new Float64Array(n * nOut), gain: new Float64Array(n),
+    output: options.output,
+    nOut,
+    feature: new Int32Array(n).fill(-1),
+    bin: new Uint8Array(n),
+    threshold: new Float32Array(n),
+    defaultLeft: new Uint8Array(n),
+    left: new Int32Array(n),
+    right: new Int32Array(n),
+    value: new Float64Array(n * nOut),
+    gain: new Float64Array(n),
   };
   nodes.forEach((node, k) => {
     if (node.left !== undefined && node.split) {

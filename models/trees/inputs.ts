@@ -9,7 +9,9 @@ export type TreeInput = "last" | "flat" | "summary";
 
 /** Columns a window becomes; `summary` needs at least two rows to say anything `last` does not. */
 export function inputColumns(input: TreeInput, seqLen: number, nFeatures: number): number {
-  if (input === "summary" && seqLen < 2) throw new RangeError(`Tree input "summary" needs a window of at least 2 rows (dataset.seq_len), got ${seqLen}; use input "last" for one row`);
+  if (input === "summary" && seqLen < 2) {
+    throw new RangeError(`Tree input "summary" needs a window of at least 2 rows (dataset.seq_len), got ${seqLen}; use input "last" for one row`);
+  }
   return input === "last" ? nFeatures : input === "flat" ? seqLen * nFeatures : 4 * nFeatures;
 }
 

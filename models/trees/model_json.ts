@@ -29,9 +29,18 @@ export interface EnsembleMeta {
 /** `trees.json` text: one key per line, one tree per line. */
 export function ensembleToJson(meta: EnsembleMeta, bestIteration: number, importance: { gain: number[]; count: number[] }, trees: readonly Tree[]): string {
   const head = {
-    format: FORMAT, kind: meta.kind, link: meta.link, input: meta.input, seq_len: meta.seqLen, features: meta.nFeatures, columns: meta.cols,
-    trees_per_round: meta.treesPerRound, rounds: trees.length / meta.treesPerRound, best_iteration: bestIteration,
-    importance_gain: importance.gain, importance_split_count: importance.count,
+    format: FORMAT,
+    kind: meta.kind,
+    link: meta.link,
+    input: meta.input,
+    seq_len: meta.seqLen,
+    features: meta.nFeatures,
+    columns: meta.cols,
+    trees_per_round: meta.treesPerRound,
+    rounds: trees.length / meta.treesPerRound,
+    best_iteration: bestIteration,
+    importance_gain: importance.gain,
+    importance_split_count: importance.count,
   };
   const lines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
   return `{\n${lines.join("\n")}\n  "trees": [\n${trees.map((t) => `    ${JSON.stringify(treeToJson(t))}`).join(",\n")}\n  ]\n}\n`;
@@ -47,10 +56,32 @@ export function ensembleFromJson(files: ModelFiles, expected: EnsembleMeta): { m
   } catch (error) {
     throw new TypeError(`Cannot load ${TREES_FILE}: not valid JSON (${(error as Error).message})`);
   }
-  const saved = { format: json.format, kind: json.kind, link: json.link, input: json.input, seq_len: json.seq_len, features: json.features, columns: json.columns, trees_per_round: json.trees_per_round };
-  const want = { format: FORMAT, kind: expected.kind, link: expected.link, input: expected.input, seq_len: expected.seqLen, features: expected.nFeatures, columns: expected.cols, trees_per_round: expected.treesPerRound };
+  const saved = {
+    format: json.format,
+    kind: json.kind,
+    link: json.link,
+    input: json.input,
+    seq_len: json.seq_len,
+    features: json.features,
+    columns: json.columns,
+    trees_per_round: json.trees_per_round,
+  };
+  const want = {
+    format: FORMAT,
+    kind: expected.kind,
+    link: expected.link,
+    input: expected.input,
+    seq_len: expected.seqLen,
+    features: expected.nFeatures,
+    columns: expected.cols,
+    trees_per_round: expected.treesPerRound,
+  };
   for (const [key, value] of Object.entries(want)) {
-    if (saved[key as keyof typeof saved] !== value) throw new TypeError(`Cannot load ${TREES_FILE}: "${key}" is ${JSON.stringify(saved[key as keyof typeof saved])}, the run expects ${JSON.stringify(value)}`);
+    if (saved[key as keyof typeof saved] !== value) {
+      throw new TypeError(
+        `Cannot load ${TREES_FILE}: "${key}" is ${JSON.stringify(saved[key as keyof typeof saved])}, the run expects ${JSON.stringify(value)}`,
+      );
+    }
   }
   if (!Array.isArray(json.trees)) throw new TypeError(`Cannot load ${TREES_FILE}: "trees" is not a list`);
   const trees = json.trees.map((t, k) => treeFromJson(t, expected.cols, `${TREES_FILE} tree ${k}`));

@@ -134,7 +134,9 @@ function scanChannels(node: NodeHistogram, j: number, p: SplitParams, parent: nu
       }
       if (left[C - 1] < p.minChildWeight || right[C - 1] < p.minChildWeight) continue;
       const gain = score(left, 0, C, p) + score(right, 0, C, p) - parent;
-      if (gain > best.gain) Object.assign(best, { gain, feature: f, bin: t, defaultLeft: side === 1 || (!hasMissing && left[C - 1] >= right[C - 1]), left: Array.from(left) });
+      if (gain > best.gain) {
+        Object.assign(best, { gain, feature: f, bin: t, defaultLeft: side === 1 || (!hasMissing && left[C - 1] >= right[C - 1]), left: Array.from(left) });
+      }
     }
   }
 }

@@ -64,8 +64,15 @@ export interface TreeJson {
 /** The JSON form of a tree (thresholds are float32 values, so they survive the round trip exactly). */
 export function treeToJson(tree: Tree): TreeJson {
   return {
-    output: tree.output, n_out: tree.nOut, feature: [...tree.feature], threshold: [...tree.threshold], default_left: [...tree.defaultLeft],
-    left: [...tree.left], right: [...tree.right], value: [...tree.value], gain: [...tree.gain],
+    output: tree.output,
+    n_out: tree.nOut,
+    feature: [...tree.feature],
+    threshold: [...tree.threshold],
+    default_left: [...tree.defaultLeft],
+    left: [...tree.left],
+    right: [...tree.right],
+    value: [...tree.value],
+    gain: [...tree.gain],
   };
 }
 
@@ -76,16 +83,30 @@ export function treeFromJson(json: TreeJson, cols: number, where: string): Tree 
     throw new TypeError(`Cannot load ${where}: ${what}`);
   };
   if (n === 0) fail("it has no nodes");
-  if (!(json.n_out >= 1 && json.output >= 0 && json.output + json.n_out <= 3)) fail(`outputs ${json.output}..${json.output + json.n_out - 1} are outside the 3 classes`);
-  for (const key of ["threshold", "default_left", "left", "right", "gain"] as const) if (json[key]?.length !== n) fail(`"${key}" has ${json[key]?.length} entries, expected ${n}`);
+  if (!(json.n_out >= 1 && json.output >= 0 && json.output + json.n_out <= 3)) {
+    fail(`outputs ${json.output}..${json.output + json.n_out - 1} are outside the 3 classes`);
+  }
+  for (const key of ["threshold", "default_left", "left", "right", "gain"] as const) {
+    if (json[key]?.length !== n) fail(`"${key}" has ${json[key]?.length} entries, expected ${n}`);
+  }
   if (json.value?.length !== n * json.n_out) fail(`"value" has ${json.value?.length} entries, expected ${n * json.n_out}`);
   for (let k = 0; k < n; k++) {
     const f = json.feature[k];
     if (f < -1 || f >= cols || !Number.isInteger(f)) fail(`node ${k} splits on feature ${f}, the model has ${cols}`);
-    if (f >= 0 && !(json.left[k] > k && json.left[k] < n && json.right[k] > k && json.right[k] < n)) fail(`node ${k} has children ${json.left[k]}, ${json.right[k]} outside ${k + 1}..${n - 1}`);
+    if (f >= 0 && !(json.left[k] > k && json.left[k] < n && json.right[k] > k && json.right[k] < n)) {
+      fail(`node ${k} has children ${json.left[k]}, ${json.right[k]} outside ${k + 1}..${n - 1}`);
+    }
   }
   return {
-    output: json.output, nOut: json.n_out, feature: Int32Array.from(json.feature), bin: new Uint8Array(n), threshold: Float32Array.from(json.threshold),
-    defaultLeft: Uint8Array.from(json.default_left), left: Int32Array.from(json.left), right: Int32Array.from(json.right), value: Float64Array.from(json.value), gain: Float64Array.from(json.gain),
+    output: json.output,
+    nOut: json.n_out,
+    feature: Int32Array.from(json.feature),
+    bin: new Uint8Array(n),
+    threshold: Float32Array.from(json.threshold),
+    defaultLeft: Uint8Array.from(json.default_left),
+    left: Int32Array.from(json.left),
+    right: Int32Array.from(json.right),
+    value: Float64Array.from(json.value),
+    gain: Float64Array.from(json.gain),
   };
 }

@@ -6,7 +6,7 @@ import { applyBins, fitBins } from "./binning.ts";
 import { sampleWeights, type TreeSettings } from "./config.ts";
 import type { Engine } from "./engine.ts";
 import { inputColumns, sourceFeature, tabular, type TreeInput } from "./inputs.ts";
-import { ensembleFromJson, ensembleToJson, type EnsembleMeta, type Link, TREES_FILE } from "./model_json.ts";
+import { ensembleFromJson, type EnsembleMeta, ensembleToJson, type Link, TREES_FILE } from "./model_json.ts";
 import { startEngines } from "./parallel.ts";
 import type { SplitParams } from "./split.ts";
 import { addBinned, addRaw, type Tree } from "./tree.ts";
@@ -65,8 +65,21 @@ export class TreeModel implements Model {
     const bins = applyBins(binning, x, rows);
     const valBins = applyBins(binning, tabular(val, this.meta.input), val.size);
     const classes = train.classes(), valClasses = val.classes();
-    const { engines, kind, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, { parallel: this.context.parallel, gpu: this.gpu() });
-    const state: RoundState = { bins, rows, cols, edges: binning.edges, classes, weights: sampleWeights(this.settings.class_weight, classes), scores: new Float64Array(rows * 3), engines, rng: createRng(options.seed) };
+    const { engines, kind, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, {
+      parallel: this.context.parallel,
+      gpu: this.gpu(),
+    });
+    const state: RoundState = {
+      bins,
+      rows,
+      cols,
+      edges: binning.edges,
+      classes,
+      weights: sampleWeights(this.settings.class_weight, classes),
+      scores: new Float64Array(rows * 3),
+      engines,
+      rng: createRng(options.seed),
+    };
     const valScores = new Float64Array(val.size * 3);
     this.histograms = kind;
     this.trees = [];
@@ -85,7 +98,13 @@ export class TreeModel implements Model {
         const fitTrain = lossAndAccuracy(this.probabilities(state.scores), classes);
         const fitVal = lossAndAccuracy(this.probabilities(valScores), valClasses);
         this.bestIteration = round;
-        const decision = await options.onEpoch({ epoch: round, train_loss: fitTrain.loss, train_accuracy: fitTrain.accuracy, val_loss: fitVal.loss, val_accuracy: fitVal.accuracy });
+        const decision = await options.onEpoch({
+          epoch: round,
+          train_loss: fitTrain.loss,
+          train_accuracy: fitTrain.accuracy,
+          val_loss: fitVal.loss,
+          val_accuracy: fitVal.accuracy,
+        });
         if (decision.best) best = round;
         if (decision.stop) {
           reason = "early_stopping";
@@ -165,7 +184,9 @@ export class TreeModel implements Model {
   private gpu(): GpuDevice | undefined {
     const { histogram } = this.settings;
     const onWebgpu = tf.getBackend() === "webgpu";
-    if (histogram === "webgpu" && !onWebgpu) throw new Error(`histogram "webgpu" needs the webgpu backend (trainer.backend "webgpu"), but tfjs runs on "${tf.getBackend()}"`);
+    if (histogram === "webgpu" && !onWebgpu) {
+      throw new Error(`histogram "webgpu" needs the webgpu backend (trainer.backend "webgpu"), but tfjs runs on "${tf.getBackend()}"`);
+    }
     return histogram !== "cpu" && onWebgpu ? (tf.backend() as unknown as { device: GpuDevice }).device : undefined;
   }
 }

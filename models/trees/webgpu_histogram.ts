@@ -77,7 +77,9 @@ export class GpuHistogram implements HistogramBuilder {
     private readonly device: GpuDevice,
     private readonly data: BinnedColumns,
     private readonly pipelines: { histogram: GpuComputePipeline; merge: GpuComputePipeline },
-    private readonly buffers: Record<"bins" | "stats" | "order" | "partial", GpuBuffer> & Partial<Record<"feats" | "params" | "merged" | "readback", GpuBuffer>>,
+    private readonly buffers:
+      & Record<"bins" | "stats" | "order" | "partial", GpuBuffer>
+      & Partial<Record<"feats" | "params" | "merged" | "readback", GpuBuffer>>,
     private readonly featureGroup: number,
     /** Rows per workgroup: enough that every chunk's histogram fits the partial buffer. */
     private readonly chunk: number,
@@ -87,7 +89,13 @@ export class GpuHistogram implements HistogramBuilder {
   static async create(device: GpuDevice, data: BinnedColumns): Promise<GpuHistogram> {
     const { rows, cols, channels: C } = data;
     const featureGroup = Math.floor(Math.min(device.limits.maxComputeWorkgroupStorageSize, 16384) / (HIST_BINS * C * 4));
-    if (featureGroup < 1) throw new RangeError(`A WebGPU histogram of ${C} channels needs ${HIST_BINS * C * 4} bytes of workgroup memory; the device has ${device.limits.maxComputeWorkgroupStorageSize}`);
+    if (featureGroup < 1) {
+      throw new RangeError(
+        `A WebGPU histogram of ${C} channels needs ${
+          HIST_BINS * C * 4
+        } bytes of workgroup memory; the device has ${device.limits.maxComputeWorkgroupStorageSize}`,
+      );
+    }
     const words = Math.ceil(rows / 4);
     const packed = new Uint8Array(cols * words * 4);
     for (let f = 0; f < cols; f++) packed.set(data.bins.subarray(f * rows, (f + 1) * rows), f * words * 4);
@@ -137,7 +145,10 @@ export class GpuHistogram implements HistogramBuilder {
       const count = j.end - j.start;
       order.set(j.order.subarray(j.start, j.end), orderAt);
       feats.set(j.features, featsAt);
-      params.set([count, j.features.length, this.chunk, Math.ceil(this.data.rows / 4), Math.ceil(count / this.chunk), orderAt, featsAt, featsAt * slot], k * 64);
+      params.set(
+        [count, j.features.length, this.chunk, Math.ceil(this.data.rows / 4), Math.ceil(count / this.chunk), orderAt, featsAt, featsAt * slot],
+        k * 64,
+      );
       orderAt += count;
       featsAt += j.features.length;
     });
@@ -188,7 +199,10 @@ export class GpuHistogram implements HistogramBuilder {
   private ensure(name: "feats" | "params" | "merged" | "readback", bytes: number, usage: number): void {
     if ((this.buffers[name]?.size ?? 0) >= bytes) return;
     // Room to grow by doubling, within the binding limit.
-    const size = Math.max(Math.ceil(bytes / 4) * 4, Math.min(256 * 2 ** Math.ceil(Math.log2(Math.max(bytes, 256) / 256)), this.device.limits.maxStorageBufferBindingSize));
+    const size = Math.max(
+      Math.ceil(bytes / 4) * 4,
+      Math.min(256 * 2 ** Math.ceil(Math.log2(Math.max(bytes, 256) / 256)), this.device.limits.maxStorageBufferBindingSize),
+    );
     this.buffers[name]?.destroy();
     this.buffers[name] = this.device.createBuffer({ size, usage });
   }

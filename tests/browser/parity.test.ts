@@ -34,7 +34,10 @@ async function firstStep(net: tf.LayersModel, input: "flat" | "sequence" | "row"
   const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const { value, grads } = tf.tidy(() => {
     const xs = tf.tensor(x, input === "sequence" ? [B, L, F] : [B, L * F]);
-    return tf.variableGrads(() => classifierLoss(net.apply(xs, { training: true }) as tf.Tensor, tf.tensor1d(y, "int32"), weighted ? classWeights : undefined), variables);
+    return tf.variableGrads(
+      () => classifierLoss(net.apply(xs, { training: true }) as tf.Tensor, tf.tensor1d(y, "int32"), weighted ? classWeights : undefined),
+      variables,
+    );
   });
   // WebGPU tensors are read asynchronously (dataSync is not available for GPU-resident data).
   const result = { loss: (await value.data())[0], grads: await Promise.all(variables.map(async (v) => Array.from(await grads[v.name].data()))) };
@@ -69,7 +72,11 @@ describe("WebGPU matches the cpu backend", () => {
 
       expect(webgpu.grads.length).toBe(cpu.grads.length);
       const error = Math.max(Math.abs(webgpu.loss - cpu.loss) / Math.abs(cpu.loss), ...webgpu.grads.map((g, i) => relError(g, cpu.grads[i])));
-      console.log(`parity ${name}: loss ${cpu.loss.toFixed(6)} (cpu) ${webgpu.loss.toFixed(6)} (webgpu), max relative error ${error.toExponential(2)} over ${cpu.grads.length} gradients`);
+      console.log(
+        `parity ${name}: loss ${cpu.loss.toFixed(6)} (cpu) ${webgpu.loss.toFixed(6)} (webgpu), max relative error ${
+          error.toExponential(2)
+        } over ${cpu.grads.length} gradients`,
+      );
       expect(error).toBeLessThan(1e-3);
     });
   }
@@ -82,13 +89,25 @@ describe("training on WebGPU", () => {
     await selectBackend("webgpu", { gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu });
     const tiny = synthSplits({ symbols: 2, rows: 300, features: F, seed: 4 });
     const source = (split: "train" | "val" | "test") => memorySource(`${split}.parquet`, writeParquet(tiny[split].columns));
-    const splits = await loadSplits({ train: source("train"), val: source("val"), test: source("test") }, { horizon: 5, seq_len: L, exclude_neutrals: false, nan_policy: "error", standardize: true });
+    const splits = await loadSplits({ train: source("train"), val: source("val"), test: source("test") }, {
+      horizon: 5,
+      seq_len: L,
+      exclude_neutrals: false,
+      nan_policy: "error",
+      standardize: true,
+    });
     for (const name of ["lstm", "tcn"]) {
       const params = models[name];
       const plugin = registry.get(name);
       const model = plugin.create(plugin.configSchema.parse(params), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1 });
       const reports: number[] = [];
-      await model.fit(splits.train, splits.val, { epochs: 1, batchSize: 32, seed: 1, restoreBest: false, onEpoch: (r) => (reports.push(r.train_loss), Promise.resolve({ stop: false, best: false })) });
+      await model.fit(splits.train, splits.val, {
+        epochs: 1,
+        batchSize: 32,
+        seed: 1,
+        restoreBest: false,
+        onEpoch: (r) => (reports.push(r.train_loss), Promise.resolve({ stop: false, best: false })),
+      });
       const probs = await model.predict(splits.test);
       model.dispose();
       expect(tf.getBackend()).toBe("webgpu");

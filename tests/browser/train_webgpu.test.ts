@@ -16,7 +16,11 @@ describe("core in the browser", () => {
     const file = (split: "train" | "val" | "test") => blobSource(new Blob([writeParquet(tiny[split].columns) as Uint8Array<ArrayBuffer>]), `${split}.parquet`);
     const store = new MemoryRunStore();
     const result = await train(
-      { plugin: registry.get("logistic"), sources: { train: file("train"), val: file("val"), test: file("test") }, trainer: { epochs: 5, batch_size: 64, patience: 0, backend: "webgpu" } },
+      {
+        plugin: registry.get("logistic"),
+        sources: { train: file("train"), val: file("val"), test: file("test") },
+        trainer: { epochs: 5, batch_size: 64, patience: 0, backend: "webgpu" },
+      },
       { store, clock: Date, backend: { gpu } },
     );
     expect(result.record.backend.name).toBe("webgpu");

@@ -67,10 +67,14 @@ describe("mf export", () => {
   it("fails on an unknown --select key, listing the valid ones, and when nothing matches", async () => {
     const unknown = await mf(["export", "--runs", runs, "--select", "modle=lstm", "--out", join(dir, "x")]);
     expect(unknown.code).toBe(1);
-    expect(errorMessage(unknown.stderr)).toBe('error: --select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created');
+    expect(errorMessage(unknown.stderr)).toBe(
+      'error: --select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created',
+    );
     const none = await mf(["export", "--runs", runs, "--select", "model=lstm,horizon=5", "--out", join(dir, "x")]);
     expect(none.code).toBe(1);
-    expect(errorMessage(none.stderr)).toBe(`error: No run in ${runs} matches --select "model=lstm,horizon=5": its 2 runs have model linear:logistic, neural:mlp; horizon 20, 5; status finished`);
+    expect(errorMessage(none.stderr)).toBe(
+      `error: No run in ${runs} matches --select "model=lstm,horizon=5": its 2 runs have model linear:logistic, neural:mlp; horizon 20, 5; status finished`,
+    );
   });
 
   it("needs a destination, and never writes into a folder of other files", async () => {
@@ -116,7 +120,16 @@ describe("mf import", () => {
     expect(JSON.parse(copy["equity.json"].toString())).toEqual(JSON.parse(original["equity.json"].toString()));
     const lines = (b: Buffer) => b.toString().trim().split("\n").map((l) => JSON.parse(l));
     expect(lines(copy["metrics.jsonl"])).toEqual(lines(original["metrics.jsonl"]));
-    const predicted = await mf(["predict", "--run", join(target, ids.mlp), "--input", join(dir, "data", "test.parquet"), "--out", join(dir, "pred.parquet"), "--json"]);
+    const predicted = await mf([
+      "predict",
+      "--run",
+      join(target, ids.mlp),
+      "--input",
+      join(dir, "data", "test.parquet"),
+      "--out",
+      join(dir, "pred.parquet"),
+      "--json",
+    ]);
     expect(predicted.code, show(predicted)).toBe(0);
 
     writeFileSync(join(target, ids.mlp, "run.json"), "edited by hand");
@@ -137,7 +150,9 @@ describe("mf import", () => {
     writeFileSync(notes, "hello");
     const bad = await mf(["import", notes, "--runs", target]);
     expect(bad.code).toBe(1);
-    expect(errorMessage(bad.stderr)).toBe(`error: ${notes} is neither a Model Factory bundle (it does not start with "MFBUNDLE") nor a viewer page with a bundle in it (no <script id="mf-bundle">)`);
+    expect(errorMessage(bad.stderr)).toBe(
+      `error: ${notes} is neither a Model Factory bundle (it does not start with "MFBUNDLE") nor a viewer page with a bundle in it (no <script id="mf-bundle">)`,
+    );
     const missing = await mf(["import", "--runs", target]);
     expect(errorMessage(missing.stderr)).toMatch(/^error: mf import: name the bundle to import: mf import BUNDLE/);
   });

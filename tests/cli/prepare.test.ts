@@ -12,7 +12,15 @@ afterAll(cleanup);
 /** Raw 5-minute OHLCV bars: a random walk per symbol. */
 function rawBars(symbols: number, n: number): WriteColumn[] {
   const rng = createRng(21);
-  const cols = { datetime: [] as number[], symbol: [] as string[], open: [] as number[], high: [] as number[], low: [] as number[], close: [] as number[], volume: [] as number[] };
+  const cols = {
+    datetime: [] as number[],
+    symbol: [] as string[],
+    open: [] as number[],
+    high: [] as number[],
+    low: [] as number[],
+    close: [] as number[],
+    volume: [] as number[],
+  };
   for (let s = 0; s < symbols; s++) {
     let price = 50 + 10 * s;
     for (let t = 0; t < n; t++) {

@@ -21,7 +21,19 @@ describe("mf synth", () => {
       const names = columnNames(path);
       expect(names.slice(0, 2)).toEqual(["datetime", "symbol"]);
       expect(names.filter((n) => n.startsWith("f_"))).toEqual(["f_000", "f_001", "f_002", "f_003", "f_004"]);
-      expect([...names].sort()).toEqual(["datetime", "f_000", "f_001", "f_002", "f_003", "f_004", "fwd_ret_h20", "fwd_ret_h5", "label_h20", "label_h5", "symbol"]);
+      expect([...names].sort()).toEqual([
+        "datetime",
+        "f_000",
+        "f_001",
+        "f_002",
+        "f_003",
+        "f_004",
+        "fwd_ret_h20",
+        "fwd_ret_h5",
+        "label_h20",
+        "label_h5",
+        "symbol",
+      ]);
       const rows = await readRows(path);
       expect(rows.length).toBeGreaterThan(0);
       expect(new Set(rows.map((row) => row.symbol))).toEqual(new Set(["SYM00", "SYM01"]));

@@ -14,9 +14,13 @@ afterAll(cleanup);
 
 /** The tiny synthetic splits as one file (2 symbols x 800 bars from 2024-01-01, 5-minute bars). */
 const splits = tinySplits();
-const oneFile = writeTable(join(dir, "bars.parquet"), splits.train.columns.map((c, j): WriteColumn => ({
-  ...c, data: [splits.train, splits.val, splits.test].flatMap((s) => Array.from(s.columns[j].data)) as WriteColumn["data"],
-})));
+const oneFile = writeTable(
+  join(dir, "bars.parquet"),
+  splits.train.columns.map((c, j): WriteColumn => ({
+    ...c,
+    data: [splits.train, splits.val, splits.test].flatMap((s) => Array.from(s.columns[j].data)) as WriteColumn["data"],
+  })),
+);
 const VAL = "2024-01-02T12:00:00Z", TEST = "2024-01-03T03:00:00Z";
 
 describe("mf train on one file cut by time", () => {
@@ -31,7 +35,15 @@ describe("mf train on one file cut by time", () => {
     const index = await readTimeIndex(memorySource(oneFile, readFileSync(oneFile)));
     const page = summarizeTimeSplit(index, TimeSplitConfig.parse({ dates: [VAL, TEST] }), { purge: 5 });
     const rows = { train: page.counts.train, val: page.counts.val, test: page.counts.test };
-    expect(record.dataset.split).toEqual({ file: oneFile, val_start: "2024-01-02T12:00:00.000Z", test_start: "2024-01-03T03:00:00.000Z", purge: 5, embargo: 0, rows, dropped: page.counts.dropped });
+    expect(record.dataset.split).toEqual({
+      file: oneFile,
+      val_start: "2024-01-02T12:00:00.000Z",
+      test_start: "2024-01-03T03:00:00.000Z",
+      purge: 5,
+      embargo: 0,
+      rows,
+      dropped: page.counts.dropped,
+    });
     expect(summary.split).toEqual(record.dataset.split);
     // 2 symbols, 5 rows purged before each of the 2 boundaries
     expect(page.counts.dropped).toBe(2 * 2 * 5);
@@ -47,7 +59,9 @@ describe("mf train on one file cut by time", () => {
   it("defaults to 70/15/15 of the time range and prints the split", async () => {
     const r = await mf(["train", "--data", oneFile, "--model", "logistic", "--purge", "8", "--embargo", "2", ...quick(join(dir, "runs-default"))]);
     expect(r.code, show(r)).toBe(0);
-    expect(r.stdout).toMatch(/split .*bars\.parquet at 2024-01-02T2\d:\d\d:\d\d\.\d{3}Z and 2024-01-03T0\d:\d\d:\d\d\.\d{3}Z: \d+ train, \d+ val, \d+ test rows \(purge 8, embargo 2\)/);
+    expect(r.stdout).toMatch(
+      /split .*bars\.parquet at 2024-01-02T2\d:\d\d:\d\d\.\d{3}Z and 2024-01-03T0\d:\d\d:\d\d\.\d{3}Z: \d+ train, \d+ val, \d+ test rows \(purge 8, embargo 2\)/,
+    );
   });
 
   it("rejects boundaries out of order or outside the data, naming the value", async () => {
@@ -55,7 +69,9 @@ describe("mf train on one file cut by time", () => {
     expect(swapped.code, show(swapped)).toBe(1);
     expect(errorMessage(swapped.stderr)).toBe(`error: dataset.split.dates must be increasing: validation starts at "${TEST}" but test starts at "${VAL}"`);
     const late = await mf(["train", "--data", oneFile, "--split", `${VAL},2024-02-01`, "--model", "logistic", ...quick(join(dir, "runs-bad"))]);
-    expect(errorMessage(late.stderr)).toMatch(/^error: dataset\.split\.dates\[1\] "2024-02-01" \(test start\) leaves test without rows: it must be at or before the last bar; .*bars\.parquet spans 2024-01-01T00:00:00\.000Z to 2024-01-03T18:35:00\.000Z$/);
+    expect(errorMessage(late.stderr)).toMatch(
+      /^error: dataset\.split\.dates\[1\] "2024-02-01" \(test start\) leaves test without rows: it must be at or before the last bar; .*bars\.parquet spans 2024-01-01T00:00:00\.000Z to 2024-01-03T18:35:00\.000Z$/,
+    );
   });
 
   it("refuses --split with a directory of split files", async () => {

@@ -135,7 +135,9 @@ describe("mf train", () => {
 
   it("trains --model mlp and --model neural:mlp (the full name), and the saved MLP reproduces its predictions", async () => {
     // separate runs folders: two runs started in the same second differ only by a random suffix
-    const results = await Promise.all(["mlp", "neural:mlp"].map((model, i) => mf(["train", "--data", data, "--model", model, "--json", ...quick(join(dir, `runs-mlp-${i}`))])));
+    const results = await Promise.all(
+      ["mlp", "neural:mlp"].map((model, i) => mf(["train", "--data", data, "--model", model, "--json", ...quick(join(dir, `runs-mlp-${i}`))])),
+    );
     for (const r of results) {
       expect(r.code, show(r)).toBe(0);
       const s = JSON.parse(lastLine(r.stdout));
@@ -192,7 +194,20 @@ describe("mf predict", () => {
 
   it("finds a run by id with --run ID --runs DIR", async () => {
     const out = join(dir, "pred-by-id.parquet");
-    const r = await mf(["predict", "--run", trained.summary.run_id, "--runs", join(dir, "runs"), "--input", paths.val, "--out", out, "--backend", "cpu", "--json"]);
+    const r = await mf([
+      "predict",
+      "--run",
+      trained.summary.run_id,
+      "--runs",
+      join(dir, "runs"),
+      "--input",
+      paths.val,
+      "--out",
+      out,
+      "--backend",
+      "cpu",
+      "--json",
+    ]);
     expect(r.code, show(r)).toBe(0);
     expect(JSON.parse(lastLine(r.stdout)).run_id).toBe(trained.summary.run_id);
     expect((await readRows(out)).length).toBe(splits.val.rows);

@@ -6,8 +6,17 @@ import { createRegistry } from "../../core/registry.ts";
 import { plugins, registry } from "../../models/index.ts";
 
 const fake = (family: string, name: string): ModelPlugin => ({
-  family, name, description: "", input: "flat", wantsGpu: false, defaultSeqLen: 1, configSchema: z.strictObject({}),
-  create: () => { throw new Error("unused"); }, load: () => Promise.reject(new Error("unused")),
+  family,
+  name,
+  description: "",
+  input: "flat",
+  wantsGpu: false,
+  defaultSeqLen: 1,
+  configSchema: z.strictObject({}),
+  create: () => {
+    throw new Error("unused");
+  },
+  load: () => Promise.reject(new Error("unused")),
 });
 
 describe("registry", () => {

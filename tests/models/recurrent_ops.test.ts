@@ -43,36 +43,44 @@ afterAll(async () => {
 });
 
 // On wasm too: there the forward pass takes tanh through sigmoid and the kernels are patched.
-for (const backend of ["cpu", "wasm"] as const) describe(`fused recurrent ops on ${backend}`, () => {
-  beforeAll(async () => {
-    await selectBackend(backend);
-    useFastKernels(backend);
-  });
-  const w = tf.randomNormal([L * b, H], 0, 1, "float32", 3);
-  const loss = (f: (...args: tf.Tensor[]) => tf.Tensor) => (...args: tf.Tensor[]) => tf.sum(tf.mul(f(...args), w));
+for (const backend of ["cpu", "wasm"] as const) {
+  describe(`fused recurrent ops on ${backend}`, () => {
+    beforeAll(async () => {
+      await selectBackend(backend);
+      useFastKernels(backend);
+    });
+    const w = tf.randomNormal([L * b, H], 0, 1, "float32", 3);
+    const loss = (f: (...args: tf.Tensor[]) => tf.Tensor) => (...args: tf.Tensor[]) => tf.sum(tf.mul(f(...args), w));
 
-  it("lstmSequence gives the step-by-step LSTM's outputs and gradients", () => {
-    const xz = tf.randomNormal([L * b, 4 * H], 0, 1, "float32", 1), u = tf.randomNormal([H, 4 * H], 0, 0.5, "float32", 2);
-    expect(relError(lstmSequence(xz as tf.Tensor2D, u as tf.Tensor2D, L), lstmReference(xz, u))).toBeLessThan(1e-6);
-    const fused = tf.grads(loss((a, c) => lstmSequence(a as tf.Tensor2D, c as tf.Tensor2D, L)))([xz, u]);
-    const reference = tf.grads(loss(lstmReference))([xz, u]);
-    fused.forEach((g, i) => expect(relError(g, reference[i])).toBeLessThan(1e-5));
-  });
+    it("lstmSequence gives the step-by-step LSTM's outputs and gradients", () => {
+      const xz = tf.randomNormal([L * b, 4 * H], 0, 1, "float32", 1), u = tf.randomNormal([H, 4 * H], 0, 0.5, "float32", 2);
+      expect(relError(lstmSequence(xz as tf.Tensor2D, u as tf.Tensor2D, L), lstmReference(xz, u))).toBeLessThan(1e-6);
+      const fused = tf.grads(loss((a, c) => lstmSequence(a as tf.Tensor2D, c as tf.Tensor2D, L)))([xz, u]);
+      const reference = tf.grads(loss(lstmReference))([xz, u]);
+      fused.forEach((g, i) => expect(relError(g, reference[i])).toBeLessThan(1e-5));
+    });
 
-  it("gruSequence gives the step-by-step reset-after GRU's outputs and gradients", () => {
-    const xz = tf.randomNormal([L * b, 3 * H], 0, 1, "float32", 4), u = tf.randomNormal([H, 3 * H], 0, 0.5, "float32", 5);
-    const bh = tf.randomNormal([3 * H], 0, 0.5, "float32", 6);
-    expect(relError(gruSequence(xz as tf.Tensor2D, u as tf.Tensor2D, bh as tf.Tensor1D, L), gruReference(xz, u, bh))).toBeLessThan(1e-6);
-    const fused = tf.grads(loss((a, c, d) => gruSequence(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, L)))([xz, u, bh]);
-    const reference = tf.grads(loss(gruReference))([xz, u, bh]);
-    fused.forEach((g, i) => expect(relError(g, reference[i])).toBeLessThan(1e-5));
-  });
+    it("gruSequence gives the step-by-step reset-after GRU's outputs and gradients", () => {
+      const xz = tf.randomNormal([L * b, 3 * H], 0, 1, "float32", 4), u = tf.randomNormal([H, 3 * H], 0, 0.5, "float32", 5);
+      const bh = tf.randomNormal([3 * H], 0, 0.5, "float32", 6);
+      expect(relError(gruSequence(xz as tf.Tensor2D, u as tf.Tensor2D, bh as tf.Tensor1D, L), gruReference(xz, u, bh))).toBeLessThan(1e-6);
+      const fused = tf.grads(loss((a, c, d) => gruSequence(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, L)))([xz, u, bh]);
+      const reference = tf.grads(loss(gruReference))([xz, u, bh]);
+      fused.forEach((g, i) => expect(relError(g, reference[i])).toBeLessThan(1e-5));
+    });
 
-  it("free what they saved for the backward pass once the gradients are taken", () => {
-    const xz = tf.randomNormal([L * b, 4 * H]), u = tf.randomNormal([H, 4 * H]), bh = tf.zeros([3 * H]);
-    const before = tf.memory().numTensors;
-    tf.dispose(tf.grads(loss((a, c) => lstmSequence(a as tf.Tensor2D, c as tf.Tensor2D, L)))([xz, u]));
-    tf.dispose(tf.grads(loss((a, c, d) => gruSequence(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, L)))([tf.slice(xz, [0, 0], [L * b, 3 * H]), tf.slice(u, [0, 0], [H, 3 * H]), bh]));
-    expect(tf.memory().numTensors).toBe(before + 2);
+    it("free what they saved for the backward pass once the gradients are taken", () => {
+      const xz = tf.randomNormal([L * b, 4 * H]), u = tf.randomNormal([H, 4 * H]), bh = tf.zeros([3 * H]);
+      const before = tf.memory().numTensors;
+      tf.dispose(tf.grads(loss((a, c) => lstmSequence(a as tf.Tensor2D, c as tf.Tensor2D, L)))([xz, u]));
+      tf.dispose(
+        tf.grads(loss((a, c, d) => gruSequence(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, L)))([
+          tf.slice(xz, [0, 0], [L * b, 3 * H]),
+          tf.slice(u, [0, 0], [H, 3 * H]),
+          bh,
+        ]),
+      );
+      expect(tf.memory().numTensors).toBe(before + 2);
+    });
   });
-});
+}

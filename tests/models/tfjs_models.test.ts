@@ -45,7 +45,10 @@ for (const [name, { seqLen, params }] of Object.entries(cases)) {
       const model = plugin.create(config, shape(), { seed });
       const reports: EpochReport[] = [], counts: number[] = [];
       await model.fit(splits.train, splits.val, {
-        epochs, batchSize: 64, seed, restoreBest: best,
+        epochs,
+        batchSize: 64,
+        seed,
+        restoreBest: best,
         onEpoch: (r) => (reports.push(r), counts.push(tf.memory().numTensors), Promise.resolve({ stop: false, best })),
       });
       return { model, reports, counts, before };

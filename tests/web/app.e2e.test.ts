@@ -40,8 +40,14 @@ describe("the browser app", () => {
     await page.goto(server.url);
     await expect.poll(() => page.getByText("nothing is uploaded").first().isVisible()).toBe(true);
     // a file that is not Parquet gets a readable message in the page
-    await page.locator('input[type="file"]').setInputFiles({ name: "train.parquet", mimeType: "application/octet-stream", buffer: Buffer.from("date,close\n1,2\n") });
-    await expect.poll(() => page.getByRole("alert").first().innerText(), { timeout: 30_000 }).toBe("train: train.parquet is not a Parquet file: it does not start with \"PAR1\"");
+    await page.locator('input[type="file"]').setInputFiles({
+      name: "train.parquet",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from("date,close\n1,2\n"),
+    });
+    await expect.poll(() => page.getByRole("alert").first().innerText(), { timeout: 30_000 }).toBe(
+      'train: train.parquet is not a Parquet file: it does not start with "PAR1"',
+    );
     await page.locator('input[type="file"]').setInputFiles(["train", "val", "test"].map((s) => join(work, `${s}.parquet`)));
     const splits = page.getByRole("table", { name: "Splits" });
     await expect.poll(() => splits.locator("tbody tr").allInnerTexts(), { timeout: 30_000 }).toEqual([
@@ -104,7 +110,9 @@ describe("the browser app", () => {
     for (const box of await runs.getByRole("checkbox").all()) await box.check();
     await page.getByRole("button", { name: "Compare selected (2)" }).click();
     const settings = page.getByRole("table", { name: "Settings compared" });
-    await expect.poll(() => settings.locator("tr.diff th").allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining(["≠ model", "≠ status", "≠ params.hidden"]));
+    await expect.poll(() => settings.locator("tr.diff th").allInnerTexts(), { timeout: 30_000 }).toEqual(
+      expect.arrayContaining(["≠ model", "≠ status", "≠ params.hidden"]),
+    );
     // settings the runs share are listed apart, folded away
     expect(await settings.locator("tbody tr:not(.diff)").count()).toBe(0);
     expect(await page.locator('table[aria-label="Settings the same"] th').allTextContents()).toContain("horizon");
@@ -182,7 +190,16 @@ describe("the browser app", () => {
     const imported = await mf(["import", join(work, "app.mfbundle"), "--runs", cliRuns, "--json"]);
     expect(imported.code, show(imported)).toBe(0);
     expect(JSON.parse(imported.stdout.trim().split("\n").at(-1)!).imported).toEqual([runId]);
-    const predicted = await mf(["predict", "--run", join(cliRuns, runId), "--input", join(work, "test.parquet"), "--out", join(work, "bundle-pred.parquet"), "--json"]);
+    const predicted = await mf([
+      "predict",
+      "--run",
+      join(cliRuns, runId),
+      "--input",
+      join(work, "test.parquet"),
+      "--out",
+      join(work, "bundle-pred.parquet"),
+      "--json",
+    ]);
     expect(predicted.code, show(predicted)).toBe(0);
 
     const [viewer] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download selected (1) as a viewer page" }).click()]);
@@ -193,7 +210,14 @@ describe("the browser app", () => {
     await opened.close();
 
     // a run the CLI trained, exported by mf export, imported here; a second import skips it
-    const trained = await mf(["train", "--data", work, "--model", "mlp", "--horizon", "20", "--json", ...["--epochs", "1", "--backend", "cpu", "--out", join(work, "cli-trained")]]);
+    const trained = await mf(["train", "--data", work, "--model", "mlp", "--horizon", "20", "--json", ...[
+      "--epochs",
+      "1",
+      "--backend",
+      "cpu",
+      "--out",
+      join(work, "cli-trained"),
+    ]]);
     expect(trained.code, show(trained)).toBe(0);
     const cliId = JSON.parse(trained.stdout.trim().split("\n").at(-1)!).run_id;
     const exported = await mf(["export", "--runs", join(work, "cli-trained"), "--out", join(work, "cli-site")]);
@@ -202,7 +226,9 @@ describe("the browser app", () => {
     await expect.poll(() => page.getByRole("status").innerText(), { timeout: 30_000 }).toBe(`Imported 1 run(s): ${cliId}.`);
     await expect.poll(() => runs.locator("tbody tr").count()).toBe(3);
     await page.getByLabel("Import a bundle or viewer page").setInputFiles(join(work, "cli-site", "runs.mfbundle"));
-    await expect.poll(() => page.getByRole("list", { name: "Import problems" }).innerText(), { timeout: 30_000 }).toBe(`${cliId}: already in indexeddb://model-factory/${cliId}, left as it is`);
+    await expect.poll(() => page.getByRole("list", { name: "Import problems" }).innerText(), { timeout: 30_000 }).toBe(
+      `${cliId}: already in indexeddb://model-factory/${cliId}, left as it is`,
+    );
     await runs.getByRole("link", { name: cliId }).click();
     await expect.poll(() => page.getByRole("table", { name: "Confusion matrix, test" }).isVisible(), { timeout: 30_000 }).toBe(true);
     await page.screenshot({ path: join(shots, "9-imported-bundle.png"), fullPage: true });

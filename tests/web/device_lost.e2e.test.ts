@@ -51,7 +51,9 @@ describe("a WebGPU device lost mid-training", () => {
     await page.goto(server.url);
     await page.locator('input[type="file"]').setInputFiles(["train", "val", "test"].map((s) => join(work, `${s}.parquet`)));
     await expect.poll(() => page.getByRole("table", { name: "Splits" }).locator("tbody tr").allInnerTexts(), { timeout: 30_000 }).toEqual([
-      expect.stringMatching(/^train\t/), expect.stringMatching(/^val\t/), expect.stringMatching(/^test\t/),
+      expect.stringMatching(/^train\t/),
+      expect.stringMatching(/^val\t/),
+      expect.stringMatching(/^test\t/),
     ]);
     await page.getByLabel("epochs", { exact: true }).fill("2");
     await page.getByLabel("backend", { exact: true }).selectOption("webgpu");
@@ -74,7 +76,9 @@ describe("a WebGPU device lost mid-training", () => {
     const alert = page.locator("mf-training").getByRole("alert");
     await expect.poll(() => alert.isVisible(), { timeout: 60_000 }).toBe(true);
     const text = await alert.innerText();
-    const match = /^Training failed: The WebGPU device was lost \(reason: destroyed: .+\); the run stopped at epoch (\d+) of 500 \((\d+) completed\); its best checkpoint \(epoch (\d+)\) is kept$/.exec(text);
+    const match =
+      /^Training failed: The WebGPU device was lost \(reason: destroyed: .+\); the run stopped at epoch (\d+) of 500 \((\d+) completed\); its best checkpoint \(epoch (\d+)\) is kept$/
+        .exec(text);
     expect(match, text).not.toBeNull();
     const [stoppedAt, completed, best] = match!.slice(1).map(Number);
     expect(completed).toBeGreaterThanOrEqual(2);

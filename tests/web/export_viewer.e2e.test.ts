@@ -121,7 +121,9 @@ describe("the exported viewer", () => {
   it("says what to do when the site's page is opened from a file, where a browser cannot read the bundle beside it", async () => {
     const { page } = await openPage();
     await page.goto(pathToFileURL(join(site, "index.html")).href);
-    await expect.poll(() => page.getByRole("alert").innerText(), { timeout: 30_000 }).toMatch(/^This page reads its runs from runs\.mfbundle beside it, .* mf export --single-file\.$/);
+    await expect.poll(() => page.getByRole("alert").innerText(), { timeout: 30_000 }).toMatch(
+      /^This page reads its runs from runs\.mfbundle beside it, .* mf export --single-file\.$/,
+    );
     await page.close();
   });
 });

@@ -20,7 +20,12 @@ export default async function setup(project: TestProject) {
   try {
     await build({ configFile: join(project.config.root, "vite.config.ts"), mode: "production", logLevel: "error", build: { outDir: dist, emptyOutDir: true } });
     // the static viewer beside the app, as npm run build lays it out: the app's "viewer page" export reads it
-    await build({ configFile: join(project.config.root, "vite.viewer.config.ts"), mode: "production", logLevel: "error", build: { outDir: join(dist, "viewer"), emptyOutDir: true } });
+    await build({
+      configFile: join(project.config.root, "vite.viewer.config.ts"),
+      mode: "production",
+      logLevel: "error",
+      build: { outDir: join(dist, "viewer"), emptyOutDir: true },
+    });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }

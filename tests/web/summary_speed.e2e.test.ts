@@ -28,10 +28,12 @@ describe.runIf(run)("benchmark: the data summary of a 1.2M-row file", () => {
       await expect.poll(() => row.innerText(), { timeout: 60_000, interval: 50 }).toMatch(/^train\ttrain\.parquet\t1,197,902\t10\t/);
       const seconds = (Date.now() - start) / 1000;
       const result = {
-        benchmark: "web_summary", date: new Date().toISOString(),
+        benchmark: "web_summary",
+        date: new Date().toISOString(),
         machine: { cpu: cpus()[0]?.model, cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), chromium: browser.version() },
         file: { path: "../shared/data/binance-spot-5m.parquet", bytes: statSync(DATA).size, rows: 1_197_902 },
-        summary_shown_s: seconds, target_s: 5,
+        summary_shown_s: seconds,
+        target_s: 5,
       };
       mkdirSync(join(root, "experiments/benchmarks"), { recursive: true });
       writeFileSync(join(root, "experiments/benchmarks/web_summary.json"), `${JSON.stringify(result, null, 2)}\n`);

@@ -31,16 +31,22 @@ async function expectedRows(dates: [string, string], purge = 5, embargo = 0): Pr
   const index = await readTimeIndex(memorySource("bars.parquet", readFileSync(file)));
   const { counts } = summarizeTimeSplit(index, TimeSplitConfig.parse({ dates, purge, embargo }), { purge: 5 });
   const n = (x: number) => x.toLocaleString("en-US");
-  return `train ${n(counts.train)} rows · val ${n(counts.val)} · test ${n(counts.test)} · ${n(counts.dropped)} dropped (per symbol, ${purge} before and ${embargo} after each boundary, so no label looks across one)`;
+  return `train ${n(counts.train)} rows · val ${n(counts.val)} · test ${n(counts.test)} · ${
+    n(counts.dropped)
+  } dropped (per symbol, ${purge} before and ${embargo} after each boundary, so no label looks across one)`;
 }
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   // the tiny synthetic splits glued into one file: 2 symbols x 800 five-minute bars from 2024-01-01
   const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11 });
-  writeFileSync(file, writeParquet(splits.train.columns.map((c, j): WriteColumn => ({
-    ...c, data: [splits.train, splits.val, splits.test].flatMap((s) => Array.from(s.columns[j].data)) as WriteColumn["data"],
-  }))));
+  writeFileSync(
+    file,
+    writeParquet(splits.train.columns.map((c, j): WriteColumn => ({
+      ...c,
+      data: [splits.train, splits.val, splits.test].flatMap((s) => Array.from(s.columns[j].data)) as WriteColumn["data"],
+    }))),
+  );
   server = await serveStatic(inject("webDist"));
   browser = await launchChromium({ webgpu: true });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -86,13 +92,19 @@ describe("one file split by time in the page", () => {
   it("refuses boundaries out of order, outside the data or leaving a split empty, naming the value", async () => {
     const problem = () => page.getByTestId("split-error").innerText();
     await testStart().fill("2024-01-02T00:00");
-    await expect.poll(problem).toBe('dataset.split.dates must be increasing: validation starts at "2024-01-02T12:00:00.000Z" but test starts at "2024-01-02T00:00:00.000Z"');
+    await expect.poll(problem).toBe(
+      'dataset.split.dates must be increasing: validation starts at "2024-01-02T12:00:00.000Z" but test starts at "2024-01-02T00:00:00.000Z"',
+    );
     expect(await trainButton().isDisabled()).toBe(true);
     await testStart().fill("2024-01-05T00:00");
-    await expect.poll(problem).toBe('dataset.split.dates[1] "2024-01-05T00:00:00.000Z" (test start) leaves test without rows: it must be at or before the last bar; bars.parquet spans 2024-01-01T00:00:00.000Z to 2024-01-03T18:35:00.000Z');
+    await expect.poll(problem).toBe(
+      'dataset.split.dates[1] "2024-01-05T00:00:00.000Z" (test start) leaves test without rows: it must be at or before the last bar; bars.parquet spans 2024-01-01T00:00:00.000Z to 2024-01-03T18:35:00.000Z',
+    );
     await testStart().fill("2024-01-03T03:00");
     await page.getByLabel("Purge: rows dropped before each boundary").fill("200");
-    await expect.poll(problem).toBe("bars.parquet: the val split (from 2024-01-02T12:00:00.000Z to 2024-01-03T03:00:00.000Z) has no rows left after purging 200 row(s) before each boundary and an embargo of 0; move the boundaries apart");
+    await expect.poll(problem).toBe(
+      "bars.parquet: the val split (from 2024-01-02T12:00:00.000Z to 2024-01-03T03:00:00.000Z) has no rows left after purging 200 row(s) before each boundary and an embargo of 0; move the boundaries apart",
+    );
     expect(await trainButton().isDisabled()).toBe(true);
     await page.getByLabel("Purge: rows dropped before each boundary").fill("");
     await expect.poll(rows).toBe(await expectedRows(["2024-01-02T12:00:00Z", "2024-01-03T03:00:00Z"]));
@@ -110,8 +122,13 @@ describe("one file split by time in the page", () => {
     const index = await readTimeIndex(memorySource("bars.parquet", readFileSync(file)));
     const { counts } = summarizeTimeSplit(index, TimeSplitConfig.parse({ dates: ["2024-01-02T12:00:00Z", "2024-01-03T03:00:00Z"] }), { purge: 5 });
     expect(record.dataset.split).toEqual({
-      file: "bars.parquet", val_start: "2024-01-02T12:00:00.000Z", test_start: "2024-01-03T03:00:00.000Z", purge: 5, embargo: 0,
-      rows: { train: counts.train, val: counts.val, test: counts.test }, dropped: counts.dropped,
+      file: "bars.parquet",
+      val_start: "2024-01-02T12:00:00.000Z",
+      test_start: "2024-01-03T03:00:00.000Z",
+      purge: 5,
+      embargo: 0,
+      rows: { train: counts.train, val: counts.val, test: counts.test },
+      dropped: counts.dropped,
     });
     const stored = await storedRunFiles(page, runId);
     const times = async (path: string) => (await parquetReadObjects({ file: stored[path].slice().buffer })).map((r) => (r.datetime as Date).getTime());

@@ -16,22 +16,44 @@ export type DataLayout = "splits" | "one";
  */
 @customElement("mf-data-picker")
 export class DataPicker extends LitElement {
-  static override styles = [shared, css`
-    .drop { border: 2px dashed #8a96a3; border-radius: 6px; padding: 1rem; text-align: center; }
-    .drop.over { border-color: #1f6feb; background: #eef4ff; }
-    fieldset { border: 0; padding: 0; margin: 0 0 0.6rem; display: flex; gap: 1.2rem; flex-wrap: wrap; }
-  `];
+  static override styles = [
+    shared,
+    css`
+      .drop {
+        border: 2px dashed #8a96a3;
+        border-radius: 6px;
+        padding: 1rem;
+        text-align: center;
+      }
+      .drop.over {
+        border-color: #1f6feb;
+        background: #eef4ff;
+      }
+      fieldset {
+        border: 0;
+        padding: 0;
+        margin: 0 0 0.6rem;
+        display: flex;
+        gap: 1.2rem;
+        flex-wrap: wrap;
+      }
+    `,
+  ];
 
-  @property() accessor layout: DataLayout = "splits";
-  @state() accessor over = false;
-  @state() accessor problem = "";
+  @property()
+  accessor layout: DataLayout = "splits";
+  @state()
+  accessor over = false;
+  @state()
+  accessor problem = "";
 
   override render() {
     const one = this.layout === "one";
     return html`
       <fieldset>
         <legend class="muted">Data layout</legend>
-        <label><input type="radio" name="layout" value="splits" .checked=${!one} @change=${() => this.choose("splits")} /> three split files (train, val, test)</label>
+        <label><input type="radio" name="layout" value="splits" .checked=${!one} @change=${() =>
+          this.choose("splits")} /> three split files (train, val, test)</label>
         <label><input type="radio" name="layout" value="one" .checked=${one} @change=${() => this.choose("one")} /> one file, split by time here</label>
       </fieldset>
       <div class="drop ${this.over ? "over" : ""}" @dragover=${this.dragOver} @dragleave=${() => (this.over = false)} @drop=${this.drop}>

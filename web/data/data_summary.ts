@@ -11,13 +11,18 @@ const SPLITS = ["train", "val", "test"] as const;
 export class DataSummary extends LitElement {
   static override styles = shared;
 
-  @property({ attribute: false }) accessor summaries: SplitSummaries = {};
+  @property({ attribute: false })
+  accessor summaries: SplitSummaries = {};
   /** Per split: "reading" while a summary is computed, or an error message. */
-  @property({ attribute: false }) accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
-  @property({ type: Number }) accessor horizon = 5;
-  @property({ type: Number }) accessor seqLen = 1;
+  @property({ attribute: false })
+  accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
+  @property({ type: Number })
+  accessor horizon = 5;
+  @property({ type: Number })
+  accessor seqLen = 1;
   /** What to say when there is nothing to summarise. */
-  @property() accessor empty = "No data opened yet.";
+  @property()
+  accessor empty = "No data opened yet.";
 
   override render() {
     const opened = SPLITS.filter((s) => this.summaries[s] || this.status[s]);
@@ -28,25 +33,74 @@ export class DataSummary extends LitElement {
     return html`
       ${errors.map((s) => html`<p class="error" role="alert">${this.status[s]}</p>`)}
       <table aria-label="Splits">
-        <thead><tr><th>split</th><th>file</th><th class="num">rows</th><th class="num">symbols</th><th>from (UTC)</th><th>to (UTC)</th><th class="num">features</th></tr></thead>
+        <thead>
+          <tr>
+            <th>split</th>
+            <th>file</th>
+            <th class="num">rows</th>
+            <th class="num">symbols</th>
+            <th>from (UTC)</th>
+            <th>to (UTC)</th>
+            <th class="num">features</th>
+          </tr>
+        </thead>
         <tbody>${SPLITS.map((split) => {
           const s = this.summaries[split];
-          if (!s) return html`<tr><td>${split}</td><td colspan="6" class="muted">${this.status[split] === "reading" ? "reading..." : "not opened"}</td></tr>`;
-          return html`<tr><td>${split}</td><td>${s.file}</td><td class="num">${count(s.rows)}</td><td class="num" title=${s.symbols.map((x) => x.name).join(", ")}>${s.symbols.length}</td>
-            <td>${time(s.start)}</td><td>${time(s.end)}</td><td class="num">${s.features.length}</td></tr>`;
+          if (!s) {
+            return html`
+              <tr>
+                <td>${split}</td>
+                <td colspan="6" class="muted">${this.status[split] === "reading" ? "reading..." : "not opened"}</td>
+              </tr>
+            `;
+          }
+          return html`
+            <tr>
+              <td>${split}</td>
+              <td>${s.file}</td>
+              <td class="num">${count(s.rows)}</td>
+              <td class="num" title=${s.symbols.map((x) => x.name).join(", ")}>${s.symbols.length}</td>
+              <td>${time(s.start)}</td>
+              <td>${time(s.end)}</td>
+              <td class="num">${s.features.length}</td>
+            </tr>
+          `;
         })}</tbody>
       </table>
       <h3>Labels</h3>
-      ${horizons.length ? html`<table aria-label="Label distribution">
-        <thead><tr><th>label</th><th>split</th><th class="num">short (-1)</th><th class="num">neutral (0)</th><th class="num">long (1)</th><th class="num">no label</th></tr></thead>
-        <tbody>${horizons.flatMap((h) => SPLITS.filter((s) => this.summaries[s]).map((split) => {
-          const c = this.summaries[split]!.labels[h];
-          if (!c) return html`<tr><td>${h}</td><td>${split}</td><td colspan="4" class="muted">column absent</td></tr>`;
-          const total = c.short + c.neutral + c.long;
-          const cell = (n: number) => html`<td class="num">${count(n)} <span class="muted">(${total ? Math.round((100 * n) / total) : 0}%)</span></td>`;
-          return html`<tr><td>${h}</td><td>${split}</td>${cell(c.short)}${cell(c.neutral)}${cell(c.long)}<td class="num">${count(c.missing)}</td></tr>`;
-        }))}</tbody>
-      </table>` : html`<p class="empty">No label columns (label_h&lt;H&gt;) found.</p>`}
+      ${horizons.length
+        ? html`
+          <table aria-label="Label distribution">
+            <thead>
+              <tr>
+                <th>label</th>
+                <th>split</th>
+                <th class="num">short (-1)</th>
+                <th class="num">neutral (0)</th>
+                <th class="num">long (1)</th>
+                <th class="num">no label</th>
+              </tr>
+            </thead>
+            <tbody>${horizons.flatMap((h) =>
+              SPLITS.filter((s) => this.summaries[s]).map((split) => {
+                const c = this.summaries[split]!.labels[h];
+                if (!c) {
+                  return html`
+                    <tr>
+                      <td>${h}</td>
+                      <td>${split}</td>
+                      <td colspan="4" class="muted">column absent</td>
+                    </tr>
+                  `;
+                }
+                const total = c.short + c.neutral + c.long;
+                const cell = (n: number) => html`<td class="num">${count(n)} <span class="muted">(${total ? Math.round((100 * n) / total) : 0}%)</span></td>`;
+                return html`<tr><td>${h}</td><td>${split}</td>${cell(c.short)}${cell(c.neutral)}${cell(c.long)}<td class="num">${count(c.missing)}</td></tr>`;
+              })
+            )}</tbody>
+          </table>
+        `
+        : html`<p class="empty">No label columns (label_h&lt;H&gt;) found.</p>`}
       <h3>Problems</h3>
       ${problems.length ? html`<ul aria-label="Problems">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : html`<p class="muted">None found.</p>`}
     `;

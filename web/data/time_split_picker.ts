@@ -28,22 +28,48 @@ function fromInput(text: string): string | undefined {
  */
 @customElement("mf-time-split")
 export class TimeSplitPicker extends LitElement {
-  static override styles = [shared, css`
-    fieldset { border: 1px solid #d8dde3; border-radius: 6px; padding: 0.5rem 0.8rem; margin: 0.6rem 0; }
-    legend { font-weight: 600; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: 0.4rem 1rem; align-items: baseline; }
-    label { display: flex; flex-direction: column; gap: 0.15rem; }
-  `];
+  static override styles = [
+    shared,
+    css`
+      fieldset {
+        border: 1px solid #d8dde3;
+        border-radius: 6px;
+        padding: 0.5rem 0.8rem;
+        margin: 0.6rem 0;
+      }
+      legend {
+        font-weight: 600;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr));
+        gap: 0.4rem 1rem;
+        align-items: baseline;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.15rem;
+      }
+    `,
+  ];
 
   /** The opened file's times, symbols and labels. */
-  @property({ attribute: false }) accessor index: TimeIndex | undefined;
+  @property({ attribute: false })
+  accessor index: TimeIndex | undefined;
   /** The purge when none is typed: the label horizon (labels look that many bars ahead). */
-  @property({ type: Number }) accessor defaultPurge = 5;
-  @state() accessor valStart = "";
-  @state() accessor testStart = "";
-  @state() accessor purge = "";
-  @state() accessor embargo = "0";
-  @state() accessor choice: TimeSplitChoice | undefined;
+  @property({ type: Number })
+  accessor defaultPurge = 5;
+  @state()
+  accessor valStart = "";
+  @state()
+  accessor testStart = "";
+  @state()
+  accessor purge = "";
+  @state()
+  accessor embargo = "0";
+  @state()
+  accessor choice: TimeSplitChoice | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has("index") && this.index) this.reset();
@@ -61,19 +87,31 @@ export class TimeSplitPicker extends LitElement {
       <legend>Time split of ${this.index.file} (UTC, the same instants for every symbol)</legend>
       <div class="grid">
         <label>Validation starts (train ends before it)
-          <input type="datetime-local" step="60" .value=${this.valStart} @input=${(e: Event) => (this.valStart = (e.target as HTMLInputElement).value)} /></label>
+          <input type="datetime-local" step="60" .value=${this.valStart} @input=${(
+      e: Event,
+    ) => (this.valStart = (e.target as HTMLInputElement).value)} /></label>
         <label>Test starts (validation ends before it)
-          <input type="datetime-local" step="60" .value=${this.testStart} @input=${(e: Event) => (this.testStart = (e.target as HTMLInputElement).value)} /></label>
+          <input type="datetime-local" step="60" .value=${this.testStart} @input=${(
+      e: Event,
+    ) => (this.testStart = (e.target as HTMLInputElement).value)} /></label>
         <label>Purge: rows dropped before each boundary
-          <input inputmode="numeric" .value=${this.purge} placeholder=${`the horizon: ${this.defaultPurge}`} @input=${(e: Event) => (this.purge = (e.target as HTMLInputElement).value)} /></label>
+          <input inputmode="numeric" .value=${this.purge} placeholder=${`the horizon: ${this.defaultPurge}`} @input=${(
+      e: Event,
+    ) => (this.purge = (e.target as HTMLInputElement).value)} /></label>
         <label>Embargo: rows dropped after each boundary
           <input inputmode="numeric" .value=${this.embargo} @input=${(e: Event) => (this.embargo = (e.target as HTMLInputElement).value)} /></label>
       </div>
       <p><button @click=${this.reset}>Reset to 70 / 15 / 15</button></p>
-      ${c?.view
-        ? html`<p data-testid="split-rows" aria-live="polite">train ${count(c.view.counts.train)} rows · val ${count(c.view.counts.val)} · test ${count(c.view.counts.test)} ·
-            ${count(c.view.counts.dropped)} dropped (per symbol, ${purge} before and ${c.view.plan.embargo} after each boundary, so no label looks across one)</p>`
-        : html`<p class="error" role="alert" data-testid="split-error">${c?.error ?? ""}</p>`}
+      ${
+      c?.view
+        ? html`<p data-testid="split-rows" aria-live="polite">train ${count(c.view.counts.train)} rows · val ${count(c.view.counts.val)} · test ${
+          count(c.view.counts.test)
+        } ·
+            ${
+          count(c.view.counts.dropped)
+        } dropped (per symbol, ${purge} before and ${c.view.plan.embargo} after each boundary, so no label looks across one)</p>`
+        : html`<p class="error" role="alert" data-testid="split-error">${c?.error ?? ""}</p>`
+    }
     </fieldset>`;
   }
 

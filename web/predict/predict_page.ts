@@ -14,15 +14,24 @@ const CLASS = { "-1": "short", "0": "neutral", "1": "long" } as Record<string, s
 export class PredictPage extends LitElement {
   static override styles = shared;
 
-  @property({ attribute: false }) accessor reader: RunReader | undefined;
-  @property() accessor db = "";
-  @property() accessor wasmPaths = "";
-  @state() accessor runs: RunRow[] | undefined;
-  @state() accessor runId = "";
-  @state() accessor file: File | undefined;
-  @state() accessor busy = false;
-  @state() accessor result: Predictions | undefined;
-  @state() accessor error = "";
+  @property({ attribute: false })
+  accessor reader: RunReader | undefined;
+  @property()
+  accessor db = "";
+  @property()
+  accessor wasmPaths = "";
+  @state()
+  accessor runs: RunRow[] | undefined;
+  @state()
+  accessor runId = "";
+  @state()
+  accessor file: File | undefined;
+  @state()
+  accessor busy = false;
+  @state()
+  accessor result: Predictions | undefined;
+  @state()
+  accessor error = "";
 
   override connectedCallback() {
     super.connectedCallback();
@@ -39,7 +48,14 @@ export class PredictPage extends LitElement {
 
   override render() {
     if (!this.runs) return html`<p class="muted">Reading runs...</p>`;
-    if (!this.runs.length) return html`<section><h2>Predict</h2><p class="empty">No trained model yet: train a model first, then score new files here.</p></section>`;
+    if (!this.runs.length) {
+      return html`
+        <section>
+          <h2>Predict</h2>
+          <p class="empty">No trained model yet: train a model first, then score new files here.</p>
+        </section>
+      `;
+    }
     const r = this.result;
     return html`<section aria-labelledby="predict-h">
       <h2 id="predict-h">Predict</h2>
@@ -54,16 +70,33 @@ export class PredictPage extends LitElement {
         <button class="primary" ?disabled=${!this.file || !this.runId || this.busy} @click=${this.predict}>${this.busy ? "Predicting..." : "Predict"}</button>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ""}
-      ${r ? html`
-        <p data-testid="predicted">${count(r.rows)} rows scored (${r.backend}).
-          <button @click=${() => download(r.parquet, "predictions.parquet", "application/vnd.apache.parquet")}>Download Parquet</button>
-          <button @click=${() => download(r.csv, "predictions.csv", "text/csv")}>Download CSV</button></p>
-        <table aria-label="Predictions preview">
-          <thead><tr><th>datetime</th><th>symbol</th><th>prediction</th><th class="num">prob_short</th><th class="num">prob_neutral</th><th class="num">prob_long</th></tr></thead>
-          <tbody>${r.preview.map((p) => html`<tr><td>${p.datetime}</td><td>${p.symbol}</td><td>${CLASS[p.prediction]} (${p.prediction})</td>${p.probs.map((v) => html`<td class="num">${num(v)}</td>`)}</tr>`)}</tbody>
-        </table>
-        ${r.rows > r.preview.length ? html`<p class="muted">First ${r.preview.length} of ${count(r.rows)} rows.</p>` : ""}
-      ` : ""}
+      ${
+      r
+        ? html`
+          <p data-testid="predicted">${count(r.rows)} rows scored (${r.backend}).
+            <button @click=${() => download(r.parquet, "predictions.parquet", "application/vnd.apache.parquet")}>Download Parquet</button>
+            <button @click=${() => download(r.csv, "predictions.csv", "text/csv")}>Download CSV</button></p>
+          <table aria-label="Predictions preview">
+            <thead>
+              <tr>
+                <th>datetime</th>
+                <th>symbol</th>
+                <th>prediction</th>
+                <th class="num">prob_short</th>
+                <th class="num">prob_neutral</th>
+                <th class="num">prob_long</th>
+              </tr>
+            </thead>
+            <tbody>${r.preview.map((p) =>
+              html`<tr><td>${p.datetime}</td><td>${p.symbol}</td><td>${CLASS[p.prediction]} (${p.prediction})</td>${
+                p.probs.map((v) => html`<td class="num">${num(v)}</td>`)
+              }</tr>`
+            )}</tbody>
+          </table>
+          ${r.rows > r.preview.length ? html`<p class="muted">First ${r.preview.length} of ${count(r.rows)} rows.</p>` : ""}
+        `
+        : ""
+    }
     </section>`;
   }
 

@@ -14,7 +14,12 @@ export function predictionRows(windows: Windows, probs: Float32Array, limit = In
   const n = Math.min(ends.length, limit);
   return Array.from({ length: n }, (_, k) => {
     const p: [number, number, number] = [probs[3 * k], probs[3 * k + 1], probs[3 * k + 2]];
-    return { datetime: new Date(frame.time[ends[k]]).toISOString(), symbol: frame.symbols[frame.symbol[ends[k]]], prediction: p.indexOf(Math.max(...p)) - 1, probs: p };
+    return {
+      datetime: new Date(frame.time[ends[k]]).toISOString(),
+      symbol: frame.symbols[frame.symbol[ends[k]]],
+      prediction: p.indexOf(Math.max(...p)) - 1,
+      probs: p,
+    };
   });
 }
 

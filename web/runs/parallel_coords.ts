@@ -27,29 +27,56 @@ interface Axis {
  */
 @customElement("mf-parallel-coords")
 export class ParallelCoords extends LitElement {
-  static override styles = [shared, css`
-    .plot { overflow-x: auto; }
-    svg { display: block; font-size: 11px; }
-    path.run { fill: none; stroke-width: 1.2; stroke-opacity: 0.55; }
-    path.run:hover { stroke-width: 3; stroke-opacity: 1; }
-    line.axis { stroke: #5b6572; }
-    text.name { font-weight: 600; }
-  `];
+  static override styles = [
+    shared,
+    css`
+      .plot {
+        overflow-x: auto;
+      }
+      svg {
+        display: block;
+        font-size: 11px;
+      }
+      path.run {
+        fill: none;
+        stroke-width: 1.2;
+        stroke-opacity: 0.55;
+      }
+      path.run:hover {
+        stroke-width: 3;
+        stroke-opacity: 1;
+      }
+      line.axis {
+        stroke: #5b6572;
+      }
+      text.name {
+        font-weight: 600;
+      }
+    `,
+  ];
 
-  @property({ attribute: false }) accessor runs: FlatRun[] = [];
-  @property({ attribute: false }) accessor columns: Column[] = [];
+  @property({ attribute: false })
+  accessor runs: FlatRun[] = [];
+  @property({ attribute: false })
+  accessor columns: Column[] = [];
   /** Key of the metric column; the first val metric when empty. */
-  @property() accessor metric = "";
+  @property()
+  accessor metric = "";
 
   override render() {
     const metrics = this.columns.filter((c) => c.numeric && betterOf(c.key) !== undefined);
     const metric = metrics.find((c) => c.key === this.metric) ?? metrics.find((c) => c.key === "val.f1_macro") ?? metrics[0];
-    const picker = html`<label>metric <select name="metric" @change=${(e: Event) => this.dispatchEvent(new CustomEvent("metric", { detail: (e.target as HTMLSelectElement).value }))}>
+    const picker = html`<label>metric <select name="metric" @change=${(e: Event) =>
+      this.dispatchEvent(new CustomEvent("metric", { detail: (e.target as HTMLSelectElement).value }))}>
       ${metrics.map((c) => html`<option .value=${c.key} ?selected=${c === metric}>${c.label}</option>`)}</select></label>`;
     if (!metric) return html`<p class="empty">No run has final metrics to plot.</p>`;
-    const settings = this.columns.filter((c) => !/^(val|test)\./.test(c.key) && !NOT_AXES.has(c.key)
-      && new Set(this.runs.map((r) => r.cells[c.key])).size > 1);
-    if (!settings.length) return html`${picker}<p class="empty">The ${this.runs.length} run(s) shown share every setting: nothing to plot against ${metric.label}.</p>`;
+    const settings = this.columns.filter((c) =>
+      !/^(val|test)\./.test(c.key) && !NOT_AXES.has(c.key) &&
+      new Set(this.runs.map((r) => r.cells[c.key])).size > 1
+    );
+    if (!settings.length) {
+      return html`${picker}<p class="empty">The ${this.runs.length} run(s) shown share every setting: nothing to plot against ${metric.label}.</p>`;
+    }
     const axes = [...settings.slice(0, MAX_AXES), metric].map((c) => axisOf(c, this.runs));
     const values = this.runs.map((r) => r.cells[metric.key]).filter((v): v is number => typeof v === "number");
     const [lo, hi] = [Math.min(...values), Math.max(...values)];
@@ -63,17 +90,33 @@ export class ParallelCoords extends LitElement {
     const x = (i: number) => 70 + i * AXIS_GAP;
     // runs without the metric are drawn first, under the coloured ones
     const order = [...this.runs].sort((a, b) => compareCells(a.cells[metric.key], b.cells[metric.key]) * (better === "lower" ? -1 : 1));
-    return html`${picker}
-      <p class="muted">${this.runs.length} run(s); ${settings.length > MAX_AXES ? `the first ${MAX_AXES} of ${settings.length} differing settings; ` : ""}colour by ${metric.label}, blue is better.</p>
-      <div class="plot"><svg role="img" aria-label=${`Parallel coordinates: ${axes.map((a) => a.column.label).join(", ")}`} width=${width} height=${HEIGHT} viewBox="0 0 ${width} ${HEIGHT}">
-        ${order.map((run) => {
-          const points = axes.map((a, i) => [x(i), a.y(run.cells[a.column.key])] as const).filter(([, y]) => y !== undefined);
-          return svg`<path class="run" stroke=${colour(run.cells[metric.key])} d=${points.map(([px, py], i) => `${i ? "L" : "M"}${px} ${py!.toFixed(1)}`).join("")}><title>${run.row.id}</title></path>`;
-        })}
-        ${axes.map((a, i) => svg`<line class="axis" x1=${x(i)} x2=${x(i)} y1=${TOP} y2=${HEIGHT - BOTTOM}></line>
+    return html`
+      ${picker}
+            <p class="muted">${this.runs.length} run(s); ${settings.length > MAX_AXES
+              ? `the first ${MAX_AXES} of ${settings.length} differing settings; `
+              : ""}colour by ${metric.label}, blue is better.</p>
+            <div class="plot">
+        <svg role="img" aria-label=${`Parallel coordinates: ${
+          axes.map((a) => a.column.label).join(", ")
+        }`} width=${width} height=${HEIGHT} viewBox="0 0 ${width} ${HEIGHT}">
+              ${order.map((run) => {
+                const points = axes.map((a, i) => [x(i), a.y(run.cells[a.column.key])] as const).filter(([, y]) => y !== undefined);
+                return svg`
+                  <path class="run" stroke=${colour(run.cells[metric.key])} d=${points.map(([px, py], i) => `${i ? "L" : "M"}${px} ${py!.toFixed(1)}`).join(
+                    "",
+                  )}>
+                    <title>${run.row.id}</title>
+                  </path>
+                `;
+              })}
+              ${axes.map((a, i) =>
+                svg`<line class="axis" x1=${x(i)} x2=${x(i)} y1=${TOP} y2=${HEIGHT - BOTTOM}></line>
           <text class="name" x=${x(i)} y=${TOP - (i % 2 ? 12 : 30)} text-anchor="middle">${a.column.label.replace(/^params\./, "")}</text>
-          ${a.ticks.map((t) => svg`<text x=${x(i) + 5} y=${t.y + 4}>${t.text}</text>`)}`)}
-      </svg></div>`;
+          ${a.ticks.map((t) => svg`<text x=${x(i) + 5} y=${t.y + 4}>${t.text}</text>`)}`
+              )}
+            </svg>
+      </div>
+    `;
   }
 }
 

@@ -19,14 +19,33 @@ export interface Column {
 
 /** Final metrics a table can show, and which way is better (none for counts such as trades). */
 export const METRICS: Record<string, "higher" | "lower" | undefined> = {
-  accuracy: "higher", f1_macro: "higher", f1_weighted: "higher", log_loss: "lower", sharpe: "higher", max_drawdown: "lower",
-  win_rate: "higher", profit_factor: "higher", total_return: "higher", n_trades: undefined, turnover: undefined, exposure: undefined, n: undefined,
+  accuracy: "higher",
+  f1_macro: "higher",
+  f1_weighted: "higher",
+  log_loss: "lower",
+  sharpe: "higher",
+  max_drawdown: "lower",
+  win_rate: "higher",
+  profit_factor: "higher",
+  total_return: "higher",
+  n_trades: undefined,
+  turnover: undefined,
+  exposure: undefined,
+  n: undefined,
 };
 
 /** Columns of a run's record, in this order, before metrics and settings. */
 const RECORD_LABELS: Record<string, string> = {
-  model: "model", horizon: "horizon", seq_len: "window", status: "status", epochs: "epochs", best_epoch: "best epoch",
-  backend: "backend", seed: "seed", created: "created", total_s: "time (s)",
+  model: "model",
+  horizon: "horizon",
+  seq_len: "window",
+  status: "status",
+  epochs: "epochs",
+  best_epoch: "best epoch",
+  backend: "backend",
+  seed: "seed",
+  created: "created",
+  total_s: "time (s)",
 };
 
 /** Shown until a person chooses: what the runs table always showed. */
@@ -36,8 +55,17 @@ export const DEFAULT_COLUMNS = ["model", "horizon", "seq_len", "status", "epochs
 export function flattenRun(row: RunRow): FlatRun {
   const r = row.record;
   const cells: Record<string, Cell> = {
-    id: row.id, model: r?.model, horizon: r?.horizon, seq_len: r?.seq_len, status: r?.status ?? "unreadable", epochs: r?.epochs_run,
-    best_epoch: r?.best_epoch, backend: r?.backend.name, seed: r?.seed, created: r?.created_at, total_s: r?.timings.total_s,
+    id: row.id,
+    model: r?.model,
+    horizon: r?.horizon,
+    seq_len: r?.seq_len,
+    status: r?.status ?? "unreadable",
+    epochs: r?.epochs_run,
+    best_epoch: r?.best_epoch,
+    backend: r?.backend.name,
+    seed: r?.seed,
+    created: r?.created_at,
+    total_s: r?.timings.total_s,
   };
   for (const split of ["val", "test"] as const) {
     const m = row.metrics?.[split] as Record<string, unknown> | undefined;
@@ -46,7 +74,13 @@ export function flattenRun(row: RunRow): FlatRun {
   for (const part of ["params", "dataset", "trainer"] as const) {
     for (const [k, v] of Object.entries(r?.config[part] ?? {})) cells[`${part}.${k}`] = typeof v === "number" || typeof v === "string" ? v : JSON.stringify(v);
   }
-  const text = [row.id, r?.model, r?.status, r?.backend.name, ...Object.entries(r?.config.params ?? {}).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)].join(" ").toLowerCase();
+  const text = [
+    row.id,
+    r?.model,
+    r?.status,
+    r?.backend.name,
+    ...Object.entries(r?.config.params ?? {}).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`),
+  ].join(" ").toLowerCase();
   return { row, cells, text };
 }
 

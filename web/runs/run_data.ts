@@ -47,7 +47,9 @@ export type EquityCurves = Partial<Record<"val" | "test", z.output<typeof Equity
 /** equity.json (val and test equity and drawdown); empty when the run has none (older or unfinished runs). */
 export async function readEquity(reader: RunReader, id: string): Promise<EquityCurves> {
   if (!(await reader.files(id)).includes("equity.json")) return {};
-  return z.object({ val: EquityCurveFile.optional(), test: EquityCurveFile.optional() }).parse(JSON.parse(new TextDecoder().decode(await reader.read(id, "equity.json"))));
+  return z.object({ val: EquityCurveFile.optional(), test: EquityCurveFile.optional() }).parse(
+    JSON.parse(new TextDecoder().decode(await reader.read(id, "equity.json"))),
+  );
 }
 
 /** feature_importance.json as [feature, importance] pairs, largest first; empty when the model has none. */

@@ -11,19 +11,40 @@ import "../chart.ts";
 /** One run, read through a RunReader: config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix, equity; Delete when given a store. */
 @customElement("mf-run-page")
 export class RunPage extends LitElement {
-  static override styles = [shared, css`.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1rem; } .scroll { overflow-x: auto; }`];
+  static override styles = [
+    shared,
+    css`
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(320px, 1fr));
+        gap: 1rem;
+      }
+      .scroll {
+        overflow-x: auto;
+      }
+    `,
+  ];
 
-  @property({ attribute: false }) accessor reader: RunReader | undefined;
+  @property({ attribute: false })
+  accessor reader: RunReader | undefined;
   /** The writable store behind `reader`, for Delete; a read-only viewer leaves it unset. */
-  @property({ attribute: false }) accessor store: RunStore | undefined;
-  @property() accessor runId = "";
+  @property({ attribute: false })
+  accessor store: RunStore | undefined;
+  @property()
+  accessor runId = "";
   /** Where "all runs" leads (the runs table as it was left). */
-  @property() accessor back = "#/runs";
-  @state() accessor row: RunRow | undefined;
-  @state() accessor epochs: Awaited<ReturnType<typeof readEpochs>> = [];
-  @state() accessor importance: [string, number][] = [];
-  @state() accessor equity: EquityCurves = {};
-  @state() accessor error = "";
+  @property()
+  accessor back = "#/runs";
+  @state()
+  accessor row: RunRow | undefined;
+  @state()
+  accessor epochs: Awaited<ReturnType<typeof readEpochs>> = [];
+  @state()
+  accessor importance: [string, number][] = [];
+  @state()
+  accessor equity: EquityCurves = {};
+  @state()
+  accessor error = "";
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has("runId") || changed.has("reader")) void this.load();
@@ -36,7 +57,9 @@ export class RunPage extends LitElement {
     this.error = "";
     try {
       const row = await readRunRow(reader, runId);
-      const [epochs, importance, equity] = row.record ? await Promise.all([readEpochs(reader, runId), readImportance(reader, runId), readEquity(reader, runId)]) : [[], [], {}];
+      const [epochs, importance, equity] = row.record
+        ? await Promise.all([readEpochs(reader, runId), readImportance(reader, runId), readEquity(reader, runId)])
+        : [[], [], {}];
       // a newer run chosen meanwhile wins
       if (runId !== this.runId || reader !== this.reader) return;
       Object.assign(this, { row, epochs, importance, equity });
@@ -53,36 +76,74 @@ export class RunPage extends LitElement {
     if (!record) return html`${back}<p class="error" role="alert">Run ${this.runId} cannot be read: ${this.row.error}</p>${this.deleteButton()}`;
     const x = this.epochs.map((e) => e.epoch);
     const curve = (key: "train_loss" | "val_loss" | "train_accuracy" | "val_accuracy") => this.epochs.map((e) => e[key]);
-    return html`${back}
-      <section aria-labelledby="run-h">
-        <h2 id="run-h">${record.id}</h2>
-        <p><strong>${record.status}</strong> · ${record.model} · horizon ${record.horizon} · window ${record.seq_len} · ${record.epochs_run ?? 0} epochs (best ${record.best_epoch ?? "-"}${record.stop_reason ? `, ${record.stop_reason}` : ""}) · ${duration(record.timings.total_s ?? NaN)}</p>
-        <p class="muted">Backend: ${record.backend.name} (${record.backend.reason}) · created ${record.created_at}</p>
-        ${record.error ? html`<p class="error" role="alert">${record.error}</p>` : ""}
-        ${this.deleteButton()}
-      </section>
-      <section aria-labelledby="curves-h"><h2 id="curves-h">Curves</h2>
-        ${this.epochs.length ? html`<div class="charts">
-          <mf-chart label="Loss" .series=${["train_loss", "val_loss"]} .data=${[x, curve("train_loss"), curve("val_loss")] as ChartData}></mf-chart>
-          <mf-chart label="Accuracy" .series=${["train_accuracy", "val_accuracy"]} .data=${[x, curve("train_accuracy"), curve("val_accuracy")] as ChartData}></mf-chart>
-        </div>` : html`<p class="empty">No epochs recorded.</p>`}
-      </section>
-      <section aria-labelledby="metrics-h"><h2 id="metrics-h">Metrics</h2>
-        ${metrics ? html`
-          <div class="row">${metricsTable({ val: metrics.val, test: metrics.test })}
-            <div><h3>Confusion (test)</h3>${confusionTable(metrics.test, "Confusion matrix, test")}<h3>Per class (test)</h3>${perClassTable(metrics.test, "Per class, test")}</div>
-          </div>
-          <h3>Per symbol (test)</h3><div class="scroll">${perSymbolTable(metrics.test, "Per symbol, test")}</div>
-        ` : html`<p class="empty">No final metrics: the run is ${record.status}.</p>`}
-      </section>
-      ${this.equitySection()}
-      ${this.importance.length ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Feature importance</h2>${importanceTable(this.importance)}</section>` : ""}
-      <section aria-labelledby="config-h"><h2 id="config-h">Config</h2>
-        <div class="row">${(["params", "dataset", "trainer"] as const).map((part) => html`<table aria-label=${part}>
-          <thead><tr><th colspan="2">${part}</th></tr></thead>
-          <tbody>${Object.entries(record.config[part]).map(([k, v]) => html`<tr><td>${k}</td><td>${typeof v === "string" ? v : JSON.stringify(v)}</td></tr>`)}</tbody></table>`)}
-        </div>
-        <p class="muted">Data: ${Object.values(record.dataset.files).map((f) => `${f.name} (${f.rows} rows, ${f.samples} samples)`).join(", ")}; ${record.dataset.symbols.length} symbols, ${record.dataset.features.length} features.</p>
+    return html`
+      ${back}
+            <section aria-labelledby="run-h">
+              <h2 id="run-h">${record.id}</h2>
+              <p><strong>${record.status}</strong> · ${record.model} · horizon ${record.horizon} · window ${record.seq_len} · ${record.epochs_run ??
+                0} epochs (best ${record.best_epoch ?? "-"}${record.stop_reason ? `, ${record.stop_reason}` : ""}) · ${duration(
+                  record.timings.total_s ?? NaN,
+                )}</p>
+              <p class="muted">Backend: ${record.backend.name} (${record.backend.reason}) · created ${record.created_at}</p>
+              ${record.error ? html`<p class="error" role="alert">${record.error}</p>` : ""}
+              ${this.deleteButton()}
+            </section>
+            <section aria-labelledby="curves-h"><h2 id="curves-h">Curves</h2>
+              ${this.epochs.length
+                ? html`
+                  <div class="charts">
+                    <mf-chart label="Loss" .series=${["train_loss", "val_loss"]} .data=${[x, curve("train_loss"), curve("val_loss")] as ChartData}></mf-chart>
+                    <mf-chart label="Accuracy" .series=${["train_accuracy", "val_accuracy"]} .data=${[
+                      x,
+                      curve("train_accuracy"),
+                      curve("val_accuracy"),
+                    ] as ChartData}></mf-chart>
+                  </div>
+                `
+                : html`<p class="empty">No epochs recorded.</p>`}
+            </section>
+            <section aria-labelledby="metrics-h"><h2 id="metrics-h">Metrics</h2>
+              ${metrics
+                ? html`
+                  <div class="row">${metricsTable({ val: metrics.val, test: metrics.test })}
+                    <div><h3>Confusion (test)</h3>${confusionTable(metrics.test, "Confusion matrix, test")}<h3>Per class (test)</h3>${perClassTable(
+                      metrics.test,
+                      "Per class, test",
+                    )}</div>
+                  </div>
+                  <h3>Per symbol (test)</h3>
+                  <div class="scroll">${perSymbolTable(metrics.test, "Per symbol, test")}</div>
+                `
+                : html`<p class="empty">No final metrics: the run is ${record.status}.</p>`}
+            </section>
+            ${this.equitySection()}
+            ${this.importance.length
+              ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Feature importance</h2>${importanceTable(this.importance)}</section>`
+              : ""}
+            <section aria-labelledby="config-h">
+        <h2 id="config-h">Config</h2>
+        <div class="row">${(["params", "dataset", "trainer"] as const).map((part) =>
+          html`
+            <table aria-label=${part}>
+              <thead>
+                <tr>
+                  <th colspan="2">${part}</th>
+                </tr>
+              </thead>
+              <tbody>${Object.entries(record.config[part]).map(([k, v]) =>
+                html`
+                  <tr>
+                    <td>${k}</td>
+                    <td>${typeof v === "string" ? v : JSON.stringify(v)}</td>
+                  </tr>
+                `
+              )}</tbody>
+            </table>
+          `
+        )}
+              </div>
+        <p class="muted">Data: ${Object.values(record.dataset.files).map((f) => `${f.name} (${f.rows} rows, ${f.samples} samples)`).join(", ")}; ${record
+          .dataset.symbols.length} symbols, ${record.dataset.features.length} features.</p>
       </section>
     `;
   }
@@ -105,14 +166,19 @@ export class RunPage extends LitElement {
   private equitySection() {
     const splits = (["test", "val"] as const).filter((s) => this.equity[s]?.time.length);
     if (!splits.length) return "";
-    return html`<section aria-labelledby="equity-h"><h2 id="equity-h">Equity and drawdown</h2><div class="charts">
-      ${splits.flatMap((split) => {
-        const c = this.equity[split]!;
-        const x = c.time.map((t) => t / 1000);
-        return [
-          html`<mf-chart label=${`Equity (${split})`} time xLabel="time" .series=${["equity"]} .data=${[x, c.equity] as ChartData}></mf-chart>`,
-          html`<mf-chart label=${`Drawdown (${split})`} time xLabel="time" .series=${["drawdown"]} .data=${[x, c.drawdown] as ChartData}></mf-chart>`,
-        ];
-      })}</div></section>`;
+    return html`
+      <section aria-labelledby="equity-h">
+        <h2 id="equity-h">Equity and drawdown</h2>
+        <div class="charts">
+            ${splits.flatMap((split) => {
+              const c = this.equity[split]!;
+              const x = c.time.map((t) => t / 1000);
+              return [
+                html`<mf-chart label=${`Equity (${split})`} time xLabel="time" .series=${["equity"]} .data=${[x, c.equity] as ChartData}></mf-chart>`,
+                html`<mf-chart label=${`Drawdown (${split})`} time xLabel="time" .series=${["drawdown"]} .data=${[x, c.drawdown] as ChartData}></mf-chart>`,
+              ];
+            })}</div>
+      </section>
+    `;
   }
 }

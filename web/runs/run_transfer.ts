@@ -3,7 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { BUNDLE_FILE } from "../../core/bundle/format.ts";
 import type { RunStore } from "../../core/platform.ts";
 import { shared } from "../styles.ts";
-import { exportBundle, exportRuns, importBundle, importRuns, type ImportResult, viewerPage } from "./bundle.ts";
+import { exportBundle, exportRuns, importBundle, type ImportResult, importRuns, viewerPage } from "./bundle.ts";
 
 /** The File System Access entry point (Chromium); absent from the DOM types and from other browsers. */
 type DirectoryPicker = (options: { mode: "readwrite"; id?: string }) => Promise<FileSystemDirectoryHandle>;
@@ -17,28 +17,37 @@ type DirectoryPicker = (options: { mode: "readwrite"; id?: string }) => Promise<
 export class RunTransfer extends LitElement {
   static override styles = shared;
 
-  @property({ attribute: false }) accessor store: RunStore | undefined;
-  @property({ attribute: false }) accessor picked: string[] = [];
-  @state() accessor message = "";
-  @state() accessor problems: string[] = [];
-  @state() accessor busy = false;
+  @property({ attribute: false })
+  accessor store: RunStore | undefined;
+  @property({ attribute: false })
+  accessor picked: string[] = [];
+  @state()
+  accessor message = "";
+  @state()
+  accessor problems: string[] = [];
+  @state()
+  accessor busy = false;
 
   override render() {
     const picker = (window as unknown as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
     const none = !this.picked.length || this.busy;
-    return html`<div class="row">
+    return html`
+      <div class="row">
         <button @click=${() => this.download("bundle")} ?disabled=${none}>Download selected (${this.picked.length}) as a bundle</button>
         <button @click=${() => this.download("page")} ?disabled=${none}>Download selected (${this.picked.length}) as a viewer page</button>
-        <button @click=${this.export} ?disabled=${none || !picker} title=${picker ? "" : "This browser cannot write folders; use Chromium"}>Export selected (${this.picked.length}) to a folder</button>
+        <button @click=${this.export} ?disabled=${none || !picker} title=${picker
+          ? ""
+          : "This browser cannot write folders; use Chromium"}>Export selected (${this.picked.length}) to a folder</button>
       </div>
-      <div class="row">
+            <div class="row">
         <label for="import-bundle">Import a bundle or viewer page</label>
         <input id="import-bundle" type="file" accept=${`.mfbundle,.html,${BUNDLE_FILE}`} @change=${this.importFile} />
         <label for="import">Import runs from a folder</label>
         <input id="import" type="file" webkitdirectory @change=${this.import} />
       </div>
-      ${this.message ? html`<p role="status">${this.message}</p>` : ""}
-      ${this.problems.length ? html`<ul class="error" aria-label="Import problems">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>` : ""}`;
+            ${this.message ? html`<p role="status">${this.message}</p>` : ""}
+            ${this.problems.length ? html`<ul class="error" aria-label="Import problems">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>` : ""}
+    `;
   }
 
   /** Saves the selected runs as a bundle, or as the viewer page with the bundle inside. */
@@ -53,7 +62,9 @@ export class RunTransfer extends LitElement {
       const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-      this.message = `Saved ${this.picked.length} run(s) as ${name} (${Math.ceil(blob.size / 1e3)} kB): ${kind === "bundle" ? "mf import or this app's import read it" : "it opens in any browser, no server needed"}.`;
+      this.message = `Saved ${this.picked.length} run(s) as ${name} (${Math.ceil(blob.size / 1e3)} kB): ${
+        kind === "bundle" ? "mf import or this app's import read it" : "it opens in any browser, no server needed"
+      }.`;
     } catch (error) {
       this.message = "";
       this.problems = [`Export failed: ${(error as Error).message}`];
@@ -68,7 +79,8 @@ export class RunTransfer extends LitElement {
     try {
       const folder = await picker({ mode: "readwrite", id: "model-factory-runs" });
       const files = await exportRuns(this.store!, this.picked, folder);
-      this.message = `Exported ${this.picked.length} run(s), ${files} files, to ${folder.name}/: the CLI reads them with mf predict --run ${folder.name}/<run id>.`;
+      this.message =
+        `Exported ${this.picked.length} run(s), ${files} files, to ${folder.name}/: the CLI reads them with mf predict --run ${folder.name}/<run id>.`;
     } catch (error) {
       if ((error as Error).name === "AbortError") return;
       this.message = "";

@@ -24,12 +24,16 @@ export interface RunViewsOptions {
 export function runViews(route: Route, o: RunViewsOptions): TemplateResult | "" {
   const keep = (e: CustomEvent<URLSearchParams>) => history.replaceState(history.state, "", routeHash({ ...route, query: e.detail }));
   if (route.page === "runs") {
-    return html`<mf-runs-table .reader=${o.reader} .query=${route.query} empty=${o.empty ?? "No runs yet."} @query=${keep}
-      @picked=${(e: CustomEvent<string[]>) => o.onPicked?.(e.detail)}>${o.actions ?? ""}</mf-runs-table>`;
+    return html`
+      <mf-runs-table .reader=${o.reader} .query=${route.query} empty=${o.empty ?? "No runs yet."} @query=${keep}
+        @picked=${(e: CustomEvent<string[]>) => o.onPicked?.(e.detail)}>${o.actions ?? ""}</mf-runs-table>
+    `;
   }
   if (route.page === "run") return html`<mf-run-page .reader=${o.reader} .store=${o.store} runId=${route.ids[0]} back=${o.runsHash}></mf-run-page>`;
   if (route.page === "compare") {
-    return html`<mf-compare-page .reader=${o.reader} .runIds=${route.ids} curve=${route.query.get("curve") ?? "val_loss"} back=${o.runsHash} @query=${keep}></mf-compare-page>`;
+    return html`<mf-compare-page .reader=${o.reader} .runIds=${route.ids} curve=${
+      route.query.get("curve") ?? "val_loss"
+    } back=${o.runsHash} @query=${keep}></mf-compare-page>`;
   }
   return "";
 }

@@ -20,32 +20,82 @@ const OVERSCAN = 20;
  */
 @customElement("mf-runs-table")
 export class RunsTable extends LitElement {
-  static override styles = [shared, css`
-    th button { all: unset; cursor: pointer; white-space: nowrap; }
-    th button:focus-visible { outline: 2px solid #1f6feb; }
-    td { white-space: nowrap; }
-    /* one line per row keeps every row the same height; the run page has the whole message */
-    td.id .error { display: inline; padding: 0 0.3rem; margin-left: 0.4rem; white-space: nowrap; }
-    .scroll { overflow: auto; max-height: 75vh; border: 1px solid #e6e9ee; }
-    thead th { position: sticky; top: 0; z-index: 1; }
-    .row { align-items: center; margin-bottom: 0.6rem; }
-    section { margin-top: 1rem; }
-    .chooser { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 0.1rem 1rem; margin: 0.6rem 0; padding: 0.6rem; border: 1px solid #d8dde3; border-radius: 4px; }
-    .chooser label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  `];
+  static override styles = [
+    shared,
+    css`
+      th button {
+        all: unset;
+        cursor: pointer;
+        white-space: nowrap;
+      }
+      th button:focus-visible {
+        outline: 2px solid #1f6feb;
+      }
+      td {
+        white-space: nowrap;
+      }
+      /* one line per row keeps every row the same height; the run page has the whole message */
+      td.id .error {
+        display: inline;
+        padding: 0 0.3rem;
+        margin-left: 0.4rem;
+        white-space: nowrap;
+      }
+      .scroll {
+        overflow: auto;
+        max-height: 75vh;
+        border: 1px solid #e6e9ee;
+      }
+      thead th {
+        position: sticky;
+        top: 0;
+        z-index: 1;
+      }
+      .row {
+        align-items: center;
+        margin-bottom: 0.6rem;
+      }
+      section {
+        margin-top: 1rem;
+      }
+      .chooser {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+        gap: 0.1rem 1rem;
+        margin: 0.6rem 0;
+        padding: 0.6rem;
+        border: 1px solid #d8dde3;
+        border-radius: 4px;
+      }
+      .chooser label {
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+    `,
+  ];
 
-  @property({ attribute: false }) accessor reader: RunReader | undefined;
+  @property({ attribute: false })
+  accessor reader: RunReader | undefined;
   /** The view as the URL hash holds it (see view_state.ts). */
-  @property({ attribute: false }) accessor query = new URLSearchParams();
+  @property({ attribute: false })
+  accessor query = new URLSearchParams();
   /** What an empty store shows. */
-  @property() accessor empty = "No runs yet. Train a model and it shows up here; runs stay in this browser.";
-  @state() accessor runs: FlatRun[] | undefined;
-  @state() accessor columns: Column[] = [];
-  @state() accessor error = "";
-  @state() accessor view: TableView = readTableView(new URLSearchParams());
-  @state() accessor choosing = false;
+  @property()
+  accessor empty = "No runs yet. Train a model and it shows up here; runs stay in this browser.";
+  @state()
+  accessor runs: FlatRun[] | undefined;
+  @state()
+  accessor columns: Column[] = [];
+  @state()
+  accessor error = "";
+  @state()
+  accessor view: TableView = readTableView(new URLSearchParams());
+  @state()
+  accessor choosing = false;
   /** The first row drawn: only the rows in view (and OVERSCAN around them) are in the DOM, so 1,000 runs sort in a frame. */
-  @state() accessor first = 0;
+  @state()
+  accessor first = 0;
   /** Pixels per row: an estimate until the first scroll measures a drawn row (rows are one line, so all alike). */
   private rowHeight = 29;
   private filteredCache?: { key: unknown[]; runs: FlatRun[] };
@@ -87,7 +137,10 @@ export class RunsTable extends LitElement {
     const key = [filtered, sort.key, sort.descending];
     if (!this.sortedCache?.key.every((k, i) => k === key[i])) {
       const sign = sort.descending ? -1 : 1;
-      this.sortedCache = { key, runs: [...filtered].sort((a, b) => sign * compareCells(a.cells[sort.key], b.cells[sort.key]) || compareCells(b.cells.id, a.cells.id)) };
+      this.sortedCache = {
+        key,
+        runs: [...filtered].sort((a, b) => sign * compareCells(a.cells[sort.key], b.cells[sort.key]) || compareCells(b.cells.id, a.cells.id)),
+      };
     }
     return this.sortedCache.runs;
   }
@@ -112,25 +165,45 @@ export class RunsTable extends LitElement {
           @input=${(e: Event) => this.filter("text", (e.target as HTMLInputElement).value)} /></label>
         <span class="muted count" aria-live="polite">${shown.length} of ${this.runs.length} runs</span>
         <button aria-expanded=${this.choosing} @click=${() => (this.choosing = !this.choosing)}>Columns (${chosen.length})</button>
-        <button @click=${() => (location.hash = routeHash({ page: "compare", ids: selected, query: new URLSearchParams() }))} ?disabled=${selected.length < 2}>Compare selected (${selected.length})</button>
+        <button @click=${() => (location.hash = routeHash({ page: "compare", ids: selected, query: new URLSearchParams() }))} ?disabled=${selected.length <
+          2}>Compare selected (${selected.length})</button>
       </div>
       ${this.choosing ? this.chooser(chosen) : ""}
-      <div class="scroll" tabindex="0" role="region" aria-label="Runs table, scrolls" @scroll=${this.onScroll}><table aria-label="Runs" aria-rowcount=${shown.length + 1}>
-        <thead><tr><th><span class="muted">compare</span></th>${[{ key: "id", label: "run", numeric: false }, ...chosen].map((c) => html`<th class=${c.numeric ? "num" : ""}
-          aria-sort=${c.key === sort.key ? (sort.descending ? "descending" : "ascending") : "none"}>
-          <button @click=${() => this.change({ sort: { key: c.key, descending: c.key === sort.key ? !sort.descending : c.numeric } })}>${c.label}${c.key === sort.key ? (sort.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>
-        <tbody>${from > 0 ? html`<tr aria-hidden="true" style="height: ${from * this.rowHeight}px"></tr>` : ""}
-          ${shown.slice(from, to).map((r, i) => html`<tr aria-rowindex=${from + i + 2}><td><input type="checkbox" aria-label=${`compare ${r.row.id}`} .checked=${selected.includes(r.row.id)} @change=${() => this.pick(r.row.id)} /></td>
-          <td class="id"><a href=${routeHash({ page: "run", ids: [r.row.id], query: new URLSearchParams() })}>${r.row.id}</a>${r.row.error ? html`<span class="error" title=${r.row.error}>cannot be read</span>` : ""}</td>
-          ${chosen.map((c) => {
-            const v = r.cells[c.key];
-            return html`<td class=${c.numeric ? "num" : ""}>${typeof v === "number" && !Number.isInteger(v) ? num(v) : v ?? "-"}</td>`;
-          })}</tr>`)}
+      <div class="scroll" tabindex="0" role="region" aria-label="Runs table, scrolls" @scroll=${this.onScroll}>
+        <table aria-label="Runs" aria-rowcount=${shown.length + 1}>
+          <thead>
+            <tr><th><span class="muted">compare</span></th>${[{ key: "id", label: "run", numeric: false }, ...chosen].map((c) =>
+              html`
+                <th class=${c.numeric ? "num" : ""}
+                  aria-sort=${c.key === sort.key ? (sort.descending ? "descending" : "ascending") : "none"}>
+                          <button @click=${() => this.change({ sort: { key: c.key, descending: c.key === sort.key ? !sort.descending : c.numeric } })}>${c
+                            .label}${c.key === sort.key ? (sort.descending ? " ▼" : " ▲") : ""}</button></th>
+              `
+            )}</tr>
+          </thead>
+          <tbody>${from > 0 ? html`<tr aria-hidden="true" style="height: ${from * this.rowHeight}px"></tr>` : ""}
+          ${shown.slice(from, to).map((r, i) =>
+            html`<tr aria-rowindex=${from + i + 2}><td><input type="checkbox" aria-label=${`compare ${r.row.id}`} .checked=${
+              selected.includes(r.row.id)
+            } @change=${() => this.pick(r.row.id)} /></td>
+          <td class="id"><a href=${routeHash({ page: "run", ids: [r.row.id], query: new URLSearchParams() })}>${r.row.id}</a>${
+              r.row.error ? html`<span class="error" title=${r.row.error}>cannot be read</span>` : ""
+            }</td>
+          ${
+              chosen.map((c) => {
+                const v = r.cells[c.key];
+                return html`<td class=${c.numeric ? "num" : ""}>${typeof v === "number" && !Number.isInteger(v) ? num(v) : v ?? "-"}</td>`;
+              })
+            }</tr>`
+          )}
           ${to < shown.length ? html`<tr aria-hidden="true" style="height: ${(shown.length - to) * this.rowHeight}px"></tr>` : ""}</tbody>
-      </table></div>
+        </table>
+      </div>
       <slot></slot>
-      <section aria-labelledby="pc-h"><h2 id="pc-h">Parameters against a metric</h2>
-        <mf-parallel-coords .runs=${this.filtered()} .columns=${this.columns} metric=${this.view.metric ?? ""} @metric=${(e: CustomEvent<string>) => this.change({ metric: e.detail })}></mf-parallel-coords>
+      <section aria-labelledby="pc-h">
+        <h2 id="pc-h">Parameters against a metric</h2>
+        <mf-parallel-coords .runs=${this.filtered()} .columns=${this.columns} metric=${this.view.metric ?? ""} @metric=${(e: CustomEvent<string>) =>
+          this.change({ metric: e.detail })}></mf-parallel-coords>
       </section>
     `;
   }
@@ -160,7 +233,11 @@ export class RunsTable extends LitElement {
       this.change({ columns: now.includes(key) ? now.filter((k) => k !== key) : [...now, key] });
     };
     return html`<fieldset class="chooser"><legend>Columns shown</legend>
-      ${this.columns.map((c) => html`<label title=${c.key}><input type="checkbox" .checked=${keys.includes(c.key)} @change=${() => toggle(c.key)} /> ${c.label}</label>`)}
+      ${
+      this.columns.map((c) =>
+        html`<label title=${c.key}><input type="checkbox" .checked=${keys.includes(c.key)} @change=${() => toggle(c.key)} /> ${c.label}</label>`
+      )
+    }
       <span><button @click=${() => this.change({ columns: undefined })}>Default columns</button></span>
     </fieldset>`;
   }

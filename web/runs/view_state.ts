@@ -41,9 +41,13 @@ export function parseRoute(hash: string): Route {
 
 /** The hash of a route: ids escaped one by one, the query appended when it has anything. */
 export function routeHash(route: Route): string {
-  const path = route.page === "run" ? `runs/${encodeURIComponent(route.ids[0])}`
-    : route.page === "compare" ? `compare/${route.ids.map(encodeURIComponent).join(",")}`
-    : route.page === "home" ? "" : route.page;
+  const path = route.page === "run"
+    ? `runs/${encodeURIComponent(route.ids[0])}`
+    : route.page === "compare"
+    ? `compare/${route.ids.map(encodeURIComponent).join(",")}`
+    : route.page === "home"
+    ? ""
+    : route.page;
   const query = route.query.toString();
   return `#/${path}${query ? `?${query}` : ""}`;
 }
@@ -68,7 +72,9 @@ export function readTableView(query: URLSearchParams): TableView {
 /** The query of a table view, leaving out defaults so that links stay short. */
 export function writeTableView(view: TableView): URLSearchParams {
   const query = new URLSearchParams();
-  if (view.sort.key !== DEFAULT_SORT.key || view.sort.descending !== DEFAULT_SORT.descending) query.set("sort", `${view.sort.descending ? "-" : ""}${view.sort.key}`);
+  if (view.sort.key !== DEFAULT_SORT.key || view.sort.descending !== DEFAULT_SORT.descending) {
+    query.set("sort", `${view.sort.descending ? "-" : ""}${view.sort.key}`);
+  }
   for (const key of FILTER_KEYS) if (view.filters[key]) query.set(key, view.filters[key]!);
   // an empty `cols=` keeps "no optional columns" apart from "the default columns"
   if (view.columns) view.columns.length ? view.columns.forEach((c) => query.append("cols", c)) : query.set("cols", "");

@@ -9,9 +9,11 @@ import { shared } from "../styles.ts";
 export class ModelPicker extends LitElement {
   static override styles = shared;
 
-  @property({ attribute: false }) accessor registry: Registry | undefined;
+  @property({ attribute: false })
+  accessor registry: Registry | undefined;
   /** The chosen model's full name, e.g. `linear:logistic`. */
-  @property() accessor value = "";
+  @property()
+  accessor value = "";
 
   override render() {
     const plugins = this.registry?.list() ?? [];
@@ -20,9 +22,15 @@ export class ModelPicker extends LitElement {
     return html`
       <label for="model">Model</label>
         <select id="model" name="model" .value=${this.value} @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value)}>
-          ${families.map((family) => html`<optgroup label=${family}>
-            ${plugins.filter((p) => p.family === family).map((p) => html`<option .value=${fullName(p)} ?selected=${fullName(p) === this.value}>${p.name}</option>`)}
-          </optgroup>`)}
+          ${families.map((family) =>
+            html`<optgroup label=${family}>
+            ${
+              plugins.filter((p) => p.family === family).map((p) =>
+                html`<option .value=${fullName(p)} ?selected=${fullName(p) === this.value}>${p.name}</option>`
+              )
+            }
+          </optgroup>`
+          )}
         </select>
       ${chosen ? html`<p class="muted">${chosen.description}${notes(chosen)}</p>` : ""}
     `;

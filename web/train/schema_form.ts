@@ -16,21 +16,53 @@ export interface FormChange {
  */
 @customElement("mf-schema-form")
 export class SchemaForm extends LitElement {
-  static override styles = [shared, css`
-    fieldset { border: 1px solid #d8dde3; border-radius: 6px; margin: 0; padding: 0.5rem 0.8rem; }
-    legend { font-weight: 600; }
-    .field { display: grid; grid-template-columns: 11rem 9rem 1fr; gap: 0.5rem; align-items: baseline; margin: 0.25rem 0; }
-    .field input, .field select { width: 100%; box-sizing: border-box; }
-    .hint { font-size: 0.85em; color: #5b6572; }
-    .bad { color: #b71c1c; font-size: 0.85em; grid-column: 2 / 4; }
-  `];
+  static override styles = [
+    shared,
+    css`
+      fieldset {
+        border: 1px solid #d8dde3;
+        border-radius: 6px;
+        margin: 0;
+        padding: 0.5rem 0.8rem;
+      }
+      legend {
+        font-weight: 600;
+      }
+      .field {
+        display: grid;
+        grid-template-columns: 11rem 9rem 1fr;
+        gap: 0.5rem;
+        align-items: baseline;
+        margin: 0.25rem 0;
+      }
+      .field input,
+      .field select {
+        width: 100%;
+        box-sizing: border-box;
+      }
+      .hint {
+        font-size: 0.85em;
+        color: #5b6572;
+      }
+      .bad {
+        color: #b71c1c;
+        font-size: 0.85em;
+        grid-column: 2 / 4;
+      }
+    `,
+  ];
 
-  @property({ attribute: false }) accessor schema: z.ZodType | undefined;
-  @property() accessor legend = "";
+  @property({ attribute: false })
+  accessor schema: z.ZodType | undefined;
+  @property()
+  accessor legend = "";
   /** Placeholder text per key for optional settings without a default (e.g. "model default: 1"). */
-  @property({ attribute: false }) accessor placeholders: Record<string, string> = {};
-  @state() accessor texts: Record<string, string> = {};
-  @state() accessor errors: Record<string, string> = {};
+  @property({ attribute: false })
+  accessor placeholders: Record<string, string> = {};
+  @state()
+  accessor texts: Record<string, string> = {};
+  @state()
+  accessor errors: Record<string, string> = {};
   private fields: ConfigField[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -56,10 +88,14 @@ export class SchemaForm extends LitElement {
     if (f.kind === "boolean") {
       control = html`<select id=${id} name=${f.key} .value=${this.texts[f.key]} @change=${edit}><option>true</option><option>false</option></select>`;
     } else if (f.kind === "enum") {
-      control = html`<select id=${id} name=${f.key} .value=${this.texts[f.key]} @change=${edit}>${f.options.map((o) => html`<option .value=${o} ?selected=${o === this.texts[f.key]}>${o}</option>`)}</select>`;
+      control = html`<select id=${id} name=${f.key} .value=${this.texts[f.key]} @change=${edit}>${
+        f.options.map((o) => html`<option .value=${o} ?selected=${o === this.texts[f.key]}>${o}</option>`)
+      }</select>`;
     } else {
-      control = html`<input id=${id} name=${f.key} .value=${this.texts[f.key]} placeholder=${this.placeholders[f.key] ?? (f.optional ? "optional" : "")}
-        inputmode=${f.kind === "number" ? "decimal" : "text"} aria-invalid=${error ? "true" : "false"} aria-describedby="${id}-hint" @input=${edit} />`;
+      control = html`
+        <input id=${id} name=${f.key} .value=${this.texts[f.key]} placeholder=${this.placeholders[f.key] ?? (f.optional ? "optional" : "")}
+          inputmode=${f.kind === "number" ? "decimal" : "text"} aria-invalid=${error ? "true" : "false"} aria-describedby="${id}-hint" @input=${edit} />
+      `;
     }
     return html`<div class="field">
       <label for=${id}>${f.key}</label>${control}
@@ -91,7 +127,10 @@ export class SchemaForm extends LitElement {
     for (const issue of result?.success === false ? result.error.issues : []) {
       const key = String(issue.path[0] ?? "");
       const f = this.fields.find((x) => x.key === key);
-      const range = f && (f.kind === "number" || f.kind === "number_list") && (issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number" ? rangeText(f) : "";
+      const range =
+        f && (f.kind === "number" || f.kind === "number_list") && (issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number"
+          ? rangeText(f)
+          : "";
       errors[key] ??= range ? `expected ${range}` : issue.message;
     }
     this.errors = errors;
@@ -107,7 +146,12 @@ function hint(f: ConfigField): string {
   const parts: string[] = [];
   if (f.default !== undefined) parts.push(`default ${shown(f.default)}`);
   if (f.kind === "number") parts.push(rangeText(f));
-  if (f.kind === "number_list") parts.push(`comma-separated, each ${rangeText(f)}`, f.minItems !== undefined || f.maxItems !== undefined ? `${f.minItems ?? 0} to ${f.maxItems ?? "any"} items` : "");
+  if (f.kind === "number_list") {
+    parts.push(
+      `comma-separated, each ${rangeText(f)}`,
+      f.minItems !== undefined || f.maxItems !== undefined ? `${f.minItems ?? 0} to ${f.maxItems ?? "any"} items` : "",
+    );
+  }
   if (f.kind === "string_list") parts.push("comma-separated");
   if (f.kind === "other") parts.push(`JSON (${f.type})`);
   return parts.filter(Boolean).join("; ");
@@ -120,14 +164,18 @@ function parseText(f: ConfigField, text: string): { value?: unknown; error?: str
       const n = number(text);
       return n === undefined ? { error: `"${text}" is not a number` } : { value: n };
     }
-    case "boolean": return { value: text === "true" };
-    case "enum": case "string": return { value: text };
+    case "boolean":
+      return { value: text === "true" };
+    case "enum":
+    case "string":
+      return { value: text };
     case "number_list": {
       const items = text.split(",").map((t) => t.trim());
       const bad = items.find((t) => number(t) === undefined);
       return bad !== undefined ? { error: `"${bad}" is not a number` } : { value: items.map(Number) };
     }
-    case "string_list": return { value: text.split(",").map((t) => t.trim()).filter(Boolean) };
+    case "string_list":
+      return { value: text.split(",").map((t) => t.trim()).filter(Boolean) };
     case "other":
       try {
         return { value: JSON.parse(text) };

@@ -29,25 +29,41 @@ const DatasetForm = DatasetConfig.omit({ split: true });
 export class TrainPage extends LitElement {
   static override styles = shared;
 
-  @property({ attribute: false }) accessor registry!: Registry;
+  @property({ attribute: false })
+  accessor registry!: Registry;
   /** The IndexedDB database the worker writes runs to. */
-  @property() accessor db = "";
+  @property()
+  accessor db = "";
   /** Where the tfjs wasm binaries are served, as an absolute URL. */
-  @property() accessor wasmPaths = "";
-  @state() accessor files: ChosenFiles = {};
-  @state() accessor summaries: SplitSummaries = {};
-  @state() accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
-  @state() accessor layout: DataLayout = "splits";
+  @property()
+  accessor wasmPaths = "";
+  @state()
+  accessor files: ChosenFiles = {};
+  @state()
+  accessor summaries: SplitSummaries = {};
+  @state()
+  accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
+  @state()
+  accessor layout: DataLayout = "splits";
   /** The one file to cut by time: its index once read, or "reading", or why it cannot be read. */
-  @state() accessor one: { file: File; index?: TimeIndex; status?: string } | undefined;
-  @state() accessor split: TimeSplitChoice | undefined;
-  @state() accessor model = "linear:logistic";
-  @state() accessor params = EMPTY;
-  @state() accessor datasetForm = EMPTY;
-  @state() accessor trainer = EMPTY;
-  @state() accessor backend = "";
-  @state() accessor request: Extract<JobRequest, { kind: "train" }> | undefined;
-  @state() accessor running = false;
+  @state()
+  accessor one: { file: File; index?: TimeIndex; status?: string } | undefined;
+  @state()
+  accessor split: TimeSplitChoice | undefined;
+  @state()
+  accessor model = "linear:logistic";
+  @state()
+  accessor params = EMPTY;
+  @state()
+  accessor datasetForm = EMPTY;
+  @state()
+  accessor trainer = EMPTY;
+  @state()
+  accessor backend = "";
+  @state()
+  accessor request: Extract<JobRequest, { kind: "train" }> | undefined;
+  @state()
+  accessor running = false;
   private backendAsked = "";
 
   override render() {
@@ -57,22 +73,34 @@ export class TrainPage extends LitElement {
     const oneFile = this.layout === "one";
     const dataReady = oneFile ? Boolean(this.split?.view) : SPLITS.every((s) => this.summaries[s]);
     const ready = dataReady && this.params.valid && this.datasetForm.valid && this.trainer.valid;
-    const oneStatus = this.one?.status === "reading" ? { train: "reading", val: "reading", test: "reading" } : this.one?.status ? { train: this.one.status } : {};
+    const oneStatus = this.one?.status === "reading"
+      ? { train: "reading", val: "reading", test: "reading" }
+      : this.one?.status
+      ? { train: this.one.status }
+      : {};
     return html`
       <section aria-labelledby="data-h">
         <h2 id="data-h">1. Data</h2>
         <mf-data-picker .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
           @files=${(e: CustomEvent<ChosenFiles>) => this.open(e.detail)} @file=${(e: CustomEvent<File>) => this.openOne(e.detail)}></mf-data-picker>
-        ${oneFile ? html`<mf-time-split .index=${this.one?.index} .defaultPurge=${defaultPurge(horizon, this.datasetForm.value.label_column as string | undefined)}
-          @split=${(e: CustomEvent<TimeSplitChoice>) => (this.split = e.detail)}></mf-time-split>` : ""}
+        ${oneFile
+          ? html`
+            <mf-time-split .index=${this.one?.index} .defaultPurge=${defaultPurge(horizon, this.datasetForm.value.label_column as string | undefined)}
+              @split=${(e: CustomEvent<TimeSplitChoice>) => (this.split = e.detail)}></mf-time-split>
+          `
+          : ""}
         <mf-data-summary .summaries=${oneFile ? this.split?.view?.summaries ?? {} : this.summaries} .status=${oneFile ? oneStatus : this.status}
-          .empty=${oneFile && this.one?.index ? "No split to summarise: choose valid boundaries above." : "No data opened yet."} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
+          .empty=${oneFile && this.one?.index
+            ? "No split to summarise: choose valid boundaries above."
+            : "No data opened yet."} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
       </section>
       <section aria-labelledby="config-h">
         <h2 id="config-h">2. Model and settings</h2>
         <mf-model-picker .registry=${this.registry} .value=${this.model} @model=${(e: CustomEvent<string>) => (this.model = e.detail)}></mf-model-picker>
         <div class="row">
-          <mf-schema-form legend=${`${this.model} parameters`} .schema=${plugin.configSchema} @change=${(e: CustomEvent<FormChange>) => (this.params = e.detail)}></mf-schema-form>
+          <mf-schema-form legend=${`${this.model} parameters`} .schema=${plugin.configSchema} @change=${(
+            e: CustomEvent<FormChange>,
+          ) => (this.params = e.detail)}></mf-schema-form>
           <mf-schema-form legend="Dataset" .schema=${DatasetForm} .placeholders=${{ seq_len: `model default: ${plugin.defaultSeqLen}` }}
             @change=${(e: CustomEvent<FormChange>) => (this.datasetForm = e.detail)}></mf-schema-form>
           <mf-schema-form legend="Trainer" .schema=${TrainerConfig} @change=${(e: CustomEvent<FormChange>) => this.setTrainer(e.detail)}></mf-schema-form>
@@ -82,7 +110,9 @@ export class TrainPage extends LitElement {
       <section aria-labelledby="train-h">
         <h2 id="train-h">3. Train</h2>
         <button class="primary" @click=${this.train} ?disabled=${!ready || this.running}>Train ${plugin.name}</button>
-        ${ready ? "" : html`<span class="muted">${oneFile ? "Open a file, choose a valid time split" : "Open all three splits"} and fix any invalid setting first.</span>`}
+        ${ready
+          ? ""
+          : html`<span class="muted">${oneFile ? "Open a file, choose a valid time split" : "Open all three splits"} and fix any invalid setting first.</span>`}
         <mf-training .request=${this.request} @ended=${() => (this.running = false)}></mf-training>
       </section>
     `;
@@ -134,7 +164,12 @@ export class TrainPage extends LitElement {
     this.running = true;
     const oneFile = this.layout === "one";
     this.request = {
-      kind: "train", model: this.model, params: this.params.value, trainer: this.trainer.value, wasmPaths: this.wasmPaths, db: this.db,
+      kind: "train",
+      model: this.model,
+      params: this.params.value,
+      trainer: this.trainer.value,
+      wasmPaths: this.wasmPaths,
+      db: this.db,
       // one file: the run records the split chosen here as dataset.split, so it can be made again (mf train --split)
       dataset: oneFile ? { ...this.datasetForm.value, split: this.split!.config } : this.datasetForm.value,
       files: oneFile ? { file: this.one!.file } : this.files as SplitFiles,

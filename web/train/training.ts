@@ -17,24 +17,44 @@ const ACCURACY = ["train_accuracy", "val_accuracy"];
 /** One training run in a worker: progress, time left, live loss and accuracy curves, and Stop. Fires `ended` with the run id. */
 @customElement("mf-training")
 export class Training extends LitElement {
-  static override styles = [shared, css`
-    progress { width: 100%; height: 1rem; }
-    .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1rem; }
-    .status { min-height: 1.5em; }
-  `];
+  static override styles = [
+    shared,
+    css`
+      progress {
+        width: 100%;
+        height: 1rem;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(320px, 1fr));
+        gap: 1rem;
+      }
+      .status {
+        min-height: 1.5em;
+      }
+    `,
+  ];
 
   /** Setting it starts the job. */
-  @property({ attribute: false }) accessor request: Extract<JobRequest, { kind: "train" }> | undefined;
-  @state() accessor epochs: Epoch[] = [];
+  @property({ attribute: false })
+  accessor request: Extract<JobRequest, { kind: "train" }> | undefined;
+  @state()
+  accessor epochs: Epoch[] = [];
   /** Chart columns, rebuilt only when an epoch arrives so progress updates never redraw the charts. */
-  @state() accessor curves: { loss: ChartData; accuracy: ChartData } = { loss: [[]], accuracy: [[]] };
-  @state() accessor fraction = 0;
-  @state() accessor phase = "";
-  @state() accessor warnings: string[] = [];
+  @state()
+  accessor curves: { loss: ChartData; accuracy: ChartData } = { loss: [[]], accuracy: [[]] };
+  @state()
+  accessor fraction = 0;
+  @state()
+  accessor phase = "";
+  @state()
+  accessor warnings: string[] = [];
   /** The run the worker created, once it says so. */
   private runId?: string;
-  @state() accessor outcome: { runId?: string; status?: string; error?: string } | undefined;
-  @state() accessor stopping = false;
+  @state()
+  accessor outcome: { runId?: string; status?: string; error?: string } | undefined;
+  @state()
+  accessor stopping = false;
   private job?: Job<Extract<JobReply, { kind: "done" }>>;
   private started = 0;
   private now = 0;
@@ -60,7 +80,9 @@ export class Training extends LitElement {
           : this.statusText(last)}</span>
       </div>
       <p><progress max="1" .value=${this.fraction} aria-label="Training progress"></progress></p>
-      <p class="muted" data-testid="timing">${Math.round(this.fraction * 100)}% · elapsed ${duration(elapsed)} · ${this.running ? `about ${duration(left)} left` : "ended"} · ${this.phase}</p>
+      <p class="muted" data-testid="timing">${Math.round(this.fraction * 100)}% · elapsed ${duration(elapsed)} · ${this.running
+        ? `about ${duration(left)} left`
+        : "ended"} · ${this.phase}</p>
       ${this.warnings.map((w) => html`<p class="muted">warning: ${w}</p>`)}
       ${this.outcome?.error ? html`<p class="error" role="alert">Training failed: ${this.outcome.error}</p>` : ""}
       <div class="charts">
@@ -77,7 +99,15 @@ export class Training extends LitElement {
   }
 
   private start(request: Extract<JobRequest, { kind: "train" }>) {
-    Object.assign(this, { epochs: [], curves: { loss: [[]], accuracy: [[]] }, fraction: 0, phase: "starting", warnings: [], outcome: undefined, stopping: false });
+    Object.assign(this, {
+      epochs: [],
+      curves: { loss: [[]], accuracy: [[]] },
+      fraction: 0,
+      phase: "starting",
+      warnings: [],
+      outcome: undefined,
+      stopping: false,
+    });
     this.runId = undefined;
     this.started = this.now = performance.now();
     const job = startJob(request, ({ event }) => this.progress(event));

@@ -17,7 +17,9 @@ async function findBundle(): Promise<{ bytes: Uint8Array; name: string }> {
     response = await fetch(new URL(BUNDLE_FILE, location.href));
   } catch (error) {
     if (location.protocol === "file:") {
-      throw new Error(`This page reads its runs from ${BUNDLE_FILE} beside it, which a browser does not allow a page opened from a file to do. Serve the folder (for example python3 -m http.server), or export one self-contained file with mf export --single-file.`);
+      throw new Error(
+        `This page reads its runs from ${BUNDLE_FILE} beside it, which a browser does not allow a page opened from a file to do. Serve the folder (for example python3 -m http.server), or export one self-contained file with mf export --single-file.`,
+      );
     }
     throw new Error(`Cannot read ${BUNDLE_FILE}: ${(error as Error).message}`);
   }

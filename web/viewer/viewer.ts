@@ -12,19 +12,50 @@ import { shared } from "../styles.ts";
  */
 @customElement("mf-viewer")
 export class Viewer extends LitElement {
-  static override styles = [shared, css`
-    :host { font: 14px/1.45 system-ui, sans-serif; color: #1b1f24; background: #f6f7f9; min-height: 100vh; }
-    header { display: flex; gap: 1.5rem; align-items: baseline; padding: 0.8rem 1.2rem; background: #1b1f24; color: #fff; }
-    header h1 { font-size: 1.15rem; margin: 0; }
-    header a { color: #fff; text-decoration: none; }
-    main { padding: 1rem 1.2rem; max-width: 1400px; }
-    .note { font-size: 0.9em; color: #c9d1d9; margin-left: auto; }
-  `];
+  static override styles = [
+    shared,
+    css`
+      :host {
+        font: 14px/1.45 system-ui, sans-serif;
+        color: #1b1f24;
+        background: #f6f7f9;
+        min-height: 100vh;
+      }
+      header {
+        display: flex;
+        gap: 1.5rem;
+        align-items: baseline;
+        padding: 0.8rem 1.2rem;
+        background: #1b1f24;
+        color: #fff;
+      }
+      header h1 {
+        font-size: 1.15rem;
+        margin: 0;
+      }
+      header a {
+        color: #fff;
+        text-decoration: none;
+      }
+      main {
+        padding: 1rem 1.2rem;
+        max-width: 1400px;
+      }
+      .note {
+        font-size: 0.9em;
+        color: #c9d1d9;
+        margin-left: auto;
+      }
+    `,
+  ];
 
-  @property({ attribute: false }) accessor reader: RunReader | undefined;
+  @property({ attribute: false })
+  accessor reader: RunReader | undefined;
   /** Why there is no reader (a bundle that cannot be read), shown instead of the runs. */
-  @property() accessor failure = "";
-  @state() accessor route = parseRoute(location.hash);
+  @property()
+  accessor failure = "";
+  @state()
+  accessor route = parseRoute(location.hash);
   private runsHash = "#/runs";
   private onHash = (e: HashChangeEvent) => {
     const old = new URL(e.oldURL).hash;
@@ -50,9 +81,14 @@ export class Viewer extends LitElement {
         <h1><a href="#/runs">Model Factory runs</a></h1>
         <span class="note">Read-only viewer: everything is in these files; nothing is sent anywhere.</span>
       </header>
-      <main>${this.failure ? html`<p class="error" role="alert">${this.failure}</p>`
-        : !this.reader ? html`<p class="muted">Opening runs...</p>`
-        : route.page === "runs" ? html`<section aria-label="Runs"><h2>Runs</h2>${runViews(route, { reader: this.reader, runsHash: this.runsHash, empty: "There are no runs in this bundle." })}</section>`
+      <main>${this.failure
+        ? html`<p class="error" role="alert">${this.failure}</p>`
+        : !this.reader
+        ? html`<p class="muted">Opening runs...</p>`
+        : route.page === "runs"
+        ? html`<section aria-label="Runs"><h2>Runs</h2>${
+          runViews(route, { reader: this.reader, runsHash: this.runsHash, empty: "There are no runs in this bundle." })
+        }</section>`
         : runViews(route, { reader: this.reader, runsHash: this.runsHash })}</main>
     `;
   }

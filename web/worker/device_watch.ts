@@ -96,8 +96,10 @@ export class DeviceWatch {
   /** The message for the page and run.json: the device's reason, where the run stopped, whether its best checkpoint is kept. */
   message(checkpointKept: boolean): string {
     const reason = this.info ? `${this.info.reason}${this.info.message ? `: ${this.info.message}` : ""}` : "unknown";
-    const where = this.phase === "evaluate" ? `while evaluating, after ${this.epochsDone} epoch(s)`
-      : this.epochsDone === 0 ? `in epoch 1${this.epochs ? ` of ${this.epochs}` : ""}`
+    const where = this.phase === "evaluate"
+      ? `while evaluating, after ${this.epochsDone} epoch(s)`
+      : this.epochsDone === 0
+      ? `in epoch 1${this.epochs ? ` of ${this.epochs}` : ""}`
       : `at epoch ${this.epochsDone + 1} of ${this.epochs} (${this.epochsDone} completed)`;
     const checkpoint = checkpointKept ? `its best checkpoint (epoch ${this.bestEpoch}) is kept` : "no checkpoint had been saved";
     return `The WebGPU device was lost (reason: ${reason}); the run stopped ${where}; ${checkpoint}`;

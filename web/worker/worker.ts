@@ -5,7 +5,10 @@ import type { LosableDevice } from "./device_watch.ts";
 import type { JobControl, JobReply, JobRequest } from "./protocol.ts";
 
 // the DOM lib types `self` as a Window; in a dedicated worker it is this much
-const scope = self as unknown as { onmessage: ((event: MessageEvent<JobRequest | JobControl>) => void) | null; postMessage(message: JobReply, transfer?: Transferable[]): void };
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<JobRequest | JobControl>) => void) | null;
+  postMessage(message: JobReply, transfer?: Transferable[]): void;
+};
 const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
 const post = (reply: JobReply, transfer?: Transferable[]) => scope.postMessage(reply, transfer);
 // train() polls this between batches; a "stop" message flips it
@@ -21,7 +24,12 @@ scope.onmessage = async (event) => {
     const done = await run(message);
     // a time index of a large file is tens of MB: hand its buffers over instead of copying them
     const index = done.index;
-    post({ kind: "done", ...done }, index ? [index.time, index.symbol, index.segments, ...Object.values(index.labels), ...Object.values(index.nonFinite)].map((a) => a.buffer as ArrayBuffer) : undefined);
+    post(
+      { kind: "done", ...done },
+      index
+        ? [index.time, index.symbol, index.segments, ...Object.values(index.labels), ...Object.values(index.nonFinite)].map((a) => a.buffer as ArrayBuffer)
+        : undefined,
+    );
   } catch (error) {
     post({ kind: "error", message: (error as Error)?.message ?? String(error) });
   }
@@ -41,20 +49,35 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };
   if (job.kind === "predict") {
     const [{ loadRun, predictFile }, { registry }, { IdbRunStore }, csv] = await Promise.all([
-      import("../../core/predict.ts"), import("../../models/index.ts"), import("../idb_store.ts"), import("../predict/predictions_csv.ts"),
+      import("../../core/predict.ts"),
+      import("../../models/index.ts"),
+      import("../idb_store.ts"),
+      import("../predict/predictions_csv.ts"),
     ]);
     const backend = await selectBackend("auto", { gpu, wasmPaths: job.wasmPaths });
     const run = await loadRun(await IdbRunStore.open(job.db), job.runId, registry);
     try {
       const { windows, probs, parquet } = await predictFile(run, blobSource(job.file));
       const horizon = run.preprocess.horizon;
-      return { predictions: { rows: windows.size, preview: csv.predictionRows(windows, probs, 50), parquet, csv: csv.predictionsCsv(windows, probs, horizon), backend: backend.reason } };
+      return {
+        predictions: {
+          rows: windows.size,
+          preview: csv.predictionRows(windows, probs, 50),
+          parquet,
+          csv: csv.predictionsCsv(windows, probs, horizon),
+          backend: backend.reason,
+        },
+      };
     } finally {
       run.model.dispose();
     }
   }
   const [{ train }, { registry }, { IdbRunStore }, { DeviceWatch }, tf] = await Promise.all([
-    import("../../core/train/trainer.ts"), import("../../models/index.ts"), import("../idb_store.ts"), import("./device_watch.ts"), import("@tensorflow/tfjs"),
+    import("../../core/train/trainer.ts"),
+    import("../../models/index.ts"),
+    import("../idb_store.ts"),
+    import("./device_watch.ts"),
+    import("@tensorflow/tfjs"),
   ]);
   const store = await IdbRunStore.open(job.db);
   const watch = new DeviceWatch();
@@ -71,10 +94,15 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
     post({ kind: "progress", event });
   };
   const files = job.files;
-  const sources = "file" in files ? { file: blobSource(files.file) } : { train: blobSource(files.train), val: blobSource(files.val), test: blobSource(files.test) };
-  const result = await watch.guard(train(
-    { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
-    { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
-  ), store);
+  const sources = "file" in files
+    ? { file: blobSource(files.file) }
+    : { train: blobSource(files.train), val: blobSource(files.val), test: blobSource(files.test) };
+  const result = await watch.guard(
+    train(
+      { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
+      { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
+    ),
+    store,
+  );
   return { runId: result.runId, status: result.record.status };
 }

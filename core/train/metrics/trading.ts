@@ -189,7 +189,7 @@ function portfolioBars(input: TradingInput): Bars {
   // Group by timestamp; with unique (symbol, time), the samples at a timestamp are its symbols.
   const byTime = new Uint32Array(order).sort((a, b) => time[a] - time[b]);
   const times: number[] = [], rets: number[] = [];
-  for (let j = 0; j < n; ) {
+  for (let j = 0; j < n;) {
     const t = time[byTime[j]];
     let sum = 0, count = 0;
     for (; j < n && time[byTime[j]] === t; j++, count++) sum += (pred[byTime[j]] * payoff[byTime[j]]) / horizon;

@@ -18,12 +18,28 @@ const decode = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)
 async function store() {
   const s = new MemoryRunStore();
   const ids = (await writeFakeRuns(s, { count: 12, epochs: 4 })).filter((id) => id.includes("lstm")).slice(0, 3);
-  const test = [{ accuracy: 0.5, log_loss: 0.9, max_drawdown: 0.2 }, { accuracy: 0.6, log_loss: 1.0, max_drawdown: 0.1 }, { accuracy: 0.4, log_loss: 1.1, max_drawdown: 0.3 }];
+  const test = [{ accuracy: 0.5, log_loss: 0.9, max_drawdown: 0.2 }, { accuracy: 0.6, log_loss: 1.0, max_drawdown: 0.1 }, {
+    accuracy: 0.4,
+    log_loss: 1.1,
+    max_drawdown: 0.3,
+  }];
   for (const [i, id] of ids.entries()) {
     const record = decode(await s.read(id, "run.json"));
     const params = { units: [32, 64, 64][i], layers: 1, dropout: 0.2, learning_rate: [0.001, 0.001, 0.0003][i], note: "<b>bold?</b>" };
     const trainer = { ...record.config.trainer, seed: 1, batch_size: 256 };
-    await s.write(id, "run.json", jsonText({ ...record, horizon: 5, seq_len: 30, seed: 1, status: "finished", backend: { ...record.backend, name: "webgpu" }, config: { params, dataset: { ...record.config.dataset, horizon: 5, seq_len: 30 }, trainer } }));
+    await s.write(
+      id,
+      "run.json",
+      jsonText({
+        ...record,
+        horizon: 5,
+        seq_len: 30,
+        seed: 1,
+        status: "finished",
+        backend: { ...record.backend, name: "webgpu" },
+        config: { params, dataset: { ...record.config.dataset, horizon: 5, seq_len: 30 }, trainer },
+      }),
+    );
     const metrics = decode(await s.read(id, "metrics.json"));
     await s.write(id, "metrics.json", jsonText({ ...metrics, test: { ...metrics.test, ...test[i] } }));
   }

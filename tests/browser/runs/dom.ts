@@ -29,7 +29,9 @@ export function choose(el: HTMLSelectElement | HTMLInputElement, value: string, 
 
 /** Text of each row of a table body (cells joined by tabs), skipping spacer rows. */
 export function rowTexts(table: HTMLTableElement): string[] {
-  return Array.from(table.tBodies[0].rows).filter((r) => !r.hasAttribute("aria-hidden")).map((r) => Array.from(r.cells).map((c) => c.textContent!.trim()).join("\t"));
+  return Array.from(table.tBodies[0].rows).filter((r) => !r.hasAttribute("aria-hidden")).map((r) =>
+    Array.from(r.cells).map((c) => c.textContent!.trim()).join("\t")
+  );
 }
 
 /** Lets Lit components finish rendering (two frames). */

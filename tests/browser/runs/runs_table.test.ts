@@ -28,7 +28,8 @@ async function mount(store: MemoryRunStore, query = new URLSearchParams()) {
   return { table, runs, queries, header: () => Array.from(runs.tHead!.rows[0].cells).map((c) => c.textContent!.trim()) };
 }
 
-const headerButton = (table: HTMLElement, label: string) => deepAll<HTMLButtonElement>(table, "th button").find((b) => b.textContent!.replace(/ [▲▼]$/, "") === label)!;
+const headerButton = (table: HTMLElement, label: string) =>
+  deepAll<HTMLButtonElement>(table, "th button").find((b) => b.textContent!.replace(/ [▲▼]$/, "") === label)!;
 const column = (runs: HTMLTableElement, label: string) => {
   const index = Array.from(runs.tHead!.rows[0].cells).findIndex((c) => c.textContent!.trim().replace(/ [▲▼]$/, "") === label);
   return Array.from(runs.tBodies[0].rows).filter((r) => !r.hasAttribute("aria-hidden")).map((r) => r.cells[index].textContent!.trim());
@@ -88,19 +89,45 @@ describe("mf-runs-table", () => {
 
   it("shows the columns a person chooses, and the default set again on request", async () => {
     const { table, header, queries } = await mount(await fakeStore(8));
-    expect(header()).toEqual(["compare", "run ▼", "model", "horizon", "window", "status", "epochs", "backend", "val f1_macro", "test accuracy", "test f1_macro", "test sharpe"]);
+    expect(header()).toEqual([
+      "compare",
+      "run ▼",
+      "model",
+      "horizon",
+      "window",
+      "status",
+      "epochs",
+      "backend",
+      "val f1_macro",
+      "test accuracy",
+      "test f1_macro",
+      "test sharpe",
+    ]);
     // the column checkboxes exist only while the chooser is open
     expect(deepAll(table, "fieldset.chooser")).toHaveLength(0);
     deepAll<HTMLButtonElement>(table, "button").find((b) => b.textContent!.startsWith("Columns"))!.click();
     await table.updateComplete;
-    const box = (label: string) => deepAll<HTMLLabelElement>(table, "fieldset.chooser label").find((l) => l.textContent!.trim() === label)!.querySelector("input")!;
+    const box = (label: string) =>
+      deepAll<HTMLLabelElement>(table, "fieldset.chooser label").find((l) => l.textContent!.trim() === label)!.querySelector("input")!;
     box("backend").click();
     box("params.units").click();
     box("test max_drawdown").click();
     await table.updateComplete;
     expect(header().slice(-3)).toEqual(["test sharpe", "params.units", "test max_drawdown"]);
     expect(header()).not.toContain("backend");
-    expect(queries.at(-1)!.getAll("cols")).toEqual(["model", "horizon", "seq_len", "status", "epochs", "val.f1_macro", "test.accuracy", "test.f1_macro", "test.sharpe", "params.units", "test.max_drawdown"]);
+    expect(queries.at(-1)!.getAll("cols")).toEqual([
+      "model",
+      "horizon",
+      "seq_len",
+      "status",
+      "epochs",
+      "val.f1_macro",
+      "test.accuracy",
+      "test.f1_macro",
+      "test.sharpe",
+      "params.units",
+      "test.max_drawdown",
+    ]);
     deepAll<HTMLButtonElement>(table, "button").find((b) => b.textContent === "Default columns")!.click();
     await table.updateComplete;
     expect(header()).toContain("backend");
@@ -174,7 +201,12 @@ describe("mf-runs-table", () => {
     expect(mark.textContent).toBe("cannot be read");
     expect(mark.title).toMatch(/^Run broken-run: run\.json is not valid JSON/);
     // a run without a model offers no "undefined" model to filter by
-    expect(deepAll<HTMLOptionElement>(table, 'select[name="filter-model"] option').map((o) => o.value)).toEqual(["", "linear:logistic", "neural:lstm", "neural:mlp"]);
+    expect(deepAll<HTMLOptionElement>(table, 'select[name="filter-model"] option').map((o) => o.value)).toEqual([
+      "",
+      "linear:logistic",
+      "neural:lstm",
+      "neural:mlp",
+    ]);
     choose(deep(table, 'select[name="filter-status"]'), "unreadable");
     await table.updateComplete;
     expect(column(runs, "run")).toEqual(["broken-runcannot be read"]);

@@ -87,10 +87,19 @@ describe("mf-viewer", () => {
     const hash = location.hash;
     const query = new URLSearchParams(hash.split("?")[1]);
     expect(hash.startsWith("#/runs?")).toBe(true);
-    expect(Object.fromEntries(["sort", "horizon", "model", "metric"].map((k) => [k, query.get(k)]))).toEqual({ sort: "-test.sharpe", horizon: "5", model: "neural:lstm", metric: "test.sharpe" });
+    expect(Object.fromEntries(["sort", "horizon", "model", "metric"].map((k) => [k, query.get(k)]))).toEqual({
+      sort: "-test.sharpe",
+      horizon: "5",
+      model: "neural:lstm",
+      metric: "test.sharpe",
+    });
     expect(query.getAll("cols").at(-1)).toBe("params.units");
     expect(query.getAll("sel")).toHaveLength(2);
-    const before = { rows: rowTexts(runs), plot: deepAll(viewer, "path.run").map((p) => p.getAttribute("d")), axis: deepAll(viewer, "text.name").at(-1)!.textContent };
+    const before = {
+      rows: rowTexts(runs),
+      plot: deepAll(viewer, "path.run").map((p) => p.getAttribute("d")),
+      axis: deepAll(viewer, "text.name").at(-1)!.textContent,
+    };
     viewer.remove();
 
     const again = await open(hash);

@@ -17,8 +17,10 @@ const encode = (store: MemoryRunStore, options: Partial<Parameters<typeof encode
 function open(bytes: Uint8Array) {
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
   const header = JSON.parse(text(bytes.subarray(12, 12 + length)));
-  const sections = Object.fromEntries(Object.entries(header.sections as Record<string, { offset: number; length: number }>)
-    .map(([name, s]) => [name, bytes.slice(s.offset, s.offset + s.length)]));
+  const sections = Object.fromEntries(
+    Object.entries(header.sections as Record<string, { offset: number; length: number }>)
+      .map(([name, s]) => [name, bytes.slice(s.offset, s.offset + s.length)]),
+  );
   delete header.sections;
   return { header, sections };
 }
@@ -104,20 +106,32 @@ describe("a malformed bundle", () => {
     expect(rejects(new TextEncoder().encode("<html>hello</html>"))).toBe('runs.mfbundle: not a Model Factory bundle: it does not start with "MFBUNDLE"');
     expect(rejects(good.subarray(0, 200))).toMatch(/^runs\.mfbundle: (truncated|section "\w+" \(bytes \d+ to \d+\) lies outside the file)/);
     expect(rejects(packBundle({ ...header, version: 2 }, sections)))
-      .toBe("runs.mfbundle: bundle version 2 is not supported: this Model Factory reads version 1; the bundle was made by a newer Model Factory, update to open it");
+      .toBe(
+        "runs.mfbundle: bundle version 2 is not supported: this Model Factory reads version 1; the bundle was made by a newer Model Factory, update to open it",
+      );
     expect(rejects(packBundle({ ...header, version: "1" }, sections))).toMatch(/^runs\.mfbundle: bundle version "1" is not supported/);
-    expect(rejects(packBundle({ ...header, format: "zip" }, sections))).toBe('runs.mfbundle: not a Model Factory bundle: its format is "zip", expected "model-factory-bundle"');
+    expect(rejects(packBundle({ ...header, format: "zip" }, sections))).toBe(
+      'runs.mfbundle: not a Model Factory bundle: its format is "zip", expected "model-factory-bundle"',
+    );
     const noRuns = { ...header };
     delete noRuns.runs;
     expect(rejects(packBundle(noRuns, sections))).toMatch(/^runs\.mfbundle: the header is malformed:\n.*\n\s+→ at runs/);
     const id = header.runs[0].id;
-    expect(rejects(packBundle({ ...header, runs: [{ id: "../evil", files: ["run.json"] }] }, sections))).toMatch(/the header is malformed:[\s\S]*runs\[0\]\.id/);
+    expect(rejects(packBundle({ ...header, runs: [{ id: "../evil", files: ["run.json"] }] }, sections))).toMatch(
+      /the header is malformed:[\s\S]*runs\[0\]\.id/,
+    );
     expect(rejects(packBundle({ ...header, runs: [{ id, files: ["../../etc/passwd", "run.json"] }] }, sections))).toMatch(/runs\[0\]\.files\[0\]/);
     expect(rejects(packBundle({ ...header, runs: [{ ...header.runs[0], files: [...header.runs[0].files, "model/extra.bin"] }] }, sections)))
       .toBe(`runs.mfbundle: run ${id} lists model/extra.bin, but no section holds it`);
-    expect(rejects(packBundle(header, { ...sections, epochs: new TextEncoder().encode("not arrow") }))).toMatch(/^runs\.mfbundle: section epochs is not an Arrow IPC table: /);
-    expect(rejects(packBundle(header, { ...sections, files: sections.equity }))).toMatch(/^runs\.mfbundle: section files has no column "path"; columns: run, split, time, equity, drawdown$/);
-    expect(rejects(packBundle({ ...header, runs: [] }, sections))).toMatch(/^runs\.mfbundle: section files holds .+\/(run\.json|metrics\.json|\S+), which the header does not list$/);
+    expect(rejects(packBundle(header, { ...sections, epochs: new TextEncoder().encode("not arrow") }))).toMatch(
+      /^runs\.mfbundle: section epochs is not an Arrow IPC table: /,
+    );
+    expect(rejects(packBundle(header, { ...sections, files: sections.equity }))).toMatch(
+      /^runs\.mfbundle: section files has no column "path"; columns: run, split, time, equity, drawdown$/,
+    );
+    expect(rejects(packBundle({ ...header, runs: [] }, sections))).toMatch(
+      /^runs\.mfbundle: section files holds .+\/(run\.json|metrics\.json|\S+), which the header does not list$/,
+    );
     const { equity: _, ...withoutEquity } = sections;
     expect(rejects(packBundle(header, withoutEquity))).toMatch(/the header is malformed:[\s\S]*sections\.equity/);
   });

@@ -22,26 +22,56 @@ export function fakeRunFiles(id: string, seed: number, size: FakeRunSize = {}): 
   const features = Array.from({ length: 107 }, (_, i) => `f_${String(i).padStart(3, "0")}`);
   const model = ["linear:logistic", "neural:mlp", "neural:lstm"][seed % 3];
   const record = {
-    id, model, family: model.split(":")[0], horizon: seed % 2 ? 20 : 5, seq_len: model === "neural:lstm" ? 32 : 1,
+    id,
+    model,
+    family: model.split(":")[0],
+    horizon: seed % 2 ? 20 : 5,
+    seq_len: model === "neural:lstm" ? 32 : 1,
     config: { params: { hidden: [128, 64], dropout: 0.1 * (seed % 4) }, dataset: { horizon: 5 }, trainer: { epochs, batch_size: 256, seed } },
     dataset: { files: { train: { name: "train.parquet", rows: 86040, samples: 86040 } }, symbols, features, label_column: "label_h5" },
-    backend: { name: "cpu", requested: "cpu", reason: "as requested" }, versions: { "model-factory": "0.1.0" }, seed,
-    status: "finished", created_at: new Date(Date.UTC(2026, 10, 22, 12, seed)).toISOString(), best_epoch: epochs - 2, epochs_run: epochs,
-    stop_reason: "completed", timings: { fit_s: 12.5 + seed },
+    backend: { name: "cpu", requested: "cpu", reason: "as requested" },
+    versions: { "model-factory": "0.1.0" },
+    seed,
+    status: "finished",
+    created_at: new Date(Date.UTC(2026, 10, 22, 12, seed)).toISOString(),
+    best_epoch: epochs - 2,
+    epochs_run: epochs,
+    stop_reason: "completed",
+    timings: { fit_s: 12.5 + seed },
   };
   const split = () => {
     const classes = () => ({ "-1": rnd.uniform(), "0": rnd.uniform(), "1": rnd.uniform() });
     const base = {
-      n: 18390, accuracy: rnd.uniform(), f1_macro: rnd.uniform(), f1_weighted: rnd.uniform(), precision: classes(), recall: classes(), f1: classes(),
-      support: { "-1": 6000, "0": 6390, "1": 6000 }, confusion: [[2085, 1887, 2084], [707, 1352, 4002], [1000, 2000, 3000]], log_loss: 1 + rnd.uniform(),
-      sharpe: rnd.normal() * 3, max_drawdown: -rnd.uniform(), win_rate: rnd.uniform(), profit_factor: 1 + rnd.uniform(), n_trades: 4616, turnover: rnd.uniform(), total_return: rnd.normal(),
+      n: 18390,
+      accuracy: rnd.uniform(),
+      f1_macro: rnd.uniform(),
+      f1_weighted: rnd.uniform(),
+      precision: classes(),
+      recall: classes(),
+      f1: classes(),
+      support: { "-1": 6000, "0": 6390, "1": 6000 },
+      confusion: [[2085, 1887, 2084], [707, 1352, 4002], [1000, 2000, 3000]],
+      log_loss: 1 + rnd.uniform(),
+      sharpe: rnd.normal() * 3,
+      max_drawdown: -rnd.uniform(),
+      win_rate: rnd.uniform(),
+      profit_factor: 1 + rnd.uniform(),
+      n_trades: 4616,
+      turnover: rnd.uniform(),
+      total_return: rnd.normal(),
     };
     return { ...base, per_symbol: Object.fromEntries(symbols.map((s) => [s, { ...base, sharpe: rnd.normal() }])) };
   };
-  const lines = Array.from({ length: epochs }, (_, epoch) => JSON.stringify({
-    epoch, train_loss: 1 - epoch * 0.01 + rnd.uniform() * 0.001, train_accuracy: 0.4 + epoch * 0.01, val_loss: 1.02 - epoch * 0.005, val_accuracy: 0.45 + rnd.uniform() * 0.01,
-    best: epoch === epochs - 2, time_s: 1.5 * (epoch + 1),
-  }));
+  const lines = Array.from({ length: epochs }, (_, epoch) =>
+    JSON.stringify({
+      epoch,
+      train_loss: 1 - epoch * 0.01 + rnd.uniform() * 0.001,
+      train_accuracy: 0.4 + epoch * 0.01,
+      val_loss: 1.02 - epoch * 0.005,
+      val_accuracy: 0.45 + rnd.uniform() * 0.01,
+      best: epoch === epochs - 2,
+      time_s: 1.5 * (epoch + 1),
+    }));
   const curve = (start: number) => {
     let equity = 1;
     let peak = 1;
@@ -56,15 +86,16 @@ export function fakeRunFiles(id: string, seed: number, size: FakeRunSize = {}): 
     return { time, equity: eq, drawdown: dd };
   };
   const weightBytes = new Uint8Array(new Float32Array(Array.from({ length: weights }, () => rnd.normal() * 0.1)).buffer);
-  const predictionsFile = () => writeParquet([
-    { name: "datetime", type: "timestamp_ms", data: Array.from({ length: predictions }, (_, i) => Date.UTC(2024, 3, 9) + i * 300_000) },
-    { name: "symbol", type: "string", data: Array.from({ length: predictions }, (_, i) => symbols[i % 3]) },
-    { name: "horizon", type: "int32", data: new Int32Array(predictions).fill(5) },
-    { name: "prediction", type: "int8", data: Int8Array.from({ length: predictions }, (_, i) => (i % 3) - 1) },
-    { name: "prob_short", type: "float32", data: Float32Array.from({ length: predictions }, () => rnd.uniform()) },
-    { name: "prob_neutral", type: "float32", data: Float32Array.from({ length: predictions }, () => rnd.uniform()) },
-    { name: "prob_long", type: "float32", data: Float32Array.from({ length: predictions }, () => rnd.uniform()) },
-  ]);
+  const predictionsFile = () =>
+    writeParquet([
+      { name: "datetime", type: "timestamp_ms", data: Array.from({ length: predictions }, (_, i) => Date.UTC(2024, 3, 9) + i * 300_000) },
+      { name: "symbol", type: "string", data: Array.from({ length: predictions }, (_, i) => symbols[i % 3]) },
+      { name: "horizon", type: "int32", data: new Int32Array(predictions).fill(5) },
+      { name: "prediction", type: "int8", data: Int8Array.from({ length: predictions }, (_, i) => (i % 3) - 1) },
+      { name: "prob_short", type: "float32", data: Float32Array.from({ length: predictions }, () => rnd.uniform()) },
+      { name: "prob_neutral", type: "float32", data: Float32Array.from({ length: predictions }, () => rnd.uniform()) },
+      { name: "prob_long", type: "float32", data: Float32Array.from({ length: predictions }, () => rnd.uniform()) },
+    ]);
   return {
     "run.json": jsonText(record),
     "metrics.json": jsonText({ val: split(), test: split() }),

@@ -3,7 +3,8 @@ import { decodeBase64, encodeBase64 } from "../../../core/bundle/base64.ts";
 import { bundleBytes, embedBundle } from "../../../core/bundle/html.ts";
 import { DataError } from "../../../core/errors.ts";
 
-const viewer = '<!doctype html><html><head><script type="module">const id = "mf-bundle"; // id="mf-bundle"\n</script></head><body><mf-viewer></mf-viewer><!-- mf-bundle --></body></html>';
+const viewer =
+  '<!doctype html><html><head><script type="module">const id = "mf-bundle"; // id="mf-bundle"\n</script></head><body><mf-viewer></mf-viewer><!-- mf-bundle --></body></html>';
 
 describe("base64", () => {
   it("round-trips every length and agrees with the platform's encoder", () => {

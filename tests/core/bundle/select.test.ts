@@ -23,7 +23,9 @@ describe("--select", () => {
 
   it("rejects an unknown key with the closest one and the list of keys", () => {
     expect(() => parseSelect("modle=lstm")).toThrow(ConfigError);
-    expect(() => parseSelect("modle=lstm")).toThrow('--select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created');
+    expect(() => parseSelect("modle=lstm")).toThrow(
+      '--select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created',
+    );
   });
 
   it("rejects text that is not key=value, empty values, repeated keys and values of the wrong kind", () => {

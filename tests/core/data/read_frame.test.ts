@@ -36,7 +36,11 @@ describe("readFrame", () => {
   });
 
   it("detects features as numeric columns that are not metadata, labels or forward returns", async () => {
-    const extra: WriteColumn[] = [{ name: "label_h20", type: "int8", data: [1], nullable: true }, { name: "fwd_ret_h20", type: "float32", data: [0] }, { name: "note", type: "string", data: ["x"] }];
+    const extra: WriteColumn[] = [{ name: "label_h20", type: "int8", data: [1], nullable: true }, { name: "fwd_ret_h20", type: "float32", data: [0] }, {
+      name: "note",
+      type: "string",
+      data: ["x"],
+    }];
     const f = await readFrame(parquetSource("t.parquet", table([["A", 0, 1, 1]], extra)), opts);
     expect(f.featureNames).toEqual(["f_a", "f_b"]);
   });

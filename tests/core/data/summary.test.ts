@@ -19,9 +19,11 @@ describe("summarizeSplit", () => {
   it("counts rows per symbol, time range, features, label classes and non-finite features", async () => {
     const s = await summarizeSplit(file("train.parquet", { nanAt: 2 }));
     expect(s).toMatchObject({
-      file: "train.parquet", rows: 6,
+      file: "train.parquet",
+      rows: 6,
       symbols: [{ name: "AAA", rows: 4 }, { name: "BBB", rows: 2 }],
-      start: t0, end: t0 + 5 * 60_000,
+      start: t0,
+      end: t0 + 5 * 60_000,
       features: ["f_a", "f_b"],
       labels: { label_h5: { short: 1, neutral: 1, long: 3, missing: 1, invalid: 0 } },
       nonFinite: { f_a: 1 },

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeParquet } from "../../../core/data/parquet_write.ts";
-import { SYNTH_BAR_MS, SYNTH_START_MS, type SynthTable, synthSplits } from "../../../core/data/synth.ts";
+import { SYNTH_BAR_MS, SYNTH_START_MS, synthSplits, type SynthTable } from "../../../core/data/synth.ts";
 
 type Split = "train" | "val" | "test";
 const SPLITS: Split[] = ["train", "val", "test"];

@@ -111,8 +111,13 @@ describe("time split of one file", () => {
       expect(Math.min(...rowsOf(cut.test, s))).toBeGreaterThanOrEqual(Date.parse(DATES[1]));
     }
     expect(cut.record).toEqual({
-      file: "data.parquet", val_start: DATES[0], test_start: DATES[1], purge: H, embargo: 3,
-      rows: { train: 135 + 105 + 90, val: 22 + 22, test: 27 + 7 }, dropped: 2 * (5 + 3) * 2,
+      file: "data.parquet",
+      val_start: DATES[0],
+      test_start: DATES[1],
+      purge: H,
+      embargo: 3,
+      rows: { train: 135 + 105 + 90, val: 22 + 22, test: 27 + 7 },
+      dropped: 2 * (5 + 3) * 2,
     });
     expect(cut.val.source).toBe("data.parquet (val part)");
   });
@@ -161,17 +166,26 @@ describe("time split of one file", () => {
   it("defaults to 70/15/15 of the time range with a purge of the horizon", async () => {
     const { source } = dataset();
     const splits = await loadSplits({ file: source }, { ...DatasetConfig.parse({ horizon: H }), seq_len: 4 });
-    expect(splits.fingerprint.split).toMatchObject({ val_start: new Date(at(199 * 0.7)).toISOString(), test_start: new Date(at(199 * 0.85)).toISOString(), purge: H, embargo: 0 });
+    expect(splits.fingerprint.split).toMatchObject({
+      val_start: new Date(at(199 * 0.7)).toISOString(),
+      test_start: new Date(at(199 * 0.85)).toISOString(),
+      purge: H,
+      embargo: 0,
+    });
   });
 
   it("rejects a boundary outside the data, naming the date and the range", async () => {
     const { source } = dataset();
     const load = (dates: [string, string]) => loadSplits({ file: source }, dataset5({ dates }));
     await expect(load(["2023-12-01", DATES[1]])).rejects.toThrow(
-      `dataset.split.dates[0] "2023-12-01" (validation start) leaves train without rows: it must be after the first bar; data.parquet spans ${iso(0)} to ${iso(199)}`,
+      `dataset.split.dates[0] "2023-12-01" (validation start) leaves train without rows: it must be after the first bar; data.parquet spans ${iso(0)} to ${
+        iso(199)
+      }`,
     );
     await expect(load(["2023-12-01", DATES[1]])).rejects.toBeInstanceOf(ConfigError);
-    await expect(load([DATES[0], "2024-02-01"])).rejects.toThrow(/^dataset\.split\.dates\[1\] "2024-02-01" \(test start\) leaves test without rows: it must be at or before the last bar; data\.parquet spans/);
+    await expect(load([DATES[0], "2024-02-01"])).rejects.toThrow(
+      /^dataset\.split\.dates\[1\] "2024-02-01" \(test start\) leaves test without rows: it must be at or before the last bar; data\.parquet spans/,
+    );
   });
 
   it("rejects boundaries out of order, naming both", async () => {
@@ -187,12 +201,16 @@ describe("time split of one file", () => {
     const error = await loadSplits({ file: source }, dataset5({ dates: [iso(140), iso(144)] })).catch((e: Error) => e);
     expect(error).toBeInstanceOf(DataError);
     expect((error as Error).message).toBe(
-      `data.parquet: the val split (from ${iso(140)} to ${iso(144)}) has no rows left after purging 5 row(s) before each boundary and an embargo of 0; move the boundaries apart`,
+      `data.parquet: the val split (from ${iso(140)} to ${
+        iso(144)
+      }) has no rows left after purging 5 row(s) before each boundary and an embargo of 0; move the boundaries apart`,
     );
   });
 
   it("rejects a time that is not ISO 8601, and a split with three split files", async () => {
-    expect(() => parseConfig(DatasetConfig, { split: { dates: ["last week", "2024-01-02"] } }, "dataset config")).toThrow(/split\.dates\.0: .*\(got "last week"\)/);
+    expect(() => parseConfig(DatasetConfig, { split: { dates: ["last week", "2024-01-02"] } }, "dataset config")).toThrow(
+      /split\.dates\.0: .*\(got "last week"\)/,
+    );
     const { source } = dataset();
     await expect(loadSplits({ train: source, val: source, test: source }, dataset5({ dates: DATES }))).rejects.toThrow(
       "dataset.split cuts one data file by time, but three split files were given (data.parquet, data.parquet, data.parquet); remove dataset.split or give one file",

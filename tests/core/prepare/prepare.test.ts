@@ -12,14 +12,29 @@ import { parquetSource } from "../../helpers.ts";
 
 const BAR = 300_000;
 const T0 = Date.UTC(2025, 0, 1);
-const config = PrepareConfig.parse({ features: { volatility: [6, 20], volume_z: [10], moments: [12], log_returns: [1, 3, 8] }, labels: { horizons: [3, 7], k: { "3": 0.8, "7": 1.2 }, vol_window: 10 }, split: { embargo: 4 } });
+const config = PrepareConfig.parse({
+  features: { volatility: [6, 20], volume_z: [10], moments: [12], log_returns: [1, 3, 8] },
+  labels: { horizons: [3, 7], k: { "3": 0.8, "7": 1.2 }, vol_window: 10 },
+  split: { embargo: 4 },
+});
 
 /** Random-walk OHLCV bars for `symbols` symbols of `n` bars each, one segment per symbol. */
 function randomBars(symbols: number, n: number, seed: number): Bars {
   const rng = createRng(seed);
   const rows = symbols * n;
   const f = () => new Float64Array(rows);
-  const b = { source: "bars.parquet", rows, symbols: Array.from({ length: symbols }, (_, s) => `S${s}`), symbol: new Int32Array(rows), time: f(), open: f(), high: f(), low: f(), close: f(), volume: f() };
+  const b = {
+    source: "bars.parquet",
+    rows,
+    symbols: Array.from({ length: symbols }, (_, s) => `S${s}`),
+    symbol: new Int32Array(rows),
+    time: f(),
+    open: f(),
+    high: f(),
+    low: f(),
+    close: f(),
+    volume: f(),
+  };
   for (let s = 0; s < symbols; s++) {
     let price = 100;
     for (let t = 0; t < n; t++) {
@@ -162,7 +177,7 @@ describe("prepareBars", () => {
     const changed = randomBars(2, 800, 8);
     const valStart = Date.parse(a.manifest.split.val_start);
     for (let i = 0; i < changed.rows; i++) {
-      if (changed.time[i] >= valStart) for (const key of ["open", "high", "low", "close", "volume"] as const) changed[key][i] *= 3;
+      if (changed.time[i] >= valStart) { for (const key of ["open", "high", "low", "close", "volume"] as const) changed[key][i] *= 3; }
     }
     const b = prepareBars(changed, config);
     expect(b.manifest.scaler).toEqual(a.manifest.scaler);
@@ -179,7 +194,9 @@ describe("prepareBars", () => {
     const ret1 = tables.train.columns.find((c) => c.name === "ret_1")!.data as Float32Array;
     const mean = ret1.reduce((a, b) => a + b, 0) / ret1.length;
     expect(Math.abs(mean)).toBeLessThan(1e-4);
-    for (const table of Object.values(tables)) for (const c of table.columns) if (c.type === "float32" && !c.nullable) expect([...(c.data as Float32Array)].every(Number.isFinite)).toBe(true);
+    for (const table of Object.values(tables)) {
+      for (const c of table.columns) if (c.type === "float32" && !c.nullable) expect([...(c.data as Float32Array)].every(Number.isFinite)).toBe(true);
+    }
     expect(manifest.warmup_rows_dropped).toBe(2 * 47); // the longest look-back, ema_gap_48 (defined from its 48th row), per symbol
     expect(manifest.splits.train.rows + manifest.splits.val.rows + manifest.splits.test.rows).toBe(2 * 800 - 2 * 47 - 2 * 2 * (7 + 4));
   });
@@ -194,8 +211,12 @@ describe("readBars", () => {
   ];
 
   it("reports duplicate timestamps and non-positive prices with the first offending row", async () => {
-    await expect(readBars(parquetSource("dup.parquet", columns([["A", 0, 1], ["A", 0, 2]])), config)).rejects.toThrow(/two rows for symbol A at 2025-01-01T00:00:00.000Z/);
-    await expect(readBars(parquetSource("neg.parquet", columns([["A", 0, 1], ["A", 1, 0], ["A", 2, -1]])), config)).rejects.toThrow(/Column "open" in neg.parquet is 0; prices must be positive \(row 1, A at/);
+    await expect(readBars(parquetSource("dup.parquet", columns([["A", 0, 1], ["A", 0, 2]])), config)).rejects.toThrow(
+      /two rows for symbol A at 2025-01-01T00:00:00.000Z/,
+    );
+    await expect(readBars(parquetSource("neg.parquet", columns([["A", 0, 1], ["A", 1, 0], ["A", 2, -1]])), config)).rejects.toThrow(
+      /Column "open" in neg.parquet is 0; prices must be positive \(row 1, A at/,
+    );
   });
 
   it("reports gaps, and cuts the series there when asked", async () => {

@@ -26,7 +26,13 @@ const env = (store: MemoryRunStore, extra = {}) => ({ store, clock: { now: () =>
 function scripted(losses: number[], opts: { throwAt?: number } = {}) {
   const seen = { snapshots: [] as number[], restored: false, stopped: false };
   const plugin: ModelPlugin = {
-    name: "scripted", family: "test", description: "test double", input: "row", wantsGpu: false, defaultSeqLen: 1, configSchema: z.strictObject({}),
+    name: "scripted",
+    family: "test",
+    description: "test double",
+    input: "row",
+    wantsGpu: false,
+    defaultSeqLen: 1,
+    configSchema: z.strictObject({}),
     create: () => ({
       async fit(_train, _val, options) {
         let epoch = 0;
@@ -55,16 +61,35 @@ describe("train", () => {
   const events: ProgressEvent[] = [];
   beforeAll(async () => {
     store = new MemoryRunStore();
-    result = await train({ plugin: registry.get("logistic"), sources: sources(), trainer: { epochs: 6, backend: "cpu", patience: 0 } }, env(store, { progress: (e: ProgressEvent) => events.push(e) }));
+    result = await train(
+      { plugin: registry.get("logistic"), sources: sources(), trainer: { epochs: 6, backend: "cpu", patience: 0 } },
+      env(store, { progress: (e: ProgressEvent) => events.push(e) }),
+    );
   });
 
   it("writes the run described in DESIGN.md", async () => {
     expect(await store.files(result.runId)).toEqual([
-      "equity.json", "metrics.json", "metrics.jsonl", "model/model.json", "model/preprocess.json", "model/weights.bin",
-      "predictions/test.parquet", "predictions/val.parquet", "run.json",
+      "equity.json",
+      "metrics.json",
+      "metrics.jsonl",
+      "model/model.json",
+      "model/preprocess.json",
+      "model/weights.bin",
+      "predictions/test.parquet",
+      "predictions/val.parquet",
+      "run.json",
     ]);
     const run = JSON.parse(await text(store, result.runId, "run.json"));
-    expect(run).toMatchObject({ id: result.runId, model: "linear:logistic", family: "linear", horizon: 5, seq_len: 1, status: "finished", seed: 42, backend: { name: "cpu" } });
+    expect(run).toMatchObject({
+      id: result.runId,
+      model: "linear:logistic",
+      family: "linear",
+      horizon: 5,
+      seq_len: 1,
+      status: "finished",
+      seed: 42,
+      backend: { name: "cpu" },
+    });
     expect(run.dataset.features).toHaveLength(8);
     expect(run.dataset.symbols).toEqual(["SYM00", "SYM01"]);
     expect(run.config.trainer.epochs).toBe(6);
@@ -144,7 +169,9 @@ describe("train", () => {
   it("ends a run stopped by the user as `stopped`, evaluated with its best model", async () => {
     const { plugin } = scripted([1, 0.9, 0.8, 0.7]);
     const signal = { aborted: false };
-    const progress = (e: ProgressEvent) => { if (e.kind === "epoch" && e.epoch === 1) signal.aborted = true; };
+    const progress = (e: ProgressEvent) => {
+      if (e.kind === "epoch" && e.epoch === 1) signal.aborted = true;
+    };
     const out = await train({ plugin, sources: sources(), trainer: { epochs: 4, backend: "cpu" } }, env(new MemoryRunStore(), { signal, progress }));
     expect(out.record).toMatchObject({ status: "stopped", stop_reason: "aborted", epochs_run: 2 });
     expect(out.test.n).toBeGreaterThan(0);

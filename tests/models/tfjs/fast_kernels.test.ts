@@ -23,7 +23,10 @@ const products: [string, () => tf.Tensor][] = [
   ["A B^T", () => tf.matMul(rand([16, 30], 5), rand([12, 30], 6), false, true)],
   ["A^T B^T", () => tf.matMul(rand([30, 16], 7), rand([12, 30], 8), true, true)],
   ["batched Q K^T", () => tf.matMul(rand([6, 5, 4], 9), rand([6, 5, 4], 10), false, true)],
-  ["fused A B^T + bias, relu", () => tf.fused.matMul({ a: rand([16, 30], 11), b: rand([12, 30], 12), transposeB: true, bias: rand([12], 13), activation: "relu" })],
+  [
+    "fused A B^T + bias, relu",
+    () => tf.fused.matMul({ a: rand([16, 30], 11), b: rand([12, 30], 12), transposeB: true, bias: rand([12], 13), activation: "relu" }),
+  ],
   ["a sum over the batch rows (a bias gradient)", () => tf.sum(rand([300, 7], 14), 0)],
   ["a sum over two leading axes, keeping dims", () => tf.sum(rand([4, 5, 6], 15), [1, 0], true)],
   ["a sum over a trailing axis", () => tf.sum(rand([4, 5, 6], 16), 2)],

@@ -13,7 +13,9 @@ let report: Record<string, any>;
 beforeAll(async () => {
   const stdout = await new Promise<string>((done, fail) => {
     execFile(join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "tests/models/trees/parallel_check.ts"], {
-      cwd: ROOT, timeout: 120_000, env: { ...process.env, NO_COLOR: "1", XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? runtime },
+      cwd: ROOT,
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: "1", XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? runtime },
     }, (error, out, err) => (error ? fail(new Error(`parallel_check.ts failed: ${error.message}\n${err}`)) : done(out)));
   });
   report = JSON.parse(stdout.trim().split("\n").at(-1)!);

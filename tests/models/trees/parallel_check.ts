@@ -40,13 +40,27 @@ for (const channels of [2, 4]) {
   const totals = Array.from({ length: channels }, (_, c) => sample.reduce((s, i) => s + stats[i * channels + c], 0));
   const start = { stats, sample, features, totals, maxDepth: 6 };
   const same = JSON.stringify(await engines[0].begin(start)) === JSON.stringify(await local.begin(start));
-  const grow = (list: typeof engines) => growTree(list, { stats, sample, features }, {
-    maxDepth: 6, maxLeaves: 0, leafwise: false, colsampleBynode: 1, params, channels, shrinkage: 0.1, output: 0,
-    edges: Array.from({ length: data.cols }, (_, f) => Float32Array.from({ length: data.nBins[f] - 1 }, (_, b) => b)), rng: createRng(1),
-  });
+  const grow = (list: typeof engines) =>
+    growTree(list, { stats, sample, features }, {
+      maxDepth: 6,
+      maxLeaves: 0,
+      leafwise: false,
+      colsampleBynode: 1,
+      params,
+      channels,
+      shrinkage: 0.1,
+      output: 0,
+      edges: Array.from({ length: data.cols }, (_, f) => Float32Array.from({ length: data.nBins[f] - 1 }, (_, b) => b)),
+      rng: createRng(1),
+    });
   const [inWorkers, here] = [await grow(engines), await grow([local])];
   close();
-  results[`workers_c${channels}`] = { kind, same_root_candidate: same, same_tree: JSON.stringify([...inWorkers.value, ...inWorkers.gain]) === JSON.stringify([...here.value, ...here.gain]), nodes: here.feature.length };
+  results[`workers_c${channels}`] = {
+    kind,
+    same_root_candidate: same,
+    same_tree: JSON.stringify([...inWorkers.value, ...inWorkers.gain]) === JSON.stringify([...here.value, ...here.gain]),
+    nodes: here.feature.length,
+  };
 }
 
 // 2. A whole GBDT fit with workers saves the same trees as without.

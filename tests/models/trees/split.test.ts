@@ -74,7 +74,9 @@ describe("bestSplit", () => {
         if (!got || !want) continue;
         expect([got.feature, got.bin], `seed ${seed}`).toEqual([want.feature, want.bin]);
         expect(got.gain).toBeCloseTo(want.gain, 9);
-        if (d.bins.subarray(got.feature * d.rows, (got.feature + 1) * d.rows).some((b, i) => b === MISSING && rows.includes(i))) expect(got.defaultLeft).toBe(want.defaultLeft);
+        if (d.bins.subarray(got.feature * d.rows, (got.feature + 1) * d.rows).some((b, i) => b === MISSING && rows.includes(i))) {
+          expect(got.defaultLeft).toBe(want.defaultLeft);
+        }
         got.left.forEach((v, c) => expect(v).toBeCloseTo(want.left[c], 9));
         expect(got.feature).not.toBe(3);
       }
@@ -103,8 +105,22 @@ describe("growTree", () => {
     const data = { bins: d.bins, rows: d.rows, cols: d.cols, nBins: d.mapper.nBins, channels: d.channels, params };
     const rng = createRng(1);
     return growTree(Array.from({ length: engines }, () => new HistEngine(data)), {
-      stats: d.stats, sample: Int32Array.from({ length: d.rows }, (_, i) => i), features: Int32Array.of(0, 1, 2, 3),
-    }, { maxDepth: 3, maxLeaves: 0, leafwise: false, colsampleBynode: 1, params, channels: d.channels, shrinkage: 0.5, output: 0, edges: d.mapper.edges, rng, ...extra });
+      stats: d.stats,
+      sample: Int32Array.from({ length: d.rows }, (_, i) => i),
+      features: Int32Array.of(0, 1, 2, 3),
+    }, {
+      maxDepth: 3,
+      maxLeaves: 0,
+      leafwise: false,
+      colsampleBynode: 1,
+      params,
+      channels: d.channels,
+      shrinkage: 0.5,
+      output: 0,
+      edges: d.mapper.edges,
+      rng,
+      ...extra,
+    });
   };
 
   it("grows the tree a brute-force recursion grows (partition and histogram subtraction are exact)", async () => {

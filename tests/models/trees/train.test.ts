@@ -9,7 +9,10 @@ import { sources } from "./data.ts";
 let clock = 1_700_000_000_000;
 const run = (plugin: ModelPlugin, trainer: object, params: object = {}) => {
   const store = new MemoryRunStore();
-  return train({ plugin, params, sources: sources(), trainer: { backend: "cpu", ...trainer } }, { store, clock: { now: () => (clock += 1000) } }).then((r) => ({ ...r, store }));
+  return train({ plugin, params, sources: sources(), trainer: { backend: "cpu", ...trainer } }, { store, clock: { now: () => (clock += 1000) } }).then((r) => ({
+    ...r,
+    store,
+  }));
 };
 
 describe("tree models through the trainer", () => {

@@ -14,12 +14,20 @@ beforeAll(async () => {
 const shape = () => ({ seqLen: 1, nFeatures: splits.featureNames.length, nClasses: 3 as const });
 
 /** Fits a plugin's model; the trainer's part is played by `decide` (default: never stop, every round best). */
-async function fit<S extends z.ZodType>(plugin: ModelPlugin<S>, params: object = {}, options: Partial<FitOptions> & { decide?: (r: EpochReport) => { stop: boolean; best: boolean } } = {}) {
+async function fit<S extends z.ZodType>(
+  plugin: ModelPlugin<S>,
+  params: object = {},
+  options: Partial<FitOptions> & { decide?: (r: EpochReport) => { stop: boolean; best: boolean } } = {},
+) {
   const config = plugin.configSchema.parse(params);
   const model = plugin.create(config, shape(), { seed: options.seed ?? 1 });
   const reports: EpochReport[] = [];
   const result = await model.fit(splits.train, splits.val, {
-    epochs: 8, batchSize: 256, seed: 1, restoreBest: true, ...options,
+    epochs: 8,
+    batchSize: 256,
+    seed: 1,
+    restoreBest: true,
+    ...options,
     onEpoch: async (r) => {
       reports.push(r);
       return options.decide?.(r) ?? { stop: false, best: true };
@@ -101,7 +109,9 @@ describe("trees:gbdt", () => {
     await expect(gbdt.load({}, config, shape())).rejects.toThrow(/no trees.json/);
     const broken = JSON.parse(text(files));
     broken.trees[0].left[0] = 0;
-    await expect(gbdt.load({ "trees.json": new TextEncoder().encode(JSON.stringify(broken)) }, config, shape())).rejects.toThrow(/tree 0: node 0 has children 0/);
+    await expect(gbdt.load({ "trees.json": new TextEncoder().encode(JSON.stringify(broken)) }, config, shape())).rejects.toThrow(
+      /tree 0: node 0 has children 0/,
+    );
   });
 
   it("weights classes: balanced weights are inverse class frequencies", () => {

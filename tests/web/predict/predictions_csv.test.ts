@@ -5,8 +5,13 @@ import { predictionRows, predictionsCsv } from "../../../web/predict/predictions
 
 const t0 = Date.UTC(2024, 0, 1);
 const frame: Frame = {
-  source: "new.parquet", rows: 3, featureNames: ["f"], features: new Float32Array(3), time: Float64Array.from([t0, t0 + 60_000, t0]),
-  symbols: ["A", 'B,"x"'], symbol: Int32Array.from([0, 0, 1]),
+  source: "new.parquet",
+  rows: 3,
+  featureNames: ["f"],
+  features: new Float32Array(3),
+  time: Float64Array.from([t0, t0 + 60_000, t0]),
+  symbols: ["A", 'B,"x"'],
+  symbol: Int32Array.from([0, 0, 1]),
 };
 const windows = new Windows(frame, { seqLen: 1, requireLabel: false });
 const probs = Float32Array.from([0.2, 0.3, 0.5, 0.6, 0.3, 0.1, 0.3, 0.4, 0.3]);

@@ -39,7 +39,13 @@ describe("readTableView and writeTableView", () => {
 
   it("leave defaults out, so a fresh table has a bare hash, and keep 'no optional columns' apart from 'default columns'", () => {
     expect(writeTableView(readTableView(new URLSearchParams())).toString()).toBe("");
-    expect(readTableView(new URLSearchParams())).toEqual({ sort: { key: "id", descending: true }, filters: {}, columns: undefined, selected: [], metric: undefined });
+    expect(readTableView(new URLSearchParams())).toEqual({
+      sort: { key: "id", descending: true },
+      filters: {},
+      columns: undefined,
+      selected: [],
+      metric: undefined,
+    });
     const none = writeTableView({ ...readTableView(new URLSearchParams()), columns: [] });
     expect(none.toString()).toBe("cols=");
     expect(readTableView(none).columns).toEqual([]);

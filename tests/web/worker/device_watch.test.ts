@@ -17,18 +17,36 @@ function device() {
 /** A store holding a run as the trainer leaves it, with a checkpoint if `checkpoint`. */
 async function storeWith(status: string, checkpoint: boolean) {
   const store = new MemoryRunStore();
-  await store.write(RUN, "run.json", jsonText({
-    id: RUN, model: "neural:mlp", family: "neural", horizon: 5, seq_len: 1, config: { params: {}, dataset: {}, trainer: {} },
-    dataset: { files: {}, symbols: [], features: [], label_column: "label_h5" }, backend: { name: "webgpu", requested: "webgpu", reason: "" },
-    versions: {}, seed: 42, status, created_at: "2026-01-01T00:00:00.000Z", timings: {}, ...(status === "failed" ? { error: "Failed to execute 'mapAsync' on 'GPUBuffer'" } : {}),
-  }));
+  await store.write(
+    RUN,
+    "run.json",
+    jsonText({
+      id: RUN,
+      model: "neural:mlp",
+      family: "neural",
+      horizon: 5,
+      seq_len: 1,
+      config: { params: {}, dataset: {}, trainer: {} },
+      dataset: { files: {}, symbols: [], features: [], label_column: "label_h5" },
+      backend: { name: "webgpu", requested: "webgpu", reason: "" },
+      versions: {},
+      seed: 42,
+      status,
+      created_at: "2026-01-01T00:00:00.000Z",
+      timings: {},
+      ...(status === "failed" ? { error: "Failed to execute 'mapAsync' on 'GPUBuffer'" } : {}),
+    }),
+  );
   if (checkpoint) await store.write(RUN, "model/preprocess.json", "{}");
   return store;
 }
 
 /** Feeds a training's progress: run created, backend chosen, `epochs` epochs done (the second best). */
 function follow(watch: DeviceWatch, gpu: ReturnType<typeof device>["device"] | undefined, epochs: number) {
-  const events: ProgressEvent[] = [{ kind: "phase", phase: "backend", detail: "webgpu" }, { kind: "run", runId: RUN, location: "memory" }, { kind: "phase", phase: "fit" }];
+  const events: ProgressEvent[] = [{ kind: "phase", phase: "backend", detail: "webgpu" }, { kind: "run", runId: RUN, location: "memory" }, {
+    kind: "phase",
+    phase: "fit",
+  }];
   for (let e = 0; e < epochs; e++) events.push({ kind: "epoch", epoch: e, epochs: 50, metrics: {}, best: e === 1 });
   for (const event of events) watch.observe(event, () => gpu);
 }
@@ -41,7 +59,8 @@ describe("DeviceWatch", () => {
     follow(watch, gpu.device, 3);
     gpu.lose("unknown", "GPU reset");
     const training = Promise.reject(new Error("Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost"));
-    const message = "The WebGPU device was lost (reason: unknown: GPU reset); the run stopped at epoch 4 of 50 (3 completed); its best checkpoint (epoch 2) is kept";
+    const message =
+      "The WebGPU device was lost (reason: unknown: GPU reset); the run stopped at epoch 4 of 50 (3 completed); its best checkpoint (epoch 2) is kept";
     await expect(watch.guard(training, store, timing)).rejects.toThrow(message);
     expect(await status(store)).toMatchObject({ status: "failed", error: message });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argmaxClasses, classificationMetrics, type ClassificationMetrics } from "../../../../core/train/metrics/classification.ts";
+import { argmaxClasses, type ClassificationMetrics, classificationMetrics } from "../../../../core/train/metrics/classification.ts";
 
 interface Case {
   name: string;

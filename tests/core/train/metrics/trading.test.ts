@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  equityCurve,
-  finiteOrNull,
-  type TradingInput,
-  tradingMetrics,
-  type TradingMetrics,
-} from "../../../../core/train/metrics/trading.ts";
+import { equityCurve, finiteOrNull, type TradingInput, type TradingMetrics, tradingMetrics } from "../../../../core/train/metrics/trading.ts";
 
 interface Case {
   name: string;

@@ -35,9 +35,8 @@ const read = await timed(repeats, () => readFrame(source, { labelColumn: "label_
 const frame = read.last;
 const objects = await timed(Math.min(repeats, 3), () => parquetReadObjects({ file: source }));
 
-let duckdb: { median_ms: number } | { skipped: string };
 const duck = new Deno.Command("node", { args: [join("bench", "duckdb_reference.mjs"), path, String(repeats)], stdout: "piped", stderr: "piped" }).outputSync();
-duckdb = duck.success ? JSON.parse(new TextDecoder().decode(duck.stdout).trim().split("\n").at(-1)!) : {
+const duckdb: { median_ms: number } | { skipped: string } = duck.success ? JSON.parse(new TextDecoder().decode(duck.stdout).trim().split("\n").at(-1)!) : {
   skipped: `DuckDB reference did not run (install it with npm i --no-save @duckdb/node-api): ${
     new TextDecoder().decode(duck.stderr).trim().split("\n").slice(-3).join(" ")
   }`,

@@ -46,7 +46,10 @@ export function epochsSection(runs: readonly { id: string; lines: readonly Epoch
     }
   }
   const rows = runs.flatMap(({ id, lines }) => lines.map((line) => ({ id, line })));
-  const fits = (key: string, value: unknown) => kinds.get(key) === typeof value;
+  const fits = (key: string, value: unknown) => {
+    const kind: string = typeof value;
+    return kinds.get(key) === kind;
+  };
   const columns: Record<string, Vector> = {
     run: vectorFromArray(rows.map((r) => r.id), new Dictionary(new Utf8(), new Int32())),
     epoch: vectorFromArray(rows.map((r) => r.line.epoch), new Int32()),

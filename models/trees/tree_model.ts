@@ -5,7 +5,7 @@ import { createRng, type Rng } from "../../core/random.ts";
 import { applyBins, fitBins } from "./binning.ts";
 import { sampleWeights, type TreeSettings } from "./config.ts";
 import type { Engine } from "./engine.ts";
-import { inputColumns, sourceFeature, tabular, type TreeInput } from "./inputs.ts";
+import { inputColumns, sourceFeature, tabular } from "./inputs.ts";
 import { ensembleFromJson, type EnsembleMeta, ensembleToJson, type Link, TREES_FILE } from "./model_json.ts";
 import { startEngines } from "./parallel.ts";
 import type { SplitParams } from "./split.ts";

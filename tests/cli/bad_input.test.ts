@@ -4,21 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WriteColumn } from "../../core/data/parquet_write.ts";
 import type { SynthSplits, SynthTable } from "../../core/data/synth.ts";
-import {
-  type CliResult,
-  column,
-  errorMessage,
-  lastLine,
-  mf,
-  quick,
-  runJson,
-  runStatuses,
-  show,
-  tempDir,
-  tinySplits,
-  writeSplits,
-  writeTable,
-} from "./helpers.ts";
+import { type CliResult, column, errorMessage, lastLine, mf, quick, runJson, runStatuses, show, tempDir, tinySplits, writeSplits } from "./helpers.ts";
 
 const { dir, cleanup } = tempDir("bad");
 afterAll(cleanup);

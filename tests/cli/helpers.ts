@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- parsed JSON of run files, read loosely by the tests
 /// <reference types="node" />
 // Shared plumbing for the CLI end-to-end tests: spawn `deno run cli/main.ts`, write tiny
 // Phase-1 datasets into temp dirs, and read back what a run left on disk.

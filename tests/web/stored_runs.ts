@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- parsed JSON of run files, read loosely by the tests
 import type { Page } from "playwright";
 
 /**

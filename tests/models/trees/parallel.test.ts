@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- parsed JSON of run files, read loosely by the tests
 /// <reference types="node" />
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -90,7 +90,7 @@ else {
     absolute.setTree(stats.map(Math.abs));
     const all = Int32Array.from({ length: data.rows }, (_, i) => i);
     const nodes = { all, third: all.filter(() => rng.uniform() < 0.3), ten: all.filter((i) => i % 600 === 7) };
-    for (const [name, order] of Object.entries(nodes)) {
+    for (const order of Object.values(nodes)) {
       for (const features of [Int32Array.from({ length: data.cols }, (_, f) => f), Int32Array.of(12, 3, 5)]) {
         const size = features.length * HIST_BINS * channels;
         const [g, c, a] = [new Float64Array(size), new Float64Array(size), new Float64Array(size)];

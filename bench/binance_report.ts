@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { parseConfig } from "../core/config/parse.ts";
-import { ExperimentConfig } from "../core/config/experiment.ts";
+import { RunConfig } from "../core/config/run_config.ts";
 import { loadSplits } from "../core/data/splits.ts";
 import { evaluate, type SplitMetrics } from "../core/train/evaluate.ts";
 import { train } from "../core/train/trainer.ts";
@@ -59,7 +59,7 @@ for (const horizon of horizons) {
   Object.values(sources).forEach((s) => s.close());
   for (const name of models) {
     const file = join("config", "models", `${name}.json`);
-    const experiment = parseConfig(ExperimentConfig, await readJson(file), file);
+    const experiment = parseConfig(RunConfig, await readJson(file), file);
     const o = overrides[name] ?? {};
     const sources = await open();
     const result = await train({

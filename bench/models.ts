@@ -5,7 +5,7 @@
 // Writes experiments/benchmarks/models.json and models.md.
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { ExperimentConfig } from "../core/config/experiment.ts";
+import { RunConfig } from "../core/config/run_config.ts";
 import { parseConfig } from "../core/config/parse.ts";
 import { type BackendName, TrainerConfig } from "../core/config/trainer.ts";
 import { writeParquet } from "../core/data/parquet_write.ts";
@@ -53,7 +53,7 @@ const results: Row[] = [];
 for (const name of models) {
   const plugin = registry.get(name);
   const path = join("config", "models", `${plugin.name}.json`);
-  const experiment = parseConfig(ExperimentConfig, JSON.parse(await Deno.readTextFile(path)), path);
+  const experiment = parseConfig(RunConfig, JSON.parse(await Deno.readTextFile(path)), path);
   const configured = parseConfig(TrainerConfig, experiment.trainer, path);
   // The baseline trains to its config's end (it is cheap); the others get at most --epochs.
   const trainer = plugin.name === "logistic"

@@ -1,5 +1,5 @@
 import { dirname, join } from "node:path";
-import { ExperimentConfig } from "../../core/config/experiment.ts";
+import { RunConfig } from "../../core/config/run_config.ts";
 import { parseConfig } from "../../core/config/parse.ts";
 import type { SplitSources } from "../../core/data/splits.ts";
 import type { TimeSplitRecord } from "../../core/data/time_split.ts";
@@ -46,7 +46,7 @@ export const trainUsage = `mf train --data DIR --model NAME [--horizon 5] [--seq
 export async function trainCommand(args: string[]): Promise<TrainResult | undefined> {
   const f = parseFlags("train", args, flags);
   if (f.help) return void console.log(trainUsage);
-  const experiment = f.config ? parseConfig(ExperimentConfig, await readJson(f.config), f.config) : parseConfig(ExperimentConfig, {}, "config");
+  const experiment = f.config ? parseConfig(RunConfig, await readJson(f.config), f.config) : parseConfig(RunConfig, {}, "config");
   const modelName = f.model ?? experiment.model;
   if (!modelName) throw new DataError(`mf train: name a model with --model (or "model" in --config); models: ${registry.list().map(fullName).join(", ")}`);
   const plugin = registry.get(modelName);

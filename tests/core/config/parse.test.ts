@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DatasetConfig } from "../../../core/config/dataset.ts";
-import { ExperimentConfig } from "../../../core/config/experiment.ts";
+import { RunConfig } from "../../../core/config/run_config.ts";
 import { closest, parseConfig } from "../../../core/config/parse.ts";
 import { TrainerConfig } from "../../../core/config/trainer.ts";
 import { ConfigError } from "../../../core/errors.ts";
@@ -60,7 +60,7 @@ describe("config/models/*.json", () => {
 
   for (const file of files) {
     it(`${file} validates against the experiment, dataset, trainer and model schemas`, () => {
-      const experiment = parseConfig(ExperimentConfig, JSON.parse(readFileSync(new URL(file, dir), "utf8")), file);
+      const experiment = parseConfig(RunConfig, JSON.parse(readFileSync(new URL(file, dir), "utf8")), file);
       const plugin = registry.get(experiment.model!);
       parseConfig(plugin.configSchema, experiment.params, file);
       parseConfig(DatasetConfig, experiment.dataset, file);

@@ -1,11 +1,11 @@
 import { z } from "zod";
 
 /**
- * An experiment config file (`config/models/*.json`, `--config`): which model, its params, and
+ * A run config file (`config/models/*.json`, `mf train --config`): which model, its params, and
  * dataset and trainer settings. Each section is validated by its own schema when the run starts;
  * here only the shape is checked, so errors name the section they are in.
  */
-export const ExperimentConfig = z.strictObject({
+export const RunConfig = z.strictObject({
   $schema: z.string().optional(),
   /** `family:name` or short name. */
   model: z.string().min(1).optional(),
@@ -15,4 +15,4 @@ export const ExperimentConfig = z.strictObject({
   trainer: z.record(z.string(), z.unknown()).default({}),
 });
 /** A parsed experiment config. */
-export type ExperimentConfig = z.output<typeof ExperimentConfig>;
+export type RunConfig = z.output<typeof RunConfig>;

@@ -12,7 +12,7 @@ import { registry } from "../models/index.ts";
 import { prepareCommand } from "../cli/commands/prepare.ts";
 import { DiskRunStore } from "../cli/disk_store.ts";
 import { openFile } from "../cli/file_source.ts";
-import { readJson } from "../cli/read_json.ts";
+import { readConfigFile } from "../cli/read_config.ts";
 import { platformBackend, platformParallelism, versions } from "../cli/versions.ts";
 import { terminalProgress } from "../cli/progress.ts";
 import { machine } from "./machine.ts";
@@ -59,7 +59,7 @@ for (const horizon of horizons) {
   Object.values(sources).forEach((s) => s.close());
   for (const name of models) {
     const file = join("config", "models", `${name}.json`);
-    const experiment = parseConfig(RunConfig, await readJson(file), file);
+    const experiment = parseConfig(RunConfig, await readConfigFile(file), file);
     const o = overrides[name] ?? {};
     const sources = await open();
     const result = await train({

@@ -6,19 +6,19 @@ import { PrepareConfig } from "../../core/prepare/config.ts";
 import { prepareBars } from "../../core/prepare/prepare.ts";
 import { parseFlags, required } from "../args.ts";
 import { openFile } from "../file_source.ts";
-import { readJson } from "../read_json.ts";
+import { readConfigFile } from "../read_config.ts";
 
 const flags = { input: { type: "string" }, out: { type: "string" }, config: { type: "string" }, json: { type: "boolean" } } as const;
 
 /** Usage of `mf prepare`. */
-export const prepareUsage = "mf prepare --input bars.parquet --out DIR [--config config/prepare/default.json] [--json]";
+export const prepareUsage = "mf prepare --input bars.parquet --out DIR [--config config/prepare/default.json|.yaml] [--json]";
 
 /** `mf prepare`: raw OHLCV bars -> train/val/test.parquet + prepare.json. */
 export async function prepareCommand(args: string[]): Promise<void> {
   const f = parseFlags("prepare", args, flags);
   if (f.help) return console.log(prepareUsage);
   const out = required("prepare", "out", f.out);
-  const config = parseConfig(PrepareConfig, f.config ? await readJson(f.config) : {}, f.config ?? "prepare config");
+  const config = parseConfig(PrepareConfig, f.config ? await readConfigFile(f.config) : {}, f.config ?? "prepare config");
   const source = await openFile(required("prepare", "input", f.input));
   const t0 = performance.now();
   try {

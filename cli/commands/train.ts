@@ -13,7 +13,7 @@ import { type FileSource, openFile } from "../file_source.ts";
 import { terminalProgress } from "../progress.ts";
 import { metricsSummary } from "../summary.ts";
 import { platformBackend, platformParallelism, versions } from "../versions.ts";
-import { readJson } from "../read_json.ts";
+import { readConfigFile } from "../read_config.ts";
 
 const flags = {
   data: { type: "string" },
@@ -36,7 +36,7 @@ const flags = {
 } as const;
 
 /** Usage of `mf train`. */
-export const trainUsage = `mf train --data DIR --model NAME [--horizon 5] [--seq-len L] [--config FILE.json] [--epochs N]
+export const trainUsage = `mf train --data DIR --model NAME [--horizon 5] [--seq-len L] [--config FILE.json|.yaml] [--epochs N]
          [--batch-size N] [--seed N] [--backend auto|webgpu|wasm|cpu] [--out experiments/runs] [--json]
    (or --train FILE --val FILE --test FILE instead of --data DIR)
    (or --data FILE.parquet [--split VAL_START,TEST_START] [--purge N] [--embargo N]: one file cut by time,
@@ -46,7 +46,7 @@ export const trainUsage = `mf train --data DIR --model NAME [--horizon 5] [--seq
 export async function trainCommand(args: string[]): Promise<TrainResult | undefined> {
   const f = parseFlags("train", args, flags);
   if (f.help) return void console.log(trainUsage);
-  const experiment = f.config ? parseConfig(RunConfig, await readJson(f.config), f.config) : parseConfig(RunConfig, {}, "config");
+  const experiment = f.config ? parseConfig(RunConfig, await readConfigFile(f.config), f.config) : parseConfig(RunConfig, {}, "config");
   const modelName = f.model ?? experiment.model;
   if (!modelName) throw new DataError(`mf train: name a model with --model (or "model" in --config); models: ${registry.list().map(fullName).join(", ")}`);
   const plugin = registry.get(modelName);

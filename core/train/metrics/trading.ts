@@ -19,14 +19,23 @@
  * - sharpe = mean / std (sample std, ddof = 1) of portfolio bar returns * sqrt(bars_per_year), where
  *   bars_per_year = 365.25 days / median spacing of consecutive portfolio timestamps. 0 with fewer
  *   than 2 bars or when all bar returns are equal (std 0).
+ * - sharpe_per_bar = mean / std (ddof = 1) of portfolio bar returns, not annualised; 0 where sharpe is.
+ * - skew = m3 / m2^(3/2) and kurtosis = m4 / m2^2 (non-excess: 3 for a normal) of portfolio bar
+ *   returns, with the biased central moments m_k = mean((r - mean)^k) (scipy.stats.skew and
+ *   scipy.stats.kurtosis(fisher=False) defaults). NaN with fewer than 2 bars or equal bar returns.
+ * - psr = probabilistic Sharpe ratio P(true Sharpe > 0) (Bailey and Lopez de Prado 2012) from
+ *   sharpe_per_bar, skew, kurtosis and T = n_bars; see {@link ./sharpe_stats.ts}. NaN where skew is.
  * - Net position of a symbol at its k-th sample (time order) = (1/H) * sum of pred over its samples
  *   k-H+1..k. turnover = mean over all samples of |pos_k - pos_{k-1}| with pos_{-1} = 0, i.e. the
  *   per-symbol turnovers averaged with their bar counts as weights.
  *
- * Empty input gives 0 for every metric. Samples may come in any order; within a symbol they are
- * ordered by time here, and a symbol with two samples at one time is an error.
+ * Empty input gives 0 for every metric but skew, kurtosis and psr, which are NaN (undefined). Samples
+ * may come in any order; within a symbol they are ordered by time here, and a symbol with two samples
+ * at one time is an error.
  * @module
  */
+
+import { probabilisticSharpe } from "./sharpe_stats.ts";
 
 /** Predictions and what they would have earned, one entry per sample. */
 export interface TradingInput {
@@ -62,6 +71,14 @@ export interface TradingMetrics {
   exposure: number;
   /** Distinct timestamps (portfolio bars). */
   n_bars: number;
+  /** Sharpe ratio of portfolio bar returns per bar, not annualised: what PSR and DSR read. */
+  sharpe_per_bar: number;
+  /** Sample skewness of portfolio bar returns; NaN with fewer than 2 bars or equal returns. */
+  skew: number;
+  /** Non-excess kurtosis of portfolio bar returns (3 for a normal); NaN where skew is. */
+  kurtosis: number;
+  /** Probabilistic Sharpe ratio: probability that the true Sharpe exceeds 0; NaN where skew is. */
+  psr: number;
 }
 
 /** Portfolio equity and drawdown per distinct timestamp, for charts. */
@@ -110,8 +127,9 @@ export function tradingMetrics(input: TradingInput): TradingMetrics {
   let maxDrawdown = 0;
   for (let t = 0; t < m; t++) maxDrawdown = Math.max(maxDrawdown, drawdown[t]);
 
+  const stats = barStats(bars.ret);
   return {
-    sharpe: sharpe(bars.ret, bars.time),
+    sharpe: stats.srPerBar * annualisation(bars.time),
     max_drawdown: maxDrawdown,
     win_rate: trades > 0 ? wins / trades : 0,
     profit_factor: profitFactor,
@@ -120,6 +138,10 @@ export function tradingMetrics(input: TradingInput): TradingMetrics {
     total_return: total,
     exposure: n > 0 ? trades / n : 0,
     n_bars: m,
+    sharpe_per_bar: stats.srPerBar,
+    skew: stats.skew,
+    kurtosis: stats.kurtosis,
+    psr: probabilisticSharpe({ sr: stats.srPerBar, t: m, skew: stats.skew, kurtosis: stats.kurtosis }),
   };
 }
 
@@ -212,9 +234,10 @@ function curveFrom(ret: Float64Array): { equity: Float64Array; drawdown: Float64
   return { equity, drawdown };
 }
 
-function sharpe(ret: Float64Array, time: Float64Array): number {
+/** Per-bar Sharpe ratio and the shape of the bar returns. */
+function barStats(ret: Float64Array): { srPerBar: number; skew: number; kurtosis: number } {
   const m = ret.length;
-  if (m < 2) return 0;
+  if (m < 2) return { srPerBar: 0, skew: NaN, kurtosis: NaN };
   let lo = ret[0], hi = ret[0], sum = 0;
   for (let t = 0; t < m; t++) {
     lo = Math.min(lo, ret[t]);
@@ -222,15 +245,30 @@ function sharpe(ret: Float64Array, time: Float64Array): number {
     sum += ret[t];
   }
   // Equal returns have std 0 exactly; rounding in the mean would otherwise give a huge ratio.
-  if (lo === hi) return 0;
+  if (lo === hi) return { srPerBar: 0, skew: NaN, kurtosis: NaN };
   const mean = sum / m;
-  let ss = 0;
-  for (let t = 0; t < m; t++) ss += (ret[t] - mean) ** 2;
-  const std = Math.sqrt(ss / (m - 1));
+  let m2 = 0, m3 = 0, m4 = 0;
+  for (let t = 0; t < m; t++) {
+    const d = ret[t] - mean, d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  const std = Math.sqrt(m2 / (m - 1));
+  m2 /= m;
+  m3 /= m;
+  m4 /= m;
+  return { srPerBar: mean / std, skew: m3 / m2 ** 1.5, kurtosis: m4 / (m2 * m2) };
+}
+
+/** sqrt(bars per year), from the median spacing of the portfolio timestamps; 0 with fewer than 2 bars. */
+function annualisation(time: Float64Array): number {
+  const m = time.length;
+  if (m < 2) return 0;
   // Timestamps are distinct and ascending, so every spacing is positive.
   const spacing = new Float64Array(m - 1);
   for (let t = 1; t < m; t++) spacing[t - 1] = time[t] - time[t - 1];
-  return (mean / std) * Math.sqrt(MS_PER_YEAR / median(spacing));
+  return Math.sqrt(MS_PER_YEAR / median(spacing));
 }
 
 function median(v: Float64Array): number {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { normalCdf } from "../../../../core/train/metrics/sharpe_stats.ts";
 import { equityCurve, finiteOrNull, type TradingInput, type TradingMetrics, tradingMetrics } from "../../../../core/train/metrics/trading.ts";
 
 interface Case {
@@ -22,6 +23,20 @@ const HOUR = 3_600_000;
 const HOURS_PER_YEAR = 365.25 * 24;
 const KEYS = ["sharpe", "max_drawdown", "win_rate", "profit_factor", "n_trades", "turnover", "total_return", "exposure", "n_bars"] as const;
 
+/** Cases of sharpe_stats.json: trading inputs with the per-bar Sharpe and scipy's skew and kurtosis of their bar returns. */
+interface ShapeCase {
+  name: string;
+  horizon: number;
+  pred: number[];
+  payoff: number[];
+  time: number[];
+  symbol: number[];
+  expected: { sharpe_per_bar: number; skew: number | null; kurtosis: number | null; psr: number | null; n_bars: number };
+}
+const sharpeUrl = new URL("../../../fixtures/metrics/sharpe_stats.json", import.meta.url).href;
+const sharpeFixture: { trading: ShapeCase[]; series: { name: string; returns: number[]; sample: { sr: number; skew: number; kurtosis: number } }[] } =
+  (await import(/* @vite-ignore */ sharpeUrl)).default;
+
 /** |a - b| <= rel * max(|a|, |b|), with a 1e-12 floor so values that should be 0 may round to ~1e-17. */
 function expectClose(actual: number, expected: number, rel: number, what: string): void {
   if (!Number.isFinite(expected)) return void expect(actual, what).toBe(expected);
@@ -29,7 +44,7 @@ function expectClose(actual: number, expected: number, rel: number, what: string
   expect(Math.abs(actual - expected), `${what}: got ${actual}, expected ${expected}`).toBeLessThanOrEqual(tol);
 }
 
-function inputOf(c: Case): TradingInput {
+function inputOf(c: Pick<Case, "pred" | "payoff" | "time" | "symbol" | "horizon">): TradingInput {
   return {
     pred: Int8Array.from(c.pred),
     payoff: Float64Array.from(c.payoff),
@@ -91,6 +106,49 @@ describe("tradingMetrics against the independent numpy reference", () => {
   });
 });
 
+describe("sharpe_per_bar, skew, kurtosis and psr against scipy (sharpe_stats.json)", () => {
+  it("has skewed, fat-tailed and degenerate cases", () => {
+    expect(sharpeFixture.trading.some((c) => c.expected.skew !== null && c.expected.skew < -1)).toBe(true);
+    expect(sharpeFixture.trading.some((c) => c.expected.kurtosis !== null && c.expected.kurtosis > 10)).toBe(true);
+    expect(sharpeFixture.trading.some((c) => c.expected.skew === null)).toBe(true);
+  });
+
+  for (const c of sharpeFixture.trading) {
+    it(`matches the reference: ${c.name}`, () => {
+      const m = tradingMetrics(inputOf(c));
+      expect(m.n_bars).toBe(c.expected.n_bars);
+      expectClose(m.sharpe_per_bar, c.expected.sharpe_per_bar, 1e-10, "sharpe_per_bar");
+      for (const key of ["skew", "kurtosis", "psr"] as const) {
+        const want = c.expected[key];
+        if (want === null) expect(m[key], key).toBeNaN();
+        else expectClose(m[key], want, 1e-9, key);
+      }
+    });
+  }
+
+  it("reads the moments of a return series as the PSR/DSR fixture does (one symbol, H = 1, always long)", () => {
+    for (const c of sharpeFixture.series) {
+      const n = c.returns.length;
+      const m = tradingMetrics({
+        pred: new Int8Array(n).fill(1),
+        payoff: c.returns,
+        time: Float64Array.from({ length: n }, (_, i) => i * HOUR),
+        symbol: new Int32Array(n),
+        horizon: 1,
+      });
+      expectClose(m.sharpe_per_bar, c.sample.sr, 1e-10, `${c.name} sr`);
+      expectClose(m.skew, c.sample.skew, 1e-9, `${c.name} skew`);
+      expectClose(m.kurtosis, c.sample.kurtosis, 1e-9, `${c.name} kurtosis`);
+    }
+  });
+
+  it("annualises sharpe_per_bar into sharpe with the bar spacing", () => {
+    const c = sharpeFixture.trading[0];
+    const m = tradingMetrics(inputOf(c));
+    expectClose(m.sharpe, m.sharpe_per_bar * Math.sqrt(HOURS_PER_YEAR), 1e-12, "sharpe");
+  });
+});
+
 describe("tradingMetrics by hand", () => {
   it("computes every metric of a 4-bar hourly single-symbol run with H=1", () => {
     // pnl = pred * payoff = [0.02, -0.01, -0.03, 0]; H=1 so bar returns equal pnl.
@@ -109,6 +167,15 @@ describe("tradingMetrics by hand", () => {
     expectClose(m.total_return, -0.02, 1e-12, "total_return");
     expect(m.exposure).toBe(0.75);
     expect(m.n_bars).toBe(4);
+    // Per bar: -0.005 / sqrt(0.0013 / 3). Deviations +-0.025, +-0.005: m3 = 0, so skew 0;
+    // m2 = 0.0013 / 4, m4 = 2 (0.025^4 + 0.005^4) / 4 -> kurtosis = m4 / m2^2.
+    const sr = -0.005 / Math.sqrt(0.0013 / 3);
+    expectClose(m.sharpe_per_bar, sr, 1e-12, "sharpe_per_bar");
+    expect(Math.abs(m.skew)).toBeLessThan(1e-12);
+    const kurt = ((2 * (0.025 ** 4 + 0.005 ** 4)) / 4) / (0.0013 / 4) ** 2;
+    expectClose(m.kurtosis, kurt, 1e-9, "kurtosis");
+    // PSR = Phi(SR sqrt(T - 1) / sqrt(1 - 0 + (kurtosis - 1) / 4 SR^2)) with T = 4.
+    expectClose(m.psr, normalCdf((sr * Math.sqrt(3)) / Math.sqrt(1 + ((kurt - 1) / 4) * sr * sr)), 1e-12, "psr");
   });
 
   it("sizes positions 1/H so that H overlapping positions add up to one unit", () => {
@@ -174,9 +241,11 @@ describe("tradingMetrics by hand", () => {
     expect(equityCurve(rows(1, data)).equity[999]).toBe(Infinity);
   });
 
-  it("returns 0 for every metric on empty input", () => {
+  it("returns 0 for every metric on empty input, and NaN for the undefined skew, kurtosis and psr", () => {
     const m = tradingMetrics({ pred: [], payoff: [], time: [], symbol: [], horizon: 5 });
     for (const key of KEYS) expect(m[key], key).toBe(0);
+    expect(m.sharpe_per_bar).toBe(0);
+    for (const key of ["skew", "kurtosis", "psr"] as const) expect(m[key], key).toBeNaN();
     expect(equityCurve({ pred: [], payoff: [], time: [], symbol: [], horizon: 5 }).time.length).toBe(0);
   });
 });

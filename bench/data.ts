@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { parquetReadObjects } from "hyparquet";
-import { selectBackend } from "../core/backend.ts";
+import { selectBackend } from "../models/tfjs/backend.ts";
 import { readFrame } from "../core/data/read_frame.ts";
 import { Windows } from "../core/data/windows.ts";
 import { createRng } from "../core/random.ts";

@@ -14,7 +14,7 @@ import { train } from "../core/train/trainer.ts";
 import { gbdt } from "../models/gbdt/gbdt.ts";
 import { synthCommand } from "../cli/commands/synth.ts";
 import { openFile } from "../cli/file_source.ts";
-import { platformParallelism, versions } from "../cli/versions.ts";
+import { platformParallelism, startBackend, versions } from "../cli/versions.ts";
 import { machine, median, writeResult } from "./machine.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { data: { type: "string" }, threads: { type: "string" }, repeats: { type: "string" } } });
@@ -35,6 +35,7 @@ async function ours() {
   const result = await train({ plugin: gbdt, params: experiment.params, dataset: experiment.dataset, trainer, sources: files }, {
     store: new MemoryRunStore(),
     clock: Date,
+    startBackend,
     versions: versions(),
     parallel: { spawn: platformParallelism().spawn, threads },
   });
@@ -44,8 +45,8 @@ async function ours() {
     fit_s: record.timings.fit_s!,
     rounds: record.epochs_run!,
     best_iteration: record.best_epoch!,
-    test_f1_macro: test.f1_macro,
-    test_accuracy: test.accuracy,
+    test_f1_macro: test!.f1_macro,
+    test_accuracy: test!.accuracy,
   };
 }
 

@@ -6,7 +6,8 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { selectBackend } from "../core/backend.ts";
+import { selectBackend } from "../models/tfjs/backend.ts";
+import type { ComputeBackend } from "../core/compute.ts";
 import type { BackendName } from "../core/config/trainer.ts";
 import { type Frame } from "../core/data/frame.ts";
 import { Windows } from "../core/data/windows.ts";
@@ -66,9 +67,9 @@ function syntheticWindows(samples: number, seed: number): Windows {
  * back (every few steps, when the device has drained), so a time is per such interval, divided by its
  * steps; the first interval builds kernels, grows the wasm heap and warms the JIT, and is not timed.
  */
-async function measure(name: string): Promise<{ samples_per_s: number; steps: number; step_ms: number[]; warmup_included: boolean }> {
+async function measure(name: string, backend: ComputeBackend): Promise<{ samples_per_s: number; steps: number; step_ms: number[]; warmup_included: boolean }> {
   const plugin = registry.get(name);
-  const model = plugin.create(plugin.configSchema.parse(params[name] ?? {}), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1 });
+  const model = plugin.create(plugin.configSchema.parse(params[name] ?? {}), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1, backend });
   const train = syntheticWindows(BATCH * (maxSteps + 32), 1), val = syntheticWindows(1, 2);
   const stepMs: number[] = [];
   const signal = { aborted: false };
@@ -120,7 +121,7 @@ for (const backend of backends) {
       notes.push(`${name} on ${backend}: not measured (--skip ${backend}:${name}; over a minute a step)`);
       continue;
     }
-    const r = await measure(name);
+    const r = await measure(name, choice);
     (results[name] ??= {})[backend] = r;
     console.log(`${name} on ${backend}: ${r.samples_per_s} samples/s (${r.steps} steps; ms per step by group of 8: ${r.step_ms.join(", ")})`);
   }

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import type { Parallelism, WorkerLike } from "../core/platform.ts";
 import pkg from "../package.json" with { type: "json" };
-import type { BackendEnv } from "../core/backend.ts";
+import type { StartBackend } from "../core/compute.ts";
+import { type BackendEnv, tfjsBackend } from "../models/tfjs/backend.ts";
 import { startWasmThreaded } from "./wasm_threads.ts";
 
 /** Library and runtime versions recorded in every run. */
@@ -30,4 +31,12 @@ export function platformGpu() {
 /** What backend selection gets under Deno: its WebGPU, and the wasm backend started with threads. */
 export function platformBackend(): BackendEnv {
   return { gpu: platformGpu(), startWasm: (start) => startWasmThreaded(start) };
+}
+
+/** The backend starter runs get under Deno (one per process: a backend is started once). */
+export const startBackend: StartBackend = tfjsBackend(platformBackend());
+
+/** Resident memory of this process, for a run's peak. */
+export function processMemory(): number {
+  return Deno.memoryUsage().rss;
 }

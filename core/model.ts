@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ComputeBackend } from "./compute.ts";
 import type { Windows } from "./data/windows.ts";
 import type { AbortLike, Parallelism } from "./platform.ts";
 
@@ -65,6 +66,8 @@ export interface Model {
 /** What a plugin gets besides its config. */
 export interface ModelContext {
   seed: number;
+  /** The backend the run computes on (its name, and the WebGPU device when there is one). */
+  backend: ComputeBackend;
   /** Workers for CPU-parallel work, when the platform offers them; models must also work without. */
   parallel?: Parallelism;
 }
@@ -82,7 +85,7 @@ export interface ModelPlugin<Schema extends z.ZodType = z.ZodType> {
   defaultSeqLen: number;
   configSchema: Schema;
   create(config: z.output<Schema>, shape: InputShape, context: ModelContext): Model;
-  load(files: ModelFiles, config: z.output<Schema>, shape: InputShape): Promise<Model>;
+  load(files: ModelFiles, config: z.output<Schema>, shape: InputShape, context: Pick<ModelContext, "backend">): Promise<Model>;
 }
 
 /** `family:name` of a plugin. */

@@ -1,7 +1,8 @@
+import type { ComputeBackend } from "./compute.ts";
 import { detectColumns } from "./data/columns.ts";
 import type { Frame } from "./data/frame.ts";
 import { readFrame, readMetadata } from "./data/read_frame.ts";
-import { applyScaler } from "./data/scaler.ts";
+import { scaleFrame } from "./data/scaler.ts";
 import { Windows } from "./data/windows.ts";
 import { DataError, NotFoundError } from "./errors.ts";
 import type { Model, ModelFiles, ModelPlugin } from "./model.ts";
@@ -18,8 +19,8 @@ export interface LoadedRun {
   model: Model;
 }
 
-/** Loads the model of a stored run (its plugin, config, weights and preprocessing). */
-export async function loadRun(reader: RunReader, runId: string, registry: Registry): Promise<LoadedRun> {
+/** Loads the model of a stored run (its plugin, config, weights and preprocessing) to compute on `backend`. */
+export async function loadRun(reader: RunReader, runId: string, registry: Registry, backend: ComputeBackend): Promise<LoadedRun> {
   const record = await readRunJson(reader, runId, "run.json", RunRecord);
   const preprocess = await readRunJson(reader, runId, "model/preprocess.json", Preprocess);
   const plugin = registry.get(record.model);
@@ -29,7 +30,9 @@ export async function loadRun(reader: RunReader, runId: string, registry: Regist
     if (path.startsWith("model/") && path !== "model/preprocess.json") files[path.slice("model/".length)] = await reader.read(runId, path);
   }
   if (Object.keys(files).length === 0) throw new NotFoundError(`Run ${runId} has no saved model (status ${record.status})`);
-  const model = await plugin.load(files, config, { seqLen: preprocess.seq_len, nFeatures: preprocess.features.length, nClasses: 3 });
+  const model = await plugin.load(files, config, { seqLen: preprocess.seq_len, nFeatures: preprocess.features.length, nClasses: 3 }, {
+    backend,
+  });
   return { record, preprocess, plugin, model };
 }
 
@@ -77,8 +80,8 @@ export async function predictFrame(run: LoadedRun, frame: Frame): Promise<FilePr
       { file: frame.source },
     );
   }
-  if (preprocess.scaler) applyScaler(preprocess.scaler, frame);
-  const windows = new Windows(frame, { seqLen: preprocess.seq_len, requireLabel: false });
+  const scaled = preprocess.scaler ? scaleFrame(preprocess.scaler, frame) : frame;
+  const windows = new Windows(scaled, { seqLen: preprocess.seq_len, requireLabel: false });
   if (windows.size === 0) throw new DataError(`${frame.source} has no symbol with ${preprocess.seq_len} rows, the run's window length`, { file: frame.source });
   const probs = await run.model.predict(windows);
   return { windows, probs, parquet: predictionsParquet(windows, probs, preprocess.horizon) };

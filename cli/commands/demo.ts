@@ -11,7 +11,7 @@ export async function demoCommand(args: string[]): Promise<void> {
   console.log(`\nTraining linear:logistic at horizon 5 ...`);
   const result = await trainCommand(["--data", DATA, "--model", "logistic", "--horizon", "5", ...args]);
   if (result) {
-    console.log(`\nDone. The run is in ${result.location}; test macro-F1 ${result.test.f1_macro.toFixed(3)} (chance is about 0.33).`);
+    console.log(`\nDone. The run is in ${result.location}; test macro-F1 ${result.test!.f1_macro.toFixed(3)} (chance is about 0.33).`);
     console.log(`Score a file with it:  npm run mf -- predict --run ${result.location} --input ${join(DATA, "test.parquet")} --out predictions.parquet`);
   }
 }

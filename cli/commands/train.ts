@@ -12,7 +12,7 @@ import { DiskRunStore } from "../disk_store.ts";
 import { type FileSource, openFile } from "../file_source.ts";
 import { terminalProgress } from "../progress.ts";
 import { metricsSummary } from "../summary.ts";
-import { platformBackend, platformParallelism, versions } from "../versions.ts";
+import { platformParallelism, processMemory, startBackend, versions } from "../versions.ts";
 import { readConfigFile } from "../read_config.ts";
 
 const flags = {
@@ -79,7 +79,8 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
     const result = await train({ plugin, params: experiment.params, dataset, trainer, sources, attachments }, {
       store,
       clock: Date,
-      backend: platformBackend(),
+      startBackend,
+      memory: processMemory,
       progress: terminalProgress(),
       versions: versions(),
       parallel: platformParallelism(),
@@ -113,7 +114,7 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
         );
       }
       console.log("");
-      console.log(metricsSummary(result.val, result.test));
+      console.log(metricsSummary(result.val, result.test!));
     }
     return result;
   } finally {

@@ -36,6 +36,13 @@ export const DatasetConfig = z.strictObject({
   exclude_neutrals: z.boolean().default(false),
   /** What to do with NaN or infinite feature values: stop with an error, carry the symbol's last value forward, or drop the row. */
   nan_policy: z.enum(["error", "ffill", "drop"]).default("error"),
+  /**
+   * Train on every k-th sample end of each symbol; validation and test are always scored whole. For window models on
+   * large data, where neighbouring windows overlap by all but one row and add little.
+   */
+  train_stride: z.number().int().min(1).max(1_000_000).default(1),
+  /** At most this many training samples, taken as evenly spaced sample ends of each symbol (after `train_stride`); validation and test stay whole. */
+  max_train_samples: z.number().int().min(1).optional(),
   /** Standardise features with mean and std fitted on the training split only. */
   standardize: z.boolean().default(true),
   /** Cut one data file into train, val and test by time (only with one file; three split files are already cut). */

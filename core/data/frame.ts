@@ -24,6 +24,23 @@ export interface Frame {
   readonly fwdReturn?: Float32Array;
   /** The label column read, e.g. `label_h5`. */
   readonly labelColumn?: string;
+  /** Every label column read (the selected one included), so one read serves every horizon; see {@linkcode selectLabel}. */
+  readonly labels?: Readonly<Record<string, Int8Array>>;
+  /** Every forward-return column read, by name. */
+  readonly fwdReturns?: Readonly<Record<string, Float32Array>>;
+}
+
+/**
+ * The same frame with another of its label columns selected (and that horizon's forward return, when read):
+ * a new object sharing every array, so the frame it came from is untouched.
+ */
+export function selectLabel(frame: Frame, labelColumn: string, fwdReturnColumn?: string): Frame {
+  const label = frame.labels?.[labelColumn];
+  if (!label) {
+    throw new RangeError(`${frame.source}: label column "${labelColumn}" was not read; read: ${Object.keys(frame.labels ?? {}).join(", ") || "none"}`);
+  }
+  const fwdReturn = fwdReturnColumn ? frame.fwdReturns?.[fwdReturnColumn] : undefined;
+  return { ...frame, label, fwdReturn, labelColumn };
 }
 
 /** [start, end) row ranges of each symbol's contiguous block, in `frame.symbols` order. */
@@ -52,14 +69,23 @@ export function frameRows(frame: Frame, rows: ArrayLike<number>, source = frame.
   for (let s = 0; s < used.length; s++) if (used[s] === 0) used[s] = symbols.push(frame.symbols[s]) - 1;
   const features = new Float32Array(n * F);
   const time = new Float64Array(n), symbol = new Int32Array(n);
-  const label = frame.label && new Int8Array(n), fwdReturn = frame.fwdReturn && new Float32Array(n);
   for (let k = 0; k < n; k++) {
     const r = rows[k];
     features.set(frame.features.subarray(r * F, (r + 1) * F), k * F);
     time[k] = frame.time[r];
     symbol[k] = used[frame.symbol[r]];
-    if (label) label[k] = frame.label![r];
-    if (fwdReturn) fwdReturn[k] = frame.fwdReturn![r];
   }
-  return { ...frame, source, rows: n, features, time, symbols, symbol, label, fwdReturn };
+  const pick = <A extends Int8Array | Float32Array>(a: A): A => {
+    const out = new (a.constructor as new (n: number) => A)(n);
+    for (let k = 0; k < n; k++) out[k] = a[rows[k]];
+    return out;
+  };
+  const labels = frame.labels && Object.fromEntries(Object.entries(frame.labels).map(([c, a]) => [c, pick(a)]));
+  const fwdReturns = frame.fwdReturns && Object.fromEntries(Object.entries(frame.fwdReturns).map(([c, a]) => [c, pick(a)]));
+  const label = frame.label && (labels && frame.labelColumn && labels[frame.labelColumn] || pick(frame.label));
+  const fwdReturn = frame.fwdReturn &&
+    (fwdReturns && Object.values(frame.fwdReturns!).includes(frame.fwdReturn)
+      ? fwdReturns[Object.entries(frame.fwdReturns!).find(([, a]) => a === frame.fwdReturn)![0]]
+      : pick(frame.fwdReturn));
+  return { ...frame, source, rows: n, features, time, symbols, symbol, label, fwdReturn, labels, fwdReturns };
 }

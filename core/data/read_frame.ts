@@ -13,6 +13,8 @@ export interface ReadFrameOptions {
   fwdReturnColumn?: string;
   /** A missing label column is an error (training) or allowed (prediction input). */
   requireLabel: boolean;
+  /** More horizons to keep (each label required like `labelColumn`), so one read serves them all; see selectLabel in frame.ts. */
+  moreLabels?: readonly { label: string; fwdReturn?: string }[];
   featureColumns?: readonly string[];
   includeSymbols?: readonly string[];
   nanPolicy?: "error" | "ffill" | "drop";
@@ -38,12 +40,15 @@ export async function readFrame(source: ByteSource, options: ReadFrameOptions): 
   const metadata = await readMetadata(source);
   const roles = detectColumns(file, metadata, options.featureColumns);
   const hasLabel = roles.all.includes(options.labelColumn);
-  if (!hasLabel && options.requireLabel) {
+  const wanted = [{ label: options.labelColumn, fwdReturn: options.fwdReturnColumn }, ...(options.moreLabels ?? [])];
+  for (const { label } of wanted) {
+    if (roles.all.includes(label) || (!options.requireLabel && label === options.labelColumn)) continue;
     const present = roles.labels.length ? roles.labels.join(", ") : "none";
-    throw new DataError(`Column "${options.labelColumn}" not found in ${file}; label columns: ${present}`, { file, column: options.labelColumn });
+    throw new DataError(`Column "${label}" not found in ${file}; label columns: ${present}`, { file, column: label });
   }
-  const fwdColumn = options.fwdReturnColumn && roles.all.includes(options.fwdReturnColumn) ? options.fwdReturnColumn : undefined;
-  const meta = await readColumns(source, metadata, [TIME_COLUMN, SYMBOL_COLUMN, ...(hasLabel ? [options.labelColumn] : []), ...(fwdColumn ? [fwdColumn] : [])]);
+  const labelColumns = [...new Set(wanted.map((w) => w.label).filter((c) => roles.all.includes(c)))];
+  const fwdColumns = [...new Set(wanted.map((w) => w.fwdReturn).filter((c): c is string => c !== undefined && roles.all.includes(c)))];
+  const meta = await readColumns(source, metadata, [TIME_COLUMN, SYMBOL_COLUMN, ...labelColumns, ...fwdColumns]);
   const nRows = Number(metadata.num_rows);
 
   const time = toTime(file, meta.get(TIME_COLUMN)!);
@@ -52,8 +57,10 @@ export async function readFrame(source: ByteSource, options: ReadFrameOptions): 
   const sortedTime = new Float64Array(rows);
   for (let r = 0; r < rows; r++) sortedTime[r] = time[order[r]];
 
-  const label = hasLabel ? toLabels(file, options.labelColumn, meta.get(options.labelColumn)!, order) : undefined;
-  const fwdReturn = fwdColumn ? toFloat(meta.get(fwdColumn)!, order) : undefined;
+  const labels = Object.fromEntries(labelColumns.map((c) => [c, toLabels(file, c, meta.get(c)!, order)]));
+  const fwdReturns = Object.fromEntries(fwdColumns.map((c) => [c, toFloat(meta.get(c)!, order)]));
+  const label = hasLabel ? labels[options.labelColumn] : undefined;
+  const fwdReturn = options.fwdReturnColumn ? fwdReturns[options.fwdReturnColumn] : undefined;
 
   // destination row of each file row (-1: filtered out), so features are transposed straight into place
   const dest = new Int32Array(nRows).fill(-1);
@@ -94,6 +101,8 @@ export async function readFrame(source: ByteSource, options: ReadFrameOptions): 
     label,
     fwdReturn,
     labelColumn: hasLabel ? options.labelColumn : undefined,
+    labels,
+    fwdReturns,
   };
   return handleNonFinite(frame, firstBad, options.nanPolicy ?? "error");
 }

@@ -30,16 +30,17 @@ export function fitStandardScaler(frame: Frame): StandardScaler {
   return { kind: "standard", features: [...frame.featureNames], mean, std };
 }
 
-/** Standardises `frame`'s features in place; the feature names must match the scaler's, in order. */
-export function applyScaler(scaler: StandardScaler, frame: Frame): void {
+/** A copy of `frame` with standardised features; the frame given is left untouched. The feature names must match the scaler's, in order. */
+export function scaleFrame(scaler: StandardScaler, frame: Frame): Frame {
   const F = frame.featureNames.length;
   if (F !== scaler.features.length || frame.featureNames.some((n, j) => n !== scaler.features[j])) {
     throw new RangeError(`${frame.source}: features do not match the scaler's (${scaler.features.length} features fitted on train)`);
   }
   const mean = Float32Array.from(scaler.mean), inv = Float32Array.from(scaler.std, (s) => 1 / s);
-  const x = frame.features;
+  const x = frame.features, out = new Float32Array(x.length);
   for (let r = 0; r < frame.rows; r++) {
     const o = r * F;
-    for (let j = 0; j < F; j++) x[o + j] = (x[o + j] - mean[j]) * inv[j];
+    for (let j = 0; j < F; j++) out[o + j] = (x[o + j] - mean[j]) * inv[j];
   }
+  return { ...frame, features: out };
 }

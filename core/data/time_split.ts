@@ -1,5 +1,6 @@
 import type { TimeSplitConfig } from "../config/dataset.ts";
 import { ConfigError, DataError } from "../errors.ts";
+import type { TimeSplitRecord } from "./fingerprint.ts";
 import { type Frame, frameRows, symbolRanges } from "./frame.ts";
 
 /** The three splits, in time order. */
@@ -23,16 +24,8 @@ export const DROPPED = -1;
 /** Rows per split after the purge and the embargo, and how many were dropped. */
 export type SplitCounts = Record<SplitName, number> & { dropped: number };
 
-/** What a run records of a time split, so that it can be made again: the boundaries as ISO times, purge, embargo, rows. */
-export interface TimeSplitRecord {
-  file: string;
-  val_start: string;
-  test_start: string;
-  purge: number;
-  embargo: number;
-  rows: Record<SplitName, number>;
-  dropped: number;
-}
+/** What a run records of a time split (declared in zod in fingerprint.ts). */
+export type { TimeSplitRecord } from "./fingerprint.ts";
 
 /** How to read a split config: the purge when the config names none, and names for messages. */
 export interface PlanOptions {

@@ -22,8 +22,14 @@ export class Windows {
   /** End row of each sample, ascending. */
   readonly ends: Int32Array;
 
-  constructor(readonly frame: Frame, readonly options: WindowOptions) {
+  /** `ends`: the sample end rows when they are already known (a subsample of another index over the same frame). */
+  constructor(readonly frame: Frame, readonly options: WindowOptions, known?: Int32Array) {
     const { seqLen, requireLabel, excludeNeutrals = false } = options;
+    if (known) {
+      this.ends = known;
+      this.skippedSymbols = [];
+      return;
+    }
     if (!Number.isInteger(seqLen) || seqLen < 1) throw new RangeError(`Window length must be a positive integer, got ${seqLen}`);
     if (requireLabel && !frame.label) throw new RangeError(`${frame.source} has no label column, but samples need labels`);
     const ranges = symbolRanges(frame);
@@ -45,6 +51,30 @@ export class Windows {
     }
     this.ends = ends.slice(0, n);
     this.skippedSymbols = skipped;
+  }
+
+  /**
+   * Every `stride`-th sample of each symbol, then at most `cap` samples in all, evenly spaced within each symbol
+   * (each symbol keeps its share); the newest sample of a symbol is always kept. The same index when nothing is dropped.
+   */
+  subsample(stride: number, cap = Infinity): Windows {
+    if (stride <= 1 && this.size <= cap) return this;
+    const { symbol } = this.frame;
+    const kept: number[] = [];
+    for (let k = this.size - 1; k >= 0;) {
+      const s = symbol[this.ends[k]];
+      let start = k;
+      while (start > 0 && symbol[this.ends[start - 1]] === s) start--;
+      for (let j = k; j >= start; j -= stride) kept.push(this.ends[j]);
+      k = start - 1;
+    }
+    kept.reverse();
+    let ends = Int32Array.from(kept);
+    if (ends.length > cap) {
+      const step = ends.length / cap;
+      ends = Int32Array.from({ length: cap }, (_, i) => ends[Math.min(ends.length - 1, Math.floor(ends.length - 1 - (cap - 1 - i) * step))]);
+    }
+    return new Windows(this.frame, this.options, ends);
   }
 
   /** Number of samples. */

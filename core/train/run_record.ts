@@ -1,9 +1,15 @@
 import { z } from "zod";
+import { DatasetConfig } from "../config/dataset.ts";
+import { TrainerConfig } from "../config/trainer.ts";
+import { DatasetFingerprint } from "../data/fingerprint.ts";
 import { DataError } from "../errors.ts";
 import type { RunReader, RunStore } from "../platform.ts";
 
 /** Lifecycle of a run: `running` until it ends as finished, failed, or stopped by the user. */
 export const RunStatus = z.enum(["running", "finished", "failed", "stopped"]);
+
+/** The experiment cell a run was trained for. */
+export const ExperimentTag = z.looseObject({ name: z.string(), cell_id: z.string(), label: z.string() });
 
 /** run.json: what was trained, on what, how, and how it ended (DESIGN.md "A run"). */
 export const RunRecord = z.looseObject({
@@ -12,17 +18,13 @@ export const RunRecord = z.looseObject({
   family: z.string().min(1),
   horizon: z.number().int().positive(),
   seq_len: z.number().int().positive(),
+  // The stored sections are read loosely (a run written by an older version keeps loading); their shape is the schemas'.
   config: z.looseObject({
     params: z.record(z.string(), z.unknown()),
-    dataset: z.record(z.string(), z.unknown()),
-    trainer: z.record(z.string(), z.unknown()),
+    dataset: DatasetConfig.loose().partial(),
+    trainer: TrainerConfig.loose().partial(),
   }),
-  dataset: z.looseObject({
-    files: z.record(z.string(), z.looseObject({ name: z.string(), rows: z.number(), samples: z.number() })),
-    symbols: z.array(z.string()),
-    features: z.array(z.string()),
-    label_column: z.string(),
-  }),
+  dataset: DatasetFingerprint,
   backend: z.looseObject({ name: z.string(), requested: z.string(), reason: z.string(), adapter: z.string().optional() }),
   versions: z.record(z.string(), z.string()),
   seed: z.number().int(),
@@ -33,9 +35,18 @@ export const RunRecord = z.looseObject({
   epochs_run: z.number().int().optional(),
   stop_reason: z.string().optional(),
   timings: z.record(z.string(), z.number()),
+  /** Peak resident memory sampled at each epoch and after scoring, where the platform can tell. */
+  resources: z.looseObject({ peak_rss_mb: z.number() }).optional(),
+  /** False when the run skipped scoring the test split (tuning). */
+  test_scored: z.boolean().optional(),
+  /** The experiment and cell the run was trained for. */
+  experiment: ExperimentTag.optional(),
 });
 /** A parsed run.json. */
 export type RunRecord = z.output<typeof RunRecord>;
+
+/** Where a run belongs, written into run.json: an experiment's cell (and later a study's trial). */
+export type RunTags = Partial<Pick<RunRecord, "experiment">>;
 
 /** What predict needs to turn a file into model input: the features in order, the scaler, the window. */
 export const Preprocess = z.looseObject({
@@ -44,7 +55,7 @@ export const Preprocess = z.looseObject({
   seq_len: z.number().int().positive(),
   label_column: z.string(),
   /** The training run's NaN policy, applied again to prediction input. */
-  nan_policy: z.enum(["error", "ffill", "drop"]).default("error"),
+  nan_policy: DatasetConfig.shape.nan_policy,
   scaler: z.object({ kind: z.literal("standard"), features: z.array(z.string()), mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
 });
 /** A parsed model/preprocess.json. */

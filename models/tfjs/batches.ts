@@ -16,9 +16,9 @@ const GPU_BACKENDS = new Set(["webgpu", "webgl"]);
 export class DeviceFrame {
   private readonly matrix?: tf.Tensor2D;
   private host = new Float32Array(0);
-  constructor(readonly windows: Windows, private readonly input: InputKind) {
+  constructor(readonly windows: Windows, private readonly input: InputKind, backendName: string) {
     const { frame } = windows;
-    if (GPU_BACKENDS.has(tf.getBackend())) this.matrix = tf.tensor2d(frame.features, [frame.rows, frame.featureNames.length]);
+    if (GPU_BACKENDS.has(backendName)) this.matrix = tf.tensor2d(frame.features, [frame.rows, frame.featureNames.length]);
   }
 
   /** Model input of the given samples: (b, L, F) for sequence models, (b, L*F) otherwise. */

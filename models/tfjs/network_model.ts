@@ -1,7 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Windows } from "../../core/data/windows.ts";
+import type { ComputeBackend } from "../../core/compute.ts";
 import type { FitOptions, FitResult, InputKind, Model, ModelFiles } from "../../core/model.ts";
 import { createRng } from "../../core/random.ts";
+import { classWeights } from "../../core/train/class_weights.ts";
+import { lossAndAccuracy } from "../../core/train/metrics/classification.ts";
 import { DeviceFrame } from "./batches.ts";
 import { saveNetwork } from "./network_io.ts";
 import { useFastKernels } from "./fast_kernels.ts";
@@ -11,13 +14,6 @@ export interface OptimizerSettings {
   learning_rate: number;
   /** Weight the loss of each class by n / (3 x its count) in the training split; default none. */
   class_weight?: "none" | "balanced";
-}
-
-/** Per-class loss weights n / (3 x count) of a split's classes ("balanced"); an absent class gets 0. */
-export function balancedClassWeights(classes: Int8Array): Float32Array {
-  const counts = [0, 0, 0];
-  for (const c of classes) counts[c]++;
-  return Float32Array.from(counts, (n) => (n ? classes.length / (3 * n) : 0));
 }
 
 /**
@@ -39,15 +35,20 @@ const READ_EVERY = 8;
  * everything inside tidy scopes so no tensor outlives its step.
  */
 export class NetworkModel implements Model {
-  constructor(readonly net: tf.LayersModel, private readonly input: InputKind, private readonly optimizer: OptimizerSettings) {}
+  constructor(
+    readonly net: tf.LayersModel,
+    private readonly input: InputKind,
+    private readonly optimizer: OptimizerSettings,
+    private readonly backend: Pick<ComputeBackend, "name">,
+  ) {}
 
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
-    useFastKernels(tf.getBackend());
+    useFastKernels(this.backend.name);
     const rng = createRng(options.seed);
     const optimizer = tf.train.adam(this.optimizer.learning_rate);
-    const device = new DeviceFrame(train, this.input);
+    const device = new DeviceFrame(train, this.input, this.backend.name);
     const labels = train.classes();
-    const weights = this.optimizer.class_weight === "balanced" ? balancedClassWeights(labels) : undefined;
+    const weights = this.optimizer.class_weight === "balanced" ? classWeights("balanced", labels) : undefined;
     const order = Int32Array.from({ length: train.size }, (_, k) => k);
     const steps = Math.ceil(train.size / options.batchSize);
     let best: tf.Tensor[] | undefined;
@@ -127,24 +128,15 @@ export class NetworkModel implements Model {
     });
   }
 
-  /** Mean cross-entropy and accuracy over a split, in batches. */
+  /** Log loss and accuracy over a split, as every model reports them. */
   private async score(data: Windows, batchSize: number): Promise<{ loss: number; accuracy: number }> {
-    const probs = await this.predict(data, { batchSize });
-    const classes = data.classes();
-    let loss = 0, correct = 0;
-    for (let k = 0; k < data.size; k++) {
-      const p = probs.subarray(k * 3, k * 3 + 3);
-      loss -= Math.log(Math.max(p[classes[k]], 1e-7));
-      const argmax = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2;
-      if (argmax === classes[k]) correct++;
-    }
-    return { loss: loss / data.size, accuracy: correct / data.size };
+    return lossAndAccuracy(await this.predict(data, { batchSize }), data.classes());
   }
 
   async predict(data: Windows, options: { batchSize?: number } = {}): Promise<Float32Array> {
-    useFastKernels(tf.getBackend());
+    useFastKernels(this.backend.name);
     const batchSize = options.batchSize ?? 1024;
-    const device = new DeviceFrame(data, this.input);
+    const device = new DeviceFrame(data, this.input, this.backend.name);
     const out = new Float32Array(data.size * 3);
     try {
       for (let start = 0; start < data.size; start += batchSize) {

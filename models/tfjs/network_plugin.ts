@@ -20,11 +20,11 @@ export function networkMethods<Config extends OptimizerSettings>(
   return {
     create(config: Config, shape: InputShape, context: ModelContext): NetworkModel {
       registerLayers(...layers);
-      return new NetworkModel(build(config, shape, context.seed), input, config);
+      return new NetworkModel(build(config, shape, context.seed), input, config, context.backend);
     },
-    async load(files: ModelFiles, config: Config): Promise<NetworkModel> {
+    async load(files: ModelFiles, config: Config, _shape: InputShape, context: Pick<ModelContext, "backend">): Promise<NetworkModel> {
       registerLayers(...layers);
-      return new NetworkModel(await loadNetwork(files), input, config);
+      return new NetworkModel(await loadNetwork(files), input, config, context.backend);
     },
   };
 }

@@ -52,14 +52,3 @@ export const LIMIT_MESSAGE = "set max_depth or num_leaves: with both 0 a tree gr
 
 /** The settings a tree model reads, after defaults. */
 export type TreeSettings = z.output<z.ZodObject<ReturnType<typeof treeSettings>>>;
-
-/** Per-sample weights from a class_weight setting (all 1 when unset). */
-export function sampleWeights(setting: TreeSettings["class_weight"], classes: Int8Array): Float32Array {
-  const out = new Float32Array(classes.length).fill(1);
-  if (!setting) return out;
-  const counts = [0, 0, 0];
-  for (const c of classes) counts[c]++;
-  const perClass = setting === "balanced" ? counts.map((n) => (n > 0 ? classes.length / (3 * n) : 0)) : setting;
-  for (let i = 0; i < classes.length; i++) out[i] = perClass[classes[i]];
-  return out;
-}

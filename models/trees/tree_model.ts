@@ -1,9 +1,10 @@
-import * as tf from "@tensorflow/tfjs";
 import type { Windows } from "../../core/data/windows.ts";
 import type { FitOptions, FitResult, Model, ModelContext, ModelFiles } from "../../core/model.ts";
 import { createRng, type Rng } from "../../core/random.ts";
 import { applyBins, fitBins } from "./binning.ts";
-import { sampleWeights, type TreeSettings } from "./config.ts";
+import { sampleWeights } from "../../core/train/class_weights.ts";
+import { lossAndAccuracy } from "../../core/train/metrics/classification.ts";
+import type { TreeSettings } from "./config.ts";
 import type { Engine } from "./engine.ts";
 import { inputColumns, sourceFeature, tabular } from "./inputs.ts";
 import { ensembleFromJson, type EnsembleMeta, ensembleToJson, type Link, TREES_FILE } from "./model_json.ts";
@@ -53,7 +54,7 @@ export class TreeModel implements Model {
     readonly meta: EnsembleMeta,
     private readonly settings: Pick<TreeSettings, "max_bins" | "class_weight" | "histogram">,
     private readonly learner?: Learner,
-    private readonly context: ModelContext = { seed: 0 },
+    private readonly context?: ModelContext,
   ) {}
 
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
@@ -66,7 +67,7 @@ export class TreeModel implements Model {
     const valBins = applyBins(binning, tabular(val, this.meta.input), val.size);
     const classes = train.classes(), valClasses = val.classes();
     const { engines, kind, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, {
-      parallel: this.context.parallel,
+      parallel: this.context?.parallel,
       gpu: this.gpu(),
     });
     const state: RoundState = {
@@ -180,25 +181,14 @@ export class TreeModel implements Model {
     return out;
   }
 
-  /** The WebGPU device to build histograms on, when the settings and the tfjs backend allow one. */
+  /** The WebGPU device to build histograms on, when the settings and the run's backend allow one. */
   private gpu(): GpuDevice | undefined {
     const { histogram } = this.settings;
-    const onWebgpu = tf.getBackend() === "webgpu";
-    if (histogram === "webgpu" && !onWebgpu) {
-      throw new Error(`histogram "webgpu" needs the webgpu backend (trainer.backend "webgpu"), but tfjs runs on "${tf.getBackend()}"`);
+    const backend = this.context?.backend;
+    const device = backend?.name === "webgpu" ? backend.gpuDevice as GpuDevice | undefined : undefined;
+    if (histogram === "webgpu" && !device) {
+      throw new Error(`histogram "webgpu" needs the webgpu backend (trainer.backend "webgpu"), but the run computes on "${backend?.name ?? "no backend"}"`);
     }
-    return histogram !== "cpu" && onWebgpu ? (tf.backend() as unknown as { device: GpuDevice }).device : undefined;
+    return histogram !== "cpu" ? device : undefined;
   }
-}
-
-/** Mean multiclass log loss (probabilities clipped at 1e-15) and accuracy. */
-export function lossAndAccuracy(probs: Float32Array, classes: Int8Array): { loss: number; accuracy: number } {
-  let loss = 0, correct = 0;
-  for (let i = 0; i < classes.length; i++) {
-    const p = probs.subarray(i * 3, i * 3 + 3);
-    loss -= Math.log(Math.max(p[classes[i]], 1e-15));
-    const argmax = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2;
-    if (argmax === classes[i]) correct++;
-  }
-  return { loss: loss / Math.max(classes.length, 1), accuracy: correct / Math.max(classes.length, 1) };
 }

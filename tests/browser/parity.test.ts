@@ -1,6 +1,7 @@
+import { DatasetConfig } from "../../core/config/dataset.ts";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { selectBackend } from "../../core/backend.ts";
+import { selectBackend } from "../../models/tfjs/backend.ts";
 import type { GpuLike } from "../../core/platform.ts";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { loadSplits } from "../../core/data/splits.ts";
@@ -57,15 +58,15 @@ describe("WebGPU matches the cpu backend", () => {
       const plugin = registry.get(name);
       const config = plugin.configSchema.parse(params) as { class_weight?: string };
       const shape = { seqLen: L, nFeatures: F, nClasses: 3 as const }; // flat models read the window flattened
-      await selectBackend("cpu");
-      const onCpu = plugin.create(config, shape, { seed: 9 }) as NetworkModel;
+      const cpuBackend = await selectBackend("cpu");
+      const onCpu = plugin.create(config, shape, { seed: 9, backend: cpuBackend }) as NetworkModel;
       const weights = onCpu.net.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync().slice() }));
       const cpu = await firstStep(onCpu.net, plugin.input, config.class_weight === "balanced");
       onCpu.dispose();
 
       const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
-      await selectBackend("webgpu", { gpu });
-      const onGpu = plugin.create(config, shape, { seed: 9 }) as NetworkModel;
+      const gpuBackend = await selectBackend("webgpu", { gpu });
+      const onGpu = plugin.create(config, shape, { seed: 9, backend: gpuBackend }) as NetworkModel;
       onGpu.net.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
       const webgpu = await firstStep(onGpu.net, plugin.input, config.class_weight === "balanced");
       onGpu.dispose();
@@ -86,20 +87,17 @@ describe("training on WebGPU", () => {
   // Two sequence models (the parity tests above cover every model's arithmetic): each new kernel
   // shape compiles a pipeline, which is slow on a software adapter.
   it("fits the LSTM and the TCN for an epoch with batches gathered on the device, and they predict probabilities", async () => {
-    await selectBackend("webgpu", { gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu });
+    const backend = await selectBackend("webgpu", { gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu });
     const tiny = synthSplits({ symbols: 2, rows: 300, features: F, seed: 4 });
     const source = (split: "train" | "val" | "test") => memorySource(`${split}.parquet`, writeParquet(tiny[split].columns));
     const splits = await loadSplits({ train: source("train"), val: source("val"), test: source("test") }, {
-      horizon: 5,
+      ...DatasetConfig.parse({ horizon: 5 }),
       seq_len: L,
-      exclude_neutrals: false,
-      nan_policy: "error",
-      standardize: true,
     });
     for (const name of ["lstm", "tcn"]) {
       const params = models[name];
       const plugin = registry.get(name);
-      const model = plugin.create(plugin.configSchema.parse(params), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1 });
+      const model = plugin.create(plugin.configSchema.parse(params), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1, backend });
       const reports: number[] = [];
       await model.fit(splits.train, splits.val, {
         epochs: 1,

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { selectBackend } from "../../core/backend.ts";
+import { selectBackend } from "../../models/tfjs/backend.ts";
 import { gruSequence } from "../../models/gru/gru_op.ts";
 import { lstmSequence } from "../../models/lstm/lstm_op.ts";
 import { useFastKernels } from "../../models/tfjs/fast_kernels.ts";

@@ -1,6 +1,8 @@
+import { DatasetConfig } from "../../core/config/dataset.ts";
+import type { BackendChoice } from "../../core/compute.ts";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { selectBackend } from "../../core/backend.ts";
+import { selectBackend } from "../../models/tfjs/backend.ts";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { loadSplits, type Splits } from "../../core/data/splits.ts";
 import { synthSplits } from "../../core/data/synth.ts";
@@ -14,7 +16,7 @@ const load = (seqLen: number) =>
     train: memorySource("train.parquet", writeParquet(tiny.train.columns)),
     val: memorySource("val.parquet", writeParquet(tiny.val.columns)),
     test: memorySource("test.parquet", writeParquet(tiny.test.columns)),
-  }, { horizon: 5, seq_len: seqLen, exclude_neutrals: false, nan_policy: "error", standardize: true });
+  }, { ...DatasetConfig.parse({ horizon: 5 }), seq_len: seqLen });
 
 // Every tfjs model, small enough for the cpu backend; the sequence models on 8-step windows.
 const cases: Record<string, { seqLen: number; params: object }> = {
@@ -28,8 +30,9 @@ const cases: Record<string, { seqLen: number; params: object }> = {
   patchtst: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 1, patch_len: 4, stride: 2 } },
 };
 
+let backend: BackendChoice;
 beforeAll(async () => {
-  await selectBackend("cpu");
+  backend = await selectBackend("cpu");
 });
 
 for (const [name, { seqLen, params }] of Object.entries(cases)) {
@@ -42,7 +45,7 @@ for (const [name, { seqLen, params }] of Object.entries(cases)) {
     const shape = () => ({ seqLen, nFeatures: splits.train.nFeatures, nClasses: 3 as const });
     const fit = async (seed: number, epochs: number, best: boolean) => {
       const before = tf.memory().numTensors;
-      const model = plugin.create(config, shape(), { seed });
+      const model = plugin.create(config, shape(), { seed, backend });
       const reports: EpochReport[] = [], counts: number[] = [];
       await model.fit(splits.train, splits.val, {
         epochs,
@@ -68,7 +71,7 @@ for (const [name, { seqLen, params }] of Object.entries(cases)) {
     it("gives identical probabilities after save and load", async () => {
       const { model } = runs[0];
       const before = await model.predict(splits.test);
-      const loaded = await plugin.load(await model.save(), config, shape());
+      const loaded = await plugin.load(await model.save(), config, shape(), { backend });
       expect(await loaded.predict(splits.test)).toEqual(before);
       const sums = Array.from({ length: splits.test.size }, (_, k) => before[3 * k] + before[3 * k + 1] + before[3 * k + 2]);
       sums.forEach((s) => expect(s).toBeCloseTo(1, 5));

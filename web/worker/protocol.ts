@@ -1,4 +1,4 @@
-import type { BackendChoice } from "../../core/backend.ts";
+import type { BackendChoice } from "../../core/compute.ts";
 import type { BackendName } from "../../core/config/trainer.ts";
 import type { SplitSummary } from "../../core/data/summary.ts";
 import type { TimeIndex } from "../../core/data/time_index.ts";

@@ -45,8 +45,9 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
     const { readTimeIndex } = await import("../../core/data/time_index.ts");
     return { index: await readTimeIndex(blobSource(job.file)) };
   }
-  const { selectBackend } = await import("../../core/backend.ts");
+  const { selectBackend, tfjsBackend } = await import("../../models/tfjs/backend.ts");
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };
+  const startBackend = tfjsBackend({ gpu, wasmPaths: job.wasmPaths });
   if (job.kind === "predict") {
     const [{ loadRun, predictFile }, { registry }, { IdbRunStore }, csv] = await Promise.all([
       import("../../core/predict.ts"),
@@ -54,8 +55,8 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
       import("../idb_store.ts"),
       import("../predict/predictions_csv.ts"),
     ]);
-    const backend = await selectBackend("auto", { gpu, wasmPaths: job.wasmPaths });
-    const run = await loadRun(await IdbRunStore.open(job.db), job.runId, registry);
+    const backend = await startBackend("auto");
+    const run = await loadRun(await IdbRunStore.open(job.db), job.runId, registry, backend);
     try {
       const { windows, probs, parquet } = await predictFile(run, blobSource(job.file));
       const horizon = run.preprocess.horizon;
@@ -100,7 +101,7 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   const result = await watch.guard(
     train(
       { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
-      { store, clock: Date, backend: { gpu, wasmPaths: job.wasmPaths }, signal, versions: { tfjs: tf.version.tfjs }, progress },
+      { store, clock: Date, startBackend, signal, versions: { tfjs: tf.version.tfjs }, progress },
     ),
     store,
   );

@@ -131,6 +131,20 @@ export function classificationMetrics(yTrue: ArrayLike<number>, probs: ArrayLike
   };
 }
 
+/**
+ * Mean log loss and accuracy of probabilities (n x 3) against class indices 0..2: what every model reports per
+ * epoch, so early stopping and pruning see the same figures whatever the family (the same log loss as the metrics).
+ */
+export function lossAndAccuracy(probs: Float32Array | Float64Array, classes: Int8Array): { loss: number; accuracy: number } {
+  const n = classes.length;
+  checkProbsLength(probs, n);
+  if (n === 0) return { loss: NaN, accuracy: NaN };
+  const predicted = argmaxClasses(probs, n);
+  let correct = 0;
+  for (let i = 0; i < n; i++) if (predicted[i] === classes[i]) correct++;
+  return { loss: logLoss(classes, probs, n), accuracy: correct / n };
+}
+
 /** sklearn's log_loss: clip each probability to [eps, 1-eps], renormalise the row, average -log p(true). */
 function logLoss(yTrue: ArrayLike<number>, probs: ArrayLike<number>, n: number): number {
   // sklearn's eps="auto" is the machine epsilon of the probabilities' dtype.

@@ -1,8 +1,9 @@
+import { tfjsBackend } from "../../../models/tfjs/backend.ts";
 import { parquetReadObjects } from "hyparquet";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { writeParquet } from "../../../core/data/parquet_write.ts";
-import { synthSplits } from "../../../core/data/synth.ts";
+import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../../core/data/synth.ts";
 import { MemoryRunStore } from "../../../core/memory_store.ts";
 import type { EpochReport, ModelPlugin } from "../../../core/model.ts";
 import type { ProgressEvent } from "../../../core/platform.ts";
@@ -12,7 +13,7 @@ import { markRunFailed } from "../../../core/train/run_record.ts";
 import { registry } from "../../../models/index.ts";
 import { memorySource } from "../../helpers.ts";
 
-const tiny = synthSplits({ symbols: 2, rows: 1500, features: 8, seed: 3 });
+const tiny = synthSplits({ symbols: 2, rows: 1500, features: 8, seed: 3, signal: SYNTH_STRONG_SIGNAL });
 const sources = () => ({
   train: memorySource("train.parquet", writeParquet(tiny.train.columns)),
   val: memorySource("val.parquet", writeParquet(tiny.val.columns)),
@@ -20,7 +21,7 @@ const sources = () => ({
 });
 const text = async (store: MemoryRunStore, id: string, path: string) => new TextDecoder().decode(await store.read(id, path));
 let clock = 1_700_000_000_000;
-const env = (store: MemoryRunStore, extra = {}) => ({ store, clock: { now: () => (clock += 1000) }, ...extra });
+const env = (store: MemoryRunStore, extra = {}) => ({ store, clock: { now: () => (clock += 1000) }, startBackend: tfjsBackend(), ...extra });
 
 /** A plugin whose model reports the given validation losses and records what the trainer asked of it. */
 function scripted(losses: number[], opts: { throwAt?: number } = {}) {
@@ -98,10 +99,10 @@ describe("train", () => {
 
   it("stores the test equity curve consistent with the trading metrics", async () => {
     const { test } = JSON.parse(await text(store, result.runId, "equity.json"));
-    expect(test.time.length).toBe(result.test.n_bars);
+    expect(test.time.length).toBe(result.test!.n_bars);
     expect(test.equity.length).toBe(test.time.length);
-    expect(Math.log(test.equity.at(-1))).toBeCloseTo(result.test.total_return!, 4);
-    expect(Math.max(...test.drawdown)).toBeCloseTo(result.test.max_drawdown!, 5);
+    expect(Math.log(test.equity.at(-1))).toBeCloseTo(result.test!.total_return!, 4);
+    expect(Math.max(...test.drawdown)).toBeCloseTo(result.test!.max_drawdown!, 5);
     expect(test.time).toEqual([...test.time].sort((a: number, b: number) => a - b));
   });
 
@@ -118,16 +119,16 @@ describe("train", () => {
   });
 
   it("learns the synthetic signal: test macro-F1 well above chance", () => {
-    expect(result.test.f1_macro).toBeGreaterThan(0.4);
-    expect(Object.keys(result.test.per_symbol)).toEqual(["SYM00", "SYM01"]);
-    expect(result.test.per_symbol.SYM00.n).toBeGreaterThan(0);
+    expect(result.test!.f1_macro).toBeGreaterThan(0.4);
+    expect(Object.keys(result.test!.per_symbol)).toEqual(["SYM00", "SYM01"]);
+    expect(result.test!.per_symbol.SYM00.n).toBeGreaterThan(0);
   });
 
   it("writes predictions for every test sample, and a reloaded model reproduces them", async () => {
     const saved = await parquetReadObjects({ file: memorySource("p", await store.read(result.runId, "predictions/test.parquet")) });
-    expect(saved).toHaveLength(result.test.n);
+    expect(saved).toHaveLength(result.test!.n);
     expect(Object.keys(saved[0])).toEqual(["datetime", "symbol", "horizon", "prediction", "prob_short", "prob_neutral", "prob_long"]);
-    const loaded = await loadRun(store, result.runId, registry);
+    const loaded = await loadRun(store, result.runId, registry, await tfjsBackend()("cpu"));
     const again = await parquetReadObjects({ file: memorySource("q", (await predictFile(loaded, sources().test)).parquet) });
     const key = (r: Record<string, unknown>) => `${r.symbol}@${r.datetime}`;
     const byKey = new Map(again.map((r) => [key(r), r]));
@@ -174,7 +175,7 @@ describe("train", () => {
     };
     const out = await train({ plugin, sources: sources(), trainer: { epochs: 4, backend: "cpu" } }, env(new MemoryRunStore(), { signal, progress }));
     expect(out.record).toMatchObject({ status: "stopped", stop_reason: "aborted", epochs_run: 2 });
-    expect(out.test.n).toBeGreaterThan(0);
+    expect(out.test!.n).toBeGreaterThan(0);
   });
 
   it("rejects a bad config before reading any data or creating a run", async () => {

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { selectBackend } from "../../../core/backend.ts";
+import { selectBackend } from "../../../models/tfjs/backend.ts";
 import { TCN_FEATURES, TcnConfig, tcnNetwork } from "../../../models/tcn/tcn.ts";
 
 beforeAll(async () => {

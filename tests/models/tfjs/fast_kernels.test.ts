@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { selectBackend } from "../../../core/backend.ts";
+import { selectBackend } from "../../../models/tfjs/backend.ts";
 import { tanh, useFastKernels } from "../../../models/tfjs/fast_kernels.ts";
 
 // Each case runs on the cpu backend's own kernels first (the reference), then on the patched cpu

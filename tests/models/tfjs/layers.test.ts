@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { selectBackend } from "../../../core/backend.ts";
+import { selectBackend } from "../../../models/tfjs/backend.ts";
 import { interpolationMatrix } from "../../../models/nhits/interpolate.ts";
 import { Patching } from "../../../models/patchtst/patching.ts";
 import { MultiHeadAttention } from "../../../models/tfjs/layers/attention.ts";

@@ -1,6 +1,7 @@
 // Run by parallel.test.ts under Deno (`deno run -A`), which has Web Workers and, through Mesa's
 // lavapipe, WebGPU: Node (vitest) has neither. Prints one JSON line of findings for the test to judge.
-import { selectBackend } from "../../../core/backend.ts";
+import type { ComputeBackend } from "../../../core/compute.ts";
+import { tfjsBackend } from "../../../models/tfjs/backend.ts";
 import type { Parallelism, WorkerLike } from "../../../core/platform.ts";
 import { createRng } from "../../../core/random.ts";
 import { gbdt } from "../../../models/gbdt/gbdt.ts";
@@ -65,9 +66,14 @@ for (const channels of [2, 4]) {
 
 // 2. A whole GBDT fit with workers saves the same trees as without.
 const splits = await tinySplits();
-async function fitGbdt(options: { parallel?: Parallelism; histogram?: "cpu" | "webgpu" }) {
+const cpu: ComputeBackend = { name: "cpu", requested: "cpu", reason: "test" };
+async function fitGbdt(options: { parallel?: Parallelism; histogram?: "cpu" | "webgpu"; backend?: ComputeBackend }) {
   const config = gbdt.configSchema.parse({ histogram: options.histogram ?? "cpu" });
-  const model = gbdt.create(config, { seqLen: 1, nFeatures: splits.featureNames.length, nClasses: 3 }, { seed: 1, parallel: options.parallel });
+  const model = gbdt.create(config, { seqLen: 1, nFeatures: splits.featureNames.length, nClasses: 3 }, {
+    seed: 1,
+    parallel: options.parallel,
+    backend: options.backend ?? cpu,
+  });
   await model.fit(splits.train, splits.val, { epochs: 10, batchSize: 1, seed: 1, restoreBest: true, onEpoch: async () => ({ stop: false, best: true }) });
   return { json: new TextDecoder().decode((await model.save())["trees.json"]), probs: await model.predict(splits.test), kind: (model as TreeModel).histograms };
 }
@@ -130,8 +136,8 @@ else {
     gpuHist.dispose();
   }
   // 4. A GBDT fit whose histograms run on tfjs's WebGPU device predicts like the CPU fit.
-  await selectBackend("webgpu", { gpu: gpu as never });
-  const gpuFit = await fitGbdt({ histogram: "webgpu" });
+  const backend = await tfjsBackend({ gpu: gpu as never })("webgpu");
+  const gpuFit = await fitGbdt({ histogram: "webgpu", backend });
   let diff = 0, agree = 0;
   const argmax = (p: Float32Array, i: number) => (p[3 * i] >= p[3 * i + 1] && p[3 * i] >= p[3 * i + 2] ? 0 : p[3 * i + 1] >= p[3 * i + 2] ? 1 : 2);
   for (let k = 0; k < cpuFit.probs.length; k++) diff += Math.abs(gpuFit.probs[k] - cpuFit.probs[k]) / cpuFit.probs.length;

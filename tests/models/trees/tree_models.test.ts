@@ -4,8 +4,10 @@ import type { Splits } from "../../../core/data/splits.ts";
 import type { EpochReport, FitOptions, ModelPlugin } from "../../../core/model.ts";
 import { forest } from "../../../models/forest/forest.ts";
 import { gbdt } from "../../../models/gbdt/gbdt.ts";
-import { sampleWeights } from "../../../models/trees/config.ts";
 import { tinySplits } from "./data.ts";
+import type { ComputeBackend } from "../../../core/compute.ts";
+
+const CPU: ComputeBackend = { name: "cpu", requested: "cpu", reason: "test" };
 
 let splits: Splits;
 beforeAll(async () => {
@@ -20,7 +22,7 @@ async function fit<S extends z.ZodType>(
   options: Partial<FitOptions> & { decide?: (r: EpochReport) => { stop: boolean; best: boolean } } = {},
 ) {
   const config = plugin.configSchema.parse(params);
-  const model = plugin.create(config, shape(), { seed: options.seed ?? 1 });
+  const model = plugin.create(config, shape(), { seed: options.seed ?? 1, backend: CPU });
   const reports: EpochReport[] = [];
   const result = await model.fit(splits.train, splits.val, {
     epochs: 8,
@@ -92,7 +94,7 @@ describe("trees:gbdt", () => {
     const long = await tinySplits(3);
     for (const input of ["summary", "flat"] as const) {
       const config = gbdt.configSchema.parse({ input });
-      const model = gbdt.create(config, { seqLen: 3, nFeatures: 8, nClasses: 3 }, { seed: 1 });
+      const model = gbdt.create(config, { seqLen: 3, nFeatures: 8, nClasses: 3 }, { seed: 1, backend: CPU });
       await model.fit(long.train, long.val, { epochs: 2, batchSize: 1, seed: 1, restoreBest: true, onEpoch: async () => ({ stop: false, best: true }) });
       expect(JSON.parse(text(await model.save())).columns).toBe(input === "summary" ? 32 : 24);
       expect((await model.predict(long.test)).length).toBe(long.test.size * 3);
@@ -100,7 +102,9 @@ describe("trees:gbdt", () => {
   });
 
   it("fails fast on settings and files it cannot use", async () => {
-    expect(() => gbdt.create(gbdt.configSchema.parse({ input: "summary" }), shape(), { seed: 1 })).toThrow(/"summary" needs a window of at least 2 rows/);
+    expect(() => gbdt.create(gbdt.configSchema.parse({ input: "summary" }), shape(), { seed: 1, backend: CPU })).toThrow(
+      /"summary" needs a window of at least 2 rows/,
+    );
     expect(gbdt.configSchema.safeParse({ max_depth: 0 }).success).toBe(false);
     expect(gbdt.configSchema.safeParse({ max_depht: 3 }).success).toBe(false);
     const { model, config } = await fit(gbdt, {}, { epochs: 1 });
@@ -112,12 +116,6 @@ describe("trees:gbdt", () => {
     await expect(gbdt.load({ "trees.json": new TextEncoder().encode(JSON.stringify(broken)) }, config, shape())).rejects.toThrow(
       /tree 0: node 0 has children 0/,
     );
-  });
-
-  it("weights classes: balanced weights are inverse class frequencies", () => {
-    expect([...sampleWeights("balanced", Int8Array.of(0, 0, 0, 1, 2, 2))]).toEqual([2 / 3, 2 / 3, 2 / 3, 2, 1, 1].map(Math.fround));
-    expect([...sampleWeights([1, 2, 3], Int8Array.of(2, 1))]).toEqual([3, 2]);
-    expect([...sampleWeights(undefined, Int8Array.of(2, 1))]).toEqual([1, 1]);
   });
 });
 

@@ -1,16 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import type { BackendName } from "./config/trainer.ts";
-import { ConfigError } from "./errors.ts";
-import type { GpuLike } from "./platform.ts";
+import type { BackendChoice, ComputeBackend, StartBackend } from "../../core/compute.ts";
+import type { BackendName } from "../../core/config/trainer.ts";
+import { ConfigError } from "../../core/errors.ts";
+import type { GpuLike } from "../../core/platform.ts";
 
-/** The backend a run uses, and why it was chosen; recorded in run.json. */
-export interface BackendChoice {
-  name: "webgpu" | "wasm" | "cpu";
-  requested: BackendName;
-  /** The WebGPU adapter's description, when WebGPU was considered. */
-  adapter?: string;
-  reason: string;
-}
+export type { BackendChoice } from "../../core/compute.ts";
 
 /** What the platform hands to backend selection. */
 export interface BackendEnv {
@@ -23,6 +17,27 @@ export interface BackendEnv {
    * where the runtime allows them; returns the thread count.
    */
   startWasm?: (start: () => Promise<void>) => Promise<number>;
+}
+
+/** The tfjs backend starter a platform hands to the trainer: selects and activates, then exposes the WebGPU device to models. */
+export function tfjsBackend(env: BackendEnv = {}): StartBackend {
+  // Many runs in one process (an experiment) ask again: a backend is chosen and started once per request,
+  // and later runs only switch tfjs back to it when another run moved it.
+  const started = new Map<BackendName, ComputeBackend>();
+  return async (requested) => {
+    const known = started.get(requested);
+    if (known) {
+      if (tf.getBackend() !== known.name && !(await tf.setBackend(known.name))) {
+        throw new ConfigError(`The tfjs "${known.name}" backend failed to start again`, { key: "backend", value: known.name });
+      }
+      return known;
+    }
+    const choice = await selectBackend(requested, env);
+    const device = choice.name === "webgpu" ? (tf.backend() as unknown as { device?: unknown }).device : undefined;
+    const backend: ComputeBackend = { ...choice, ...(device ? { gpuDevice: device } : {}) };
+    started.set(requested, backend);
+    return backend;
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { DataError, NotFoundError } from "./errors.ts";
 import type { Model, ModelFiles, ModelPlugin } from "./model.ts";
 import type { ByteSource, RunReader } from "./platform.ts";
 import type { Registry } from "./registry.ts";
+import { horizonColumns } from "./data/splits.ts";
 import { predictionsParquet } from "./train/predictions.ts";
 import { Preprocess, readRunJson, RunRecord } from "./train/run_record.ts";
 
@@ -48,6 +49,15 @@ export interface FilePredictions {
  * order), scaler and window length. Labels are not needed; rows are scored whether labelled or not.
  */
 export async function predictFile(run: LoadedRun, source: ByteSource): Promise<FilePredictions> {
+  return predictFrame(run, await readRunFrame(run, source));
+}
+
+/**
+ * Reads `source` with the run's feature columns (checked by name and order) and NaN policy. With `labels`,
+ * the run's label column is required (a DataError naming the file and column when absent) and the
+ * horizon's forward returns are read when present, as training read them.
+ */
+export async function readRunFrame(run: LoadedRun, source: ByteSource, options: { labels?: boolean } = {}): Promise<Frame> {
   const { preprocess } = run;
   const columns = detectColumns(source.name, await readMetadata(source)).features;
   const expected = preprocess.features;
@@ -60,17 +70,20 @@ export async function predictFile(run: LoadedRun, source: ByteSource): Promise<F
       : `column ${firstMoved} is "${columns[firstMoved]}", the model expects "${expected[firstMoved]}"`;
     throw new DataError(`Feature columns of ${source.name} do not match run ${run.record.id} (${expected.length} features): ${detail}`, { file: source.name });
   }
-  const frame = await readFrame(source, {
+  return readFrame(source, {
     labelColumn: preprocess.label_column,
-    requireLabel: false,
+    fwdReturnColumn: options.labels ? horizonColumns(preprocess.horizon).fwdReturn : undefined,
+    requireLabel: options.labels ?? false,
     featureColumns: expected,
     nanPolicy: preprocess.nan_policy,
   });
-  return predictFrame(run, frame);
 }
 
-/** Scores a frame whose features are already the run's, in its order (a file read above, or prepared raw bars). */
-export async function predictFrame(run: LoadedRun, frame: Frame): Promise<FilePredictions> {
+/**
+ * Scores a frame whose features are already the run's, in its order (a file read above, or prepared raw bars).
+ * `window` makes only labelled rows samples (evaluation), optionally without neutrals, as the run's training did.
+ */
+export async function predictFrame(run: LoadedRun, frame: Frame, window: { requireLabel?: boolean; excludeNeutrals?: boolean } = {}): Promise<FilePredictions> {
   const { preprocess } = run;
   if (frame.featureNames.join() !== preprocess.features.join()) {
     throw new DataError(
@@ -81,8 +94,11 @@ export async function predictFrame(run: LoadedRun, frame: Frame): Promise<FilePr
     );
   }
   const scaled = preprocess.scaler ? scaleFrame(preprocess.scaler, frame) : frame;
-  const windows = new Windows(scaled, { seqLen: preprocess.seq_len, requireLabel: false });
-  if (windows.size === 0) throw new DataError(`${frame.source} has no symbol with ${preprocess.seq_len} rows, the run's window length`, { file: frame.source });
+  const windows = new Windows(scaled, { seqLen: preprocess.seq_len, requireLabel: window.requireLabel ?? false, excludeNeutrals: window.excludeNeutrals });
+  if (windows.size === 0) {
+    const labelled = window.requireLabel ? ` ending in a labelled row (${frame.labelColumn})` : "";
+    throw new DataError(`${frame.source} has no symbol with ${preprocess.seq_len} rows${labelled}, the run's window length`, { file: frame.source });
+  }
   const probs = await run.model.predict(windows);
   return { windows, probs, parquet: predictionsParquet(windows, probs, preprocess.horizon) };
 }

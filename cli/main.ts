@@ -1,6 +1,8 @@
 import { ConfigError, DataError, NotFoundError } from "../core/errors.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { experimentCommand, experimentUsage } from "./commands/experiment.ts";
 import { exportCommand, exportUsage } from "./commands/export.ts";
+import { reportCommand, reportUsage } from "./commands/report.ts";
 import { importCommand, importUsage } from "./commands/import.ts";
 import { modelsCommand, modelsUsage } from "./commands/models.ts";
 import { predictCommand, predictUsage } from "./commands/predict.ts";
@@ -13,6 +15,8 @@ const commands: Record<string, (args: string[]) => unknown> = {
   synth: synthCommand,
   prepare: prepareCommand,
   train: trainCommand,
+  experiment: experimentCommand,
+  report: reportCommand,
   predict: predictCommand,
   models: modelsCommand,
   export: exportCommand,
@@ -25,6 +29,8 @@ const usage = `Model Factory: train, compare and serve models on financial time 
   ${synthUsage}
   ${prepareUsage}
   ${trainUsage}
+  ${experimentUsage}
+  ${reportUsage}
   ${predictUsage}
   ${modelsUsage}
   ${exportUsage}
@@ -48,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     await command(rest);
-    return 0;
+    return Deno.exitCode; // a command that finished with something to report (an experiment with failed cells) sets it
   } catch (error) {
     if (error instanceof DataError || error instanceof ConfigError || error instanceof NotFoundError) {
       console.error(`error: ${error.message}`);

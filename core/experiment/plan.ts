@@ -57,6 +57,8 @@ export function planExperiment(raw: unknown, options: PlanOptions): ExperimentPl
   const labels = new Map<string, number>();
   const cells: Cell[] = [];
   let read: ReadSettings | undefined, readFrom = "";
+  // one data file is cut by time the same way for every cell (the purge still follows each cell's horizon)
+  const split = config.data.path !== undefined ? { split: config.data.split ?? {} } : {};
   config.models.forEach((entry, m) => {
     const where = `${file}: models[${m}]`;
     const plugin = registry.get(entry.name);
@@ -83,7 +85,7 @@ export function planExperiment(raw: unknown, options: PlanOptions): ExperimentPl
       for (const seed of config.seeds) {
         const settings = {
           params: { ...fromFile.params, ...entry.params },
-          dataset: { ...fromFile.dataset, ...config.dataset, ...entry.dataset, horizon },
+          dataset: { ...fromFile.dataset, ...config.dataset, ...entry.dataset, horizon, ...split },
           trainer: { ...fromFile.trainer, ...config.trainer, ...entry.trainer, seed },
         };
         const resolved = resolveRun({ plugin, ...settings }, `${where} (${label}): `);

@@ -26,6 +26,8 @@ export interface ExperimentEnv extends Omit<TrainEnv, "progress"> {
   sources: SplitSources;
   /** The experiment file's name, for the record. */
   file: string;
+  /** Where the runs are, for the record (a directory, `indexeddb://...`). */
+  runsLocation: string;
   /** Files every run keeps (e.g. the prepare.json of prepared splits). */
   attachments?: Record<string, Uint8Array | string>;
   progress?: (event: ExperimentEvent) => void;
@@ -163,7 +165,7 @@ async function openRecord(plan: ExperimentPlan, env: ExperimentEnv): Promise<Exp
     file: env.file,
     config: plan.config,
     cells,
-    runs: env.store.location(""),
+    runs: env.runsLocation,
     created_at: stored?.created_at ?? now,
     updated_at: now,
     wall_s: stored?.wall_s ?? 0,

@@ -53,7 +53,7 @@ export interface ExperimentResult {
  * after every cell, so they are current whenever the process stops.
  */
 export async function runExperiment(plan: ExperimentPlan, selected: readonly Cell[], env: ExperimentEnv): Promise<ExperimentResult> {
-  const { store, experiments, clock } = env;
+  const { store, clock } = env;
   const name = plan.config.experiment.name;
   const record = await openRecord(plan, env);
   let runs = await findExperimentRuns(store, name);

@@ -1,5 +1,6 @@
 import { ConfigError, DataError, NotFoundError } from "../core/errors.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { evaluateCommand, evaluateUsage } from "./commands/evaluate.ts";
 import { experimentCommand, experimentUsage } from "./commands/experiment.ts";
 import { exportCommand, exportUsage } from "./commands/export.ts";
 import { reportCommand, reportUsage } from "./commands/report.ts";
@@ -18,6 +19,7 @@ const commands: Record<string, (args: string[]) => unknown> = {
   experiment: experimentCommand,
   report: reportCommand,
   predict: predictCommand,
+  evaluate: evaluateCommand,
   models: modelsCommand,
   export: exportCommand,
   import: importCommand,
@@ -32,6 +34,7 @@ const usage = `Model Factory: train, compare and serve models on financial time 
   ${experimentUsage}
   ${reportUsage}
   ${predictUsage}
+  ${evaluateUsage}
   ${modelsUsage}
   ${exportUsage}
   ${importUsage}

@@ -93,21 +93,29 @@ export function checkEvaluationName(name: string): string {
   return name;
 }
 
+/** Where an evaluation of that name lives in its run: `evaluations/<name>.json`. */
+export function evaluationPath(name: string): string {
+  return `${EVALUATIONS_DIR}${checkEvaluationName(name)}.json`;
+}
+
+/** Resolves when the run has no evaluation named `name`; a ConfigError naming it otherwise (checked before scoring, so no work is wasted). */
+export async function assertEvaluationFree(reader: RunReader, runId: string, name: string): Promise<void> {
+  const path = evaluationPath(name);
+  if ((await reader.files(runId)).includes(path)) {
+    throw new ConfigError(`Run ${runId} already has an evaluation named "${name}" (${path}); give --force to replace it, or another --name`, {
+      key: "name",
+      value: name,
+    });
+  }
+}
+
 /**
  * Writes `evaluations/<name>.json` into its run (atomically, as every store write is); an existing
  * evaluation of that name is replaced only with `force`, else a ConfigError naming it. Returns the path in the run.
  */
 export async function saveEvaluation(store: RunStore, evaluation: Evaluation, options: { force?: boolean } = {}): Promise<string> {
-  const path = `${EVALUATIONS_DIR}${checkEvaluationName(evaluation.name)}.json`;
-  if (!options.force && (await store.files(evaluation.run_id)).includes(path)) {
-    throw new ConfigError(
-      `Run ${evaluation.run_id} already has an evaluation named "${evaluation.name}" (${path}); give --force to replace it, or another --name`,
-      {
-        key: "name",
-        value: evaluation.name,
-      },
-    );
-  }
+  if (!options.force) await assertEvaluationFree(store, evaluation.run_id, evaluation.name);
+  const path = evaluationPath(evaluation.name);
   await store.write(evaluation.run_id, path, jsonText(evaluation));
   return path;
 }

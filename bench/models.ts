@@ -9,7 +9,7 @@ import { RunConfig } from "../core/config/run_config.ts";
 import { parseConfig } from "../core/config/parse.ts";
 import { type BackendName, TrainerConfig } from "../core/config/trainer.ts";
 import { writeParquet } from "../core/data/parquet_write.ts";
-import { synthSplits } from "../core/data/synth.ts";
+import { SYNTH_STRONG_SIGNAL, synthSplits } from "../core/data/synth.ts";
 import { MemoryRunStore } from "../core/memory_store.ts";
 import type { ByteSource } from "../core/platform.ts";
 import { train } from "../core/train/trainer.ts";
@@ -31,7 +31,7 @@ const rows = Number(values.rows ?? 12_000), symbols = Number(values.symbols ?? 3
 const backend = (values.backend ?? "wasm") as BackendName, seed = Number(values.seed ?? 7);
 const models = (values.models ?? "logistic,mlp,lstm,gru,tcn,transformer,nhits,patchtst").split(",");
 
-const tables = synthSplits({ symbols, rows, features: 107, seed });
+const tables = synthSplits({ symbols, rows, features: 107, seed, signal: SYNTH_STRONG_SIGNAL });
 const bytes = { train: writeParquet(tables.train.columns), val: writeParquet(tables.val.columns), test: writeParquet(tables.test.columns) };
 const source = (split: keyof typeof bytes): ByteSource => {
   const b = bytes[split];
@@ -98,7 +98,7 @@ const md = [
   "",
   `Measured ${
     date.slice(0, 10)
-  } on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, tfjs ${backend} backend. Data: \`mf synth --rows ${rows} --symbols ${symbols} --seed ${seed}\``,
+  } on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, tfjs ${backend} backend. Data: \`mf synth --rows ${rows} --symbols ${symbols} --seed ${seed} --signal ${SYNTH_STRONG_SIGNAL}\``,
   `(107 features), horizon 5. Each model is trained by the trainer with its config/models/<name>.json, capped at ${epochs} epochs and patience 3 (the`,
   "logistic baseline runs its whole config: 20 epochs, patience 5); the best validation epoch is restored. Rerun with `npm run bench:models`",
   "(flags: --rows, --symbols, --epochs, --backend, --models, --seed).",

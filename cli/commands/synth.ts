@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { parseConfig } from "../../core/config/parse.ts";
 import { writeParquet } from "../../core/data/parquet_write.ts";
-import { synthSplits } from "../../core/data/synth.ts";
+import { SYNTH_DEFAULT_SIGNAL, SYNTH_MAX_SIGNAL, synthSplits } from "../../core/data/synth.ts";
+import { ConfigError } from "../../core/errors.ts";
 import { intFlag, parseFlags, required } from "../args.ts";
 
 const flags = {
@@ -11,6 +12,7 @@ const flags = {
   rows: { type: "string" },
   features: { type: "string" },
   seed: { type: "string" },
+  signal: { type: "string" },
 } as const;
 
 /** What `mf synth` accepts: enough rows per symbol for three splits with the h20 purge gap between them. */
@@ -19,10 +21,12 @@ const SynthFlags = z.strictObject({
   rows: z.number().int().min(200).max(100_000_000).optional(),
   features: z.number().int().min(1).max(100_000).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  signal: z.number().min(0).max(SYNTH_MAX_SIGNAL).optional(),
 });
 
-/** Usage of `mf synth`. */
-export const synthUsage = "mf synth --out DIR [--symbols 3] [--rows 41000] [--features 107] [--seed 7]";
+/** Usage of `mf synth`; --signal is the drift strength, 0 (noise) to 4, where 1 is the strong signal the model tests use. */
+export const synthUsage =
+  `mf synth --out DIR [--symbols 3] [--rows 41000] [--features 107] [--seed 7] [--signal ${SYNTH_DEFAULT_SIGNAL} (0..${SYNTH_MAX_SIGNAL})]`;
 
 /** `mf synth`: writes a synthetic Phase-1 dataset (train/val/test.parquet) to a directory. */
 export async function synthCommand(args: string[]): Promise<void> {
@@ -34,6 +38,7 @@ export async function synthCommand(args: string[]): Promise<void> {
     rows: intFlag("rows", f.rows),
     features: intFlag("features", f.features),
     seed: intFlag("seed", f.seed),
+    signal: numberFlag("signal", f.signal),
   }, "mf synth flags");
   const splits = synthSplits(options);
   await Deno.mkdir(out, { recursive: true });
@@ -45,4 +50,12 @@ export async function synthCommand(args: string[]): Promise<void> {
     await Deno.rename(temp, path);
     console.log(`${path}: ${splits[split].rows} rows, ${splits[split].columns.length} columns, ${(bytes.length / 1e6).toFixed(1)} MB`);
   }
+}
+
+/** A finite number flag value, or undefined when the flag is absent; the range is the schema's. */
+function numberFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new ConfigError(`--${name} must be a number, got "${value}"`, { key: name, value });
+  return n;
 }

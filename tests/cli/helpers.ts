@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { type WriteColumn, writeParquet } from "../../core/data/parquet_write.ts";
-import { type SynthOptions, type SynthSplits, synthSplits } from "../../core/data/synth.ts";
+import { SYNTH_STRONG_SIGNAL, type SynthOptions, type SynthSplits, synthSplits } from "../../core/data/synth.ts";
 
 /** The repository root: the CLI runs from here, as `npm run mf` does. */
 export const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
@@ -48,8 +48,8 @@ export function tempDir(label: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Tiny synthetic data: 2 symbols x 800 bars x 8 features, labels at horizons 5 and 20. */
-export const TINY: SynthOptions = { symbols: 2, rows: 800, features: 8, seed: 11 };
+/** Tiny synthetic data: 2 symbols x 800 bars x 8 features, labels at horizons 5 and 20, with the strong signal the tests' quality checks need. */
+export const TINY: SynthOptions = { symbols: 2, rows: 800, features: 8, seed: 11, signal: SYNTH_STRONG_SIGNAL };
 
 /** Generated splits (columns ready for writeParquet). */
 export function tinySplits(options: SynthOptions = {}): SynthSplits {

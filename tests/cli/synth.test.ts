@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeParquet } from "../../core/data/parquet_write.ts";
+import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
 import { columnNames, errorMessage, mf, readRows, show, tempDir } from "./helpers.ts";
 
 const { dir, cleanup } = tempDir("synth");
@@ -51,6 +53,28 @@ describe("mf synth", () => {
       const bytes = (d: string) => readFileSync(join(d, `${split}.parquet`));
       expect(bytes(a).equals(bytes(b)), `${split} differs between two runs with seed 9`).toBe(true);
       expect(bytes(a).equals(bytes(c)), `${split} is the same for seeds 9 and 10`).toBe(false);
+    }
+  });
+
+  it("--signal sets the drift strength: --signal 1 writes the strong-signal splits, byte for byte", async () => {
+    const [strong, weak] = [join(dir, "strong"), join(dir, "weak")];
+    const base = ["--symbols", "2", "--rows", "600", "--features", "5", "--seed", "4"];
+    const results = await Promise.all([mf(["synth", "--out", strong, ...base, "--signal", "1"]), mf(["synth", "--out", weak, ...base])]);
+    for (const r of results) expect(r.code, show(r)).toBe(0);
+    const expected = synthSplits({ symbols: 2, rows: 600, features: 5, seed: 4, signal: SYNTH_STRONG_SIGNAL });
+    for (const split of SPLITS) {
+      const bytes = readFileSync(join(strong, `${split}.parquet`));
+      expect(bytes.equals(writeParquet(expected[split].columns)), `${split} is not the strong-signal data`).toBe(true);
+      expect(bytes.equals(readFileSync(join(weak, `${split}.parquet`))), `${split} is the same at the default signal`).toBe(false);
+    }
+  });
+
+  it("rejects a --signal that is not a number in [0, 4] with one error line naming --signal", async () => {
+    for (const value of ["5", "-1", "strong"]) {
+      const r = await mf(["synth", "--out", join(dir, "bad-signal"), `--signal=${value}`]);
+      expect(r.code, show(r)).not.toBe(0);
+      expect(r.stderr, "a stack trace reached the user").not.toMatch(/^\s+at |Uncaught/m);
+      expect(errorMessage(r.stderr)).toMatch(/signal/);
     }
   });
 

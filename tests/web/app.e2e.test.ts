@@ -5,7 +5,7 @@ import { type Browser, type Page } from "playwright";
 import { launchChromium, recordErrors } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeParquet } from "../../core/data/parquet_write.ts";
-import { synthSplits } from "../../core/data/synth.ts";
+import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
 import { mf, show } from "../cli/helpers.ts";
 import { serveStatic } from "./static_server.ts";
 
@@ -21,7 +21,7 @@ let errors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11 });
+  const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11, signal: SYNTH_STRONG_SIGNAL });
   for (const split of ["train", "val", "test"] as const) writeFileSync(join(work, `${split}.parquet`), writeParquet(splits[split].columns));
   server = await serveStatic(inject("webDist"));
   browser = await launchChromium({ webgpu: true });

@@ -7,7 +7,7 @@ import { launchChromium, recordErrors } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TimeSplitConfig } from "../../core/config/dataset.ts";
 import { type WriteColumn, writeParquet } from "../../core/data/parquet_write.ts";
-import { synthSplits } from "../../core/data/synth.ts";
+import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
 import { readTimeIndex } from "../../core/data/time_index.ts";
 import { summarizeTimeSplit } from "../../core/data/time_split_summary.ts";
 import { memorySource } from "../helpers.ts";
@@ -39,7 +39,7 @@ async function expectedRows(dates: [string, string], purge = 5, embargo = 0): Pr
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   // the tiny synthetic splits glued into one file: 2 symbols x 800 five-minute bars from 2024-01-01
-  const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11 });
+  const splits = synthSplits({ symbols: 2, rows: 800, features: 8, seed: 11, signal: SYNTH_STRONG_SIGNAL });
   writeFileSync(
     file,
     writeParquet(splits.train.columns.map((c, j): WriteColumn => ({

@@ -2,10 +2,10 @@
 import { DatasetConfig } from "../../../core/config/dataset.ts";
 import { writeParquet } from "../../../core/data/parquet_write.ts";
 import { loadSplits, type Splits } from "../../../core/data/splits.ts";
-import { synthSplits } from "../../../core/data/synth.ts";
+import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../../core/data/synth.ts";
 import { memorySource } from "../../helpers.ts";
 
-const tables = synthSplits({ symbols: 2, rows: 1500, features: 8, seed: 3 });
+const tables = synthSplits({ symbols: 2, rows: 1500, features: 8, seed: 3, signal: SYNTH_STRONG_SIGNAL });
 
 /** The tiny synthetic splits as Parquet sources (what `train()` reads). */
 export const sources = () => ({

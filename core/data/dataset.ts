@@ -125,9 +125,11 @@ export class LoadedDataset {
 
   /** The frames of one horizon and time split, scaled when asked; made once and kept for the next run that needs the same. */
   private cut(config: DatasetConfig, labelColumn: string, fwdReturn: string) {
-    const key = JSON.stringify([labelColumn, config.standardize, config.split ?? null]);
+    // three split files are cut already: every horizon shares one scaled copy; one file is cut per horizon (the purge follows it)
+    const oneFile = "file" in this.frames;
+    const key = JSON.stringify([oneFile ? labelColumn : "", config.standardize, config.split ?? null]);
     const known = this.cuts.get(key);
-    if (known) return known;
+    if (known) return oneFile ? known : { ...known, frames: withLabel(known.frames, labelColumn, fwdReturn) };
     let frames: Record<SplitName, Frame>, split: TimeSplitRecord | undefined;
     if ("file" in this.frames) {
       const whole = selectLabel(this.frames.file, labelColumn, fwdReturn);
@@ -145,14 +147,13 @@ export class LoadedDataset {
           key: "dataset.split",
         });
       }
-      const given = this.frames;
-      frames = Object.fromEntries(SPLIT_NAMES.map((s) => [s, selectLabel(given[s], labelColumn, fwdReturn)])) as Record<SplitName, Frame>;
+      frames = this.frames;
     }
     const scaler = config.standardize ? fitStandardScaler(frames.train) : undefined;
     if (scaler) frames = Object.fromEntries(SPLIT_NAMES.map((s) => [s, scaleFrame(scaler, frames[s])])) as Record<SplitName, Frame>;
     const entry = { frames, scaler, split };
     this.cuts.set(key, entry);
-    return entry;
+    return oneFile ? entry : { ...entry, frames: withLabel(frames, labelColumn, fwdReturn) };
   }
 
   private checkReadSettings(config: ReadSettings): void {
@@ -163,6 +164,11 @@ export class LoadedDataset {
       }
     }
   }
+}
+
+/** The splits' frames with one horizon's label selected (views sharing every array). */
+function withLabel(frames: Record<SplitName, Frame>, labelColumn: string, fwdReturn: string): Record<SplitName, Frame> {
+  return Object.fromEntries(SPLIT_NAMES.map((s) => [s, selectLabel(frames[s], labelColumn, fwdReturn)])) as Record<SplitName, Frame>;
 }
 
 function assertSameFeatures(frames: Record<SplitName, Frame>): void {

@@ -111,7 +111,7 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     runs = await findExperimentRuns(store, name);
   }
   const report = await writeReport(record, env, runs);
-  const statuses = plan.cells.map((cell) => cellRun(runs.get(cell.cellId))?.status);
+  const statuses = plan.cells.map((cell) => cellRun(runs.get(cell.cellId))?.status ?? (record.failures[cell.cellId] ? "failed" : undefined));
   return {
     cells: plan.cells.length,
     finished: statuses.filter((s) => s === "finished").length,

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeBundle } from "../../core/bundle/decode.ts";
+import { encodeBundle } from "../../core/bundle/encode.ts";
+import { BundleRunReader } from "../../core/bundle/reader.ts";
 import type { WriteColumn } from "../../core/data/parquet_write.ts";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
@@ -109,6 +112,24 @@ describe("evaluateRun", () => {
     expect(read).toHaveLength(1);
     expect(read[0]).toMatchObject({ name: "test", backend: "wasm", data: { samples: data.samples } });
     expect(read[0].metrics.f1_macro).toBe(metrics.f1_macro);
+  });
+
+  it("a bundle carries the evaluations, so the static viewer reads them through its RunReader", async () => {
+    const { data, metrics } = await evaluateRun(run, sources().test);
+    const evaluation: Evaluation = {
+      name: "bundled",
+      created_at: "2026-01-01T00:00:00.000Z",
+      run_id: run.record.id,
+      model: "m",
+      horizon: 5,
+      data,
+      backend: "cpu",
+      metrics,
+    };
+    await saveEvaluation(store, evaluation, { force: true });
+    const bytes = await encodeBundle(store, [run.record.id], { createdBy: "test", now: Date.UTC(2026, 0, 1) });
+    const read = await readEvaluations(new BundleRunReader(decodeBundle(bytes, "runs.mfbundle")), run.record.id);
+    expect(read.find((e) => e.name === "bundled")).toEqual(JSON.parse(JSON.stringify(evaluation)));
   });
 });
 

@@ -2,6 +2,7 @@ import { DataError } from "../errors.ts";
 import { unpackBundle } from "./container.ts";
 import { EpochsTable } from "./epochs.ts";
 import { EquityTable } from "./equity.ts";
+import { checkExperiments } from "./experiments.ts";
 import { FilesTable } from "./files.ts";
 import type { BundleHeader } from "./format.ts";
 import { PredictionsTable } from "./predictions.ts";
@@ -15,6 +16,8 @@ export interface DecodedBundle {
   epochs: EpochsTable;
   equity: EquityTable;
   predictions?: PredictionsTable;
+  /** The experiments' files (the `experiments` section), keyed by experiment name; absent when the bundle has none. */
+  experiments?: FilesTable;
 }
 
 /** Where a derived run file comes from: metrics.jsonl, equity.json or predictions/<split>.parquet. */
@@ -30,8 +33,8 @@ export function derivedFrom(path: string): Derived | undefined {
 
 /**
  * Reads a bundle's bytes (see docs/bundle.md) and checks that it holds together: every file the
- * header lists for a run is in a section, and every section's rows belong to a listed run. Anything
- * else is a DataError naming `name` and what is wrong.
+ * header lists for a run (or an experiment) is in a section, and every section's rows belong to a
+ * listed run (or experiment). Anything else is a DataError naming `name` and what is wrong.
  */
 export function decodeBundle(bytes: Uint8Array, name = "bundle"): DecodedBundle {
   const { header, sections } = unpackBundle(bytes, name);
@@ -42,6 +45,7 @@ export function decodeBundle(bytes: Uint8Array, name = "bundle"): DecodedBundle 
     epochs: new EpochsTable(sections.epochs, `${name}: section epochs`),
     equity: new EquityTable(sections.equity, `${name}: section equity`),
     predictions: sections.predictions ? new PredictionsTable(sections.predictions, `${name}: section predictions`) : undefined,
+    experiments: checkExperiments(header, sections.experiments, name),
   };
   const listed = new Map(header.runs.map((r) => [r.id, new Set(r.files)]));
   const fail = (why: string) => new DataError(`${name}: ${why}`, { file: name });

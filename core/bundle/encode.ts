@@ -5,6 +5,7 @@ import { packBundle } from "./container.ts";
 import { derivedFrom } from "./decode.ts";
 import { type EpochLine, epochsSection, parseMetricsJsonl } from "./epochs.ts";
 import { type EquityCurves, equityCurves, equitySection } from "./equity.ts";
+import { readExperiments } from "./experiments.ts";
 import { filesSection, type RunFile } from "./files.ts";
 import { type BundleRun, FORMAT, type HeaderDraft, RunId, VERSION } from "./format.ts";
 import { type PredictionColumns, predictionsSection, readPredictions } from "./predictions.ts";
@@ -23,12 +24,17 @@ export interface EncodeOptions {
   now?: number;
   /** Called once per run as it is packed, with the paths it got. */
   onRun?: (runId: string, paths: string[]) => void;
+  /**
+   * Experiments to carry (their record and report): every file `reader` lists for each name, byte for
+   * byte. `reader` is the experiments store, keyed by experiment name.
+   */
+  experiments?: { reader: RunReader; names: readonly string[]; onExperiment?: (name: string, paths: string[]) => void };
 }
 
 /**
- * Packs runs read from any RunReader (the disk, IndexedDB, another bundle) into one bundle (see
- * docs/bundle.md). A run without a valid run.json is a DataError naming it; an unknown or repeated
- * id is a ConfigError.
+ * Packs runs read from any RunReader (the disk, IndexedDB, another bundle), and optionally experiments,
+ * into one bundle (see docs/bundle.md). A run without a valid run.json, or an experiment without its
+ * experiment.json, is a DataError naming it; an unknown or repeated id or name is a ConfigError.
  */
 export async function encodeBundle(reader: RunReader, runIds: readonly string[], options: EncodeOptions): Promise<Uint8Array> {
   const { models = true, predictions = false } = options;
@@ -75,6 +81,9 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     runs.push({ id, files: paths });
     options.onRun?.(id, paths);
   }
+  const carried = options.experiments?.names.length
+    ? await readExperiments(options.experiments.reader, options.experiments.names, options.experiments.onExperiment)
+    : undefined;
   const draft: HeaderDraft = {
     format: FORMAT,
     version: VERSION,
@@ -83,11 +92,14 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     ...(options.title ? { title: options.title } : {}),
     contents: { models, predictions },
     runs,
+    // left out when there are none, so a bundle without experiments is what version 1 always was
+    ...(carried ? { experiments: carried.entries } : {}),
   };
   return packBundle(draft, {
     files: filesSection(files),
     epochs: epochsSection(epochs),
     equity: equitySection(equity),
     ...(predictions ? { predictions: predictionsSection(preds) } : {}),
+    ...(carried ? { experiments: filesSection(carried.files, "experiment") } : {}),
   });
 }

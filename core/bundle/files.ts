@@ -5,7 +5,8 @@ import { arrowFile, column, readArrow, strings } from "./arrow.ts";
 /**
  * The `files` section: the run files the bundle carries byte for byte (run.json, metrics.json,
  * feature_importance.json, prepare.json, model/..., and any file of a shape the typed sections do not
- * hold) as one Arrow table with columns `run`, `path`, `data` (binary).
+ * hold) as one Arrow table with columns `run`, `path`, `data` (binary). The `experiments` section has
+ * the same shape with an `experiment` column in place of `run`.
  */
 
 /** One file of one run. */
@@ -15,30 +16,30 @@ export interface RunFile {
   data: Uint8Array;
 }
 
-/** Files of many runs as one Arrow IPC file. */
-export function filesSection(files: readonly RunFile[]): Uint8Array {
+/** Files of many runs (or experiments, `key` "experiment") as one Arrow IPC file. */
+export function filesSection(files: readonly RunFile[], key = "run"): Uint8Array {
   const columns: Record<string, Vector> = {
-    run: vectorFromArray(files.map((f) => f.id), new Dictionary(new Utf8(), new Int32())),
+    [key]: vectorFromArray(files.map((f) => f.id), new Dictionary(new Utf8(), new Int32())),
     path: vectorFromArray(files.map((f) => f.path), new Utf8()),
     data: vectorFromArray(files.map((f) => f.data), new Binary()),
   };
   return arrowFile(columns);
 }
 
-/** The files section read back: (run, path) -> bytes. */
+/** The files section read back: (run, path) -> bytes; the experiments section with `key` "experiment". */
 export class FilesTable {
   private readonly data: Vector;
   /** Row of each file, by run then path. */
   private readonly rows = new Map<string, Map<string, number>>();
 
-  constructor(bytes: Uint8Array, where = "section files") {
+  constructor(bytes: Uint8Array, where = "section files", key = "run") {
     const table: Table = readArrow(bytes, where);
-    const runs = strings(column(table, "run", "string", where), `${where}, column run`);
+    const runs = strings(column(table, key, "string", where), `${where}, column ${key}`);
     const paths = strings(column(table, "path", "string", where), `${where}, column path`);
     this.data = column(table, "data", "binary", where);
     runs.forEach((run, row) => {
       const files = this.rows.get(run) ?? new Map<string, number>();
-      if (files.has(paths[row])) throw new DataError(`${where}: run ${run} has ${paths[row]} twice (rows ${files.get(paths[row])} and ${row})`);
+      if (files.has(paths[row])) throw new DataError(`${where}: ${key} ${run} has ${paths[row]} twice (rows ${files.get(paths[row])} and ${row})`);
       files.set(paths[row], row);
       this.rows.set(run, files);
     });

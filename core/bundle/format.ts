@@ -17,6 +17,12 @@ export const BUNDLE_FILE = "runs.mfbundle";
 /** A run id as a folder name: no path separators, no leading dot (the same rule as the disk store). */
 export const RunId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a run id holds letters, digits, '.', '_' and '-' and starts with a letter or digit");
 
+/** An experiment's name as a folder name and URL part: the rule of the experiment config's `experiment.name`. */
+export const ExperimentName = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
+  "an experiment name holds up to 100 letters, digits, '.', '_' and '-' and starts with a letter or digit",
+);
+
 /** A run file's path: relative, `/`-separated, never leaving the run's folder. */
 export const RunPath = z.string().min(1).refine(
   (p) => !p.startsWith("/") && !p.includes("\\") && p.split("/").every((part) => part !== "" && part !== "." && part !== ".."),
@@ -33,6 +39,11 @@ export const BundleRun = z.looseObject({ id: RunId, files: z.array(RunPath) });
 /** A parsed run entry. */
 export type BundleRun = z.output<typeof BundleRun>;
 
+/** One experiment in the header: its name and its files (experiment.json, report.json, report.md, ...). */
+export const BundleExperiment = z.looseObject({ name: ExperimentName, files: z.array(RunPath) });
+/** A parsed experiment entry. */
+export type BundleExperiment = z.output<typeof BundleExperiment>;
+
 /** The header without the sections' places: what a writer decides before laying the bundle out. */
 export const HeaderDraft = z.looseObject({
   format: z.literal(FORMAT),
@@ -44,6 +55,8 @@ export const HeaderDraft = z.looseObject({
   /** Whether model files and predictions were put in (a bundle without models cannot predict). */
   contents: z.looseObject({ models: z.boolean(), predictions: z.boolean() }),
   runs: z.array(BundleRun),
+  /** Experiments of the runs (their record and report), in the `experiments` section; absent from bundles without any. */
+  experiments: z.array(BundleExperiment).optional(),
 });
 /** A header draft. */
 export type HeaderDraft = z.output<typeof HeaderDraft>;
@@ -58,6 +71,7 @@ export const BundleHeader = HeaderDraft.extend({
     epochs: Section,
     equity: Section,
     predictions: Section.optional(),
+    experiments: Section.optional(),
   }),
 });
 /** A parsed header. */

@@ -19,6 +19,8 @@ const KEYS = {
   seed: (r: RunRecord) => String(r.seed),
   backend: (r: RunRecord) => r.backend.name,
   created: (r: RunRecord) => r.created_at,
+  /** The experiment the run was trained for; "" for a run of none (never matched: a value is never empty). */
+  experiment: (r: RunRecord) => r.experiment?.name ?? "",
 } as const;
 
 /** A key `--select` understands. */

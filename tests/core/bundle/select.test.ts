@@ -24,7 +24,7 @@ describe("--select", () => {
   it("rejects an unknown key with the closest one and the list of keys", () => {
     expect(() => parseSelect("modle=lstm")).toThrow(ConfigError);
     expect(() => parseSelect("modle=lstm")).toThrow(
-      '--select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created',
+      '--select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created, experiment',
     );
   });
 

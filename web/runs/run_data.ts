@@ -1,3 +1,4 @@
+import { type Evaluation, readEvaluations } from "../../core/evaluate_run.ts";
 import type { RunReader } from "../../core/platform.ts";
 import type { EpochReport } from "../../core/model.ts";
 import type { SplitMetrics } from "../../core/train/evaluate.ts";
@@ -57,4 +58,13 @@ export async function readImportance(reader: RunReader, id: string): Promise<[st
   if (!(await reader.files(id)).includes("feature_importance.json")) return [];
   const parsed = z.record(z.string(), z.number().nullable()).parse(JSON.parse(new TextDecoder().decode(await reader.read(id, "feature_importance.json"))));
   return Object.entries(parsed).map(([k, v]): [string, number] => [k, v ?? 0]).sort((a, b) => b[1] - a[1]);
+}
+
+/** A run's evaluations (evaluations/<name>.json, by name), or why they could not be read, so one bad file does not hide the run. */
+export async function readRunEvaluations(reader: RunReader, id: string): Promise<{ evaluations: Evaluation[]; error?: string }> {
+  try {
+    return { evaluations: await readEvaluations(reader, id) };
+  } catch (error) {
+    return { evaluations: [], error: (error as Error).message };
+  }
 }

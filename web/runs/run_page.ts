@@ -5,10 +5,11 @@ import type { ChartData } from "../chart.ts";
 import { duration } from "../format.ts";
 import { shared } from "../styles.ts";
 import { confusionTable, importanceTable, metricsTable, perClassTable, perSymbolTable } from "./metric_tables.ts";
-import { type EquityCurves, readEpochs, readEquity, readImportance, readRunRow, type RunRow } from "./run_data.ts";
+import { type EquityCurves, readEpochs, readEquity, readImportance, readRunEvaluations, readRunRow, type RunRow } from "./run_data.ts";
+import { evaluationsTable } from "./evaluations.ts";
 import "../chart.ts";
 
-/** One run, read through a RunReader: config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix, equity; Delete when given a store. */
+/** One run, read through a RunReader: config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix, equity, evaluations; Delete when given a store. */
 @customElement("mf-run-page")
 export class RunPage extends LitElement {
   static override styles = [
@@ -44,6 +45,8 @@ export class RunPage extends LitElement {
   @state()
   accessor equity: EquityCurves = {};
   @state()
+  accessor evaluations: Awaited<ReturnType<typeof readRunEvaluations>> = { evaluations: [] };
+  @state()
   accessor error = "";
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -57,12 +60,12 @@ export class RunPage extends LitElement {
     this.error = "";
     try {
       const row = await readRunRow(reader, runId);
-      const [epochs, importance, equity] = row.record
-        ? await Promise.all([readEpochs(reader, runId), readImportance(reader, runId), readEquity(reader, runId)])
-        : [[], [], {}];
+      const [epochs, importance, equity, evaluations] = row.record
+        ? await Promise.all([readEpochs(reader, runId), readImportance(reader, runId), readEquity(reader, runId), readRunEvaluations(reader, runId)])
+        : [[], [], {}, { evaluations: [] }];
       // a newer run chosen meanwhile wins
       if (runId !== this.runId || reader !== this.reader) return;
-      Object.assign(this, { row, epochs, importance, equity });
+      Object.assign(this, { row, epochs, importance, equity, evaluations });
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -117,6 +120,7 @@ export class RunPage extends LitElement {
                 : html`<p class="empty">No final metrics: the run is ${record.status}.</p>`}
             </section>
             ${this.equitySection()}
+            ${this.evaluationsSection()}
             ${this.importance.length
               ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Feature importance</h2>${importanceTable(this.importance)}</section>`
               : ""}
@@ -160,6 +164,18 @@ export class RunPage extends LitElement {
     } catch (error) {
       this.error = `Cannot delete run ${this.runId}: ${(error as Error).message}`;
     }
+  }
+
+  /** The run's model scored on other data by mf evaluate; absent when there is none. */
+  private evaluationsSection() {
+    const { evaluations, error } = this.evaluations;
+    if (!evaluations.length && !error) return "";
+    return html`
+      <section aria-labelledby="evaluations-h">
+        <h2 id="evaluations-h">Evaluations</h2>
+        ${error ? html`<p class="error" role="alert">${error}</p>` : html`<div class="scroll">${evaluationsTable(evaluations)}</div>`}
+      </section>
+    `;
   }
 
   /** Equity and drawdown of the test (and val) portfolio: position = predicted class held H bars at 1/H size. */

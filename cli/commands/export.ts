@@ -1,9 +1,10 @@
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { encodeBundle } from "../../core/bundle/encode.ts";
-import { BUNDLE_FILE } from "../../core/bundle/format.ts";
+import { BUNDLE_FILE, ExperimentName } from "../../core/bundle/format.ts";
 import { embedBundle } from "../../core/bundle/html.ts";
 import { matches, parseSelect, SELECT_KEYS } from "../../core/bundle/select.ts";
 import { ConfigError, DataError } from "../../core/errors.ts";
+import { EXPERIMENT_FILE } from "../../core/experiment/record.ts";
 import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { parseFlags } from "../args.ts";
@@ -29,7 +30,8 @@ export const exportUsage = `mf export [--runs experiments/runs] [--select "model
       with everything inlined, opened by double-click; both may be given.
       --select: key=value[,key=value...], key=a|b for alternatives; keys: ${SELECT_KEYS.join(", ")}.
       Model files are in by default, so an imported run can predict (--no-models leaves them out);
-      predictions only with --with-predictions.)`;
+      predictions only with --with-predictions. The experiments the selected runs belong to go in too,
+      with their reports: each from its folder beside the runs folder, e.g. experiments/<name>/.)`;
 
 /** `mf export`: the selected runs as a static viewer site and/or one self-contained HTML file. */
 export async function exportCommand(args: string[]): Promise<void> {
@@ -62,6 +64,8 @@ export async function exportCommand(args: string[]): Promise<void> {
   log(
     `Exporting ${chosen.length} of ${records.length} run(s) from ${root} (model files: ${models ? "yes" : "no"}, predictions: ${predictions ? "yes" : "no"})`,
   );
+  const beside = experimentsBeside(root);
+  const experiments = await experimentsToCarry(chosen, beside, log);
   const byId = new Map(chosen.map((r) => [r.id, r]));
   let n = 0;
   const bundle = await encodeBundle(store, chosen.map((r) => r.id), {
@@ -72,6 +76,11 @@ export async function exportCommand(args: string[]): Promise<void> {
     onRun: (id, paths) => {
       const r = byId.get(id)!;
       log(`  [${++n}/${chosen.length}] ${id}  ${r.model} h${r.horizon} ${r.status}  ${paths.length} files`);
+    },
+    experiments: {
+      reader: beside.store,
+      names: experiments,
+      onExperiment: (name, paths) => log(`  experiment ${name}  ${paths.length} files (${paths.join(", ")})`),
     },
   });
   const written: Record<string, number> = {};
@@ -93,7 +102,38 @@ export async function exportCommand(args: string[]): Promise<void> {
     written[single] = page.length;
     log(`Single file: ${single} (${size(page.length)}); it opens by double-click, no server needed`);
   }
-  if (f.json) console.log(JSON.stringify({ runs: chosen.map((r) => r.id), models, predictions, bundle_bytes: bundle.length, files: written }));
+  if (f.json) {
+    console.log(JSON.stringify({ runs: chosen.map((r) => r.id), experiments, models, predictions, bundle_bytes: bundle.length, files: written }));
+  }
+}
+
+/** The experiments folder of a runs folder: its parent, where experiment `<name>` keeps `<name>/experiment.json`. */
+export function experimentsBeside(runs: string): { dir: string; store: DiskRunStore; why(name: string): string | undefined } {
+  const dir = dirname(resolve(runs));
+  return {
+    dir,
+    store: new DiskRunStore(dir),
+    /** Why an experiment of this name cannot live beside these runs, or undefined when it can. */
+    why: (name) =>
+      !ExperimentName.safeParse(name).success
+        ? `"${name}" is not a folder name`
+        : name === basename(resolve(runs))
+        ? `its folder would be the runs folder ${runs}`
+        : undefined,
+  };
+}
+
+/** The experiments the runs name that have a record beside the runs folder; the others are named and left out. */
+async function experimentsToCarry(records: readonly RunRecord[], beside: ReturnType<typeof experimentsBeside>, log: (line: string) => void) {
+  const names = [...new Set(records.flatMap((r) => (r.experiment ? [r.experiment.name] : [])))].sort();
+  const found: string[] = [];
+  for (const name of names) {
+    const why = beside.why(name) ??
+      (await Deno.stat(join(beside.dir, name, EXPERIMENT_FILE)).then(() => undefined, () => `no ${join(beside.dir, name, EXPERIMENT_FILE)}`));
+    if (why) log(`Experiment ${name} (named by the runs) is left out: ${why}`);
+    else found.push(name);
+  }
+  return found;
 }
 
 /** An export folder must be new, empty, or an earlier export (which is replaced): never someone's other files. */

@@ -1,19 +1,24 @@
 import { basename, join } from "node:path";
+import { copyExperiments } from "../../core/bundle/copy_experiments.ts";
 import { copyRuns } from "../../core/bundle/copy_runs.ts";
 import { decodeBundle } from "../../core/bundle/decode.ts";
 import { BUNDLE_FILE } from "../../core/bundle/format.ts";
+import { BundleExperimentReader } from "../../core/bundle/experiments.ts";
 import { bundleBytes } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
 import { ConfigError, NotFoundError } from "../../core/errors.ts";
 import { parseFlags } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
+import { experimentsBeside } from "./export.ts";
 
 const flags = { runs: { type: "string" }, json: { type: "boolean" } } as const;
 
 /** Usage of `mf import`. */
 export const importUsage = `mf import BUNDLE [--runs experiments/runs] [--json]
      (BUNDLE: an exported site folder, a single-file export (.html) or a bundle file (${BUNDLE_FILE}, or the app's
-      download); runs whose id is already in --runs are skipped, never overwritten)`;
+      download); runs whose id is already in --runs are skipped, never overwritten. The bundle's experiments
+      go beside the runs folder (experiments/<name>/ for experiments/runs); one already there with the same
+      files is left as it is, one there in another version is skipped, never overwritten)`;
 
 /** `mf import`: copies the runs of a bundle into a runs folder. */
 export async function importCommand(args: string[]): Promise<void> {
@@ -25,7 +30,8 @@ export async function importCommand(args: string[]): Promise<void> {
   if (!path) throw new ConfigError(`mf import: name the bundle to import: ${importUsage.split("\n")[0]}`, { key: "BUNDLE" });
   const file = await bundlePath(path);
   const bytes = await bundleBytes(await Deno.readFile(file), file);
-  const reader = new BundleRunReader(decodeBundle(bytes, file));
+  const bundle = decodeBundle(bytes, file);
+  const reader = new BundleRunReader(bundle);
   const root = f.runs ?? join("experiments", "runs");
   const ids = await reader.list();
   console.log(
@@ -37,7 +43,28 @@ export async function importCommand(args: string[]): Promise<void> {
     onRun: (id, copied) => console.log(`  ${copied ? "imported" : "skipped "} ${id}${copied ? "" : " (already there, left as it is)"}`),
   });
   console.log(`Imported ${result.imported.length} run(s), skipped ${result.skipped.length}.`);
-  if (f.json) console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, runs: root }));
+  const experiments = await importExperiments(new BundleExperimentReader(bundle), root);
+  if (f.json) console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, runs: root, experiments }));
+}
+
+/** Copies a bundle's experiments beside the runs folder, a line for each saying what happened. */
+async function importExperiments(from: BundleExperimentReader, runs: string) {
+  const names = await from.list();
+  const beside = experimentsBeside(runs);
+  const refused = names.flatMap((name) => {
+    const why = beside.why(name);
+    return why ? [`${name}: ${why}; not imported`] : [];
+  });
+  if (!names.length) return { imported: [], identical: [], skipped: [] };
+  console.log(`Importing ${names.length} experiment(s) into ${beside.dir}`);
+  for (const line of refused) console.log(`  skipped   experiment ${line}`);
+  const result = await copyExperiments(from, beside.store, {
+    names: names.filter((name) => !beside.why(name)),
+    onExperiment: (name, outcome, detail) => console.log(`  ${outcome.padEnd(9)} experiment ${name} (${detail})`),
+  });
+  result.skipped.push(...refused);
+  console.log(`Experiments: imported ${result.imported.length}, already there ${result.identical.length}, skipped ${result.skipped.length}.`);
+  return result;
 }
 
 /** The bundle file of a path: the path itself, or runs.mfbundle in an exported site folder. */

@@ -6,6 +6,9 @@ import { decodeBundle } from "../../core/bundle/decode.ts";
 import { bundleBytes } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
 import { fakeRunFiles } from "../core/bundle/fake_runs.ts";
+import { fakeExperiment } from "../fixtures/fake_experiment.ts";
+import { MemoryRunStore } from "../../core/memory_store.ts";
+import type { RunReader } from "../../core/platform.ts";
 import { errorMessage, lastLine, mf, quick, show, tempDir, writeSplits } from "./helpers.ts";
 
 // mf export and mf import on runs the CLI trained: the site, the single file, --select, and an
@@ -26,6 +29,16 @@ function tree(root: string): Record<string, Buffer> {
   };
   walk(root);
   return out;
+}
+
+/** Writes the given keys of a store as folders: `<root>/<key>/<path>`. */
+async function writeOut(root: string, reader: RunReader, keys: readonly string[]) {
+  for (const key of keys) {
+    for (const path of await reader.files(key)) {
+      mkdirSync(dirname(join(root, key, path)), { recursive: true });
+      writeFileSync(join(root, key, path), await reader.read(key, path));
+    }
+  }
 }
 
 beforeAll(async () => {
@@ -68,7 +81,7 @@ describe("mf export", () => {
     const unknown = await mf(["export", "--runs", runs, "--select", "modle=lstm", "--out", join(dir, "x")]);
     expect(unknown.code).toBe(1);
     expect(errorMessage(unknown.stderr)).toBe(
-      'error: --select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created',
+      'error: --select: unknown key "modle" (did you mean "model"?); keys: id, model, family, horizon, seq_len, status, seed, backend, created, experiment',
     );
     const none = await mf(["export", "--runs", runs, "--select", "model=lstm,horizon=5", "--out", join(dir, "x")]);
     expect(none.code).toBe(1);
@@ -155,5 +168,50 @@ describe("mf import", () => {
     );
     const missing = await mf(["import", "--runs", target]);
     expect(errorMessage(missing.stderr)).toMatch(/^error: mf import: name the bundle to import: mf import BUNDLE/);
+  });
+
+  it("carries an experiment from beside the runs folder to beside another, byte for byte, and never overwrites another version", async () => {
+    const from = join(dir, "xp", "runs"), to = join(dir, "elsewhere", "runs"), site = join(dir, "xp-site");
+    const xp = await fakeExperiment({ failing: { label: "mlp", error: "Out of memory" } });
+    await writeOut(from, xp.runs, xp.runIds);
+    await writeOut(join(dir, "xp"), xp.experiments, [xp.name]);
+    // a run of no experiment, and one of an experiment with no record beside the runs: neither brings an experiment
+    const extra = new MemoryRunStore();
+    const plain = "20261122-130000-plain-h5-0001", orphan = "20261122-130001-orphan-h5-0002";
+    for (const [id, seed] of [[plain, 1], [orphan, 2]] as const) {
+      for (const [path, data] of Object.entries(fakeRunFiles(id, seed))) await extra.write(id, path, data);
+    }
+    const record = JSON.parse(new TextDecoder().decode(await extra.read(orphan, "run.json")));
+    await extra.write(orphan, "run.json", JSON.stringify({ ...record, experiment: { name: "gone", cell_id: "c", label: "x" } }));
+    await writeOut(from, extra, [plain, orphan]);
+
+    const selected = await mf(["export", "--runs", from, "--select", "experiment=baseline", "--out", join(dir, "xp-only"), "--json"]);
+    expect(selected.code, show(selected)).toBe(0);
+    expect(JSON.parse(lastLine(selected.stdout))).toMatchObject({ runs: [...xp.runIds].sort(), experiments: ["baseline"] });
+
+    const r = await mf(["export", "--runs", from, "--out", site, "--json"]);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toContain(`Experiment gone (named by the runs) is left out: no ${join(dir, "xp", "gone", "experiment.json")}`);
+    expect(r.stdout).toContain("  experiment baseline  3 files (experiment.json, report.json, report.md)");
+    expect(JSON.parse(lastLine(r.stdout)).experiments).toEqual(["baseline"]);
+
+    const imported = await mf(["import", site, "--runs", to, "--json"]);
+    expect(imported.code, show(imported)).toBe(0);
+    expect(JSON.parse(lastLine(imported.stdout)).experiments).toEqual({ imported: ["baseline"], identical: [], skipped: [] });
+    const original = tree(join(dir, "xp", "baseline")), copy = tree(join(dir, "elsewhere", "baseline"));
+    expect(Object.keys(copy).sort()).toEqual(["experiment.json", "report.json", "report.md"]);
+    for (const path of Object.keys(original)) expect(copy[path].equals(original[path]), path).toBe(true);
+    expect(readdirSync(join(dir, "elsewhere")).sort()).toEqual(["baseline", "runs"]);
+
+    const again = await mf(["import", site, "--runs", to]);
+    expect(again.code, show(again)).toBe(0);
+    expect(again.stdout).toContain(`identical experiment baseline (already in ${join(dir, "elsewhere", "baseline")}, identical)`);
+    writeFileSync(join(dir, "elsewhere", "baseline", "report.md"), "my notes");
+    const changed = await mf(["import", site, "--runs", to, "--json"]);
+    expect(changed.code, show(changed)).toBe(0);
+    expect(JSON.parse(lastLine(changed.stdout)).experiments.skipped).toEqual([
+      `baseline: ${join(dir, "elsewhere", "baseline")} holds another version (report.md differs); left as it is`,
+    ]);
+    expect(readFileSync(join(dir, "elsewhere", "baseline", "report.md"), "utf8")).toBe("my notes");
   });
 });

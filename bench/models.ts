@@ -14,6 +14,7 @@ import { MemoryRunStore } from "../core/memory_store.ts";
 import type { ByteSource } from "../core/platform.ts";
 import { train } from "../core/train/trainer.ts";
 import { registry } from "../models/index.ts";
+import { startBackend } from "../cli/versions.ts";
 import { machine } from "./machine.ts";
 
 const { values } = parseArgs({
@@ -65,12 +66,12 @@ for (const name of models) {
     dataset: experiment.dataset,
     trainer,
     sources: { train: source("train"), val: source("val"), test: source("test") },
-  }, { store: new MemoryRunStore(), clock: Date });
+  }, { store: new MemoryRunStore(), clock: Date, startBackend });
   const row: Row = {
     model: r.record.model,
     seq_len: r.record.seq_len,
-    test_f1_macro: r.test.f1_macro,
-    test_accuracy: r.test.accuracy,
+    test_f1_macro: r.test!.f1_macro,
+    test_accuracy: r.test!.accuracy,
     val_f1_macro: r.val.f1_macro,
     epochs_run: r.record.epochs_run ?? 0,
     best_epoch: (r.record.best_epoch ?? 0) + 1,

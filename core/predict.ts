@@ -4,6 +4,8 @@ import type { Frame } from "./data/frame.ts";
 import { readFrame, readMetadata } from "./data/read_frame.ts";
 import { scaleFrame } from "./data/scaler.ts";
 import { Windows } from "./data/windows.ts";
+import { loadEnsembleRun } from "./ensemble/load.ts";
+import { ENSEMBLE_FAMILY } from "./ensemble/spec.ts";
 import { DataError, NotFoundError } from "./errors.ts";
 import type { Model, ModelFiles, ModelPlugin } from "./model.ts";
 import type { ByteSource, RunReader } from "./platform.ts";
@@ -16,14 +18,16 @@ import { Preprocess, readRunJson, RunRecord } from "./train/run_record.ts";
 export interface LoadedRun {
   record: RunRecord;
   preprocess: Preprocess;
-  plugin: ModelPlugin;
+  /** Absent for an ensemble: its members have theirs. */
+  plugin?: ModelPlugin;
   model: Model;
 }
 
-/** Loads the model of a stored run (its plugin, config, weights and preprocessing) to compute on `backend`. */
+/** Loads the model of a stored run (its plugin, config, weights and preprocessing) to compute on `backend`; an ensemble loads its members. */
 export async function loadRun(reader: RunReader, runId: string, registry: Registry, backend: ComputeBackend): Promise<LoadedRun> {
   const record = await readRunJson(reader, runId, "run.json", RunRecord);
   const preprocess = await readRunJson(reader, runId, "model/preprocess.json", Preprocess);
+  if (record.family === ENSEMBLE_FAMILY) return loadEnsembleRun(reader, record, preprocess, (id) => loadRun(reader, id, registry, backend));
   const plugin = registry.get(record.model);
   const config = plugin.configSchema.parse(record.config.params);
   const files: ModelFiles = {};

@@ -1,7 +1,7 @@
 import { readMetadata } from "../data/read_frame.ts";
 import { LoadedDataset } from "../data/dataset.ts";
 import type { SplitSources } from "../data/splits.ts";
-import type { ProgressEvent, RunStore } from "../platform.ts";
+import type { ProgressEvent, ProgressSink, RunStore } from "../platform.ts";
 import { type FitHooks, fitRun, type TrainEnv } from "../train/fit_run.ts";
 import { jsonText, markRunFailed, readRunJson } from "../train/run_record.ts";
 import { cellRun, type ExperimentRuns, findExperimentRuns, reportInput } from "./collect.ts";
@@ -32,8 +32,18 @@ export interface ExperimentEnv extends Omit<TrainEnv, "progress"> {
   attachments?: Record<string, Uint8Array | string>;
   progress?: (event: ExperimentEvent) => void;
   /** Runs after the cells, before the final report (ensembles); its notes go into the report. */
-  afterCells?: (context: { plan: ExperimentPlan; runs: ExperimentRuns }) => Promise<void>;
+  afterCells?: (context: AfterCellsContext) => Promise<void>;
   hooks?: FitHooks;
+}
+
+/** What the after-cells hook gets: the plan, its runs, the experiment's data, and the report's notes. */
+export interface AfterCellsContext {
+  plan: ExperimentPlan;
+  runs: ExperimentRuns;
+  /** The data the cells were trained on: read on the first call (unless a cell read it already), then shared. */
+  data: () => Promise<LoadedDataset>;
+  /** The notes the report will show; the hook adds its own and removes those it wrote before. */
+  notes: Set<string>;
 }
 
 /** How an experiment invocation ended. */
@@ -65,7 +75,8 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     }
   }
   const todo = selected.filter((cell) => !done(cell));
-  let data: LoadedDataset | undefined, trained = 0;
+  let data: Promise<LoadedDataset> | undefined, trained = 0;
+  const loadData = (progress?: ProgressSink) => data ??= LoadedDataset.load(env.sources, { ...plan.read, labels: plan.labels }, progress);
   const t0 = clock.now();
   const notes = new Set(record.notes);
   const wallBefore = record.wall_s;
@@ -73,10 +84,10 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     const elapsed = (clock.now() - t0) / 1000;
     env.progress?.({ kind: "cell", cell, position: k + 1, total: todo.length, elapsed_s: elapsed, eta_s: k ? (elapsed / k) * (todo.length - k) : undefined });
     if (env.signal?.aborted) break;
-    data ??= await LoadedDataset.load(env.sources, { ...plan.read, labels: plan.labels }, (event) => env.progress?.({ kind: "run", cell, event }));
+    const loaded = await loadData((event) => env.progress?.({ kind: "run", cell, event }));
     try {
       const result = await fitRun(
-        data,
+        loaded,
         {
           plugin: cell.resolved.plugin,
           ...cell.settings,
@@ -107,7 +118,8 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     await writeReport(record, env, runs);
   }
   if (env.afterCells && !env.signal?.aborted) {
-    await env.afterCells({ plan, runs });
+    await env.afterCells({ plan, runs, data: () => loadData(), notes });
+    record.notes = [...notes];
     runs = await findExperimentRuns(store, name);
   }
   const report = await writeReport(record, env, runs);

@@ -60,8 +60,8 @@ const rows = async (store: MemoryRunStore, id: string, split: string) =>
   await parquetReadObjects({ file: memorySource("p", await store.read(id, `predictions/${split}.parquet`)) }) as Record<string, number | string>[];
 const key = (r: Record<string, unknown>) => `${r.symbol}@${r.datetime}`;
 
-async function runWithEnsembles(store: MemoryRunStore, experiments: MemoryRunStore, only?: (label: string) => boolean) {
-  const plan = planExperiment(experiment, { registry, file: "ens.json", dataFingerprint: await sourcesFingerprint(sources()) });
+async function runWithEnsembles(store: MemoryRunStore, experiments: MemoryRunStore, only?: (label: string) => boolean, changes: object = {}) {
+  const plan = planExperiment({ ...experiment, ...changes }, { registry, file: "ens.json", dataFingerprint: await sourcesFingerprint(sources()) });
   const env = { store, experiments, sources: sources(), file: "ens.json", runsLocation: "memory://", clock: { now }, startBackend: tfjsBackend() };
   const result = await runExperiment(plan, plan.cells.filter((c) => !only || only(c.label)), {
     ...env,
@@ -194,5 +194,17 @@ describe("ensembles of an experiment", () => {
     const error = await loadRun(lone, id, registry, await tfjsBackend()("cpu")).catch((e) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toContain(`needs its member run ${missing.run_id} (${missing.model}`);
+  });
+
+  it("an ensemble the experiment no longer makes loses its experiment tag, and leaves the report", async () => {
+    await runWithEnsembles(store, experiments, undefined, { ensembles: { soft_voting: true, stacking: false } });
+    const stacking = JSON.parse(await text(store, ensembles.stacking.id, "run.json"));
+    expect(stacking.experiment).toBeUndefined();
+    expect(stacking.former_experiment).toEqual(ensembles.stacking.experiment);
+    expect(stacking.status).toBe("finished");
+    expect(JSON.parse(await text(store, ensembles.soft_voting.id, "run.json")).experiment).toEqual(ensembles.soft_voting.experiment);
+    const listed = await text(experiments, "ens", "report.json");
+    expect(listed).toContain(ensembles.soft_voting.id);
+    expect(listed).not.toContain(ensembles.stacking.id);
   });
 });

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parseConfig } from "../../core/config/parse.ts";
+import { buildEnsembles } from "../../core/ensemble/build.ts";
 import type { SplitSources } from "../../core/data/splits.ts";
 import { ExperimentConfig } from "../../core/experiment/config.ts";
 import { type Cell, type ExperimentPlan, planExperiment, selectCells } from "../../core/experiment/plan.ts";
@@ -74,6 +75,7 @@ export async function experimentCommand(args: string[]): Promise<ExperimentResul
         parallel: platformParallelism(),
         signal: stop,
         progress: experimentProgress(),
+        afterCells: (context) => buildEnsembles(context, { store, clock: Date, versions: versions() }),
       });
     } finally {
       Deno.removeSignalListener("SIGINT", onInterrupt);

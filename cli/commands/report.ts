@@ -29,8 +29,11 @@ export async function reportCommand(args: string[]): Promise<void> {
   const folder = resolve(dirname(runsDir), name);
   const paths = { report_md: join(folder, "report.md"), report_json: join(folder, "report.json") };
   if (f.json) {
-    const cells = report.cells.length, finished = report.cells.filter((c) => c.status === "finished").length;
-    const failed = report.cells.filter((c) => c.status === "failed").length;
+    // the planned cells, as mf experiment counts them (ensembles are listed in the report, but are not cells)
+    const planned = new Set(record.cells.map((c) => c.cell_id));
+    const mine = report.cells.filter((c) => planned.has(c.cell_id));
+    const cells = planned.size, finished = mine.filter((c) => c.status === "finished").length;
+    const failed = mine.filter((c) => c.status === "failed").length;
     console.log(JSON.stringify({ experiment: name, cells, finished, failed, ...paths }));
   } else {
     console.log(reportSummary(report));

@@ -54,9 +54,10 @@ describe("mf experiment", () => {
       report_md: join(dir, "smoke", "report.md"),
       report_json: join(dir, "smoke", "report.json"),
     });
-    expect(finished(runs)).toHaveLength(12);
+    expect(finished(runs).filter((r) => r.family !== "ensemble")).toHaveLength(12);
     const report = JSON.parse(readFileSync(summary.report_json, "utf8"));
-    expect(report.cells).toHaveLength(12);
+    expect(report.cells).toHaveLength(16); // 12 cells, then soft voting and stacking at each horizon
+    expect(report.cells.filter((c: any) => c.model.startsWith("ensemble:"))).toHaveLength(4);
     const ids = new Set(finished(runs).map((r) => r.id));
     for (const cell of report.cells) {
       expect(ids.has(cell.run_id)).toBe(true);
@@ -77,11 +78,32 @@ describe("mf experiment", () => {
     const ms = Date.now() - t0;
     expect(again.code, show(again)).toBe(0);
     expect(again.stderr).toMatch(/12 of 12 cells already finished; 0 to run/);
-    expect(finished(runs)).toHaveLength(12);
-    expect(runDirs(runs)).toHaveLength(12);
+    expect(finished(runs)).toHaveLength(16); // 12 cells and 4 ensembles, none made again
+    expect(runDirs(runs)).toHaveLength(16);
     // deno's start-up is in both; the first run must be long enough for the ratio to mean something
     console.log(`first ${firstMs} ms, rerun ${ms} ms, ratio ${(ms / firstMs).toFixed(3)}`);
     expect(ms / firstMs).toBeLessThan(0.1);
+  });
+
+  it("builds soft-voting and stacking ensembles as runs that the report lists and mf predict runs", async () => {
+    const report = JSON.parse(readFileSync(join(dir, "smoke", "report.json"), "utf8"));
+    const h5 = report.horizons.find((h: any) => h.horizon === 5);
+    const ensembles = h5.rows.filter((r: any) => r.family === "ensemble");
+    expect(ensembles.map((r: any) => r.label).sort()).toEqual(["soft_voting", "stacking"]);
+    // members: the best run of each family (linear, trees, neural) on validation
+    expect(ensembles[0].ensemble.members).toHaveLength(3);
+    const ensembleRuns = runDirs(runs).filter((d) => runJson(d).family === "ensemble");
+    expect(ensembleRuns).toHaveLength(4); // two kinds x two horizons
+    const soft = ensembleRuns.find((d) => runJson(d).model === "ensemble:soft_voting" && runJson(d).horizon === 5)!;
+    const out = join(dir, "ensemble-predictions.parquet");
+    const r = await mf(["predict", "--run", soft, "--input", join(dir, "data", "test.parquet"), "--out", out, "--json"]);
+    expect(r.code, show(r)).toBe(0);
+    const predicted = JSON.parse(lastLine(r.stdout));
+    expect(predicted.model).toBe("ensemble:soft_voting");
+    // it scores the rows its members all score: those with a full window of the longest member (the MLP's 3 rows)
+    const mlp = runDirs(runs).find((d) => runJson(d).model === "neural:mlp" && runJson(d).horizon === 5)!;
+    const member = await mf(["predict", "--run", mlp, "--input", join(dir, "data", "test.parquet"), "--out", join(dir, "mlp.parquet"), "--json"]);
+    expect(predicted.rows).toBe(JSON.parse(lastLine(member.stdout)).rows);
   });
 
   it("mf report rebuilds the same report from the runs", async () => {
@@ -113,7 +135,7 @@ describe("mf experiment", () => {
     expect(killed.filter((r) => r.status === "finished").length).toBeLessThan(12);
     const rerun = await mf(["experiment", "--config", join(dir, "killed.yaml"), "--json"]);
     expect(rerun.code, show(rerun)).toBe(0);
-    const done = finished(killedRuns);
+    const done = finished(killedRuns).filter((r) => r.family !== "ensemble");
     expect(done).toHaveLength(12);
     expect(new Set(done.map((r) => r.experiment.cell_id)).size).toBe(12);
     // the run the kill interrupted is left failed, never finished twice

@@ -178,6 +178,47 @@ describe("train", () => {
     expect(out.test!.n).toBeGreaterThan(0);
   });
 
+  it("lets a hook stop a run after an epoch (pruning), recorded with the hook's reason, the best epoch kept", async () => {
+    const { plugin, seen } = scripted([1.0, 0.9, 0.8, 0.7, 0.6]);
+    const reports: number[] = [];
+    const hooks = {
+      onEpoch: (r: EpochReport & { best: boolean }) => (reports.push(r.val_loss), r.epoch === 2 ? { stop: true, reason: "pruned at epoch 3" } : undefined),
+    };
+    const out = await train({ plugin, sources: sources(), trainer: { epochs: 5, patience: 0, backend: "cpu" } }, env(new MemoryRunStore()), hooks);
+    expect(reports).toEqual([1.0, 0.9, 0.8]);
+    expect(seen.snapshots).toEqual([0, 1, 2]);
+    expect(out.record).toMatchObject({ status: "finished", stop_reason: "pruned at epoch 3", epochs_run: 3, best_epoch: 2 });
+  });
+
+  it("skips the test split when asked (tuning): no test metrics, predictions or curve, and run.json says so", async () => {
+    const { plugin } = scripted([1.0, 0.9]);
+    const quiet = new MemoryRunStore();
+    const out = await train({ plugin, sources: sources(), trainer: { epochs: 2, backend: "cpu" }, scoreTest: false }, env(quiet));
+    expect(out.test).toBeUndefined();
+    expect(out.val.n).toBeGreaterThan(0);
+    const files = await quiet.files(out.runId);
+    expect(files).toContain("predictions/val.parquet");
+    expect(files).not.toContain("predictions/test.parquet");
+    expect(Object.keys(JSON.parse(await text(quiet, out.runId, "metrics.json")))).toEqual(["val"]);
+    expect(Object.keys(JSON.parse(await text(quiet, out.runId, "equity.json")))).toEqual(["val"]);
+    expect(out.record).toMatchObject({ status: "finished", test_scored: false });
+  });
+
+  it("writes the run's tags into run.json from the start", async () => {
+    const { plugin } = scripted([1.0]);
+    const tagged = new MemoryRunStore();
+    const tags = { experiment: { name: "exp", cell_id: "0123456789abcdef", label: "scripted" } };
+    const seenTags: unknown[] = [];
+    const progress = async (e: ProgressEvent) => {
+      if (e.kind === "run") seenTags.push(JSON.parse(await text(tagged, e.runId, "run.json")).experiment);
+    };
+    const out = await train({ plugin, sources: sources(), trainer: { epochs: 1, backend: "cpu" }, tags }, env(tagged, { progress }));
+    expect(out.record.experiment).toEqual(tags.experiment);
+    expect(JSON.parse(await text(tagged, out.runId, "run.json")).experiment).toEqual(tags.experiment);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seenTags).toEqual([tags.experiment]);
+  });
+
   it("rejects a bad config before reading any data or creating a run", async () => {
     const empty = new MemoryRunStore();
     const run = (extra: object) => train({ plugin: registry.get("mlp"), sources: sources(), ...extra }, env(empty));

@@ -1,12 +1,13 @@
 /**
- * Where the run views are, as a URL hash: `#/runs?...`, `#/runs/<id>`, `#/compare/<id>,<id>?...`. The
- * query holds what a person chose (sort, filters, columns, selected runs, metric) so a link reopens it.
+ * Where the run views are, as a URL hash: `#/runs?...`, `#/runs/<id>`, `#/compare/<id>,<id>?...`, and
+ * the experiments: `#/experiments`, `#/experiments/<name>` (a report). The query holds what a person
+ * chose (sort, filters, columns, selected runs, metric) so a link reopens it.
  */
 
 /** A page of the app or the viewer, its run ids, and its view query. */
 export interface Route {
-  page: "home" | "runs" | "run" | "compare" | "predict";
-  /** One run id on a run page, the compared ids on a comparison. */
+  page: "home" | "runs" | "run" | "compare" | "predict" | "experiments" | "experiment";
+  /** One run id on a run page, the compared ids on a comparison, the experiment's name on its report. */
   ids: string[];
   query: URLSearchParams;
 }
@@ -35,6 +36,7 @@ export function parseRoute(hash: string): Route {
   const ids = rest ? rest.split(",").map(decodeURIComponent) : [];
   if (first === "runs") return { page: ids.length ? "run" : "runs", ids: ids.length ? [decodeURIComponent(rest)] : [], query };
   if (first === "compare") return { page: "compare", ids, query };
+  if (first === "experiments") return { page: ids.length ? "experiment" : "experiments", ids: ids.length ? [decodeURIComponent(rest)] : [], query };
   if (first === "predict") return { page: "predict", ids: [], query };
   return { page: "home", ids: [], query };
 }
@@ -45,6 +47,8 @@ export function routeHash(route: Route): string {
     ? `runs/${encodeURIComponent(route.ids[0])}`
     : route.page === "compare"
     ? `compare/${route.ids.map(encodeURIComponent).join(",")}`
+    : route.page === "experiment"
+    ? `experiments/${encodeURIComponent(route.ids[0])}`
     : route.page === "home"
     ? ""
     : route.page;

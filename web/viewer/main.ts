@@ -1,6 +1,7 @@
 // Entry point of the static viewer: finds the bundle (in the page for a single-file export, else
-// runs.mfbundle beside the page), decodes it and hands a BundleRunReader to <mf-viewer>.
+// runs.mfbundle beside the page), decodes it and hands a BundleRunReader (and its experiments) to <mf-viewer>.
 import { decodeBundle } from "../../core/bundle/decode.ts";
+import { BundleExperimentReader } from "../../core/bundle/experiments.ts";
 import { BUNDLE_FILE } from "../../core/bundle/format.ts";
 import { BUNDLE_ELEMENT_ID, unembedBundle } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
@@ -30,9 +31,11 @@ async function findBundle(): Promise<{ bytes: Uint8Array; name: string }> {
 const viewer = document.querySelector<Viewer>("mf-viewer")!;
 try {
   const { bytes, name } = await findBundle();
-  const reader = new BundleRunReader(decodeBundle(bytes, name));
+  const bundle = decodeBundle(bytes, name);
+  const reader = new BundleRunReader(bundle);
   performance.mark("mf-bundle-decoded");
   if (reader.header.title) document.title = `${reader.header.title} · Model Factory runs`;
+  viewer.experiments = new BundleExperimentReader(bundle);
   viewer.reader = reader;
 } catch (error) {
   viewer.failure = (error as Error).message;

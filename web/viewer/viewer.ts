@@ -1,14 +1,15 @@
-import { css, html, LitElement } from "lit";
+import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { RunReader } from "../../core/platform.ts";
 import { runViews } from "../runs/run_views.ts";
 import { parseRoute } from "../runs/view_state.ts";
 import { shared } from "../styles.ts";
+import "./experiments.ts";
 
 /**
  * The static experiment viewer: the app's run views (runs table with the parameter plot, run page,
- * comparison) over a read-only RunReader, chosen by the URL hash. Nothing here trains, deletes or
- * fetches; it imports no tfjs.
+ * comparison) over a read-only RunReader, and the bundle's experiments with their reports, chosen by
+ * the URL hash. Nothing here trains, deletes or fetches; it imports no tfjs.
  */
 @customElement("mf-viewer")
 export class Viewer extends LitElement {
@@ -37,6 +38,13 @@ export class Viewer extends LitElement {
         color: #fff;
         text-decoration: none;
       }
+      header nav {
+        display: flex;
+        gap: 1rem;
+      }
+      header nav a[aria-current="page"] {
+        text-decoration: underline;
+      }
       main {
         padding: 1rem 1.2rem;
         max-width: 1400px;
@@ -51,6 +59,11 @@ export class Viewer extends LitElement {
 
   @property({ attribute: false })
   accessor reader: RunReader | undefined;
+  /** The bundle's experiments, keyed by name (experiment.json, report.json, report.md); none when absent. */
+  @property({ attribute: false })
+  accessor experiments: RunReader | undefined;
+  @state()
+  accessor experimentNames: string[] = [];
   /** Why there is no reader (a bundle that cannot be read), shown instead of the runs. */
   @property()
   accessor failure = "";
@@ -73,18 +86,46 @@ export class Viewer extends LitElement {
     removeEventListener("hashchange", this.onHash);
   }
 
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has("experiments")) {
+      const experiments = this.experiments;
+      this.experimentNames = [];
+      experiments?.list().then((names) => {
+        if (experiments === this.experiments) this.experimentNames = names;
+      }, (error: Error) => (this.failure = `Cannot list the bundle's experiments: ${error.message}`));
+    }
+  }
+
   override render() {
     // the viewer has no train or predict page: every other route is the runs table
-    const route = ["run", "compare"].includes(this.route.page) ? this.route : { ...this.route, page: "runs" as const };
+    const route = ["run", "compare", "experiments", "experiment"].includes(this.route.page) ? this.route : { ...this.route, page: "runs" as const };
+    const onExperiments = route.page === "experiments" || route.page === "experiment";
     return html`
       <header>
         <h1><a href="#/runs">Model Factory runs</a></h1>
+        ${this.experimentNames.length
+          ? html`
+            <nav aria-label="Main">
+              <a href="#/runs" aria-current=${onExperiments ? "false" : "page"}>Runs</a>
+              <a href="#/experiments" aria-current=${onExperiments ? "page" : "false"}>Experiments (${this.experimentNames.length})</a>
+            </nav>
+          `
+          : ""}
         <span class="note">Read-only viewer: everything is in these files; nothing is sent anywhere.</span>
       </header>
       <main>${this.failure
         ? html`<p class="error" role="alert">${this.failure}</p>`
         : !this.reader
         ? html`<p class="muted">Opening runs...</p>`
+        : route.page === "experiments"
+        ? html`
+          <section aria-label="Experiments">
+            <h2>Experiments</h2>
+            <mf-viewer-experiments .reader=${this.experiments}></mf-viewer-experiments>
+          </section>
+        `
+        : route.page === "experiment"
+        ? html`<mf-viewer-experiment .reader=${this.experiments} name=${route.ids[0]}></mf-viewer-experiment>`
         : route.page === "runs"
         ? html`<section aria-label="Runs"><h2>Runs</h2>${
           runViews(route, { reader: this.reader, runsHash: this.runsHash, empty: "There are no runs in this bundle." })

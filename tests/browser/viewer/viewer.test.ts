@@ -1,9 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { page } from "vitest/browser";
+import { decodeBundle } from "../../../core/bundle/decode.ts";
+import { encodeBundle } from "../../../core/bundle/encode.ts";
+import { BundleExperimentReader } from "../../../core/bundle/experiments.ts";
+import { BundleRunReader } from "../../../core/bundle/reader.ts";
 import { MemoryRunStore } from "../../../core/memory_store.ts";
 import { jsonText } from "../../../core/train/run_record.ts";
 import type { Viewer } from "../../../web/viewer/viewer.ts";
 import "../../../web/viewer/viewer.ts";
+import { fakeExperiment } from "../../fixtures/fake_experiment.ts";
 import { writeFakeRuns } from "../../fixtures/fake_runs.ts";
 import { choose, deep, deepAll, rowTexts, settle, waitFor } from "../runs/dom.ts";
 
@@ -150,5 +155,55 @@ describe("mf-viewer", () => {
 
   it("made no network request while showing all of that", () => {
     expect(requests).toEqual([]);
+  });
+});
+
+describe("mf-viewer with a bundle's experiments", () => {
+  it("lists the experiments, opens a report from the hash, and its run links open the viewer's run pages", async () => {
+    const xp = await fakeExperiment({ labels: ["logistic", evil], failing: { label: evil, error: evil } });
+    const bundle = decodeBundle(
+      await encodeBundle(xp.runs, xp.runIds, { createdBy: "test", experiments: { reader: xp.experiments, names: [xp.name] } }),
+      "runs.mfbundle",
+    );
+    history.replaceState(null, "", "#/experiments");
+    const viewer = document.createElement("mf-viewer") as Viewer;
+    viewer.reader = new BundleRunReader(bundle);
+    viewer.experiments = new BundleExperimentReader(bundle);
+    document.body.append(viewer);
+    mounted.push(viewer);
+    const list = await waitFor<HTMLTableElement>(viewer, 'table[aria-label="Experiments"]');
+    expect(rowTexts(list)).toEqual([
+      `baseline\tThree models on fake data\t${xp.report.cells.filter((c) => c.status === "finished").length} / ${xp.report.cells.length}\tH5: ${
+        xp.report.horizons[0].best!.label
+      }H20: ${xp.report.horizons[1].best!.label}\t${xp.report.generated_at}`,
+    ]);
+    expect(deepAll(viewer, 'nav a[aria-current="page"]').map((a) => a.textContent)).toEqual(["Experiments (1)"]);
+
+    await go(viewer, "#/experiments/baseline");
+    const report = await waitFor(viewer, "mf-experiment-report");
+    await waitFor(report, "section.horizon");
+    expect(deepAll(viewer, "section.horizon > h2").map((h) => h.textContent)).toEqual(["Horizon 5", "Horizon 20"]);
+    expect(deepAll(viewer, "img")).toHaveLength(0);
+    const best = xp.report.horizons[0].best!;
+    const link = deep<HTMLAnchorElement>(deep(viewer, 'section.horizon[data-horizon="5"]'), ".best-model a.run");
+    expect(link.getAttribute("href")).toBe(`#/runs/${encodeURIComponent(best.run_id!)}`);
+    await settle();
+    await shot("component-viewer-5-experiment.png");
+
+    link.click();
+    await new Promise((resolve) => addEventListener("hashchange", resolve, { once: true }));
+    await waitFor(viewer, 'table[aria-label="Confusion matrix, test"]');
+    expect(deep(viewer, "h2#run-h").textContent).toBe(best.run_id);
+
+    await go(viewer, "#/experiments/nope");
+    expect((await waitFor(viewer, '[role="alert"]')).textContent).toBe("No experiment nope in runs.mfbundle");
+  });
+
+  it("shows no experiments link for a bundle without experiments", async () => {
+    const viewer = await open("#/runs");
+    viewer.experiments = new BundleExperimentReader(decodeBundle(await encodeBundle(store, ids.slice(0, 2), { createdBy: "test" })));
+    await viewer.updateComplete;
+    await waitFor(viewer, 'table[aria-label="Runs"]');
+    expect(deepAll(viewer, "nav")).toHaveLength(0);
   });
 });

@@ -10,6 +10,8 @@ describe("parseRoute and routeHash", () => {
     expect(parseRoute("#/runs/20250101-a")).toMatchObject({ page: "run", ids: ["20250101-a"] });
     expect(parseRoute("#/compare/a,b%2Cc?curve=val_loss")).toMatchObject({ page: "compare", ids: ["a", "b,c"] });
     expect(parseRoute("#/predict")).toMatchObject({ page: "predict" });
+    expect(parseRoute("#/experiments")).toMatchObject({ page: "experiments", ids: [] });
+    expect(parseRoute("#/experiments/base.line-2")).toMatchObject({ page: "experiment", ids: ["base.line-2"] });
     expect(parseRoute("#/nonsense/x")).toMatchObject({ page: "home" });
   });
 
@@ -21,6 +23,10 @@ describe("parseRoute and routeHash", () => {
     expect(parseRoute(compare).query.get("curve")).toBe("val_accuracy");
     for (const id of ids) expect(parseRoute(routeHash({ page: "run", ids: [id], query: new URLSearchParams() }))).toMatchObject({ page: "run", ids: [id] });
     expect(routeHash({ page: "runs", ids: [], query: new URLSearchParams() })).toBe("#/runs");
+    for (const name of ids) {
+      expect(parseRoute(routeHash({ page: "experiment", ids: [name], query: new URLSearchParams() }))).toMatchObject({ page: "experiment", ids: [name] });
+    }
+    expect(routeHash({ page: "experiments", ids: [], query: new URLSearchParams() })).toBe("#/experiments");
   });
 });
 

@@ -60,17 +60,20 @@ export async function buildEnsembles(context: AfterCellsContext, env: EnsembleEn
         current.add(cellId);
         if (cellRun(runs.get(cellId))?.status === "finished") continue;
         try {
-          await buildEnsembleRun(kind, members, context.data, env, { name: plan.config.experiment.name, cell_id: cellId, label: kind });
+          // the report groups runs by label: an ensemble must not share one with a model entry
+          const label = plan.cells.some((c) => c.label === kind) ? `ensemble-${kind}` : kind;
+          await buildEnsembleRun(kind, members, context.data, env, { name: plan.config.experiment.name, cell_id: cellId, label });
         } catch (error) {
           // the run (when it got one) is already marked failed with this message; the others go on
           notes.add(`${ENSEMBLE_NOTE}${kind} at h${horizon} failed: ${String((error as Error)?.message ?? error)}`);
         }
       }
     }
-    if (plan.config.ensembles.stacking && current.size > 0) {
-      notes.add(
-        `${ENSEMBLE_NOTE}members are the best run of each family on validation macro-F1; stacking's meta-model is fitted on validation, so its validation metrics are out of fold (${STACKING_FOLDS} time blocks), its test metrics from the meta-model fitted on all of validation`,
-      );
+    if (current.size > 0) {
+      const stacking = plan.config.ensembles.stacking
+        ? `; stacking's meta-model is fitted on validation, so its validation metrics are out of fold (${STACKING_FOLDS} time blocks), its test metrics from the meta-model fitted on all of validation`
+        : "";
+      notes.add(`${ENSEMBLE_NOTE}members are the best run of each model family at the horizon on validation macro-F1${stacking}`);
     }
   }
   await untagStale(env.store, runs, current);

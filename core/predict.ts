@@ -85,9 +85,9 @@ export async function readRunFrame(run: LoadedRun, source: ByteSource, options: 
 
 /**
  * Scores a frame whose features are already the run's, in its order (a file read above, or prepared raw bars).
- * `window` makes only labelled rows samples (evaluation), optionally without neutrals, as the run's training did.
+ * `sampling` makes only labelled rows samples (evaluation), optionally without neutrals, as the run's training did.
  */
-export async function predictFrame(run: LoadedRun, frame: Frame, window: { requireLabel?: boolean; excludeNeutrals?: boolean } = {}): Promise<FilePredictions> {
+export async function predictFrame(run: LoadedRun, frame: Frame, sampling: { requireLabel?: boolean; excludeNeutrals?: boolean } = {}): Promise<FilePredictions> {
   const { preprocess } = run;
   if (frame.featureNames.join() !== preprocess.features.join()) {
     throw new DataError(
@@ -98,9 +98,9 @@ export async function predictFrame(run: LoadedRun, frame: Frame, window: { requi
     );
   }
   const scaled = preprocess.scaler ? scaleFrame(preprocess.scaler, frame) : frame;
-  const windows = new Windows(scaled, { seqLen: preprocess.seq_len, requireLabel: window.requireLabel ?? false, excludeNeutrals: window.excludeNeutrals });
+  const windows = new Windows(scaled, { seqLen: preprocess.seq_len, requireLabel: sampling.requireLabel ?? false, excludeNeutrals: sampling.excludeNeutrals });
   if (windows.size === 0) {
-    const labelled = window.requireLabel ? ` ending in a labelled row (${frame.labelColumn})` : "";
+    const labelled = sampling.requireLabel ? ` ending in a labelled row (${frame.labelColumn})` : "";
     throw new DataError(`${frame.source} has no symbol with ${preprocess.seq_len} rows${labelled}, the run's window length`, { file: frame.source });
   }
   const probs = await run.model.predict(windows);

@@ -120,6 +120,7 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
   if (env.afterCells && !env.signal?.aborted) {
     await env.afterCells({ plan, runs, data: () => loadData(), notes });
     record.notes = [...notes];
+    record.wall_s = wallBefore + (clock.now() - t0) / 1000;
     runs = await findExperimentRuns(store, name);
   }
   const report = await writeReport(record, env, runs);

@@ -128,8 +128,11 @@ async function experimentsToCarry(records: readonly RunRecord[], beside: ReturnT
   const names = [...new Set(records.flatMap((r) => (r.experiment ? [r.experiment.name] : [])))].sort();
   const found: string[] = [];
   for (const name of names) {
-    const why = beside.why(name) ??
-      (await Deno.stat(join(beside.dir, name, EXPERIMENT_FILE)).then(() => undefined, () => `no ${join(beside.dir, name, EXPERIMENT_FILE)}`));
+    const record = join(beside.dir, name, EXPERIMENT_FILE);
+    const why = beside.why(name) ?? (await Deno.stat(record).then(() => undefined, (error) => {
+      if (error instanceof Deno.errors.NotFound) return `no ${record}`;
+      throw error;
+    }));
     if (why) log(`Experiment ${name} (named by the runs) is left out: ${why}`);
     else found.push(name);
   }

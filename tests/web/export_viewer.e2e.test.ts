@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -124,6 +124,75 @@ describe("the exported viewer", () => {
     await expect.poll(() => page.getByRole("alert").innerText(), { timeout: 30_000 }).toMatch(
       /^This page reads its runs from runs\.mfbundle beside it, .* mf export --single-file\.$/,
     );
+    await page.close();
+  });
+});
+
+describe("the exported viewer with an experiment", () => {
+  const xp = join(work, "xp"), xpSite = join(work, "xp-site"), xpSingle = join(work, "xp.html");
+  let xpServer: Awaited<ReturnType<typeof serveStatic>>;
+  let report: { horizons: { horizon: number; rows: { label: string }[]; best: { label: string; run_id: string } }[] };
+
+  beforeAll(async () => {
+    // a tiny real experiment: two models at one horizon and seed, its report beside its runs (xp/tiny/)
+    const config = join(work, "tiny.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        experiment: { name: "tiny", description: "Two models, one seed" },
+        data: { dir: work },
+        horizons: [5],
+        seeds: [1],
+        models: [{ name: "logistic" }, { name: "mlp", params: { hidden: [8] } }],
+        trainer: { epochs: 2, patience: 0, backend: "cpu" },
+        output: { base_dir: join(xp, "runs") },
+        ensembles: { soft_voting: false, stacking: false },
+      }),
+    );
+    const r = await mf(["experiment", "--config", config, "--json"]);
+    if (r.code !== 0) throw new Error(`experiment failed: ${show(r)}`);
+    report = JSON.parse(readFileSync(join(xp, "tiny", "report.json"), "utf8"));
+    const e = await mf(["export", "--runs", join(xp, "runs"), "--select", "experiment=tiny", "--out", xpSite, "--single-file", xpSingle]);
+    if (e.code !== 0) throw new Error(`export failed: ${show(e)}`);
+    xpServer = await serveStatic(xpSite);
+  }, 300_000);
+
+  afterAll(async () => {
+    await xpServer?.close();
+  });
+
+  it("lists the experiment, shows its report with charts and heatmaps, and links its runs to their pages", async () => {
+    const { page, requests, errors } = await openPage();
+    await page.goto(`${xpServer.url}#/experiments`);
+    const list = page.getByRole("table", { name: "Experiments" });
+    await expect.poll(() => list.locator("tbody tr").count(), { timeout: 30_000 }).toBe(1);
+    expect(await list.locator("tbody tr").innerText()).toMatch(/^tiny\tTwo models, one seed\t2 \/ 2\t/);
+    await list.getByRole("link", { name: "tiny" }).click();
+    const h5 = report.horizons[0];
+    const table = page.getByRole("table", { name: "Classification, horizon 5" });
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: 30_000 }).toBe(2);
+    expect(await table.locator("tbody tr .label").allInnerTexts()).toEqual(h5.rows.map((r) => r.label));
+    expect(await table.locator("tbody tr.best .label").innerText()).toBe(h5.best.label);
+    expect(await page.getByRole("img", { name: /^macro-F1: val and test per model$/ }).count()).toBe(1);
+    expect(await page.getByRole("img", { name: "Correlation of test signals (prob long − prob short): 2 by 2" }).locator("g.cell").count()).toBe(4);
+    await page.screenshot({ path: join(shots, "viewer-5-experiment.png"), fullPage: true });
+
+    await page.locator(".best-model a.run").click();
+    await expect.poll(() => page.getByRole("table", { name: "Confusion matrix, test" }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(page.url()).toBe(`${xpServer.url}#/runs/${h5.best.run_id}`);
+    expect(requests.filter((u) => !u.startsWith("data:")).map((u) => new URL(u).pathname)).toEqual(["/", "/runs.mfbundle"]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("opens the report of the single file from file://", async () => {
+    const { page, requests, errors } = await openPage();
+    const url = pathToFileURL(xpSingle).href;
+    await page.goto(`${url}#/experiments/tiny`);
+    await expect.poll(() => page.getByRole("table", { name: "Classification, horizon 5" }).locator("tbody tr").count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByRole("navigation", { name: "Main" }).innerText()).toContain("Experiments (1)");
+    expect(requests.filter((u) => u.split("#")[0] !== url && !u.startsWith("data:"))).toEqual([]);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

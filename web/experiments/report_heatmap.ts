@@ -57,8 +57,8 @@ export function heatmap(map: Heatmap): SVGTemplateResult {
   const longest = Math.max(4, ...shown.map((l) => l.length));
   const left = Math.ceil(longest * CHAR) + 12;
   const top = Math.ceil(longest * CHAR * 0.72) + 28;
-  // wide enough for the title and for the last slanted column label (cos 40° of its length)
-  const width = Math.ceil(Math.max(left + n * CELL + 16, map.title.length * CHAR * 1.05, left + (n - 0.5) * CELL + longest * CHAR * 0.77 + 8));
+  // wide enough for the title (12px bold), the legend, and the last slanted column label (cos 40° of its length)
+  const width = Math.ceil(Math.max(left + n * CELL + 16, left + 160, map.title.length * 7.4, left + (n - 0.5) * CELL + longest * CHAR * 0.77 + 8));
   const legendY = top + n * CELL + 14;
   const height = legendY + 34;
   const [lo, hi] = map.scale === "diverging" ? [-1, 1] : [0, 1];

@@ -1,8 +1,12 @@
+import { copyExperiments, type ExperimentCopyResult } from "../../core/bundle/copy_experiments.ts";
 import { copyRuns } from "../../core/bundle/copy_runs.ts";
 import { decodeBundle } from "../../core/bundle/decode.ts";
 import { encodeBundle } from "../../core/bundle/encode.ts";
+import { BundleExperimentReader, experimentsOfRuns } from "../../core/bundle/experiments.ts";
 import { bundleBytes, embedBundle } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
+import { NotFoundError } from "../../core/errors.ts";
+import { EXPERIMENT_FILE } from "../../core/experiment/record.ts";
 import type { RunReader, RunStore } from "../../core/platform.ts";
 import { RunRecord } from "../../core/train/run_record.ts";
 
@@ -27,10 +31,11 @@ export async function exportRuns(reader: RunReader, runIds: readonly string[], f
   return written;
 }
 
-/** What an import did: runs stored, and runs left out with the reason. */
+/** What an import did: runs stored, and runs left out with the reason; and the bundle's experiments, when it had any. */
 export interface ImportResult {
   imported: string[];
   skipped: string[];
+  experiments?: ExperimentCopyResult;
 }
 
 /**
@@ -72,9 +77,32 @@ export async function importRuns(store: RunStore, files: readonly File[]): Promi
   return result;
 }
 
-/** The selected runs as a bundle (docs/bundle.md), model files in, predictions out: what `mf import` and the viewer read. */
-export function exportBundle(reader: RunReader, runIds: readonly string[]): Promise<Uint8Array> {
-  return encodeBundle(reader, runIds, { createdBy: "Model Factory web app", models: true, predictions: false });
+/**
+ * The selected runs as a bundle (docs/bundle.md), model files in, predictions out: what `mf import` and the
+ * viewer read. With `experiments` (the experiments store, keyed by name), the experiments those runs
+ * belong to go in too, those the store has a record of.
+ */
+export async function exportBundle(reader: RunReader, runIds: readonly string[], experiments?: RunReader): Promise<Uint8Array> {
+  const names: string[] = [];
+  if (experiments) {
+    for (const name of await experimentsOfRuns(reader, runIds)) if ((await filesOf(experiments, name)).includes(EXPERIMENT_FILE)) names.push(name);
+  }
+  return encodeBundle(reader, runIds, {
+    createdBy: "Model Factory web app",
+    models: true,
+    predictions: false,
+    ...(experiments && names.length ? { experiments: { reader: experiments, names } } : {}),
+  });
+}
+
+/** An experiment's files in a store, none when the store has no such experiment. */
+async function filesOf(store: RunReader, name: string): Promise<string[]> {
+  try {
+    return await store.files(name);
+  } catch (error) {
+    if (error instanceof NotFoundError) return [];
+    throw error;
+  }
 }
 
 /**
@@ -90,8 +118,14 @@ export async function viewerPage(bundle: Uint8Array): Promise<string> {
 /**
  * Imports the runs of a bundle file: a download of this app, a bundle from mf export, or a
  * single-file viewer page. Ids already stored are skipped and left as they are; run.json is written last.
+ * With `experiments` (the experiments store), the bundle's experiments are imported too: one already
+ * stored with the same files is left, one stored in another version is skipped, never overwritten.
  */
-export async function importBundle(store: RunStore, file: File): Promise<ImportResult> {
+export async function importBundle(store: RunStore, file: File, experiments?: RunStore): Promise<ImportResult> {
   const bytes = await bundleBytes(new Uint8Array(await file.arrayBuffer()), file.name);
-  return copyRuns(new BundleRunReader(decodeBundle(bytes, file.name)), store);
+  const bundle = decodeBundle(bytes, file.name);
+  const result: ImportResult = await copyRuns(new BundleRunReader(bundle), store);
+  const carried = new BundleExperimentReader(bundle);
+  if (experiments && (await carried.list()).length) result.experiments = await copyExperiments(carried, experiments);
+  return result;
 }

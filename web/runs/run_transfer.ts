@@ -21,6 +21,9 @@ export class RunTransfer extends LitElement {
   accessor store: RunStore | undefined;
   @property({ attribute: false })
   accessor picked: string[] = [];
+  /** The experiments store (keyed by experiment name): downloads carry the picked runs' experiments, imports bring a bundle's in. */
+  @property({ attribute: false })
+  accessor experiments: RunStore | undefined;
   @state()
   accessor message = "";
   @state()
@@ -55,7 +58,7 @@ export class RunTransfer extends LitElement {
     this.busy = true;
     this.problems = [];
     try {
-      const bundle = await exportBundle(this.store!, this.picked);
+      const bundle = await exportBundle(this.store!, this.picked, this.experiments);
       const [blob, name] = kind === "bundle"
         ? [new Blob([bundle as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `model-factory-runs.mfbundle`]
         : [new Blob([await viewerPage(bundle)], { type: "text/html" }), `model-factory-runs.html`];
@@ -92,7 +95,7 @@ export class RunTransfer extends LitElement {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = "";
-    if (file) return this.report(importBundle(this.store!, file));
+    if (file) return this.report(importBundle(this.store!, file, this.experiments));
   }
 
   private import(event: Event) {
@@ -104,9 +107,14 @@ export class RunTransfer extends LitElement {
 
   private async report(work: Promise<ImportResult>) {
     try {
-      const { imported, skipped } = await work;
-      this.message = `Imported ${imported.length} run(s)${imported.length ? `: ${imported.join(", ")}` : ""}.`;
-      this.problems = skipped;
+      const { imported, skipped, experiments } = await work;
+      const xp = experiments
+        ? ` Experiments: imported ${experiments.imported.length}${
+          experiments.imported.length ? ` (${experiments.imported.join(", ")})` : ""
+        }, already here ${experiments.identical.length}, skipped ${experiments.skipped.length}.`
+        : "";
+      this.message = `Imported ${imported.length} run(s)${imported.length ? `: ${imported.join(", ")}` : ""}.${xp}`;
+      this.problems = [...skipped, ...(experiments?.skipped ?? [])];
       this.dispatchEvent(new CustomEvent("imported", { detail: imported }));
     } catch (error) {
       this.message = "";

@@ -1,5 +1,5 @@
 import { html } from "lit";
-import type { Evaluation } from "../../core/evaluate_run.ts";
+import type { Evaluation } from "../../core/evaluation.ts";
 import { count, num, time } from "../format.ts";
 
 const HEADLINE = [["f1_macro", "macro-F1"], ["accuracy", "accuracy"], ["log_loss", "log loss"], ["sharpe", "Sharpe"], [

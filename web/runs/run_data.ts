@@ -1,4 +1,4 @@
-import { type Evaluation, readEvaluations } from "../../core/evaluate_run.ts";
+import { type Evaluation, readEvaluations } from "../../core/evaluation.ts";
 import type { RunReader } from "../../core/platform.ts";
 import type { EpochReport } from "../../core/model.ts";
 import type { SplitMetrics } from "../../core/train/evaluate.ts";

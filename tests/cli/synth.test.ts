@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeParquet } from "../../core/data/parquet_write.ts";
-import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
+import { SYNTH_DEFAULT_SIGNAL, SYNTH_DEFAULT_VOL_SIGNAL, SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
 import { columnNames, errorMessage, mf, readRows, show, tempDir } from "./helpers.ts";
 
 const { dir, cleanup } = tempDir("synth");
@@ -56,25 +56,32 @@ describe("mf synth", () => {
     }
   });
 
-  it("--signal sets the drift strength: --signal 1 writes the strong-signal splits, byte for byte", async () => {
-    const [strong, weak] = [join(dir, "strong"), join(dir, "weak")];
+  it("--signal 1 writes the strong-signal splits byte for byte; --signal and --vol-signal at their defaults write the default ones", async () => {
+    const [strong, weak, mixed] = [join(dir, "strong"), join(dir, "weak"), join(dir, "mixed")];
     const base = ["--symbols", "2", "--rows", "600", "--features", "5", "--seed", "4"];
-    const results = await Promise.all([mf(["synth", "--out", strong, ...base, "--signal", "1"]), mf(["synth", "--out", weak, ...base])]);
+    const results = await Promise.all([
+      mf(["synth", "--out", strong, ...base, "--signal", "1"]),
+      mf(["synth", "--out", weak, ...base]),
+      mf(["synth", "--out", mixed, ...base, "--signal", String(SYNTH_DEFAULT_SIGNAL), "--vol-signal", String(SYNTH_DEFAULT_VOL_SIGNAL)]),
+    ]);
     for (const r of results) expect(r.code, show(r)).toBe(0);
     const expected = synthSplits({ symbols: 2, rows: 600, features: 5, seed: 4, signal: SYNTH_STRONG_SIGNAL });
     for (const split of SPLITS) {
       const bytes = readFileSync(join(strong, `${split}.parquet`));
       expect(bytes.equals(writeParquet(expected[split].columns)), `${split} is not the strong-signal data`).toBe(true);
       expect(bytes.equals(readFileSync(join(weak, `${split}.parquet`))), `${split} is the same at the default signal`).toBe(false);
+      expect(readFileSync(join(mixed, `${split}.parquet`)).equals(readFileSync(join(weak, `${split}.parquet`))), `${split} differs from the defaults`).toBe(
+        true,
+      );
     }
   });
 
-  it("rejects a --signal that is not a number in [0, 4] with one error line naming --signal", async () => {
-    for (const value of ["5", "-1", "strong"]) {
-      const r = await mf(["synth", "--out", join(dir, "bad-signal"), `--signal=${value}`]);
+  it("rejects a --signal outside [0, 4] or a --vol-signal outside [0, 2] with one error line naming the flag", async () => {
+    for (const [flag, value] of [["signal", "5"], ["signal", "-1"], ["signal", "strong"], ["vol-signal", "3"], ["vol-signal", "high"]]) {
+      const r = await mf(["synth", "--out", join(dir, "bad-signal"), `--${flag}=${value}`]);
       expect(r.code, show(r)).not.toBe(0);
       expect(r.stderr, "a stack trace reached the user").not.toMatch(/^\s+at |Uncaught/m);
-      expect(errorMessage(r.stderr)).toMatch(/signal/);
+      expect(errorMessage(r.stderr)).toMatch(flag === "signal" ? /signal/ : /vol-?signal/i);
     }
   });
 

@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeParquet } from "../../../core/data/parquet_write.ts";
-import { SYNTH_BAR_MS, SYNTH_DEFAULT_SIGNAL, SYNTH_START_MS, SYNTH_STRONG_SIGNAL, synthSplits, type SynthTable } from "../../../core/data/synth.ts";
+import {
+  SYNTH_BAR_MS,
+  SYNTH_DEFAULT_SIGNAL,
+  SYNTH_DEFAULT_VOL_SIGNAL,
+  SYNTH_START_MS,
+  SYNTH_STRONG_SIGNAL,
+  synthSplits,
+  type SynthTable,
+} from "../../../core/data/synth.ts";
 
 type Split = "train" | "val" | "test";
 const SPLITS: Split[] = ["train", "val", "test"];
@@ -166,9 +174,39 @@ describe("synthSplits", () => {
     expect(() => synthSplits({ signal: -0.1 })).toThrow(/Option signal is -0.1; expected a number in \[0, 4\]/);
     expect(() => synthSplits({ signal: 4.5 })).toThrow(/Option signal is 4.5/);
     expect(() => synthSplits({ signal: Number.NaN })).toThrow(/Option signal is NaN/);
+    expect(() => synthSplits({ volSignal: -0.5 })).toThrow(/Option volSignal is -0.5; expected a number in \[0, 2\]/);
+    expect(() => synthSplits({ volSignal: Number.NaN })).toThrow(/Option volSignal is NaN/);
   });
 
-  it("makes the label depend more on the features as the signal grows, from none at 0, with balanced classes", () => {
+  it("switches the volatility state off when signal is given alone, and on by default or when volSignal is given", () => {
+    const options = { symbols: 2, rows: 1500, features: 6, seed: 5 };
+    const bytes = (extra: { signal?: number; volSignal?: number }) => writeParquet(synthSplits({ ...options, ...extra }).train.columns);
+    expect(bytes({ signal: SYNTH_DEFAULT_SIGNAL })).toEqual(bytes({ signal: SYNTH_DEFAULT_SIGNAL, volSignal: 0 }));
+    expect(bytes({})).toEqual(bytes({ signal: SYNTH_DEFAULT_SIGNAL, volSignal: SYNTH_DEFAULT_VOL_SIGNAL }));
+    expect(bytes({})).toEqual(bytes({ volSignal: SYNTH_DEFAULT_VOL_SIGNAL }));
+    expect(bytes({})).not.toEqual(bytes({ signal: SYNTH_DEFAULT_SIGNAL }));
+  });
+
+  it("makes moves, not their direction, more predictable as volSignal grows, with balanced classes", () => {
+    const options = { symbols: 3, rows: 20000, features: 12, horizons: [5], signal: 0 };
+    const results = [0, 0.7, 1.5].map((volSignal) => {
+      const { train, test } = synthSplits({ ...options, volSignal });
+      const labels = numbers(test, "label_h5").filter((v) => !Number.isNaN(v));
+      for (const cls of [-1, 0, 1]) {
+        const share = labels.filter((v) => v === cls).length / labels.length;
+        expect(share, `volSignal ${volSignal} class ${cls}`).toBeGreaterThan(0.27);
+        expect(share, `volSignal ${volSignal} class ${cls}`).toBeLessThan(0.39);
+      }
+      return moveAndDirection(train, test, "label_h5");
+    });
+    // Move AUCs 0.51, 0.62, 0.71 and direction AUCs 0.48-0.53 when written.
+    expect(results[0].moveAuc).toBeLessThan(0.54);
+    expect(results[1].moveAuc).toBeGreaterThan(results[0].moveAuc + 0.08);
+    expect(results[2].moveAuc).toBeGreaterThan(results[1].moveAuc + 0.05);
+    for (const r of results) expect(Math.abs(r.directionAuc - 0.5)).toBeLessThan(0.04);
+  });
+
+  it("makes the label depend more on the features as the drift signal grows, from none at 0, with balanced classes", () => {
     const options = { symbols: 3, rows: 20000, features: 12, horizons: [5] };
     const f1 = [0, 0.3, 1].map((signal) => {
       const { train, test } = synthSplits({ ...options, signal });
@@ -215,17 +253,24 @@ describe("synthSplits", () => {
       }
     });
 
-    it("uses the default signal, a weak edge: learnable from one row's features, far from perfectly", () => {
-      const explicit = synthSplits({ signal: SYNTH_DEFAULT_SIGNAL }).test;
+    it("uses the default mix: one row's features tell a move from a 0 label well and its direction barely", () => {
+      const explicit = synthSplits({ signal: SYNTH_DEFAULT_SIGNAL, volSignal: SYNTH_DEFAULT_VOL_SIGNAL }).test;
       const returns = [numbers(splits.test, "fwd_ret_h5"), numbers(explicit, "fwd_ret_h5")];
       expect(returns[0].every((v, i) => Object.is(v, returns[1][i]))).toBe(true);
-      // The trainer's logistic regression, GBDT and MLP reach a test macro-F1 of ~0.40 here (H=5).
-      const h5 = linearTercileF1(splits.train, splits.test, "label_h5");
-      const h20 = linearTercileF1(splits.train, splits.test, "label_h20");
-      expect(h5).toBeGreaterThan(0.37);
-      expect(h5).toBeLessThan(0.46);
-      expect(h20).toBeGreaterThan(0.34);
-      expect(h20).toBeLessThan(h5);
+      const h5 = moveAndDirection(splits.train, splits.test, "label_h5");
+      const h20 = moveAndDirection(splits.train, splits.test, "label_h20");
+      const drift = linearTercileF1(splits.train, splits.test, "label_h5");
+      // Move AUC 0.65, direction AUC 0.51, macro-F1 0.41 (H=5) and 0.39 (H=20), drift score 0.34 when written.
+      expect(h5.moveAuc).toBeGreaterThan(0.62);
+      expect(h5.directionAuc).toBeLessThan(0.55);
+      expect(h5.moveAuc - 0.5).toBeGreaterThan(4 * (h5.directionAuc - 0.5));
+      // The trainer's logistic regression, GBDT and MLP reach a test macro-F1 of ~0.40 here (H=5), most of it from the 0 class.
+      expect(h5.f1).toBeGreaterThan(0.37);
+      expect(h5.f1).toBeLessThan(0.45);
+      expect(h20.f1).toBeGreaterThan(0.34);
+      expect(h20.f1).toBeLessThan(h5.f1);
+      // A score of the label itself, which ranks by direction, stays near chance (1/3).
+      expect(drift).toBeLessThan(0.37);
     });
   });
 
@@ -244,8 +289,14 @@ describe("synthSplits", () => {
   });
 });
 
-/** Macro-F1 on `test` of a least-squares linear score on standardised features, cut into three classes. */
-function linearTercileF1(train: SynthTable, test: SynthTable, label: string): number {
+/** Test-split scores of a linear fit and the labels they belong to (every other labelled row). */
+type Scorer = (table: SynthTable) => { score: number[]; y: number[] };
+
+/**
+ * A least-squares linear score on standardised features, fitted on `train`'s rows (every other labelled one)
+ * to `target(label)`, skipping those where it is null.
+ */
+function linearFit(train: SynthTable, label: string, target: (y: number) => number | null): Scorer {
   const features = train.columns.filter((c) => c.name.startsWith("f_")).map((c) => c.name);
   const p = features.length + 1;
   const design = (table: SynthTable) => {
@@ -256,19 +307,21 @@ function linearTercileF1(train: SynthTable, test: SynthTable, label: string): nu
     return { y, rows, cols };
   };
   const tr = design(train);
-  const mean = tr.cols.map((x) => tr.rows.reduce((s, i) => s + x[i], 0) / tr.rows.length);
-  const sd = tr.cols.map((x, j) => Math.sqrt(tr.rows.reduce((s, i) => s + (x[i] - mean[j]) ** 2, 0) / tr.rows.length));
-  const rowVector = (cols: Float32Array[], i: number, out: Float64Array) => {
-    for (let j = 0; j < cols.length; j++) out[j] = (cols[j][i] - mean[j]) / sd[j];
-    out[p - 1] = 1;
+  const fitRows = tr.rows.filter((i) => target(tr.y[i]) !== null);
+  const mean = tr.cols.map((x) => fitRows.reduce((s, i) => s + x[i], 0) / fitRows.length);
+  const sd = tr.cols.map((x, j) => Math.sqrt(fitRows.reduce((s, i) => s + (x[i] - mean[j]) ** 2, 0) / fitRows.length));
+  const v = new Float64Array(p);
+  const rowVector = (cols: Float32Array[], i: number) => {
+    for (let j = 0; j < cols.length; j++) v[j] = (cols[j][i] - mean[j]) / sd[j];
+    v[p - 1] = 1;
   };
   const xtx = new Float64Array(p * p);
   const xty = new Float64Array(p);
-  const v = new Float64Array(p);
-  for (const i of tr.rows) {
-    rowVector(tr.cols, i, v);
+  for (const i of fitRows) {
+    rowVector(tr.cols, i);
+    const y = target(tr.y[i])!;
     for (let a = 0; a < p; a++) {
-      xty[a] += v[a] * tr.y[i];
+      xty[a] += v[a] * y;
       for (let b = 0; b <= a; b++) xtx[a * p + b] += v[a] * v[b];
     }
   }
@@ -277,22 +330,73 @@ function linearTercileF1(train: SynthTable, test: SynthTable, label: string): nu
     for (let b = 0; b < a; b++) xtx[b * p + a] = xtx[a * p + b];
   }
   const w = solve(xtx, xty, p);
-  const score = (cols: Float32Array[], i: number) => {
-    rowVector(cols, i, v);
-    let s = 0;
-    for (let j = 0; j < p; j++) s += v[j] * w[j];
-    return s;
+  return (table) => {
+    const { y, rows, cols } = design(table);
+    const score = rows.map((i) => {
+      rowVector(cols, i);
+      let s = 0;
+      for (let j = 0; j < p; j++) s += v[j] * w[j];
+      return s;
+    });
+    return { score, y: rows.map((i) => y[i]) };
   };
-  const trainScores = tr.rows.map((i) => score(tr.cols, i)).sort((a, b) => a - b);
-  const share = (cls: number) => tr.rows.filter((i) => tr.y[i] === cls).length / tr.rows.length;
-  const lo = trainScores[Math.floor(share(-1) * trainScores.length)];
-  const hi = trainScores[Math.floor((1 - share(1)) * trainScores.length)];
-  const te = design(test);
-  const truth = te.rows.map((i) => te.y[i]);
-  const predicted = te.rows.map((i) => {
-    const s = score(te.cols, i);
-    return s < lo ? -1 : s > hi ? 1 : 0;
-  });
+}
+
+/** Macro-F1 on `test` of a least-squares linear score of the label itself, cut into three classes at train's shares. */
+function linearTercileF1(train: SynthTable, test: SynthTable, label: string): number {
+  const fit = linearFit(train, label, (y) => y);
+  const tr = fit(train);
+  const sorted = [...tr.score].sort((a, b) => a - b);
+  const share = (cls: number) => tr.y.filter((y) => y === cls).length / tr.y.length;
+  const lo = sorted[Math.floor(share(-1) * sorted.length)];
+  const hi = sorted[Math.floor((1 - share(1)) * sorted.length)];
+  const te = fit(test);
+  return macroF1(te.y, te.score.map((s) => (s < lo ? -1 : s > hi ? 1 : 0)));
+}
+
+/**
+ * How well linear fits on one row tell a move from a 0 label, and an up move from a down one: the test AUC of a fit
+ * to |label| (move vs 0), the test AUC of a fit to the label on moves only (up vs down, on moves), and the macro-F1
+ * of predicting 0 where the move score is low and the direction score's side otherwise.
+ */
+function moveAndDirection(train: SynthTable, test: SynthTable, label: string): { moveAuc: number; directionAuc: number; f1: number } {
+  const move = linearFit(train, label, (y) => Math.abs(y));
+  const direction = linearFit(train, label, (y) => (y === 0 ? null : y));
+  const m = move(test);
+  const d = direction(test);
+  // Cut each score where train's own shares fall: its 0 share of the move score, its down share of moves' direction score.
+  const quantile = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.floor(share * values.length)];
+  const tm = move(train);
+  const cut = quantile(tm.score, tm.y.filter((y) => y === 0).length / tm.y.length);
+  const td = direction(train);
+  const upDown = td.y.flatMap((y, k) => (y === 0 ? [] : [k]));
+  const middle = quantile(upDown.map((k) => td.score[k]), upDown.filter((k) => td.y[k] < 0).length / upDown.length);
+  const moves = d.y.flatMap((y, k) => (y === 0 ? [] : [k]));
+  return {
+    moveAuc: auc(m.score, m.y.map((y) => y !== 0)),
+    directionAuc: auc(moves.map((k) => d.score[k]), moves.map((k) => d.y[k] > 0)),
+    f1: macroF1(m.y, m.score.map((s, k) => (s < cut ? 0 : d.score[k] >= middle ? 1 : -1))),
+  };
+}
+
+/** Area under the ROC curve of `score` for `positive` (the Mann-Whitney statistic; ties count half). */
+function auc(score: number[], positive: boolean[]): number {
+  const order = score.map((_, k) => k).sort((a, b) => score[a] - score[b]);
+  let rankSum = 0;
+  let positives = 0;
+  for (let start = 0; start < order.length;) {
+    let end = start;
+    while (end < order.length && score[order[end]] === score[order[start]]) end++;
+    const rank = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) if (positive[order[k]]) (rankSum += rank), positives++;
+    start = end;
+  }
+  const negatives = order.length - positives;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Macro-F1 over the classes -1, 0 and 1. */
+function macroF1(truth: number[], predicted: number[]): number {
   const f1s = [-1, 0, 1].map((cls) => {
     let tp = 0;
     let fp = 0;

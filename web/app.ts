@@ -1,7 +1,12 @@
-import { css, html, LitElement } from "lit";
+import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { Registry } from "../core/registry.ts";
+import { parseExperimentRoute } from "./experiments/route.ts";
+import { IdbExperimentStore } from "./idb_experiments.ts";
 import type { IdbRunStore } from "./idb_store.ts";
+import type { ExperimentsPage } from "./experiments/experiments_page.ts";
+import "./experiments/experiments_page.ts";
+import "./experiments/report_page.ts";
 import { shared } from "./styles.ts";
 import "./predict/predict_page.ts";
 import { runViews } from "./runs/run_views.ts";
@@ -10,7 +15,7 @@ import type { RunsTable } from "./runs/runs_table.ts";
 import { parseRoute } from "./runs/view_state.ts";
 import "./train/train_page.ts";
 
-/** The page: header and navigation, then the train page, the runs table or one run, chosen by the URL hash. */
+/** The page: header and navigation, then the train page, the experiments, the runs table or one run, chosen by the URL hash. */
 @customElement("mf-app")
 export class App extends LitElement {
   static override styles = [
@@ -60,6 +65,21 @@ export class App extends LitElement {
   accessor failure = "";
   @state()
   accessor route = parseRoute(location.hash);
+  /** Set on the experiments pages (`#/experiments`, `#/experiments/<name>`). */
+  @state()
+  accessor experiment = parseExperimentRoute(location.hash);
+  /** Bumped when the experiments page changes an experiment, so an open report reloads. */
+  @state()
+  accessor experimentsVersion = 0;
+  /** The experiment whose queue runs in this page, if any. */
+  @state()
+  accessor experimentActive = "";
+  /**
+   * The experiments page is mounted once visited (then kept, so its queue runs on while other pages show), or at
+   * start when a stored queue was running (it resumes it). Until then it is not in the page at all.
+   */
+  @state()
+  accessor experimentsMounted = Boolean(this.experiment);
   /** Runs ticked in the runs table, for export. */
   @state()
   accessor picked: string[] = this.route.query.getAll("sel");
@@ -69,6 +89,8 @@ export class App extends LitElement {
     const old = new URL(e.oldURL).hash;
     if (parseRoute(old).page === "runs") this.runsHash = old;
     this.route = parseRoute(location.hash);
+    this.experiment = parseExperimentRoute(location.hash);
+    this.experimentsMounted ||= Boolean(this.experiment);
     this.picked = this.route.query.getAll("sel");
   };
 
@@ -77,18 +99,30 @@ export class App extends LitElement {
     addEventListener("hashchange", this.onHash);
   }
 
+  protected override updated(changed: PropertyValues<this>) {
+    // a queue a reload interrupted resumes whichever page opens: mount the experiments page when one is stored as running
+    if (changed.has("store") && this.store && !this.experimentsMounted) {
+      IdbExperimentStore.open(this.store.name).then((experiments) => experiments.list()).then(
+        (list) => (this.experimentsMounted ||= list.some((e) => e.state === "running")),
+        // the experiments page itself says what went wrong with the store
+        () => (this.experimentsMounted = true),
+      );
+    }
+  }
+
   override disconnectedCallback() {
     super.disconnectedCallback();
     removeEventListener("hashchange", this.onHash);
   }
 
   override render() {
-    const page = this.route.page === "home" ? "train" : this.route.page;
+    const page = this.experiment ? "experiments" : this.route.page === "home" ? "train" : this.route.page;
     return html`
       <header>
         <h1>Model Factory</h1>
         <nav aria-label="Main">
           <a href="#/" aria-current=${page === "train" ? "page" : "false"}>Train</a>
+          <a href="#/experiments" aria-current=${page === "experiments" ? "page" : "false"}>Experiments</a>
           <a href="#/runs" aria-current=${["runs", "run", "compare"].includes(page) ? "page" : "false"}>Runs</a>
           <a href="#/predict" aria-current=${page === "predict" ? "page" : "false"}>Predict</a>
         </nav>
@@ -98,10 +132,22 @@ export class App extends LitElement {
         ? html`<p class="error" role="alert">${this.failure}</p>`
         : !this.store || !this.registry
         ? html`<p class="muted">Opening storage...</p>`
-        // the train page stays mounted while browsing runs, so a running training keeps its live view
+        // the train and experiments pages stay mounted while browsing runs, so a running training or queue keeps its live view
         : html`
           <mf-train-page ?hidden=${page !== "train"} .registry=${this.registry} db=${this.store.name} wasmPaths=${this.wasmPaths}
             @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
+          <mf-experiments-page ?hidden=${page !== "experiments" || Boolean(this.experiment?.name)} .registry=${this.registry} .runs=${this.store}
+            db=${this.store.name} wasmPaths=${this.wasmPaths} @changed=${(e: CustomEvent<{ active: string }>) => {
+              this.experimentsVersion++;
+              this.experimentActive = e.detail.active;
+            }}></mf-experiments-page>
+          ${this.experiment?.name
+            ? html`
+              <mf-experiment-page db=${this.store.name} name=${this.experiment.name} .version=${this.experimentsVersion} busy=${this.experimentActive}
+                @ensembles=${(e: CustomEvent<string>) =>
+                  this.renderRoot.querySelector<ExperimentsPage>("mf-experiments-page")?.buildEnsembles(e.detail)}></mf-experiment-page>
+            `
+            : ""}
           ${page === "runs"
             ? html`<section aria-label="Runs"><h2>Runs</h2>
             ${

@@ -17,17 +17,21 @@ const encoder = new TextEncoder();
  * @example const store = await IdbRunStore.open(); await store.list();
  */
 export class IdbRunStore implements RunStore {
-  private constructor(private readonly db: IDBDatabase, readonly name: string) {}
+  private constructor(private readonly db: IDBDatabase, readonly name: string, private readonly marker = "run.json") {}
 
   /** Opens (creating on first use) the database `name`. */
   static async open(name = "model-factory"): Promise<IdbRunStore> {
     const request = indexedDB.open(name, 1);
-    request.onupgradeneeded = () => {
-      const files = request.result.createObjectStore(FILES, { keyPath: ["runId", "path"] });
-      // list() asks this index for every run that has a run.json
-      files.createIndex("path", "path");
-    };
+    request.onupgradeneeded = () => createFilesStore(request.result);
     return new IdbRunStore(await done(request), name);
+  }
+
+  /**
+   * A store over the `files` object store of a database opened elsewhere (made by {@linkcode createFilesStore});
+   * `list()` names the ids that have a `marker` file. The experiments database keeps its records this way.
+   */
+  static over(db: IDBDatabase, name: string, marker: string): IdbRunStore {
+    return new IdbRunStore(db, name, marker);
   }
 
   location(runId: string): string {
@@ -62,7 +66,7 @@ export class IdbRunStore implements RunStore {
   }
 
   async list(): Promise<string[]> {
-    const keys = await this.transact("readonly", (files) => files.index("path").getAllKeys(IDBKeyRange.only("run.json")));
+    const keys = await this.transact("readonly", (files) => files.index("path").getAllKeys(IDBKeyRange.only(this.marker)));
     return (keys as [string, string][]).map(([runId]) => runId).sort();
   }
 
@@ -92,12 +96,20 @@ export class IdbRunStore implements RunStore {
   }
 }
 
+/** Creates the object store a run store keeps its files in, in a database being upgraded. */
+export function createFilesStore(db: IDBDatabase): void {
+  const files = db.createObjectStore(FILES, { keyPath: ["runId", "path"] });
+  // list() asks this index for every run that has its marker file (run.json)
+  files.createIndex("path", "path");
+}
+
 /** Every key of one run: arrays sort after strings in IndexedDB, so [runId, []] bounds all its paths. */
 function runRange(runId: string): IDBKeyRange {
   return IDBKeyRange.bound([runId, ""], [runId, []]);
 }
 
-function done<T>(request: IDBRequest<T>): Promise<T> {
+/** Resolves with a request's result, rejects with its error. */
+export function done<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);

@@ -1,4 +1,4 @@
-import type { JobReply, JobRequest } from "./protocol.ts";
+import type { JobReply, JobRequest, QueueEvent } from "./protocol.ts";
 
 /** A job running in its own worker. */
 export interface Job<T> {
@@ -8,13 +8,18 @@ export interface Job<T> {
   stop(): void;
 }
 
-/** Starts `request` in a fresh module worker, handing progress to `onProgress`; the worker ends with the job. */
-export function startJob(request: JobRequest, onProgress?: (reply: Extract<JobReply, { kind: "progress" }>) => void): Job<Extract<JobReply, { kind: "done" }>> {
+/** Starts `request` in a fresh module worker, handing progress to `onProgress` (an experiment's queue events to `onQueue`); the worker ends with the job. */
+export function startJob(
+  request: JobRequest,
+  onProgress?: (reply: Extract<JobReply, { kind: "progress" }>) => void,
+  onQueue?: (event: QueueEvent) => void,
+): Job<Extract<JobReply, { kind: "done" }>> {
   const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: request.kind });
   const result = new Promise<Extract<JobReply, { kind: "done" }>>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<JobReply>) => {
       const reply = event.data;
       if (reply.kind === "progress") return onProgress?.(reply);
+      if (reply.kind === "queue") return onQueue?.(reply.event);
       worker.terminate();
       if (reply.kind === "done") resolve(reply);
       else reject(new Error(reply.message));

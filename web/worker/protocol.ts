@@ -18,7 +18,37 @@ export type JobRequest =
   | { kind: "index"; file: File }
   | { kind: "backend"; requested: BackendName; wasmPaths: string }
   | { kind: "predict"; runId: string; file: File; wasmPaths: string; db: string }
-  | { kind: "train"; model: string; params: unknown; dataset: unknown; trainer: unknown; files: TrainFiles; wasmPaths: string; db: string };
+  | { kind: "train"; model: string; params: unknown; dataset: unknown; trainer: unknown; files: TrainFiles; wasmPaths: string; db: string }
+  /**
+   * An experiment's whole queue in this one worker (files read once, tfjs started once); its config and files are
+   * read from the experiments database. `ensembles` builds its ensembles after the cells.
+   */
+  | { kind: "experiment"; name: string; wasmPaths: string; db: string; ensembles?: boolean };
+
+/** A cell of an experiment as the page sees it (the runner's cells carry their plugin, which cannot be posted). */
+export interface CellInfo {
+  index: number;
+  label: string;
+  model: string;
+  horizon: number;
+  seed: number;
+  cellId: string;
+}
+
+/** The runner's ExperimentEvent, posted to the page: the plan, each cell's start and end, the current run's progress. */
+export type QueueEvent =
+  | { kind: "plan"; cells: CellInfo[]; done: string[] }
+  | { kind: "cell"; cell: CellInfo; position: number; total: number; elapsed_s: number; eta_s?: number }
+  | { kind: "cell-end"; cell: CellInfo; status: "finished" | "failed" | "stopped" | "skipped"; runId?: string; error?: string }
+  | { kind: "run"; cell: CellInfo; event: ProgressEvent };
+
+/** How an experiment's queue ended: the plan's cells, those finished and failed, and those trained by this start. */
+export interface QueueOutcome {
+  cells: number;
+  finished: number;
+  failed: number;
+  trained: number;
+}
 
 /** A file's predictions: how many rows were scored, the first rows, and the full table as Parquet and CSV. */
 export interface Predictions {
@@ -29,11 +59,21 @@ export interface Predictions {
   backend: string;
 }
 
-/** A message to a running job: stop training after the current batch. */
+/** A message to a running job: stop training after the current batch (an experiment then stops its queue). */
 export type JobControl = { kind: "stop" };
 
 /** What a job posts back; `done` or `error` is always the last message. */
 export type JobReply =
   | { kind: "progress"; event: ProgressEvent }
-  | { kind: "done"; summary?: SplitSummary; index?: TimeIndex; backend?: BackendChoice; runId?: string; status?: string; predictions?: Predictions }
+  | { kind: "queue"; event: QueueEvent }
+  | {
+    kind: "done";
+    summary?: SplitSummary;
+    index?: TimeIndex;
+    backend?: BackendChoice;
+    runId?: string;
+    status?: string;
+    predictions?: Predictions;
+    experiment?: QueueOutcome;
+  }
   | { kind: "error"; message: string };

@@ -1,5 +1,5 @@
-// Heavy work off the page: Parquet summaries, backend probing and training (tfjs) run here, so the
-// page stays responsive. Modules are imported per job kind so a summary never loads tfjs.
+// Heavy work off the page: Parquet summaries, backend probing, training (tfjs) and experiment queues run
+// here, so the page stays responsive. Modules are imported per job kind so a summary never loads tfjs.
 import type { GpuLike, ProgressEvent } from "../../core/platform.ts";
 import type { LosableDevice } from "./device_watch.ts";
 import type { JobControl, JobReply, JobRequest } from "./protocol.ts";
@@ -44,6 +44,10 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   if (job.kind === "index") {
     const { readTimeIndex } = await import("../../core/data/time_index.ts");
     return { index: await readTimeIndex(blobSource(job.file)) };
+  }
+  if (job.kind === "experiment") {
+    const { runExperimentJob } = await import("./experiment_job.ts");
+    return { experiment: await runExperimentJob(job, { gpu, signal, post: (event) => post({ kind: "queue", event }) }) };
   }
   const { selectBackend, tfjsBackend } = await import("../../models/tfjs/backend.ts");
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };

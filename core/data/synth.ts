@@ -109,7 +109,8 @@ export const SYNTH_MAX_VOL_SIGNAL = 2;
 // 16.0, 13.3, 14.3). A Sharpe over three weeks of bars is noisy: over seeds 1-7 a least-squares stand-in for those
 // models (a fit to |label| for move or 0, one to the label on moves for the side) scored a test macro-F1 of
 // 0.400-0.425 and a test Sharpe of 1.0-17.3 (mean 9.7, sd ~6; val 8.3-22.6, mean 15.4), so a smaller edge would not
-// stay positive: at signal 0.04 and volSignal 0.6 the three models gave a test Sharpe of 7.3, -0.6 and -2.1.
+// stay positive: at signal 0.04 and volSignal 0.6 (and a barrier calibrated with regime switches) the three models
+// gave a test Sharpe of 7.3, -0.6 and -2.1.
 const BASE_SIGMA = 0.001;
 const FAST_PHI = 0.9;
 const SLOW_PHI = 0.99;

@@ -56,7 +56,9 @@ describe("mf-parallel-coords", () => {
       const { plot, runs } = await mount(30, metric);
       expect(axisNames(plot).at(-1)).toBe(metric.replace(".", " "));
       const hue = (id: string) =>
-        Number(/hsl\((\d+)/.exec(deepAll<SVGPathElement>(plot, "path.run").find((l) => l.textContent === id)!.getAttribute("stroke")!)![1]);
+        Number(
+          /hsl\((\d+)/.exec(deepAll<SVGPathElement>(plot, "path.run").find((l) => l.querySelector("title")!.textContent === id)!.getAttribute("stroke")!)![1],
+        );
       const scored = runs.filter((r) => typeof r.cells[metric] === "number").sort((a, b) => (a.cells[metric] as number) - (b.cells[metric] as number));
       const [low, high] = [hue(scored[0].row.id), hue(scored.at(-1)!.row.id)];
       // hue 215 is blue (best), 25 orange (worst)

@@ -9,6 +9,7 @@ import { modelsCommand, modelsUsage } from "./commands/models.ts";
 import { predictCommand, predictUsage } from "./commands/predict.ts";
 import { synthCommand, synthUsage } from "./commands/synth.ts";
 import { prepareCommand, prepareUsage } from "./commands/prepare.ts";
+import { registryCommand, registryUsage } from "./commands/registry.ts";
 import { trainCommand, trainUsage } from "./commands/train.ts";
 import { closest } from "../core/config/parse.ts";
 
@@ -23,6 +24,7 @@ const commands: Record<string, (args: string[]) => unknown> = {
   models: modelsCommand,
   export: exportCommand,
   import: importCommand,
+  registry: registryCommand,
   demo: demoCommand,
 };
 
@@ -38,6 +40,7 @@ const usage = `Model Factory: train, compare and serve models on financial time 
   ${modelsUsage}
   ${exportUsage}
   ${importUsage}
+  ${registryUsage}
   mf demo      (synthetic data -> logistic regression at horizon 5)
 
 Run "mf COMMAND --help" for one command.`;

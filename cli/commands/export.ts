@@ -3,7 +3,9 @@ import { encodeBundle } from "../../core/bundle/encode.ts";
 import { BUNDLE_FILE, ExperimentName } from "../../core/bundle/format.ts";
 import { embedBundle } from "../../core/bundle/html.ts";
 import { matches, parseSelect, SELECT_KEYS } from "../../core/bundle/select.ts";
-import { ConfigError, DataError } from "../../core/errors.ts";
+import { ConfigError, DataError, NotFoundError } from "../../core/errors.ts";
+import { listModels } from "../../core/model_registry/list.ts";
+import { DiskRegistryStore } from "../disk_registry_store.ts";
 import { EXPERIMENT_FILE } from "../../core/experiment/record.ts";
 import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
 import pkg from "../../package.json" with { type: "json" };
@@ -20,18 +22,22 @@ const flags = {
   "no-models": { type: "boolean" },
   "with-predictions": { type: "boolean" },
   title: { type: "string" },
+  registry: { type: "string" },
+  "no-registry": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
 /** Usage of `mf export`. */
 export const exportUsage = `mf export [--runs experiments/runs] [--select "model=lstm,horizon=5"] --out DIR | --single-file FILE.html
-           [--no-models] [--with-predictions] [--title TEXT] [--json]
+           [--no-models] [--with-predictions] [--title TEXT] [--registry DIR | --no-registry] [--json]
      (--out: a static site, index.html + ${BUNDLE_FILE}, for any static server; --single-file: one HTML file
       with everything inlined, opened by double-click; both may be given.
       --select: key=value[,key=value...], key=a|b for alternatives; keys: ${SELECT_KEYS.join(", ")}.
       Model files are in by default, so an imported run can predict (--no-models leaves them out);
       predictions only with --with-predictions. The experiments the selected runs belong to go in too,
-      with their reports: each from its folder beside the runs folder, e.g. experiments/<name>/.)`;
+      with their reports: each from its folder beside the runs folder, e.g. experiments/<name>/. The model
+      registry goes in whole: --registry DIR, by default registry/ beside the runs folder (experiments/registry)
+      when it exists; --no-registry leaves it out.)`;
 
 /** `mf export`: the selected runs as a static viewer site and/or one self-contained HTML file. */
 export async function exportCommand(args: string[]): Promise<void> {
@@ -66,6 +72,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   );
   const beside = experimentsBeside(root);
   const experiments = await experimentsToCarry(chosen, beside, log);
+  const registry = f["no-registry"] ? undefined : await registryToCarry(f.registry ?? join(beside.dir, REGISTRY_FOLDER), f.registry !== undefined, log);
   const byId = new Map(chosen.map((r) => [r.id, r]));
   let n = 0;
   const bundle = await encodeBundle(store, chosen.map((r) => r.id), {
@@ -81,6 +88,11 @@ export async function exportCommand(args: string[]): Promise<void> {
       reader: beside.store,
       names: experiments,
       onExperiment: (name, paths) => log(`  experiment ${name}  ${paths.length} files (${paths.join(", ")})`),
+    },
+    registry: registry && {
+      reader: registry.store,
+      names: registry.names,
+      onModel: (name, paths) => log(`  registered model ${name}  ${paths.length} files`),
     },
   });
   const written: Record<string, number> = {};
@@ -103,7 +115,17 @@ export async function exportCommand(args: string[]): Promise<void> {
     log(`Single file: ${single} (${size(page.length)}); it opens by double-click, no server needed`);
   }
   if (f.json) {
-    console.log(JSON.stringify({ runs: chosen.map((r) => r.id), experiments, models, predictions, bundle_bytes: bundle.length, files: written }));
+    console.log(
+      JSON.stringify({
+        runs: chosen.map((r) => r.id),
+        experiments,
+        registry: registry?.names ?? [],
+        models,
+        predictions,
+        bundle_bytes: bundle.length,
+        files: written,
+      }),
+    );
   }
 }
 
@@ -119,6 +141,8 @@ export function experimentsBeside(runs: string): { dir: string; store: DiskRunSt
         ? `"${name}" is not a folder name`
         : name === basename(resolve(runs))
         ? `its folder would be the runs folder ${runs}`
+        : name === REGISTRY_FOLDER
+        ? `its folder would be the model registry's`
         : undefined,
   };
 }
@@ -137,6 +161,28 @@ async function experimentsToCarry(records: readonly RunRecord[], beside: ReturnT
     else found.push(name);
   }
   return found;
+}
+
+/** The registry folder's name beside the runs folder (experiments/registry for experiments/runs). */
+export const REGISTRY_FOLDER = "registry";
+
+/**
+ * The registered models to carry: every readable model of the registry folder (a corrupt one is named and
+ * left out). A missing folder carries nothing, unless it was named with --registry, which is then an error.
+ */
+async function registryToCarry(dir: string, named: boolean, log: (line: string) => void) {
+  const exists = await Deno.stat(dir).then(() => true, (error) => {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  });
+  if (!exists) {
+    if (named) throw new NotFoundError(`--registry ${dir}: no such folder`);
+    return undefined;
+  }
+  const store = new DiskRegistryStore(dir);
+  const { models, problems } = await listModels(store);
+  for (const problem of problems) log(`Registry: left out (unreadable): ${problem}`);
+  return { store, names: models.map((m) => m.name) };
 }
 
 /** An export folder must be new, empty, or an earlier export (which is replaced): never someone's other files. */

@@ -9,16 +9,20 @@ import { BundleRunReader } from "../../core/bundle/reader.ts";
 import { ConfigError, NotFoundError } from "../../core/errors.ts";
 import { parseFlags } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
-import { experimentsBeside } from "./export.ts";
+import { experimentsBeside, REGISTRY_FOLDER } from "./export.ts";
+import { copyRegistry } from "../../core/bundle/copy_registry.ts";
+import { BundleRegistryReader } from "../../core/bundle/registry.ts";
+import { DiskRegistryStore } from "../disk_registry_store.ts";
 
-const flags = { runs: { type: "string" }, json: { type: "boolean" } } as const;
+const flags = { runs: { type: "string" }, registry: { type: "string" }, json: { type: "boolean" } } as const;
 
 /** Usage of `mf import`. */
-export const importUsage = `mf import BUNDLE [--runs experiments/runs] [--json]
+export const importUsage = `mf import BUNDLE [--runs experiments/runs] [--registry DIR] [--json]
      (BUNDLE: an exported site folder, a single-file export (.html) or a bundle file (${BUNDLE_FILE}, or the app's
       download); runs whose id is already in --runs are skipped, never overwritten. The bundle's experiments
       go beside the runs folder (experiments/<name>/ for experiments/runs); one already there with the same
-      files is left as it is, one there in another version is skipped, never overwritten)`;
+      files is left as it is, one there in another version is skipped, never overwritten. Its registered models
+      go into --registry, by default registry/ beside the runs folder, by the same rule)`;
 
 /** `mf import`: copies the runs of a bundle into a runs folder. */
 export async function importCommand(args: string[]): Promise<void> {
@@ -44,7 +48,8 @@ export async function importCommand(args: string[]): Promise<void> {
   });
   console.log(`Imported ${result.imported.length} run(s), skipped ${result.skipped.length}.`);
   const experiments = await importExperiments(new BundleExperimentReader(bundle), root);
-  if (f.json) console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, runs: root, experiments }));
+  const registry = await importRegistry(new BundleRegistryReader(bundle), f.registry ?? join(experimentsBeside(root).dir, REGISTRY_FOLDER));
+  if (f.json) console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, runs: root, experiments, registry }));
 }
 
 /** Copies a bundle's experiments beside the runs folder, a line for each saying what happened. */
@@ -64,6 +69,18 @@ async function importExperiments(from: BundleExperimentReader, runs: string) {
   });
   result.skipped.push(...refused);
   console.log(`Experiments: imported ${result.imported.length}, already there ${result.identical.length}, skipped ${result.skipped.length}.`);
+  return result;
+}
+
+/** Copies a bundle's registered models into a registry folder, a line for each saying what happened. */
+async function importRegistry(from: BundleRegistryReader, dir: string) {
+  const names = await from.list();
+  if (!names.length) return { imported: [], identical: [], skipped: [] };
+  console.log(`Importing ${names.length} registered model(s) into ${dir}`);
+  const result = await copyRegistry(from, new DiskRegistryStore(dir), {
+    onModel: (name, outcome, detail) => console.log(`  ${outcome.padEnd(9)} model ${name} (${detail})`),
+  });
+  console.log(`Registered models: imported ${result.imported.length}, already there ${result.identical.length}, skipped ${result.skipped.length}.`);
   return result;
 }
 

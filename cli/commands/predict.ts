@@ -14,10 +14,21 @@ import { startBackend } from "../versions.ts";
 import { BackendName } from "../../core/config/trainer.ts";
 import { parseConfig } from "../../core/config/parse.ts";
 import { argmaxClasses } from "../../core/train/metrics/classification.ts";
-import { NotFoundError } from "../../core/errors.ts";
+import { ConfigError, NotFoundError } from "../../core/errors.ts";
+import { detectColumns } from "../../core/data/columns.ts";
+import { readMetadata } from "../../core/data/read_frame.ts";
+import type { ComputeBackend } from "../../core/compute.ts";
+import type { LoadedRun } from "../../core/predict.ts";
+import { loadVersion } from "../../core/model_registry/load.ts";
+import { parseModelRef } from "../../core/model_registry/names.ts";
+import { readVersion, resolveVersion } from "../../core/model_registry/read.ts";
+import { checkSignature } from "../../core/model_registry/signature.ts";
+import { DiskRegistryStore } from "../disk_registry_store.ts";
 
 const flags = {
   run: { type: "string" },
+  model: { type: "string" },
+  registry: { type: "string" },
   input: { type: "string" },
   out: { type: "string" },
   runs: { type: "string" },
@@ -28,24 +39,27 @@ const flags = {
 
 /** Usage of `mf predict`. */
 export const predictUsage =
-  "mf predict --run RUN_DIR_OR_ID --input FILE.parquet --out PRED.parquet [--raw] [--runs experiments/runs] [--backend auto|webgpu|wasm|cpu] [--json]\n     (--raw: the input is raw OHLCV bars; the run's prepare.json is applied first)";
+  "mf predict --run RUN_DIR_OR_ID | --model NAME@ALIAS|NAME/VERSION --input FILE.parquet --out PRED.parquet [--raw] [--runs experiments/runs]\n" +
+  "           [--registry experiments/registry] [--backend auto|webgpu|wasm|cpu] [--json]\n" +
+  "     (--model: a registered version, from the registry alone, its input checked against its signature;\n" +
+  "      --raw: the input is raw OHLCV bars; the run's (or version's) prepare.json is applied first)";
 
 /** `mf predict`: scores a Parquet file offline with a saved run's model. */
 export async function predictCommand(args: string[]): Promise<void> {
   const f = parseFlags("predict", args, flags);
   if (f.help) return console.log(predictUsage);
-  const run = required("predict", "run", f.run);
+  if (f.run !== undefined && f.model !== undefined) throw new ConfigError("mf predict: give --run or --model, not both", { key: "model" });
+  if (f.run === undefined && f.model === undefined) {
+    throw new ConfigError("mf predict: give --run RUN_DIR_OR_ID or --model NAME@ALIAS|NAME/VERSION", { key: "run" });
+  }
   const out = required("predict", "out", f.out);
   const input = await openFile(required("predict", "input", f.input));
   try {
-    // a path to a run directory, or an id in the runs folder
-    const isDir = await Deno.stat(join(run, "run.json")).then(() => true, () => false);
-    if (!isDir && /[\\/]/.test(run)) throw new NotFoundError(`No run at ${run} (it has no run.json)`);
-    const store = new DiskRunStore(isDir ? dirname(run.replace(/\/+$/, "")) : f.runs ?? join("experiments", "runs"));
-    const runId = isDir ? basename(run.replace(/\/+$/, "")) : run;
     const backend = await startBackend(parseConfig(BackendName, f.backend ?? "auto", "--backend"));
-    const loaded = await loadRun(store, runId, registry, backend);
-    const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(store, runId, input)) : await predictFile(loaded, input);
+    const { loaded, reader, runId, named } = f.model !== undefined
+      ? await fromRegistry(f.model, f.registry, backend, f.raw ? undefined : input)
+      : await fromRun(f.run!, f.runs, backend);
+    const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(reader, runId, input)) : await predictFile(loaded, input);
     loaded.model.dispose();
     await Deno.mkdir(dirname(out), { recursive: true });
     const temp = `${out}.tmp`;
@@ -54,6 +68,7 @@ export async function predictCommand(args: string[]): Promise<void> {
     const counts = { short: 0, neutral: 0, long: 0 };
     for (const c of argmaxClasses(probs, windows.size)) counts[(["short", "neutral", "long"] as const)[c]]++;
     const summary = {
+      ...named,
       run_id: runId,
       model: loaded.record.model,
       horizon: loaded.preprocess.horizon,
@@ -66,11 +81,45 @@ export async function predictCommand(args: string[]): Promise<void> {
     };
     if (f.json) console.log(JSON.stringify(summary));
     else {console.log(
-        `${out}: ${windows.size} predictions by ${loaded.record.model} (run ${runId}, h${loaded.preprocess.horizon}) on ${backend.name}: ${counts.short} short, ${counts.neutral} neutral, ${counts.long} long`,
+        `${out}: ${windows.size} predictions by ${loaded.record.model} (${
+          named ? `${named.registered_model}/${named.version}, ` : ""
+        }run ${runId}, h${loaded.preprocess.horizon}) on ${backend.name}: ${counts.short} short, ${counts.neutral} neutral, ${counts.long} long`,
       );}
   } finally {
     input.close();
   }
+}
+
+/** A run's model: from a run folder (a path holding run.json) or by id in the runs folder. */
+async function fromRun(run: string, runs: string | undefined, backend: ComputeBackend) {
+  const isDir = await Deno.stat(join(run, "run.json")).then(() => true, () => false);
+  if (!isDir && /[\\/]/.test(run)) throw new NotFoundError(`No run at ${run} (it has no run.json)`);
+  const reader = new DiskRunStore(isDir ? dirname(run.replace(/\/+$/, "")) : runs ?? join("experiments", "runs"));
+  const runId = isDir ? basename(run.replace(/\/+$/, "")) : run;
+  const loaded: LoadedRun = await loadRun(reader, runId, registry, backend);
+  return { loaded, reader: reader as RunReader, runId, named: undefined };
+}
+
+/**
+ * A registered version's model, read from the registry alone (the run folder may be gone). A Parquet input
+ * (`features`, absent for raw bars) is checked against the version's signature first, naming the first
+ * mismatching column.
+ */
+async function fromRegistry(model: string, registryDir: string | undefined, backend: ComputeBackend, features?: ByteSource) {
+  const store = new DiskRegistryStore(registryDir ?? join("experiments", "registry"));
+  const ref = parseModelRef(model, { needVersion: true });
+  if (features) {
+    // checked before loading the model: a wrong file fails fast, naming its first mismatching column
+    const version = await readVersion(store, ref.name, await resolveVersion(store, ref));
+    checkSignature(version.signature, detectColumns(features.name, await readMetadata(features)).features, features.name, `${ref.name}/${version.version}`);
+  }
+  const loaded = await loadVersion(store, ref, registry, backend);
+  return {
+    loaded: loaded.run,
+    reader: loaded.reader as RunReader,
+    runId: loaded.version.run_id,
+    named: { registered_model: ref.name, version: loaded.version.version, ...(ref.alias ? { alias: ref.alias } : {}) },
+  };
 }
 
 /** Raw bars -> the features, warm-up and scaler of the prepare.json the run was trained with. */

@@ -4,6 +4,7 @@ import { EpochsTable } from "./epochs.ts";
 import { EquityTable } from "./equity.ts";
 import { checkExperiments } from "./experiments.ts";
 import { FilesTable } from "./files.ts";
+import { checkRegistry } from "./registry.ts";
 import type { BundleHeader } from "./format.ts";
 import { PredictionsTable } from "./predictions.ts";
 
@@ -18,6 +19,8 @@ export interface DecodedBundle {
   predictions?: PredictionsTable;
   /** The experiments' files (the `experiments` section), keyed by experiment name; absent when the bundle has none. */
   experiments?: FilesTable;
+  /** The registered models' files (the `registry` section), keyed by model name; absent when the bundle has none. */
+  registry?: FilesTable;
 }
 
 /** Where a derived run file comes from: metrics.jsonl, equity.json or predictions/<split>.parquet. */
@@ -46,6 +49,7 @@ export function decodeBundle(bytes: Uint8Array, name = "bundle"): DecodedBundle 
     equity: new EquityTable(sections.equity, `${name}: section equity`),
     predictions: sections.predictions ? new PredictionsTable(sections.predictions, `${name}: section predictions`) : undefined,
     experiments: checkExperiments(header, sections.experiments, name),
+    registry: checkRegistry(header, sections.registry, name),
   };
   const listed = new Map(header.runs.map((r) => [r.id, new Set(r.files)]));
   const fail = (why: string) => new DataError(`${name}: ${why}`, { file: name });

@@ -6,6 +6,8 @@ import { derivedFrom } from "./decode.ts";
 import { type EpochLine, epochsSection, parseMetricsJsonl } from "./epochs.ts";
 import { type EquityCurves, equityCurves, equitySection } from "./equity.ts";
 import { readExperiments } from "./experiments.ts";
+import { readRegistry } from "./registry.ts";
+import type { RegistryReader } from "../model_registry/store.ts";
 import { filesSection, type RunFile } from "./files.ts";
 import { type BundleRun, FORMAT, type HeaderDraft, RunId, VERSION } from "./format.ts";
 import { type PredictionColumns, predictionsSection, readPredictions } from "./predictions.ts";
@@ -29,11 +31,13 @@ export interface EncodeOptions {
    * byte. `reader` is the experiments store, keyed by experiment name.
    */
   experiments?: { reader: RunReader; names: readonly string[]; onExperiment?: (name: string, paths: string[]) => void };
+  /** Registered models to carry (every file of each model's registry folder, byte for byte), read from `reader`. */
+  registry?: { reader: RegistryReader; names: readonly string[]; onModel?: (name: string, paths: string[]) => void };
 }
 
 /**
- * Packs runs read from any RunReader (the disk, IndexedDB, another bundle), and optionally experiments,
- * into one bundle (see docs/bundle.md). A run without a valid run.json, or an experiment without its
+ * Packs runs read from any RunReader (the disk, IndexedDB, another bundle), and optionally experiments and
+ * registered models, into one bundle (see docs/bundle.md). A run without a valid run.json, or an experiment without its
  * experiment.json, is a DataError naming it; an unknown or repeated id or name is a ConfigError.
  */
 export async function encodeBundle(reader: RunReader, runIds: readonly string[], options: EncodeOptions): Promise<Uint8Array> {
@@ -84,6 +88,7 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
   const carried = options.experiments?.names.length
     ? await readExperiments(options.experiments.reader, options.experiments.names, options.experiments.onExperiment)
     : undefined;
+  const registered = options.registry?.names.length ? await readRegistry(options.registry.reader, options.registry.names, options.registry.onModel) : undefined;
   const draft: HeaderDraft = {
     format: FORMAT,
     version: VERSION,
@@ -94,6 +99,7 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     runs,
     // left out when there are none, so a bundle without experiments is what version 1 always was
     ...(carried ? { experiments: carried.entries } : {}),
+    ...(registered ? { registry: registered.entries } : {}),
   };
   return packBundle(draft, {
     files: filesSection(files),
@@ -101,5 +107,6 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     equity: equitySection(equity),
     ...(predictions ? { predictions: predictionsSection(preds) } : {}),
     ...(carried ? { experiments: filesSection(carried.files, "experiment") } : {}),
+    ...(registered ? { registry: filesSection(registered.files, "model") } : {}),
   });
 }

@@ -3,7 +3,8 @@ import { ConfigError, DataError, NotFoundError } from "../errors.ts";
 import { EXPERIMENT_FILE } from "../experiment/record.ts";
 import type { RunReader } from "../platform.ts";
 import { readRunJson, RunRecord } from "../train/run_record.ts";
-import { FilesTable, type RunFile } from "./files.ts";
+import type { FilesTable, RunFile } from "./files.ts";
+import { checkKeyedSection } from "./keyed_files.ts";
 import { type BundleExperiment, type BundleHeader, ExperimentName } from "./format.ts";
 
 /**
@@ -75,29 +76,7 @@ export async function readExperiments(
  * section's table (undefined for a bundle without experiments).
  */
 export function checkExperiments(header: BundleHeader, section: Uint8Array | undefined, name: string): FilesTable | undefined {
-  const fail = (why: string) => new DataError(`${name}: ${why}`, { file: name });
-  const listed = header.experiments ?? [];
-  const seen = new Set<string>();
-  for (const experiment of listed) {
-    if (seen.has(experiment.name)) throw fail(`experiment ${experiment.name} appears twice in the header`);
-    seen.add(experiment.name);
-    if (!experiment.files.includes(EXPERIMENT_FILE)) throw fail(`experiment ${experiment.name} has no ${EXPERIMENT_FILE} in its file list`);
-    if (new Set(experiment.files).size !== experiment.files.length) throw fail(`experiment ${experiment.name} lists a file twice`);
-  }
-  if (!section) {
-    if (listed.length) throw fail(`the header lists ${listed.length} experiment(s) but the bundle has no experiments section`);
-    return undefined;
-  }
-  const table = new FilesTable(section, `${name}: section experiments`, "experiment");
-  for (const experiment of listed) {
-    const missing = experiment.files.find((path) => !table.has(experiment.name, path));
-    if (missing) throw fail(`experiment ${experiment.name} lists ${missing}, but the experiments section does not hold it`);
-  }
-  const files = new Map(listed.map((e) => [e.name, new Set(e.files)]));
-  for (const [experiment, path] of table.entries()) {
-    if (!files.get(experiment)?.has(path)) throw fail(`section experiments holds ${experiment}/${path}, which the header does not list`);
-  }
-  return table;
+  return checkKeyedSection(header.experiments ?? [], section, name, { key: "experiment", section: "experiments", required: EXPERIMENT_FILE });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ModelName } from "../model_registry/names.ts";
 
 /**
  * The bundle: runs as one file that a static viewer, the CLI and the web app all read. See
@@ -44,6 +45,11 @@ export const BundleExperiment = z.looseObject({ name: ExperimentName, files: z.a
 /** A parsed experiment entry. */
 export type BundleExperiment = z.output<typeof BundleExperiment>;
 
+/** One registered model in the header: its name and every file of its registry folder (registered_model.json, versions/...). */
+export const BundleRegisteredModel = z.looseObject({ name: ModelName, files: z.array(RunPath) });
+/** A parsed registered-model entry. */
+export type BundleRegisteredModel = z.output<typeof BundleRegisteredModel>;
+
 /** The header without the sections' places: what a writer decides before laying the bundle out. */
 export const HeaderDraft = z.looseObject({
   format: z.literal(FORMAT),
@@ -57,6 +63,8 @@ export const HeaderDraft = z.looseObject({
   runs: z.array(BundleRun),
   /** Experiments of the runs (their record and report), in the `experiments` section; absent from bundles without any. */
   experiments: z.array(BundleExperiment).optional(),
+  /** Registered models (the model registry's folders), in the `registry` section; absent from bundles without any. */
+  registry: z.array(BundleRegisteredModel).optional(),
 });
 /** A header draft. */
 export type HeaderDraft = z.output<typeof HeaderDraft>;
@@ -72,6 +80,7 @@ export const BundleHeader = HeaderDraft.extend({
     equity: Section,
     predictions: Section.optional(),
     experiments: Section.optional(),
+    registry: Section.optional(),
   }),
 });
 /** A parsed header. */

@@ -34,7 +34,7 @@ export function moveAlias(model: RegisteredModel, alias: string, to: number | nu
  * await setAlias(store, "btc-h5", "champion", 3, { note: "beat v2 on Sharpe" });
  * ```
  */
-export function setAlias(store: RegistryStore, name: string, alias: string, version: number, options: ChangeOptions = {}): Promise<AliasMove> {
+export async function setAlias(store: RegistryStore, name: string, alias: string, version: number, options: ChangeOptions = {}): Promise<AliasMove> {
   checkAlias(alias);
   return store.withLock(name, async () => {
     const model = await readModel(store, name);
@@ -49,7 +49,7 @@ export function setAlias(store: RegistryStore, name: string, alias: string, vers
 }
 
 /** Removes `alias` and records it (to: null) in the history; an alias the model lacks is a NotFoundError listing its aliases. */
-export function removeAlias(store: RegistryStore, name: string, alias: string, options: ChangeOptions = {}): Promise<AliasMove> {
+export async function removeAlias(store: RegistryStore, name: string, alias: string, options: ChangeOptions = {}): Promise<AliasMove> {
   checkAlias(alias);
   return store.withLock(name, async () => {
     const model = await readModel(store, name);

@@ -136,11 +136,15 @@ export class App extends LitElement {
         : html`
           <mf-train-page ?hidden=${page !== "train"} .registry=${this.registry} db=${this.store.name} wasmPaths=${this.wasmPaths}
             @ended=${() => this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-train-page>
-          <mf-experiments-page ?hidden=${page !== "experiments" || Boolean(this.experiment?.name)} .registry=${this.registry} .runs=${this.store}
-            db=${this.store.name} wasmPaths=${this.wasmPaths} @changed=${(e: CustomEvent<{ active: string }>) => {
-              this.experimentsVersion++;
-              this.experimentActive = e.detail.active;
-            }}></mf-experiments-page>
+          ${this.experimentsMounted
+            ? html`
+              <mf-experiments-page ?hidden=${page !== "experiments" || Boolean(this.experiment?.name)} .registry=${this.registry} .runs=${this.store}
+                db=${this.store.name} wasmPaths=${this.wasmPaths} @changed=${(e: CustomEvent<{ active: string }>) => {
+                  this.experimentsVersion++;
+                  this.experimentActive = e.detail.active;
+                }}></mf-experiments-page>
+            `
+            : ""}
           ${this.experiment?.name
             ? html`
               <mf-experiment-page db=${this.store.name} name=${this.experiment.name} .version=${this.experimentsVersion} busy=${this.experimentActive}

@@ -119,8 +119,14 @@ describe("the Experiments page", () => {
     await page.screenshot({ path: join(shots, "10-experiment-queue.png"), fullPage: true });
     const before = await storedRuns(page);
     expect(before.filter((r) => r.status === "running")).toHaveLength(1);
+    // reloaded on another page: the app finds the stored queue running and resumes it there
+    await page.evaluate(() => (location.hash = "#/runs"));
     await page.reload();
-    // the stored queue was running: the page resumes it by itself, the first cell already finished
+    // the experiments page is mounted (hidden) only because a stored queue is running
+    await expect.poll(() => page.locator("mf-experiments-page").count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByRole("heading", { name: "Runs", exact: true }).isVisible()).toBe(true);
+    await page.getByRole("link", { name: "Experiments", exact: true }).click();
+    // the first cell already finished: the queue goes on from the second
     await expect.poll(async () => (await exp().getByRole("status").allInnerTexts()).join(" | "), { timeout: 150_000 }).toBe(
       `${NAME}: 4 of 4 cells finished (3 trained now).`,
     );

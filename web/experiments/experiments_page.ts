@@ -236,7 +236,8 @@ export class ExperimentsPage extends LitElement {
         await navigator.locks.request(`model-factory-experiment:${name}`, { signal: this.waitLock.signal }, work);
       }
     } catch (error) {
-      if ((error as Error).name !== "AbortError") this.note = `${name}: ${(error as Error).message}`;
+      // Stop while waiting for the other tab aborts the wait: nothing ran here
+      this.note = (error as Error).name === "AbortError" ? `${name}: stopped before it started here` : `${name}: ${(error as Error).message}`;
     } finally {
       [this.active, this.job, this.waitLock] = ["", undefined, undefined];
       await this.refresh();

@@ -72,18 +72,18 @@ export async function registerRun(store: RegistryStore, runs: RunReader, runId: 
     metrics: await scalarMetrics(runs, runId, copies[0].paths),
     versions: record.versions,
     backend: record.backend.name,
-    ...(copies.length > 1 ? { members: copies.slice(1).map((c) => c.record.id) } : {}),
+    ...(copies.length > 1 ? { members: copies.slice(1).map((c) => c.id) } : {}),
   };
   return registerFiles(store, {
     ...options,
     name,
     aliases,
-    runIds: copies.map((c) => c.record.id),
+    runIds: copies.map((c) => c.id),
     lineage,
     signature: signatureOf(preprocess),
     prepare: copies[0].paths.includes("prepare.json"),
     read: async (write) => {
-      for (const copy of copies) for (const path of copy.paths) await write(copy.record.id, path, await runs.read(copy.record.id, path));
+      for (const copy of copies) for (const path of copy.paths) await write(copy.id, path, await runs.read(copy.id, path));
     },
   });
 }
@@ -136,8 +136,11 @@ export async function registerFiles(store: RegistryStore, content: VersionConten
   });
 }
 
-/** The run and, for an ensemble, every member run (depth first), each with the paths a version keeps; checked finished and complete. */
-async function runsToCopy(runs: RunReader, runId: string, seen = new Set<string>()): Promise<{ record: RunRecord; paths: string[] }[]> {
+/**
+ * The run and, for an ensemble, every member run (depth first), each with its id in `runs` (its folder name, the
+ * key its copy is kept under) and the paths a version keeps; checked finished and complete.
+ */
+async function runsToCopy(runs: RunReader, runId: string, seen = new Set<string>()): Promise<{ id: string; record: RunRecord; paths: string[] }[]> {
   if (seen.has(runId)) return [];
   seen.add(runId);
   const record = await readRunJson(runs, runId, "run.json", RunRecord);
@@ -153,7 +156,7 @@ async function runsToCopy(runs: RunReader, runId: string, seen = new Set<string>
   if (!paths.includes("model/preprocess.json") || paths.filter((p) => p.startsWith("model/")).length < 2) {
     throw new NotFoundError(`Run ${runId} has no saved model (model/ holds ${paths.filter((p) => p.startsWith("model/")).join(", ") || "nothing"})`);
   }
-  const out = [{ record, paths }];
+  const out = [{ id: runId, record, paths }];
   if (record.family === ENSEMBLE_FAMILY) {
     const spec = await readRunJson(runs, runId, "model/ensemble.json", EnsembleSpec);
     for (const member of spec.members) {

@@ -83,6 +83,9 @@ export class App extends LitElement {
   /** Runs ticked in the runs table, for export. */
   @state()
   accessor picked: string[] = this.route.query.getAll("sel");
+  /** The experiments' record files (experiment.json, report.*), keyed by experiment name: what bundles carry. */
+  @state()
+  accessor experimentRecords: IdbRunStore | undefined;
   /** The runs table's hash as it was left, for the run pages' "all runs" links. */
   private runsHash = "#/runs";
   private onHash = (e: HashChangeEvent) => {
@@ -101,9 +104,12 @@ export class App extends LitElement {
 
   protected override updated(changed: PropertyValues<this>) {
     // a queue a reload interrupted resumes whichever page opens: mount the experiments page when one is stored as running
-    if (changed.has("store") && this.store && !this.experimentsMounted) {
-      IdbExperimentStore.open(this.store.name).then((experiments) => experiments.list()).then(
-        (list) => (this.experimentsMounted ||= list.some((e) => e.state === "running")),
+    if (changed.has("store") && this.store) {
+      IdbExperimentStore.open(this.store.name).then(async (experiments) => {
+        // bundles downloaded from the runs page carry the experiments of their runs, and imports bring them back
+        this.experimentRecords = experiments.records;
+        if (!this.experimentsMounted) this.experimentsMounted ||= (await experiments.list()).some((e) => e.state === "running");
+      }).catch(
         // the experiments page itself says what went wrong with the store
         () => (this.experimentsMounted = true),
       );
@@ -161,7 +167,7 @@ export class App extends LitElement {
                 runsHash: this.runsHash,
                 empty: "No runs yet. Train a model and it shows up here; runs stay in this browser.",
                 onPicked: (ids) => (this.picked = ids),
-                actions: html`<mf-run-transfer .store=${this.store} .picked=${this.picked} @imported=${() =>
+                actions: html`<mf-run-transfer .store=${this.store} .experiments=${this.experimentRecords} .picked=${this.picked} @imported=${() =>
                   this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>`,
               })
             }

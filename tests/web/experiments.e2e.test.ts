@@ -198,6 +198,26 @@ describe("the Experiments page", () => {
     expect(errors).toEqual([]);
   }, 400_000);
 
+  it("downloads the experiment's runs as a viewer page that opens from file:// with the experiment's report", async () => {
+    await page.goto(`${server.url}#/runs`);
+    const runs = page.getByRole("table", { name: "Runs" });
+    await expect.poll(() => runs.locator("tbody tr").count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
+    const boxes = runs.locator("tbody tr").getByRole("checkbox");
+    for (let k = 0; k < 8; k++) await boxes.nth(k).check();
+    const [viewer] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download selected (8) as a viewer page" }).click()]);
+    await viewer.saveAs(join(work, "experiment-viewer.html"));
+    const opened = await browser.newPage();
+    const openedErrors = recordErrors(opened);
+    await opened.goto(`file://${join(work, "experiment-viewer.html")}#/experiments/${NAME}`);
+    // the report of the app's experiment: the two models and the two ensembles at horizon 5
+    const table = opened.getByRole("table", { name: "Classification, horizon 5" });
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: 30_000 }).toBe(4);
+    expect(await table.innerText()).toMatch(/logistic[\s\S]*gbdt[\s\S]*soft_voting[\s\S]*stacking/);
+    await opened.screenshot({ path: join(shots, "13-experiment-in-viewer.png"), fullPage: true });
+    expect(openedErrors).toEqual([]);
+    await opened.close();
+  }, 120_000);
+
   it("stops a queue with Stop: a reload leaves it stopped, and Resume trains its stopped cell again", async () => {
     const name = "e2e-stop";
     await page.goto(`${server.url}#/experiments`);

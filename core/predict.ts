@@ -87,7 +87,11 @@ export async function readRunFrame(run: LoadedRun, source: ByteSource, options: 
  * Scores a frame whose features are already the run's, in its order (a file read above, or prepared raw bars).
  * `sampling` makes only labelled rows samples (evaluation), optionally without neutrals, as the run's training did.
  */
-export async function predictFrame(run: LoadedRun, frame: Frame, sampling: { requireLabel?: boolean; excludeNeutrals?: boolean } = {}): Promise<FilePredictions> {
+export async function predictFrame(
+  run: LoadedRun,
+  frame: Frame,
+  sampling: { requireLabel?: boolean; excludeNeutrals?: boolean } = {},
+): Promise<FilePredictions> {
   const { preprocess } = run;
   if (frame.featureNames.join() !== preprocess.features.join()) {
     throw new DataError(

@@ -3,12 +3,16 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { Registry } from "../core/registry.ts";
 import { parseExperimentRoute } from "./experiments/route.ts";
 import { IdbExperimentStore } from "./idb_experiments.ts";
+import { IdbRegistryStore } from "./idb_registry.ts";
 import type { IdbRunStore } from "./idb_store.ts";
 import type { ExperimentsPage } from "./experiments/experiments_page.ts";
 import "./experiments/experiments_page.ts";
 import "./experiments/report_page.ts";
 import { shared } from "./styles.ts";
 import "./predict/predict_page.ts";
+import type { RegistryPage } from "./registry/registry_page.ts";
+import "./registry/registry_page.ts";
+import { parseRegistryRoute } from "./registry/route.ts";
 import { runViews } from "./runs/run_views.ts";
 import "./runs/run_transfer.ts";
 import type { RunsTable } from "./runs/runs_table.ts";
@@ -86,6 +90,12 @@ export class App extends LitElement {
   /** The experiments' record files (experiment.json, report.*), keyed by experiment name: what bundles carry. */
   @state()
   accessor experimentRecords: IdbRunStore | undefined;
+  /** Set on the registry pages (`#/registry`, `#/registry/<name>`). */
+  @state()
+  accessor registryRoute = parseRegistryRoute(location.hash);
+  /** The model registry (`<db>-registry`): the Registry page, Register on run pages and reports, Predict by name, bundles. */
+  @state()
+  accessor modelRegistry: IdbRegistryStore | undefined;
   /** The runs table's hash as it was left, for the run pages' "all runs" links. */
   private runsHash = "#/runs";
   private onHash = (e: HashChangeEvent) => {
@@ -94,6 +104,9 @@ export class App extends LitElement {
     this.route = parseRoute(location.hash);
     this.experiment = parseExperimentRoute(location.hash);
     this.experimentsMounted ||= Boolean(this.experiment);
+    this.registryRoute = parseRegistryRoute(location.hash);
+    // a version registered on another page shows at once
+    if (this.registryRoute) this.renderRoot.querySelector<RegistryPage>("mf-registry-page")?.reload();
     this.picked = this.route.query.getAll("sel");
   };
 
@@ -113,6 +126,10 @@ export class App extends LitElement {
         // the experiments page itself says what went wrong with the store
         () => (this.experimentsMounted = true),
       );
+      IdbRegistryStore.open(this.store.name).then(
+        (registry) => (this.modelRegistry = registry),
+        (error: Error) => (this.failure = `Cannot open the model registry (IndexedDB): ${error.message}`),
+      );
     }
   }
 
@@ -122,7 +139,7 @@ export class App extends LitElement {
   }
 
   override render() {
-    const page = this.experiment ? "experiments" : this.route.page === "home" ? "train" : this.route.page;
+    const page = this.experiment ? "experiments" : this.registryRoute ? "registry" : this.route.page === "home" ? "train" : this.route.page;
     return html`
       <header>
         <h1>Model Factory</h1>
@@ -130,13 +147,14 @@ export class App extends LitElement {
           <a href="#/" aria-current=${page === "train" ? "page" : "false"}>Train</a>
           <a href="#/experiments" aria-current=${page === "experiments" ? "page" : "false"}>Experiments</a>
           <a href="#/runs" aria-current=${["runs", "run", "compare"].includes(page) ? "page" : "false"}>Runs</a>
+          <a href="#/registry" aria-current=${page === "registry" ? "page" : "false"}>Registry</a>
           <a href="#/predict" aria-current=${page === "predict" ? "page" : "false"}>Predict</a>
         </nav>
         <span class="note">Your data stays on this machine: files are read locally and nothing is uploaded.</span>
       </header>
       <main>${this.failure
         ? html`<p class="error" role="alert">${this.failure}</p>`
-        : !this.store || !this.registry
+        : !this.store || !this.registry || !this.modelRegistry
         ? html`<p class="muted">Opening storage...</p>`
         // the train and experiments pages stay mounted while browsing runs, so a running training or queue keeps its live view
         : html`
@@ -153,7 +171,8 @@ export class App extends LitElement {
             : ""}
           ${this.experiment?.name
             ? html`
-              <mf-experiment-page db=${this.store.name} name=${this.experiment.name} .version=${this.experimentsVersion} busy=${this.experimentActive}
+              <mf-experiment-page db=${this.store.name} name=${this.experiment.name} .runs=${this.store} .modelRegistry=${this.modelRegistry} .version=${this
+                .experimentsVersion} busy=${this.experimentActive}
                 @ensembles=${(e: CustomEvent<string>) =>
                   this.renderRoot.querySelector<ExperimentsPage>("mf-experiments-page")?.buildEnsembles(e.detail)}></mf-experiment-page>
             `
@@ -164,16 +183,25 @@ export class App extends LitElement {
               runViews(this.route, {
                 reader: this.store,
                 store: this.store,
+                modelRegistry: this.modelRegistry,
                 runsHash: this.runsHash,
                 empty: "No runs yet. Train a model and it shows up here; runs stay in this browser.",
                 onPicked: (ids) => (this.picked = ids),
-                actions: html`<mf-run-transfer .store=${this.store} .experiments=${this.experimentRecords} .picked=${this.picked} @imported=${() =>
-                  this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>`,
+                actions:
+                  html`<mf-run-transfer .store=${this.store} .experiments=${this.experimentRecords} .modelRegistry=${this.modelRegistry} .picked=${this.picked} @imported=${() =>
+                    this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>`,
               })
             }
           </section>`
-            : runViews(this.route, { reader: this.store, store: this.store, runsHash: this.runsHash })}
-          ${page === "predict" ? html`<mf-predict-page .reader=${this.store} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>` : ""}
+            : page === "registry"
+            ? html`<mf-registry-page .store=${this.modelRegistry} .runs=${this.store} .experiments=${this.experimentRecords} name=${
+              this.registryRoute?.name ??
+                ""
+            }></mf-registry-page>`
+            : runViews(this.route, { reader: this.store, store: this.store, modelRegistry: this.modelRegistry, runsHash: this.runsHash })}
+          ${page === "predict"
+            ? html`<mf-predict-page .reader=${this.store} .modelRegistry=${this.modelRegistry} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>`
+            : ""}
         `}</main>
     `;
   }

@@ -1,11 +1,14 @@
 import { html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { NotFoundError } from "../../core/errors.ts";
-import type { ExperimentReport } from "../../core/experiment/report.ts";
+import type { ExperimentReport, HorizonReport } from "../../core/experiment/report.ts";
+import type { RegistryStore } from "../../core/model_registry/store.ts";
+import type { RunReader } from "../../core/platform.ts";
 import { IdbExperimentStore } from "../idb_experiments.ts";
 import { shared } from "../styles.ts";
 import { parseReport } from "./report_schema.ts";
 import "./report_view.ts";
+import "../registry/register_form.ts";
 
 const runHref = (id: string) => `#/runs/${encodeURIComponent(id)}`;
 
@@ -30,6 +33,12 @@ export class ExperimentReportPage extends LitElement {
   /** The experiment whose queue runs now, if any (no second job meanwhile). */
   @property()
   accessor busy = "";
+  /** The run store the report's runs are in, for registering a horizon's best model. */
+  @property({ attribute: false })
+  accessor runs: RunReader | undefined;
+  /** The model registry: each horizon's best model gets a Register button. */
+  @property({ attribute: false })
+  accessor modelRegistry: RegistryStore | undefined;
   @state()
   accessor report: ExperimentReport | undefined;
   @state()
@@ -57,6 +66,13 @@ export class ExperimentReportPage extends LitElement {
     }
   }
 
+  /** Register the model chosen on validation at a horizon (its first finished seed's run, as the report names it). */
+  private registerBest = (h: HorizonReport) =>
+    html`
+      <mf-register-form .store=${this.modelRegistry} .runs=${this.runs} runId=${h.best!.run_id} suggested=${`${this.name}-h${h.horizon}`}
+        label=${`Register the best model of horizon ${h.horizon}`}></mf-register-form>
+    `;
+
   override render() {
     const finished = this.report?.cells.filter((c) => c.status === "finished").length ?? 0;
     return html`
@@ -71,7 +87,13 @@ export class ExperimentReportPage extends LitElement {
           : ""}</span>
       </p>
       ${this.problem ? html`<p class="empty">${this.problem}</p>` : ""}
-      ${this.report ? html`<mf-experiment-report .report=${this.report} .href=${runHref}></mf-experiment-report>` : ""}
+      ${this.report
+        ? html`
+          <mf-experiment-report .report=${this.report} .href=${runHref} .bestAction=${this.modelRegistry && this.runs
+            ? this.registerBest
+            : undefined}></mf-experiment-report>
+        `
+        : ""}
     `;
   }
 }

@@ -135,6 +135,9 @@ export class ExperimentReportView extends LitElement {
   /** Where a run's page is: run ids become links to it; without it they are plain text. */
   @property({ attribute: false })
   accessor href: RunHref;
+  /** Shown under a horizon's best model (the app's Register button); the viewer leaves it unset. */
+  @property({ attribute: false })
+  accessor bestAction: ((h: HorizonReport) => TemplateResult | "") | undefined;
 
   override render() {
     const r = this.report;
@@ -172,6 +175,7 @@ export class ExperimentReportView extends LitElement {
       <section class="horizon" id=${`horizon-${h.horizon}`} data-horizon=${h.horizon} aria-labelledby=${`h${h.horizon}`}>
         <h2 id=${`h${h.horizon}`}>Horizon ${h.horizon}</h2>
         ${bestPanel(h, this.href)}
+        ${h.best && this.bestAction ? this.bestAction(h) : ""}
         <h3>Classification</h3>
         ${classificationTable(h)}
         <h3>Trading</h3>

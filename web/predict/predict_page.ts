@@ -1,5 +1,7 @@
 import { html, LitElement } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { listModels } from "../../core/model_registry/list.ts";
+import type { RegistryReader } from "../../core/model_registry/store.ts";
 import type { RunReader } from "../../core/platform.ts";
 import { count, num } from "../format.ts";
 import { readRunRows, type RunRow } from "../runs/run_data.ts";
@@ -9,13 +11,25 @@ import type { Predictions } from "../worker/protocol.ts";
 
 const CLASS = { "-1": "short", "0": "neutral", "1": "long" } as Record<string, string>;
 
-/** Scores a new Parquet file with a stored run's model, in a worker and offline: preview, then download as Parquet or CSV. */
+/** A registered version to choose: `name@alias` or `name/version`, and how the list shows it. */
+interface ModelChoice {
+  ref: string;
+  text: string;
+}
+
+/**
+ * Scores a new Parquet file with a stored run's model or a registered version (`name@alias`, `name/version`),
+ * in a worker and offline: preview, then download as Parquet or CSV.
+ */
 @customElement("mf-predict-page")
 export class PredictPage extends LitElement {
   static override styles = shared;
 
   @property({ attribute: false })
   accessor reader: RunReader | undefined;
+  /** The model registry: its aliases and versions are offered beside the runs. */
+  @property({ attribute: false })
+  accessor modelRegistry: RegistryReader | undefined;
   @property()
   accessor db = "";
   @property()
@@ -24,6 +38,14 @@ export class PredictPage extends LitElement {
   accessor runs: RunRow[] | undefined;
   @state()
   accessor runId = "";
+  /** Registered versions to choose from: every alias, then every version. */
+  @state()
+  accessor models: ModelChoice[] = [];
+  @state()
+  accessor modelRef = "";
+  /** Which kind of model scores the file. */
+  @state()
+  accessor from: "run" | "model" = "run";
   @state()
   accessor file: File | undefined;
   @state()
@@ -38,17 +60,29 @@ export class PredictPage extends LitElement {
     void this.load();
   }
 
-  /** Lists the runs that have a saved model (finished or stopped). */
+  /** Lists the runs that have a saved model (finished or stopped) and the registered models' aliases and versions. */
   async load() {
     if (!this.reader) return;
-    const rows = await readRunRows(this.reader).catch((e: Error) => ((this.error = e.message), []));
+    const [rows, models] = await Promise.all([
+      readRunRows(this.reader).catch((e: Error) => ((this.error = e.message), [])),
+      this.modelRegistry ? listModels(this.modelRegistry).catch((e: Error) => ((this.error = e.message), { models: [], problems: [] })) : undefined,
+    ]);
+    this.models = (models?.models ?? []).flatMap((m) => [
+      ...Object.entries(m.aliases).sort(([a], [b]) => a.localeCompare(b)).map(([alias, v]) => ({
+        ref: `${m.name}@${alias}`,
+        text: `${m.name}@${alias} (version ${v})`,
+      })),
+      ...[...m.versions].reverse().map((v) => ({ ref: `${m.name}/${v}`, text: `${m.name}/${v}` })),
+    ]);
+    this.modelRef ||= this.models[0]?.ref ?? "";
     this.runs = rows.filter((r) => r.record && (r.record.status === "finished" || r.record.status === "stopped")).reverse();
     this.runId ||= this.runs[0]?.id ?? "";
+    if (!this.runs.length && this.models.length) this.from = "model";
   }
 
   override render() {
     if (!this.runs) return html`<p class="muted">Reading runs...</p>`;
-    if (!this.runs.length) {
+    if (!this.runs.length && !this.models.length) {
       return html`
         <section>
           <h2>Predict</h2>
@@ -61,19 +95,37 @@ export class PredictPage extends LitElement {
       <h2 id="predict-h">Predict</h2>
       <p class="muted">Scores every row with a full window, in this tab; works offline once the app has loaded.</p>
       <div class="row">
-        <label for="run">Model from run</label>
-        <select id="run" .value=${this.runId} @change=${(e: Event) => (this.runId = (e.target as HTMLSelectElement).value)}>
-          ${this.runs.map((x) => html`<option .value=${x.id} ?selected=${x.id === this.runId}>${x.id} (${x.record!.model}, ${x.record!.status})</option>`)}
+        <label for="from">Score with</label>
+        <select id="from" @change=${(e: Event) => (this.from = (e.target as HTMLSelectElement).value as "run" | "model")}>
+          <option value="run" ?selected=${this.from === "run"} ?disabled=${!this.runs.length}>a run's model</option>
+          <option value="model" ?selected=${this.from === "model"} ?disabled=${!this.models.length}>a registered model</option>
         </select>
+        ${
+      this.from === "run"
+        ? html`
+          <label for="run">Model from run</label>
+          <select id="run" .value=${this.runId} @change=${(e: Event) => (this.runId = (e.target as HTMLSelectElement).value)}>
+            ${this.runs.map((x) => html`<option .value=${x.id} ?selected=${x.id === this.runId}>${x.id} (${x.record!.model}, ${x.record!.status})</option>`)}
+          </select>
+        `
+        : html`
+          <label for="model">Registered model</label>
+          <select id="model" .value=${this.modelRef} @change=${(e: Event) => (this.modelRef = (e.target as HTMLSelectElement).value)}>
+            ${this.models.map((m) => html`<option .value=${m.ref} ?selected=${m.ref === this.modelRef}>${m.text}</option>`)}
+          </select>
+        `
+    }
         <label for="input">Parquet file</label>
         <input id="input" type="file" accept=".parquet" @change=${(e: Event) => (this.file = (e.target as HTMLInputElement).files?.[0])} />
-        <button class="primary" ?disabled=${!this.file || !this.runId || this.busy} @click=${this.predict}>${this.busy ? "Predicting..." : "Predict"}</button>
+        <button class="primary" ?disabled=${!this.file || !this.chosen() || this.busy} @click=${this.predict}>${
+      this.busy ? "Predicting..." : "Predict"
+    }</button>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ""}
       ${
       r
         ? html`
-          <p data-testid="predicted">${count(r.rows)} rows scored (${r.backend}).
+          <p data-testid="predicted">${count(r.rows)} rows scored by ${r.scoredBy} (${r.backend}).
             <button @click=${() => download(r.parquet, "predictions.parquet", "application/vnd.apache.parquet")}>Download Parquet</button>
             <button @click=${() => download(r.csv, "predictions.csv", "text/csv")}>Download CSV</button></p>
           <table aria-label="Predictions preview">
@@ -100,12 +152,18 @@ export class PredictPage extends LitElement {
     </section>`;
   }
 
+  /** The model chosen to score with, as the worker takes it; undefined while none is. */
+  private chosen(): { run: string } | { model: string } | undefined {
+    if (this.from === "run") return this.runId ? { run: this.runId } : undefined;
+    return this.modelRef ? { model: this.modelRef } : undefined;
+  }
+
   private async predict() {
     this.busy = true;
     this.error = "";
     this.result = undefined;
     try {
-      const done = await startJob({ kind: "predict", runId: this.runId, file: this.file!, wasmPaths: this.wasmPaths, db: this.db }).result;
+      const done = await startJob({ kind: "predict", from: this.chosen()!, file: this.file!, wasmPaths: this.wasmPaths, db: this.db }).result;
       this.result = done.predictions;
     } catch (error) {
       this.error = `Cannot predict ${this.file!.name}: ${(error as Error).message}`;

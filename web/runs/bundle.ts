@@ -3,6 +3,10 @@ import { copyRuns } from "../../core/bundle/copy_runs.ts";
 import { decodeBundle } from "../../core/bundle/decode.ts";
 import { encodeBundle } from "../../core/bundle/encode.ts";
 import { BundleExperimentReader, experimentsOfRuns } from "../../core/bundle/experiments.ts";
+import { copyRegistry, type RegistryCopyResult } from "../../core/bundle/copy_registry.ts";
+import { BundleRegistryReader } from "../../core/bundle/registry.ts";
+import { listModels } from "../../core/model_registry/list.ts";
+import type { RegistryReader, RegistryStore } from "../../core/model_registry/store.ts";
 import { bundleBytes, embedBundle } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
 import { NotFoundError } from "../../core/errors.ts";
@@ -31,11 +35,12 @@ export async function exportRuns(reader: RunReader, runIds: readonly string[], f
   return written;
 }
 
-/** What an import did: runs stored, and runs left out with the reason; and the bundle's experiments, when it had any. */
+/** What an import did: runs stored, and runs left out with the reason; and the bundle's experiments and registered models, when it had any. */
 export interface ImportResult {
   imported: string[];
   skipped: string[];
   experiments?: ExperimentCopyResult;
+  registry?: RegistryCopyResult;
 }
 
 /**
@@ -80,18 +85,21 @@ export async function importRuns(store: RunStore, files: readonly File[]): Promi
 /**
  * The selected runs as a bundle (docs/bundle.md), model files in, predictions out: what `mf import` and the
  * viewer read. With `experiments` (the experiments store, keyed by name), the experiments those runs
- * belong to go in too, those the store has a record of.
+ * belong to go in too, those the store has a record of. With `registry`, the model registry goes in whole, as
+ * `mf export` carries it: every model whose record reads (a corrupt one is left out).
  */
-export async function exportBundle(reader: RunReader, runIds: readonly string[], experiments?: RunReader): Promise<Uint8Array> {
+export async function exportBundle(reader: RunReader, runIds: readonly string[], experiments?: RunReader, registry?: RegistryReader): Promise<Uint8Array> {
   const names: string[] = [];
   if (experiments) {
     for (const name of await experimentsOfRuns(reader, runIds)) if ((await filesOf(experiments, name)).includes(EXPERIMENT_FILE)) names.push(name);
   }
+  const models = registry ? (await listModels(registry)).models.map((m) => m.name) : [];
   return encodeBundle(reader, runIds, {
     createdBy: "Model Factory web app",
     models: true,
     predictions: false,
     ...(experiments && names.length ? { experiments: { reader: experiments, names } } : {}),
+    ...(registry && models.length ? { registry: { reader: registry, names: models } } : {}),
   });
 }
 
@@ -119,13 +127,16 @@ export async function viewerPage(bundle: Uint8Array): Promise<string> {
  * Imports the runs of a bundle file: a download of this app, a bundle from mf export, or a
  * single-file viewer page. Ids already stored are skipped and left as they are; run.json is written last.
  * With `experiments` (the experiments store), the bundle's experiments are imported too: one already
- * stored with the same files is left, one stored in another version is skipped, never overwritten.
+ * stored with the same files is left, one stored in another version is skipped, never overwritten. With
+ * `registry`, the bundle's registered models are imported by the same rule.
  */
-export async function importBundle(store: RunStore, file: File, experiments?: RunStore): Promise<ImportResult> {
+export async function importBundle(store: RunStore, file: File, experiments?: RunStore, registry?: RegistryStore): Promise<ImportResult> {
   const bytes = await bundleBytes(new Uint8Array(await file.arrayBuffer()), file.name);
   const bundle = decodeBundle(bytes, file.name);
   const result: ImportResult = await copyRuns(new BundleRunReader(bundle), store);
   const carried = new BundleExperimentReader(bundle);
   if (experiments && (await carried.list()).length) result.experiments = await copyExperiments(carried, experiments);
+  const registered = new BundleRegistryReader(bundle);
+  if (registry && (await registered.list()).length) result.registry = await copyRegistry(registered, registry);
   return result;
 }

@@ -1,5 +1,6 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import type { RegistryStore } from "../../core/model_registry/store.ts";
 import type { RunReader, RunStore } from "../../core/platform.ts";
 import type { ChartData } from "../chart.ts";
 import { duration } from "../format.ts";
@@ -8,6 +9,7 @@ import { confusionTable, importanceTable, metricsTable, perClassTable, perSymbol
 import { type EquityCurves, readEpochs, readEquity, readImportance, readRunEvaluations, readRunRow, type RunRow } from "./run_data.ts";
 import { evaluationsTable } from "./evaluations.ts";
 import "../chart.ts";
+import "../registry/register_form.ts";
 
 /** One run, read through a RunReader: config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix, equity, evaluations; Delete when given a store. */
 @customElement("mf-run-page")
@@ -31,6 +33,9 @@ export class RunPage extends LitElement {
   /** The writable store behind `reader`, for Delete; a read-only viewer leaves it unset. */
   @property({ attribute: false })
   accessor store: RunStore | undefined;
+  /** The model registry: a finished run can be registered as a version of a named model (the app only). */
+  @property({ attribute: false })
+  accessor modelRegistry: RegistryStore | undefined;
   @property()
   accessor runId = "";
   /** Where "all runs" leads (the runs table as it was left). */
@@ -89,7 +94,11 @@ export class RunPage extends LitElement {
                 )}</p>
               <p class="muted">Backend: ${record.backend.name} (${record.backend.reason}) · created ${record.created_at}</p>
               ${record.error ? html`<p class="error" role="alert">${record.error}</p>` : ""}
-              ${this.deleteButton()}
+              <div class="row">${this.deleteButton()}${record.status === "finished" && this.store && this.modelRegistry
+                ? html`<mf-register-form .store=${this.modelRegistry} .runs=${this.store} runId=${this.runId} suggested=${`${
+                  record.model.split(":").at(-1)
+                }-h${record.horizon}`} label="Register as a model version"></mf-register-form>`
+                : ""}</div>
             </section>
             <section aria-labelledby="curves-h"><h2 id="curves-h">Curves</h2>
               ${this.epochs.length

@@ -1,6 +1,7 @@
 import { html, LitElement } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { BUNDLE_FILE } from "../../core/bundle/format.ts";
+import type { RegistryStore } from "../../core/model_registry/store.ts";
 import type { RunStore } from "../../core/platform.ts";
 import { shared } from "../styles.ts";
 import { exportBundle, exportRuns, importBundle, type ImportResult, importRuns, viewerPage } from "./bundle.ts";
@@ -24,6 +25,9 @@ export class RunTransfer extends LitElement {
   /** The experiments store (keyed by experiment name): downloads carry the picked runs' experiments, imports bring a bundle's in. */
   @property({ attribute: false })
   accessor experiments: RunStore | undefined;
+  /** The model registry: downloads carry it whole, imports bring a bundle's registered models in. */
+  @property({ attribute: false })
+  accessor modelRegistry: RegistryStore | undefined;
   @state()
   accessor message = "";
   @state()
@@ -58,7 +62,7 @@ export class RunTransfer extends LitElement {
     this.busy = true;
     this.problems = [];
     try {
-      const bundle = await exportBundle(this.store!, this.picked, this.experiments);
+      const bundle = await exportBundle(this.store!, this.picked, this.experiments, this.modelRegistry);
       const [blob, name] = kind === "bundle"
         ? [new Blob([bundle as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `model-factory-runs.mfbundle`]
         : [new Blob([await viewerPage(bundle)], { type: "text/html" }), `model-factory-runs.html`];
@@ -95,7 +99,7 @@ export class RunTransfer extends LitElement {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = "";
-    if (file) return this.report(importBundle(this.store!, file, this.experiments));
+    if (file) return this.report(importBundle(this.store!, file, this.experiments, this.modelRegistry));
   }
 
   private import(event: Event) {
@@ -107,14 +111,19 @@ export class RunTransfer extends LitElement {
 
   private async report(work: Promise<ImportResult>) {
     try {
-      const { imported, skipped, experiments } = await work;
+      const { imported, skipped, experiments, registry } = await work;
       const xp = experiments
         ? ` Experiments: imported ${experiments.imported.length}${
           experiments.imported.length ? ` (${experiments.imported.join(", ")})` : ""
         }, already here ${experiments.identical.length}, skipped ${experiments.skipped.length}.`
         : "";
-      this.message = `Imported ${imported.length} run(s)${imported.length ? `: ${imported.join(", ")}` : ""}.${xp}`;
-      this.problems = [...skipped, ...(experiments?.skipped ?? [])];
+      const reg = registry
+        ? ` Registered models: imported ${registry.imported.length}${
+          registry.imported.length ? ` (${registry.imported.join(", ")})` : ""
+        }, already here ${registry.identical.length}, skipped ${registry.skipped.length}.`
+        : "";
+      this.message = `Imported ${imported.length} run(s)${imported.length ? `: ${imported.join(", ")}` : ""}.${xp}${reg}`;
+      this.problems = [...skipped, ...(experiments?.skipped ?? []), ...(registry?.skipped ?? [])];
       this.dispatchEvent(new CustomEvent("imported", { detail: imported }));
     } catch (error) {
       this.message = "";

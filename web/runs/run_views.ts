@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from "lit";
+import type { RegistryStore } from "../../core/model_registry/store.ts";
 import type { RunReader, RunStore } from "../../core/platform.ts";
 import { type Route, routeHash } from "./view_state.ts";
 import "./compare_page.ts";
@@ -10,6 +11,8 @@ export interface RunViewsOptions {
   reader: RunReader;
   /** The writable store behind `reader`: its run pages get Delete. */
   store?: RunStore;
+  /** The model registry: finished runs' pages get Register (the app only). */
+  modelRegistry?: RegistryStore;
   /** The runs table's hash as a person left it, for "all runs" links. */
   runsHash: string;
   /** What an empty runs table says. */
@@ -29,7 +32,9 @@ export function runViews(route: Route, o: RunViewsOptions): TemplateResult | "" 
         @picked=${(e: CustomEvent<string[]>) => o.onPicked?.(e.detail)}>${o.actions ?? ""}</mf-runs-table>
     `;
   }
-  if (route.page === "run") return html`<mf-run-page .reader=${o.reader} .store=${o.store} runId=${route.ids[0]} back=${o.runsHash}></mf-run-page>`;
+  if (route.page === "run") {
+    return html`<mf-run-page .reader=${o.reader} .store=${o.store} .modelRegistry=${o.modelRegistry} runId=${route.ids[0]} back=${o.runsHash}></mf-run-page>`;
+  }
   if (route.page === "compare") {
     return html`<mf-compare-page .reader=${o.reader} .runIds=${route.ids} curve=${
       route.query.get("curve") ?? "val_loss"

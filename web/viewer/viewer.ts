@@ -1,6 +1,9 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import type { RegistryReader } from "../../core/model_registry/store.ts";
 import type { RunReader } from "../../core/platform.ts";
+import "../registry/registry_view.ts";
+import { parseRegistryRoute } from "../registry/route.ts";
 import { runViews } from "../runs/run_views.ts";
 import { parseRoute } from "../runs/view_state.ts";
 import { shared } from "../styles.ts";
@@ -8,8 +11,9 @@ import "./experiments.ts";
 
 /**
  * The static experiment viewer: the app's run views (runs table with the parameter plot, run page,
- * comparison) over a read-only RunReader, and the bundle's experiments with their reports, chosen by
- * the URL hash. Nothing here trains, deletes or fetches; it imports no tfjs.
+ * comparison) over a read-only RunReader, the bundle's experiments with their reports, and its model
+ * registry (`#/registry`, `#/registry/<name>`, read-only), chosen by the URL hash. Nothing here trains,
+ * deletes or fetches; it imports no tfjs.
  */
 @customElement("mf-viewer")
 export class Viewer extends LitElement {
@@ -64,6 +68,16 @@ export class Viewer extends LitElement {
   accessor experiments: RunReader | undefined;
   @state()
   accessor experimentNames: string[] = [];
+  /** The bundle's registered models; none when absent. */
+  @property({ attribute: false })
+  accessor modelRegistry: RegistryReader | undefined;
+  @state()
+  accessor modelNames: string[] = [];
+  /** The bundle's run ids, so a registered version's source run links to its page when the bundle has it. */
+  @state()
+  accessor runIds: ReadonlySet<string> = new Set();
+  @state()
+  accessor registryRoute = parseRegistryRoute(location.hash);
   /** Why there is no reader (a bundle that cannot be read), shown instead of the runs. */
   @property()
   accessor failure = "";
@@ -74,6 +88,7 @@ export class Viewer extends LitElement {
     const old = new URL(e.oldURL).hash;
     if (parseRoute(old).page === "runs") this.runsHash = old;
     this.route = parseRoute(location.hash);
+    this.registryRoute = parseRegistryRoute(location.hash);
   };
 
   override connectedCallback() {
@@ -94,20 +109,37 @@ export class Viewer extends LitElement {
         if (experiments === this.experiments) this.experimentNames = names;
       }, (error: Error) => (this.failure = `Cannot list the bundle's experiments: ${error.message}`));
     }
+    if (changed.has("modelRegistry")) {
+      const registry = this.modelRegistry;
+      this.modelNames = [];
+      registry?.list().then((names) => {
+        if (registry === this.modelRegistry) this.modelNames = names;
+      }, (error: Error) => (this.failure = `Cannot list the bundle's registered models: ${error.message}`));
+    }
+    if (changed.has("reader")) {
+      const reader = this.reader;
+      reader?.list().then((ids) => {
+        if (reader === this.reader) this.runIds = new Set(ids);
+      }, (error: Error) => (this.failure = `Cannot list the bundle's runs: ${error.message}`));
+    }
   }
 
   override render() {
     // the viewer has no train or predict page: every other route is the runs table
     const route = ["run", "compare", "experiments", "experiment"].includes(this.route.page) ? this.route : { ...this.route, page: "runs" as const };
-    const onExperiments = route.page === "experiments" || route.page === "experiment";
+    const onRegistry = Boolean(this.registryRoute);
+    const onExperiments = !onRegistry && (route.page === "experiments" || route.page === "experiment");
     return html`
       <header>
         <h1><a href="#/runs">Model Factory runs</a></h1>
-        ${this.experimentNames.length
+        ${this.experimentNames.length || this.modelNames.length
           ? html`
             <nav aria-label="Main">
-              <a href="#/runs" aria-current=${onExperiments ? "false" : "page"}>Runs</a>
-              <a href="#/experiments" aria-current=${onExperiments ? "page" : "false"}>Experiments (${this.experimentNames.length})</a>
+              <a href="#/runs" aria-current=${onExperiments || onRegistry ? "false" : "page"}>Runs</a>
+              ${this.experimentNames.length
+                ? html`<a href="#/experiments" aria-current=${onExperiments ? "page" : "false"}>Experiments (${this.experimentNames.length})</a>`
+                : ""}
+              ${this.modelNames.length ? html`<a href="#/registry" aria-current=${onRegistry ? "page" : "false"}>Registry (${this.modelNames.length})</a>` : ""}
             </nav>
           `
           : ""}
@@ -117,6 +149,16 @@ export class Viewer extends LitElement {
         ? html`<p class="error" role="alert">${this.failure}</p>`
         : !this.reader
         ? html`<p class="muted">Opening runs...</p>`
+        : this.registryRoute
+        ? html`
+          <section aria-label="Registry">
+            <h2>Registry</h2>
+            <mf-registry-view .reader=${this.modelRegistry} name=${this.registryRoute.name ?? ""} .runIds=${this.runIds} .experimentNames=${new Set(
+              this.experimentNames,
+            )}
+              empty="There are no registered models in this bundle."></mf-registry-view>
+          </section>
+        `
         : route.page === "experiments"
         ? html`
           <section aria-label="Experiments">

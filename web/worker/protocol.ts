@@ -17,7 +17,8 @@ export type JobRequest =
   /** Times, symbols and labels of one file, for choosing a time split in the page. */
   | { kind: "index"; file: File }
   | { kind: "backend"; requested: BackendName; wasmPaths: string }
-  | { kind: "predict"; runId: string; file: File; wasmPaths: string; db: string }
+  /** Scores a file with a stored run's model, or with a registered version (`name@alias` or `name/version`, from `<db>-registry`). */
+  | { kind: "predict"; from: { run: string } | { model: string }; file: File; wasmPaths: string; db: string }
   | { kind: "train"; model: string; params: unknown; dataset: unknown; trainer: unknown; files: TrainFiles; wasmPaths: string; db: string }
   /**
    * An experiment's whole queue in this one worker (files read once, tfjs started once); its config and files are
@@ -57,6 +58,8 @@ export interface Predictions {
   parquet: Uint8Array;
   csv: string;
   backend: string;
+  /** What scored them: `run <id>`, or `<name>/<version>` (and the alias asked for) of the registry. */
+  scoredBy: string;
 }
 
 /** A message to a running job: stop training after the current batch (an experiment then stops its queue). */

@@ -1,6 +1,8 @@
 // Heavy work off the page: Parquet summaries, backend probing, training (tfjs) and experiment queues run
 // here, so the page stays responsive. Modules are imported per job kind so a summary never loads tfjs.
-import type { GpuLike, ProgressEvent } from "../../core/platform.ts";
+import type { ComputeBackend } from "../../core/compute.ts";
+import type { ByteSource, GpuLike, ProgressEvent } from "../../core/platform.ts";
+import type { LoadedRun } from "../../core/predict.ts";
 import type { LosableDevice } from "./device_watch.ts";
 import type { JobControl, JobReply, JobRequest } from "./protocol.ts";
 
@@ -53,16 +55,14 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };
   const startBackend = tfjsBackend({ gpu, wasmPaths: job.wasmPaths });
   if (job.kind === "predict") {
-    const [{ loadRun, predictFile }, { registry }, { IdbRunStore }, csv] = await Promise.all([
-      import("../../core/predict.ts"),
-      import("../../models/index.ts"),
-      import("../idb_store.ts"),
-      import("../predict/predictions_csv.ts"),
-    ]);
+    const [{ predictFile }, csv] = await Promise.all([import("../../core/predict.ts"), import("../predict/predictions_csv.ts")]);
+    const source = blobSource(job.file);
     const backend = await startBackend("auto");
-    const run = await loadRun(await IdbRunStore.open(job.db), job.runId, registry, backend);
+    const { run, scoredBy } = "run" in job.from
+      ? await runModel(job.db, job.from.run, backend)
+      : await registeredModel(job.db, job.from.model, backend, source);
     try {
-      const { windows, probs, parquet } = await predictFile(run, blobSource(job.file));
+      const { windows, probs, parquet } = await predictFile(run, source);
       const horizon = run.preprocess.horizon;
       return {
         predictions: {
@@ -71,6 +71,7 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
           parquet,
           csv: csv.predictionsCsv(windows, probs, horizon),
           backend: backend.reason,
+          scoredBy,
         },
       };
     } finally {
@@ -110,4 +111,41 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
     store,
   );
   return { runId: result.runId, status: result.record.status };
+}
+
+/** A stored run's model. */
+async function runModel(db: string, runId: string, backend: ComputeBackend): Promise<{ run: LoadedRun; scoredBy: string }> {
+  const [{ loadRun }, { registry }, { IdbRunStore }] = await Promise.all([
+    import("../../core/predict.ts"),
+    import("../../models/index.ts"),
+    import("../idb_store.ts"),
+  ]);
+  return { run: await loadRun(await IdbRunStore.open(db), runId, registry, backend), scoredBy: `run ${runId}` };
+}
+
+/**
+ * A registered version's model, read from the registry alone (its run may be gone), as `mf predict --model` does:
+ * the file's feature columns are checked against the version's signature first, naming the first mismatch.
+ */
+async function registeredModel(db: string, text: string, backend: ComputeBackend, source: ByteSource): Promise<{ run: LoadedRun; scoredBy: string }> {
+  const [{ parseModelRef }, { readVersion, resolveVersion }, { checkSignature }, { loadVersion }, { detectColumns }, { readMetadata }, { registry }, {
+    IdbRegistryStore,
+  }] = await Promise.all([
+    import("../../core/model_registry/names.ts"),
+    import("../../core/model_registry/read.ts"),
+    import("../../core/model_registry/signature.ts"),
+    import("../../core/model_registry/load.ts"),
+    import("../../core/data/columns.ts"),
+    import("../../core/data/read_frame.ts"),
+    import("../../models/index.ts"),
+    import("../idb_registry.ts"),
+  ]);
+  const store = await IdbRegistryStore.open(db);
+  const ref = parseModelRef(text, { needVersion: true });
+  const version = await readVersion(store, ref.name, await resolveVersion(store, ref));
+  const label = `${ref.name}/${version.version}`;
+  checkSignature(version.signature, detectColumns(source.name, await readMetadata(source)).features, source.name, label);
+  // the version checked, not whatever the alias points at by now
+  const loaded = await loadVersion(store, { name: ref.name, version: version.version }, registry, backend);
+  return { run: loaded.run, scoredBy: `${loaded.label}${ref.alias ? ` (${ref.name}@${ref.alias})` : ""}` };
 }

@@ -19,7 +19,7 @@ seeds: [1, 2]
 models:
   - name: linear:logistic
   - name: trees:gbdt
-    trainer: { epochs: 20 }
+    trainer: { epochs: 40 }
   - name: neural:mlp
     label: mlp-8
     params: { hidden: [8] }

@@ -48,6 +48,7 @@ export class RegistryActions extends LitElement {
         (alias) => html`<button ?disabled=${this.busy} @click=${() => this.removeAlias(alias)} aria-label=${`Remove alias ${alias}`}>Remove</button>`,
       )}
       <div class="row" role="group" aria-label="Set an alias">
+        <strong>Set or move an alias</strong>
         <label for="alias">Alias</label>
         <input id="alias" placeholder="champion" list="known-aliases" />
         <datalist id="known-aliases">${["champion", "challenger", ...Object.keys(model.aliases)].map((a) => html`<option .value=${a}></option>`)}</datalist>
@@ -58,6 +59,7 @@ export class RegistryActions extends LitElement {
         <button class="primary" ?disabled=${this.busy || !this.versions.length} @click=${this.setAlias}>Set alias</button>
       </div>
       <div class="row" role="group" aria-label="Delete a version">
+        <strong>Delete a version</strong>
         <label for="delete-version">Version</label>
         <select id="delete-version">${options()}</select>
         <button class="danger" ?disabled=${this.busy || !this.versions.length} @click=${() => this.deleteVersion(false)}>Delete version</button>

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ComputeBackend } from "./compute.ts";
 import type { Windows } from "./data/windows.ts";
 import type { AbortLike, Parallelism } from "./platform.ts";
+import type { SearchSpace } from "./tune/space.ts";
 
 /** What a model sees of its input: a window of `seqLen` rows of `nFeatures`, and three classes. */
 export interface InputShape {
@@ -84,6 +85,8 @@ export interface ModelPlugin<Schema extends z.ZodType = z.ZodType> {
   /** Window length when the run does not set one. */
   defaultSeqLen: number;
   configSchema: Schema;
+  /** Where `mf tune` searches by default: distributions over `params.<key>` of configSchema (and dataset/trainer settings). */
+  searchSpace?: SearchSpace;
   create(config: z.output<Schema>, shape: InputShape, context: ModelContext): Model;
   load(files: ModelFiles, config: z.output<Schema>, shape: InputShape, context: Pick<ModelContext, "backend">): Promise<Model>;
 }

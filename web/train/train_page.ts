@@ -2,12 +2,11 @@ import { html, LitElement } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { DatasetConfig } from "../../core/config/dataset.ts";
 import { TrainerConfig } from "../../core/config/trainer.ts";
-import type { SplitSummaries } from "../../core/data/summary.ts";
-import type { TimeIndex } from "../../core/data/time_index.ts";
 import { defaultPurge } from "../../core/data/time_split.ts";
 import type { Registry } from "../../core/registry.ts";
 import type { ChosenFiles, DataLayout } from "../data/data_picker.ts";
 import type { TimeSplitChoice } from "../data/time_split_picker.ts";
+import { DataFiles } from "../data/data_files.ts";
 import { shared } from "../styles.ts";
 import { startJob } from "../worker/client.ts";
 import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
@@ -38,18 +37,8 @@ export class TrainPage extends LitElement {
   @property()
   accessor wasmPaths = "";
   @state()
-  accessor files: ChosenFiles = {};
-  @state()
-  accessor summaries: SplitSummaries = {};
-  @state()
-  accessor status: Partial<Record<(typeof SPLITS)[number], string>> = {};
-  @state()
   accessor layout: DataLayout = "splits";
-  /** The one file to cut by time: its index once read, or "reading", or why it cannot be read. */
-  @state()
-  accessor one: { file: File; index?: TimeIndex; status?: string } | undefined;
-  @state()
-  accessor split: TimeSplitChoice | undefined;
+  private readonly data = new DataFiles(this);
   @state()
   accessor model = "linear:logistic";
   @state()
@@ -71,26 +60,22 @@ export class TrainPage extends LitElement {
     const horizon = Number(this.datasetForm.value.horizon ?? 5);
     const seqLen = Number(this.datasetForm.value.seq_len ?? plugin.defaultSeqLen);
     const oneFile = this.layout === "one";
-    const dataReady = oneFile ? Boolean(this.split?.view) : SPLITS.every((s) => this.summaries[s]);
+    const { data } = this;
+    const dataReady = oneFile ? Boolean(data.split?.view) : SPLITS.every((s) => data.summaries[s]);
     const ready = dataReady && this.params.valid && this.datasetForm.valid && this.trainer.valid;
-    const oneStatus = this.one?.status === "reading"
-      ? { train: "reading", val: "reading", test: "reading" }
-      : this.one?.status
-      ? { train: this.one.status }
-      : {};
     return html`
       <section aria-labelledby="data-h">
         <h2 id="data-h">1. Data</h2>
         <mf-data-picker .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
-          @files=${(e: CustomEvent<ChosenFiles>) => this.open(e.detail)} @file=${(e: CustomEvent<File>) => this.openOne(e.detail)}></mf-data-picker>
+          @files=${(e: CustomEvent<ChosenFiles>) => data.open(e.detail)} @file=${(e: CustomEvent<File>) => data.openOne(e.detail)}></mf-data-picker>
         ${oneFile
           ? html`
-            <mf-time-split .index=${this.one?.index} .defaultPurge=${defaultPurge(horizon, this.datasetForm.value.label_column as string | undefined)}
-              @split=${(e: CustomEvent<TimeSplitChoice>) => (this.split = e.detail)}></mf-time-split>
+            <mf-time-split .index=${data.one?.index} .defaultPurge=${defaultPurge(horizon, this.datasetForm.value.label_column as string | undefined)}
+              @split=${(e: CustomEvent<TimeSplitChoice>) => data.setSplit(e.detail)}></mf-time-split>
           `
           : ""}
-        <mf-data-summary .summaries=${oneFile ? this.split?.view?.summaries ?? {} : this.summaries} .status=${oneFile ? oneStatus : this.status}
-          .empty=${oneFile && this.one?.index
+        <mf-data-summary .summaries=${oneFile ? data.split?.view?.summaries ?? {} : data.summaries} .status=${oneFile ? data.oneStatus() : data.status}
+          .empty=${oneFile && data.one?.index
             ? "No split to summarise: choose valid boundaries above."
             : "No data opened yet."} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
       </section>
@@ -118,35 +103,6 @@ export class TrainPage extends LitElement {
     `;
   }
 
-  private open(chosen: ChosenFiles) {
-    this.files = { ...this.files, ...chosen };
-    for (const split of SPLITS) {
-      const file = chosen[split];
-      if (!file) continue;
-      this.summaries = { ...this.summaries, [split]: undefined };
-      this.status = { ...this.status, [split]: "reading" };
-      startJob({ kind: "summarize", file }).result.then(
-        (done) => {
-          if (this.files[split] !== file) return;
-          this.summaries = { ...this.summaries, [split]: done.summary };
-          this.status = { ...this.status, [split]: undefined };
-        },
-        (error: Error) => {
-          if (this.files[split] === file) this.status = { ...this.status, [split]: `${split}: ${error.message}` };
-        },
-      );
-    }
-  }
-
-  private openOne(file: File) {
-    this.one = { file, status: "reading" };
-    this.split = undefined;
-    startJob({ kind: "index", file }).result.then(
-      (done) => this.one?.file === file && (this.one = { file, index: done.index }),
-      (error: Error) => this.one?.file === file && (this.one = { file, status: `${file.name}: ${error.message}` }),
-    );
-  }
-
   private setTrainer(change: FormChange) {
     this.trainer = change;
     const requested = String(change.value.backend ?? "auto");
@@ -171,8 +127,8 @@ export class TrainPage extends LitElement {
       wasmPaths: this.wasmPaths,
       db: this.db,
       // one file: the run records the split chosen here as dataset.split, so it can be made again (mf train --split)
-      dataset: oneFile ? { ...this.datasetForm.value, split: this.split!.config } : this.datasetForm.value,
-      files: oneFile ? { file: this.one!.file } : this.files as SplitFiles,
+      dataset: oneFile ? { ...this.datasetForm.value, split: this.data.split!.config } : this.datasetForm.value,
+      files: oneFile ? { file: this.data.one!.file } : this.data.files as SplitFiles,
     };
   }
 }

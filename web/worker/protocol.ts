@@ -58,7 +58,7 @@ export interface Predictions {
   parquet: Uint8Array;
   csv: string;
   backend: string;
-  /** What scored them: `run <id>`, or `<name>/<version>` (and the alias asked for) of the registry. */
+  /** What scored them: `run <id>`, or the registry's `<name>/<version>` (`<name>@<alias>, version <n>` when asked by alias). */
   scoredBy: string;
 }
 

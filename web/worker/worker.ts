@@ -147,5 +147,5 @@ async function registeredModel(db: string, text: string, backend: ComputeBackend
   checkSignature(version.signature, detectColumns(source.name, await readMetadata(source)).features, source.name, label);
   // the version checked, not whatever the alias points at by now
   const loaded = await loadVersion(store, { name: ref.name, version: version.version }, registry, backend);
-  return { run: loaded.run, scoredBy: `${loaded.label}${ref.alias ? ` (${ref.name}@${ref.alias})` : ""}` };
+  return { run: loaded.run, scoredBy: ref.alias ? `${ref.name}@${ref.alias}, version ${version.version}` : loaded.label };
 }

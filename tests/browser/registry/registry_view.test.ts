@@ -89,12 +89,12 @@ describe("mf-registry-view", () => {
     choose(deep(view, "input#alias"), "2nd");
     button(view, "Set alias").click();
     await expect.poll(() => deepAll(view, '[role="alert"]').map((a) => a.textContent)).toEqual([
-      'Alias "2nd" is not allowed: an alias holds up to 64 letters, digits, \'_\' and \'-\', starting with a letter',
+      "Alias \"2nd\" is not allowed: an alias holds up to 64 letters, digits, '_' and '-', starting with a letter",
     ]);
 
     const confirmed: string[] = [];
-    const realConfirm = window.confirm;
-    window.confirm = (text?: string) => (confirmed.push(text ?? ""), true);
+    const realConfirm = globalThis.confirm;
+    globalThis.confirm = (text?: string) => (confirmed.push(text ?? ""), true);
     try {
       choose(deep(view, "select#delete-version"), "2");
       button(view, "Delete version").click();
@@ -107,7 +107,7 @@ describe("mf-registry-view", () => {
       button(view, "Delete version 2 and remove challenger, champion").click();
       await expect.poll(() => rowTexts(table(view, "Versions")).map((r) => r.split("\t")[0])).toEqual(["1"]);
     } finally {
-      window.confirm = realConfirm;
+      globalThis.confirm = realConfirm;
     }
     expect(deep(view, '[data-testid="registry-message"]').textContent).toBe("Version 2 deleted, with btc-h5@challenger, btc-h5@champion.");
     const model = await readModel(store, "btc-h5");

@@ -6,7 +6,7 @@
  */
 import type { Rng } from "../../random.ts";
 import type { Distribution } from "../space.ts";
-import { logAddExp, logGaussMass, truncnormLogPdf, truncnormPpf } from "./truncnorm.ts";
+import { logGaussMass, truncnormLogPdf, truncnormPpf } from "./truncnorm.ts";
 
 const EPS = 1e-12;
 

@@ -97,7 +97,10 @@ export function validateSpace(space: unknown, where: string, configSchema?: z.Zo
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue.path.map(String).join(".");
-    throw new ConfigError(`Invalid search space in ${where}: ${key ? `"${key}": ` : ""}${issue.message}`, { key: key || undefined });
+    let got: unknown = space;
+    for (const part of issue.path) got = got !== null && typeof got === "object" ? (got as Record<PropertyKey, unknown>)[part] : undefined;
+    const shown = got === undefined || issue.code === "unrecognized_keys" ? "" : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(`Invalid search space in ${where}: ${key ? `"${key}": ` : ""}${issue.message}${shown}`, { key: key || undefined });
   }
   const out = parsed.data;
   const known: Record<string, string[] | undefined> = {

@@ -11,6 +11,8 @@ import { synthCommand, synthUsage } from "./commands/synth.ts";
 import { prepareCommand, prepareUsage } from "./commands/prepare.ts";
 import { registryCommand, registryUsage } from "./commands/registry.ts";
 import { trainCommand, trainUsage } from "./commands/train.ts";
+import { tuneCommand, tuneUsage } from "./commands/tune.ts";
+import { studyCommand, studyUsage } from "./commands/study.ts";
 import { closest } from "../core/config/parse.ts";
 
 const commands: Record<string, (args: string[]) => unknown> = {
@@ -25,6 +27,8 @@ const commands: Record<string, (args: string[]) => unknown> = {
   export: exportCommand,
   import: importCommand,
   registry: registryCommand,
+  tune: tuneCommand,
+  study: studyCommand,
   demo: demoCommand,
 };
 
@@ -41,6 +45,8 @@ const usage = `Model Factory: train, compare and serve models on financial time 
   ${exportUsage}
   ${importUsage}
   ${registryUsage}
+  ${tuneUsage}
+  ${studyUsage}
   mf demo      (synthetic data -> logistic regression at horizon 5)
 
 Run "mf COMMAND --help" for one command.`;

@@ -48,7 +48,8 @@ export async function reportInput(reader: RunReader, experiment: ExperimentRecor
       horizon: cell.horizon,
       seed: cell.seed,
       cell_id: cell.cell_id,
-      status: run?.status ?? (experiment.failures[cell.cell_id] ? "failed" : "pending"),
+      // an experiment never prunes its cells; a pruned run (a tuner's) would read as stopped early
+      status: (run?.status === "pruned" ? "stopped" : run?.status) ?? (experiment.failures[cell.cell_id] ? "failed" : "pending"),
       ...(!run && experiment.failures[cell.cell_id] ? { error: experiment.failures[cell.cell_id] } : {}),
       ...(ensemble ? { ensemble } : {}),
     };

@@ -5,8 +5,11 @@ import { DatasetFingerprint } from "../data/fingerprint.ts";
 import { DataError } from "../errors.ts";
 import type { RunReader, RunStore } from "../platform.ts";
 
-/** Lifecycle of a run: `running` until it ends as finished, failed, or stopped by the user. */
-export const RunStatus = z.enum(["running", "finished", "failed", "stopped"]);
+/** Lifecycle of a run: `running` until it ends as finished, failed, stopped by the user, or pruned by a tuner (its curves kept). */
+export const RunStatus = z.enum(["running", "finished", "failed", "stopped", "pruned"]);
+
+/** The tuning study and trial a run was trained for. */
+export const StudyTag = z.looseObject({ name: z.string(), trial: z.number().int().nonnegative() });
 
 /** The experiment cell a run was trained for. */
 export const ExperimentTag = z.looseObject({ name: z.string(), cell_id: z.string(), label: z.string() });
@@ -41,12 +44,14 @@ export const RunRecord = z.looseObject({
   test_scored: z.boolean().optional(),
   /** The experiment and cell the run was trained for. */
   experiment: ExperimentTag.optional(),
+  /** The study and trial the run was trained for. */
+  study: StudyTag.optional(),
 });
 /** A parsed run.json. */
 export type RunRecord = z.output<typeof RunRecord>;
 
-/** Where a run belongs, written into run.json: an experiment's cell (and later a study's trial). */
-export type RunTags = Partial<Pick<RunRecord, "experiment">>;
+/** Where a run belongs, written into run.json: an experiment's cell or a study's trial. */
+export type RunTags = Partial<Pick<RunRecord, "experiment" | "study">>;
 
 /** What predict needs to turn a file into model input: the features in order, the scaler, the window. */
 export const Preprocess = z.looseObject({

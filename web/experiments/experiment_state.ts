@@ -54,7 +54,8 @@ export async function readExperimentState(experiments: IdbExperimentStore, runs:
       horizon: c.horizon,
       seed: c.seed,
       cellId: c.cell_id,
-      status: run?.status ?? (failure ? "failed" : "pending"),
+      // an experiment never prunes its cells; a pruned run (a tuner's) would read as stopped early
+      status: (run?.status === "pruned" ? "stopped" : run?.status) ?? (failure ? "failed" : "pending"),
       ...(run ? { runId: run.id } : {}),
       ...(run?.error ?? failure ? { error: run?.error ?? failure } : {}),
     };

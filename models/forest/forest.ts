@@ -90,6 +90,15 @@ export const forest = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: ForestConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.max_depth": { type: "int", low: 4, high: 16 },
+    "params.min_child_weight": { type: "float", low: 1, high: 100, log: true },
+    "params.trees_per_round": { type: "int", low: 5, high: 20, step: 5 },
+    "params.subsample": { type: "float", low: 0.5, high: 1 },
+    "params.colsample_bynode": { type: "categorical", choices: ["sqrt", 0.3, 0.5] },
+    "params.bootstrap": { type: "categorical", choices: [true, false] },
+  },
   create(config, shape, context) {
     const m = meta(config, shape);
     return new TreeModel({ ...m, cols: inputColumns(config.input, shape.seqLen, shape.nFeatures) }, config, new Bagging(config), context);

@@ -87,6 +87,18 @@ export const gbdt = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: GbdtConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.max_depth": { type: "int", low: 3, high: 10 },
+    "params.growth": { type: "categorical", choices: ["depthwise", "leafwise"] },
+    "params.num_leaves": { type: "int", low: 15, high: 127, when: { param: "params.growth", in: ["leafwise"] } },
+    "params.learning_rate": { type: "float", low: 0.01, high: 0.3, log: true },
+    "params.min_child_weight": { type: "float", low: 0.1, high: 20, log: true },
+    "params.subsample": { type: "float", low: 0.5, high: 1 },
+    "params.colsample_bytree": { type: "float", low: 0.5, high: 1 },
+    "params.lambda": { type: "float", low: 1e-3, high: 10, log: true },
+    "params.alpha": { type: "float", low: 1e-3, high: 1, log: true },
+  },
   create(config, shape, context) {
     const m = meta(config, shape);
     return new TreeModel({ ...m, cols: inputColumns(config.input, shape.seqLen, shape.nFeatures) }, config, new Boosting(config), context);

@@ -17,5 +17,13 @@ export const gru = {
   wantsGpu: false,
   defaultSeqLen: 8,
   configSchema: GruConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.units": { type: "int", low: 16, high: 128, step: 16 },
+    "params.layers": { type: "int", low: 1, high: 3 },
+    "params.dropout": { type: "float", low: 0, high: 0.5 },
+    "params.head": { type: "categorical", choices: ["last", "mean"] },
+    "params.learning_rate": { type: "float", low: 1e-4, high: 1e-2, log: true },
+  },
   ...networkMethods("sequence", (config, shape, seed) => recurrentNetwork(FusedGru, config, shape, seed), [FusedGru, SeededDropout]),
 } satisfies ModelPlugin<typeof GruConfig>;

@@ -33,5 +33,10 @@ export const logistic = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: LogisticConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.learning_rate": { type: "float", low: 1e-4, high: 1e-1, log: true },
+    "params.l2": { type: "float", low: 1e-6, high: 1e-2, log: true },
+  },
   ...networkMethods("flat", logisticNetwork),
 } satisfies ModelPlugin<typeof LogisticConfig>;

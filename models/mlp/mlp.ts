@@ -42,5 +42,13 @@ export const mlp = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: MlpConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.hidden": { type: "categorical", choices: [[64], [128], [128, 64], [256, 128], [256, 128, 64]] },
+    "params.activation": { type: "categorical", choices: ["relu", "elu", "gelu", "tanh"] },
+    "params.dropout": { type: "float", low: 0, high: 0.5 },
+    "params.learning_rate": { type: "float", low: 1e-4, high: 3e-2, log: true },
+    "params.l2": { type: "float", low: 1e-6, high: 1e-2, log: true },
+  },
   ...networkMethods("flat", mlpNetwork),
 } satisfies ModelPlugin<typeof MlpConfig>;

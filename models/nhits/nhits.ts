@@ -60,5 +60,13 @@ export const nhits = {
   wantsGpu: false,
   defaultSeqLen: 8,
   configSchema: NhitsConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.pools": { type: "categorical", choices: [[2, 1], [4, 2, 1], [8, 4, 1]] },
+    "params.hidden": { type: "int", low: 32, high: 256, step: 32 },
+    "params.mlp_layers": { type: "int", low: 1, high: 3 },
+    "params.dropout": { type: "float", low: 0, high: 0.5 },
+    "params.learning_rate": { type: "float", low: 1e-4, high: 1e-2, log: true },
+  },
   ...networkMethods("sequence", nhitsNetwork, [Interpolate, SeededDropout]),
 } satisfies ModelPlugin<typeof NhitsConfig>;

@@ -50,5 +50,16 @@ export const patchtst = {
   wantsGpu: false,
   defaultSeqLen: 16,
   configSchema: PatchTstConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.patch_len": { type: "categorical", choices: [4, 8] },
+    "params.stride": { type: "categorical", choices: [2, 4] },
+    "params.d_model": { type: "categorical", choices: [8, 16, 32] },
+    "params.heads": { type: "categorical", choices: [1, 2] },
+    "params.layers": { type: "int", low: 1, high: 2 },
+    "params.ff": { type: "categorical", choices: [16, 32, 64] },
+    "params.dropout": { type: "float", low: 0, high: 0.5 },
+    "params.learning_rate": { type: "float", low: 1e-4, high: 3e-3, log: true },
+  },
   ...networkMethods("sequence", patchTstNetwork, [Patching, MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout]),
 } satisfies ModelPlugin<typeof PatchTstConfig>;

@@ -55,5 +55,14 @@ export const tcn = {
   wantsGpu: false,
   defaultSeqLen: 16,
   configSchema: TcnConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.filters": { type: "int", low: 16, high: 64, step: 16 },
+    "params.kernel_size": { type: "int", low: 2, high: 5 },
+    "params.dilations": { type: "categorical", choices: [[1, 2], [1, 2, 4], [1, 2, 4, 8]] },
+    "params.dropout": { type: "float", low: 0, high: 0.5 },
+    "params.head": { type: "categorical", choices: ["last", "mean"] },
+    "params.learning_rate": { type: "float", low: 3e-4, high: 1e-2, log: true },
+  },
   ...networkMethods("sequence", tcnNetwork, [CausalConv1D, SeededDropout, LastStep]),
 } satisfies ModelPlugin<typeof TcnConfig>;

@@ -48,5 +48,15 @@ export const transformer = {
   wantsGpu: false,
   defaultSeqLen: 8,
   configSchema: TransformerConfig,
+  /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
+  searchSpace: {
+    "params.d_model": { type: "categorical", choices: [16, 32, 64] },
+    "params.heads": { type: "categorical", choices: [1, 2, 4] },
+    "params.layers": { type: "int", low: 1, high: 3 },
+    "params.ff": { type: "categorical", choices: [32, 64, 128] },
+    "params.dropout": { type: "float", low: 0, high: 0.4 },
+    "params.head": { type: "categorical", choices: ["last", "mean"] },
+    "params.learning_rate": { type: "float", low: 1e-4, high: 3e-3, log: true },
+  },
   ...networkMethods("sequence", transformerNetwork, [MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout, LastStep]),
 } satisfies ModelPlugin<typeof TransformerConfig>;

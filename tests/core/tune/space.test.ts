@@ -66,7 +66,7 @@ describe("validateSpace", () => {
 
   it("rejects a step that does not divide the range, log with a step, and a malformed entry", () => {
     expect(configError(() => validateSpace({ "params.dropout": { type: "float", low: 0, high: 0.5, step: 0.2 } }, "x")).message).toContain("does not divide");
-    expect(validateSpace({ "params.dropout": { type: "float", low: 0, high: 0.5, step: 0.1 } }, "x")["params.dropout"].step).toBe(0.1);
+    expect(validateSpace({ "params.dropout": { type: "float", low: 0, high: 0.5, step: 0.1 } }, "x")["params.dropout"]).toMatchObject({ step: 0.1 });
     expect(configError(() => validateSpace({ "params.units": { type: "int", low: 1, high: 64, log: true, step: 2 } }, "x")).message).toContain(
       "cannot be log-scaled with a step",
     );

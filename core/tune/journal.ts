@@ -35,7 +35,7 @@ export const JournalOp = z.discriminatedUnion("op", [
     state: z.enum(["complete", "pruned", "failed"]),
     value: z.number().optional(),
     run_id: z.string().optional(),
-    /** Why a trial failed or was pruned; `heartbeat` marks a trial whose worker went silent (its slot is re-run). */
+    /** Why a trial failed or was pruned; `heartbeat` (its worker went silent) and `stopped` (by the user) free its slot. */
     reason: z.string().optional(),
     at,
   }),
@@ -48,6 +48,8 @@ export type CreateStudyOp = z.output<typeof CreateStudyOp>;
 
 /** The reason written on a trial failed because its worker stopped sending heartbeats. */
 export const HEARTBEAT_REASON = "heartbeat";
+/** The reason written on a trial whose worker was stopped by the user (Ctrl-C, Stop). */
+export const STOPPED_REASON = "stopped";
 
 /** A trial as replayed: what a sampler sees, plus who runs it, its run, and its last sign of life. */
 export interface StudyTrial extends FrozenTrial {

@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors.ts";
-import { type CreateStudyOp, HEARTBEAT_REASON, type JournalOp, type JournalStore, replay, type Study, type StudyTrial } from "./journal.ts";
+import { type CreateStudyOp, HEARTBEAT_REASON, type JournalOp, type JournalStore, replay, STOPPED_REASON, type Study, type StudyTrial } from "./journal.ts";
 
 /** The fields of a study a joining worker may state; those it states must equal the stored ones. */
 export type StudyIdentity = Pick<CreateStudyOp, "model" | "horizon" | "objective" | "direction" | "sampler">;
@@ -37,7 +37,7 @@ export type Claim =
 /** What a worker states when it claims a trial. */
 export interface ClaimOptions {
   worker: string;
-  /** The study's total: trials that end complete, pruned or failed (not failed by a lost heartbeat), running ones included. */
+  /** The study's total: trials that end complete, pruned or failed (not by a lost heartbeat or a stop), running ones included. */
   budget: number;
   now: number;
   heartbeatMs: number;
@@ -70,9 +70,9 @@ export function claimTrial(store: JournalStore, name: string, options: ClaimOpti
   });
 }
 
-/** Whether a trial takes one of the study's budgeted slots: all do except those failed because their worker died. */
+/** Whether a trial takes one of the study's budgeted slots: all do except those failed because their worker died or was stopped. */
 export function countsTowardBudget(trial: StudyTrial): boolean {
-  return !(trial.state === "failed" && trial.reason === HEARTBEAT_REASON);
+  return !(trial.state === "failed" && (trial.reason === HEARTBEAT_REASON || trial.reason === STOPPED_REASON));
 }
 
 /** The best complete trial for the study's direction, or undefined when none completed. */

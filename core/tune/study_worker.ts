@@ -3,7 +3,7 @@ import type { LoadedDataset } from "../data/dataset.ts";
 import type { ModelPlugin } from "../model.ts";
 import { fitRun, type TrainEnv } from "../train/fit_run.ts";
 import { jsonText, readRunJson, RunRecord } from "../train/run_record.ts";
-import { appendOps, type JournalStore, type Study, type StudyTrial } from "./journal.ts";
+import { appendOps, type JournalStore, STOPPED_REASON, type Study, type StudyTrial } from "./journal.ts";
 import { intermediateValue, type ObjectiveName, objectiveValue } from "./objective.ts";
 import type { Pruner } from "./pruners/pruner.ts";
 import type { Sampler } from "./sampler.ts";
@@ -109,7 +109,7 @@ export async function runStudyWorker(data: LoadedDataset, options: WorkerOptions
         await env.store.write(result.runId, "run.json", jsonText({ ...record, status: "pruned" }));
         await appendOps(store, name, [{ op: "finish", trial: number, state: "pruned", run_id: result.runId, reason: record.stop_reason, at: at() }]);
       } else if (result.record.status === "stopped") {
-        await appendOps(store, name, [{ op: "finish", trial: number, state: "failed", run_id: result.runId, reason: "stopped by the user", at: at() }]);
+        await appendOps(store, name, [{ op: "finish", trial: number, state: "failed", run_id: result.runId, reason: STOPPED_REASON, at: at() }]);
       } else {
         const value = objectiveValue(objective, result.val);
         await appendOps(store, name, [{ op: "finish", trial: number, state: "complete", value, run_id: result.runId, at: at() }]);

@@ -68,6 +68,19 @@ describe("claimTrial", () => {
     expect((await claim(store, "a", 2)).kind).toBe("done");
   });
 
+  it("frees the slot of a trial stopped by the user, not of one that failed on its own", async () => {
+    const store = new MemoryJournalStore();
+    await openStudy(store, header);
+    await claim(store, "a", 2);
+    await claim(store, "a", 2);
+    await appendOps(store, "s", [
+      { op: "finish", trial: 0, state: "failed", reason: "stopped", at: header.at },
+      { op: "finish", trial: 1, state: "failed", reason: "out of memory", at: header.at },
+    ]);
+    expect(await claim(store, "a", 2)).toMatchObject({ kind: "trial", number: 2 });
+    expect((await claim(store, "a", 2)).kind).toBe("wait");
+  });
+
   it("marks a silent worker's trial failed and re-runs its slot", async () => {
     const store = new MemoryJournalStore();
     await openStudy(store, header);

@@ -12,7 +12,7 @@ import { OBJECTIVE_DIRECTION, ObjectiveName } from "../../core/tune/objective.ts
 import { makePruner } from "../../core/tune/pruners/make.ts";
 import { PrunerConfig } from "../../core/tune/pruners/pruner.ts";
 import type { Sampler } from "../../core/tune/sampler.ts";
-import { gridSampler } from "../../core/tune/samplers/grid.ts";
+import { gridPoints, gridSampler } from "../../core/tune/samplers/grid.ts";
 import { randomSampler } from "../../core/tune/samplers/random.ts";
 import { tpeSampler } from "../../core/tune/samplers/tpe.ts";
 import { applyParams, type RunSettings, type SearchSpace, validateSpace } from "../../core/tune/space.ts";
@@ -91,8 +91,12 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
     at: new Date().toISOString(),
   };
   if (!(Number(header.settings.heartbeat_s) > 0)) throw new ConfigError(`--heartbeat must be a number of seconds above 0, got "${f.heartbeat}"`);
-  makeSampler(header.sampler);
-  resolveRun({ plugin, ...base }); // a bad base setting fails here, before the study is created
+  // a bad sampler, a space it cannot search or a bad base setting fails here, before the study is created
+  makeSampler(header.sampler).sample(space, [], { direction: header.direction, number: 0, seed: 0 });
+  if (header.sampler === "grid" && budget > gridPoints(space).length) {
+    throw new ConfigError(`--trials ${budget} is more than the grid's ${gridPoints(space).length} points; ask for at most that many`, { key: "trials" });
+  }
+  resolveRun({ plugin, ...base });
 
   const check = (["objective", "sampler"] as const).filter((k) => f[k] !== undefined);
   const study = await openStudy(store, header, check);

@@ -164,8 +164,38 @@ describe("mf tune", () => {
     expect(badSpace.stderr).toContain('"params.momentum"');
     expect(existsSync(join(studies, "fresh"))).toBe(false);
 
+    const floatGrid = await mf(tune("grid-bad", ["--trials", "2", "--sampler", "grid"]));
+    expect(floatGrid.code).toBe(1);
+    expect(floatGrid.stderr).toContain('Cannot search "params.learning_rate" on a grid');
+    expect(existsSync(join(studies, "grid-bad"))).toBe(false);
+
     const missing = await mf(["study", "show", "nope", "--studies", studies]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No study "nope"');
+  });
+
+  it("--sampler grid visits each point once, and --timeout stops claiming trials", async () => {
+    const grid = join(dir, "grid.json");
+    writeFileSync(
+      grid,
+      JSON.stringify({
+        "params.learning_rate": { type: "float", low: 0.01, high: 0.03, step: 0.01 },
+        "params.l2": { type: "categorical", choices: [1e-4, 1e-3] },
+      }),
+    );
+    const over = await mf(tune("grid", ["--trials", "7", "--sampler", "grid"]).map((a) => (a === space ? grid : a)));
+    expect(over.stderr).toContain("--trials 7 is more than the grid's 6 points");
+    const r = await mf(
+      tune("grid", ["--trials", "6", "--sampler", "grid", "--pruner", "none", "--epochs", "2", "--json"]).map((a) => (a === space ? grid : a)),
+    );
+    expect(r.code, show(r)).toBe(0);
+    const points = journal("grid").filter((l) => l.op === "set_params").map((l) => JSON.stringify(l.params));
+    expect(new Set(points).size).toBe(6);
+
+    const timed = await mf(tune("timed", ["--trials", "50", "--epochs", "300", "--config", long, "--sampler", "random", "--timeout", "0.5", "--json"]));
+    expect(timed.code, show(timed)).toBe(0);
+    const ran = JSON.parse(lastLine(timed.stdout)).ran;
+    expect(ran).toBeGreaterThanOrEqual(1);
+    expect(ran).toBeLessThan(50);
   });
 });

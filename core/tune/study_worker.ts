@@ -71,10 +71,13 @@ export async function runStudyWorker(data: LoadedDataset, options: WorkerOptions
     options.onEvent?.({ kind: "trial-start", number, params });
     const at = () => new Date(options.now()).toISOString();
     const beat = () => appendOps(store, name, [{ op: "heartbeat", trial: number, worker, at: at() }]);
-    let beating: Promise<void> = Promise.resolve();
-    const stopBeats = options.every(options.heartbeatMs / 3, () => void (beating = beating.then(beat)));
+    // heartbeats queue one after another; a failed one is kept and raised after training, never left unhandled
+    let beating: Promise<void> = Promise.resolve(), beatError: unknown;
+    const stopBeats = options.every(options.heartbeatMs / 3, () => {
+      beating = beating.then(beat).catch((error) => void (beatError ??= error));
+    });
     const intermediate: Record<number, number> = {};
-    let pruned = false;
+    let pruneReason: string | undefined;
     let runId: string | undefined;
     try {
       const settings = applyParams(options.base, params);
@@ -96,18 +99,20 @@ export async function runStudyWorker(data: LoadedDataset, options: WorkerOptions
             const study = await loadStudy(store, name);
             const self = { ...study.trials[number], intermediate: { ...intermediate } };
             if (pruner.prune(study.trials.map((t) => (t.number === number ? self : t)), self, direction)) {
-              pruned = true;
-              return { stop: true, reason: `pruned at epoch ${report.epoch + 1}` };
+              pruneReason = `pruned at epoch ${report.epoch + 1}`;
+              return { stop: true, reason: pruneReason };
             }
           },
         },
       );
       stopBeats();
       await beating;
-      if (pruned) {
+      if (beatError) throw beatError;
+      // early stopping that ends the same epoch wins (the trainer records it): the trial then completed
+      if (pruneReason !== undefined && result.record.stop_reason === pruneReason) {
         const record = await readRunJson(env.store, result.runId, "run.json", RunRecord);
         await env.store.write(result.runId, "run.json", jsonText({ ...record, status: "pruned" }));
-        await appendOps(store, name, [{ op: "finish", trial: number, state: "pruned", run_id: result.runId, reason: record.stop_reason, at: at() }]);
+        await appendOps(store, name, [{ op: "finish", trial: number, state: "pruned", run_id: result.runId, reason: pruneReason, at: at() }]);
       } else if (result.record.status === "stopped") {
         await appendOps(store, name, [{ op: "finish", trial: number, state: "failed", run_id: result.runId, reason: STOPPED_REASON, at: at() }]);
       } else {
@@ -116,7 +121,7 @@ export async function runStudyWorker(data: LoadedDataset, options: WorkerOptions
       }
     } catch (error) {
       stopBeats();
-      await beating.catch(() => undefined); // the trial's own error is the one to record
+      await beating; // never rejects: a heartbeat's error is kept in beatError
       const message = String((error as Error)?.message ?? error);
       await appendOps(store, name, [{ op: "finish", trial: number, state: "failed", reason: message, ...(runId ? { run_id: runId } : {}), at: at() }]);
       // a wrong setting fails every trial alike: stop rather than spend the budget on it

@@ -18,6 +18,7 @@ export async function studyCommand(args: string[]): Promise<unknown> {
   const [sub, ...rest] = args;
   if (!sub || sub === "--help" || sub === "-h") return void console.log(studyUsage);
   const positional = sub === "show" ? rest[0] : undefined;
+  if (sub === "show" && (!positional || positional.startsWith("-"))) throw new ConfigError("mf study show: name the study (mf study show NAME)");
   const f = parseFlags(`study ${sub}`, sub === "show" ? rest.slice(1) : rest, flags);
   if (f.help) return void console.log(studyUsage);
   const store = new DiskJournalStore(f.studies ?? join("experiments", "studies"));
@@ -45,8 +46,7 @@ export async function studyCommand(args: string[]): Promise<unknown> {
     return void console.log(table([["study", "model", "horizon", "objective", "trials", "complete", "pruned", "failed", "running", "best"], ...rows]));
   }
   if (sub === "show") {
-    if (!positional || positional.startsWith("-")) throw new ConfigError("mf study show: name the study (mf study show NAME)");
-    const study = await loadStudy(store, positional);
+    const study = await loadStudy(store, positional!);
     const best = bestTrial(study);
     const out = f.json ? (text: string) => console.error(text) : (text: string) => console.log(text);
     out(

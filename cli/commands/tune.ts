@@ -7,7 +7,7 @@ import { horizonColumns, type SplitSources } from "../../core/data/splits.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { fullName } from "../../core/model.ts";
 import { resolveRun } from "../../core/train/resolve.ts";
-import { type CreateStudyOp, type Study, StudyName } from "../../core/tune/journal.ts";
+import type { CreateStudyOp, Study } from "../../core/tune/journal.ts";
 import { OBJECTIVE_DIRECTION, ObjectiveName } from "../../core/tune/objective.ts";
 import { makePruner } from "../../core/tune/pruners/make.ts";
 import { PrunerConfig } from "../../core/tune/pruners/pruner.ts";
@@ -71,8 +71,9 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
   const timeoutS = f.timeout === undefined ? undefined : Number(f.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new ConfigError(`--timeout must be a number of seconds above 0, got "${f.timeout}"`, { key: "timeout" });
   const objective = parseConfig(ObjectiveName, f.objective ?? "f1_macro", "--objective");
-  const name = parseConfig(StudyName, f.study ?? `${plugin.name}-h${horizon}`, "--study");
+  const name = f.study ?? `${plugin.name}-h${horizon}`;
   const store = new DiskJournalStore(f.studies ?? join("experiments", "studies"));
+  store.folder(name); // checks the name
 
   const base = await baseSettings(f, horizon);
   const space = await studySpace(f.space, plugin);

@@ -89,7 +89,7 @@ describe("mf tune", () => {
   });
 
   it("kill -9 of a worker mid-trial: its trial ends failed through the heartbeat and the others complete the study", async () => {
-    const args = tune("killed", ["--trials", "4", "--epochs", "300", "--config", long, "--sampler", "random", "--pruner", "none", "--heartbeat", "1"]);
+    const args = tune("killed", ["--trials", "4", "--epochs", "300", "--config", long, "--sampler", "random", "--pruner", "none", "--heartbeat", "2"]);
     const victim = start(args);
     // wait until the victim has a trial under way (it reported an epoch)
     const deadline = Date.now() + 60_000;
@@ -168,6 +168,12 @@ describe("mf tune", () => {
     expect(floatGrid.code).toBe(1);
     expect(floatGrid.stderr).toContain('Cannot search "params.learning_rate" on a grid');
     expect(existsSync(join(studies, "grid-bad"))).toBe(false);
+
+    const badName = await mf(tune("../escape", ["--trials", "1"]));
+    expect(badName.code).toBe(1);
+    expect(badName.stderr).toContain('Study name "../escape" is not allowed');
+    const noName = await mf(["study", "show", "--studies", studies]);
+    expect(noName.stderr).toContain("mf study show: name the study");
 
     const missing = await mf(["study", "show", "nope", "--studies", studies]);
     expect(missing.code).toBe(1);

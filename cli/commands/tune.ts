@@ -113,6 +113,11 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
       stored.pruner?.name ?? "none"
     }; ${study.trials.length} trials so far, budget ${budget}`,
   );
+  const differs = [
+    ["space", space, stored.space],
+    ["settings (--config, --epochs, --seed)", base, settings.base],
+  ].filter(([, mine, theirs]) => JSON.stringify(mine) !== JSON.stringify(theirs)).map(([what]) => what);
+  if (differs.length) log(`note: study ${name} keeps the ${differs.join(" and ")} it was created with; this worker uses them, not the ones given`);
 
   const opened: FileSource[] = [];
   const stop = { aborted: false };

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 export interface LockOptions {
   /** Give up waiting after this long (default 60 s): an error names the holder. */
   timeoutMs?: number;
-  /** A lock file older than this is stale whoever holds it (default 10 min; no registry change takes that long). */
+  /** A lock file older than this is stale whoever holds it (default 10 min; no registry or journal change takes that long). */
   staleMs?: number;
   /** Pause between attempts (default 20 ms, plus up to as much again at random so waiters do not move in step). */
   pollMs?: number;
@@ -59,9 +59,9 @@ async function acquire(path: string, options: LockOptions): Promise<string> {
     else if (Date.now() > deadline) {
       const who = seen?.holder ? `process ${seen.holder.pid} on ${seen.holder.host} since ${seen.holder.at}` : "a process that left no details";
       throw new Deno.errors.TimedOut(
-        `The registry lock ${path} has been held by ${who} for over ${
+        `The lock ${path} has been held by ${who} for over ${
           Math.round(timeoutMs / 1000)
-        } s; if no mf registry command is running, remove that file and try again`,
+        } s; if no mf command is using that folder (a registry or a study), remove that file and try again`,
       );
     } else await new Promise((done) => setTimeout(done, pollMs * (1 + Math.random())));
   }

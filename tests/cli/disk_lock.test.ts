@@ -44,7 +44,7 @@ describe("withFileLock", () => {
     const r = await deno(`await withFileLock(lock, async () => console.log("got it"), { timeoutMs: 300 });`, lock);
     expect(r.code).not.toBe(0);
     expect(r.stdout).not.toContain("got it");
-    expect(r.stderr).toContain(`The registry lock ${lock} has been held by process ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z`);
+    expect(r.stderr).toContain(`The lock ${lock} has been held by process ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z`);
     expect(r.stderr).toContain("remove that file and try again");
     expect(readFileSync(lock, "utf8")).toBe(holder);
   });

@@ -10,6 +10,7 @@ import { resolveRun } from "../../core/train/resolve.ts";
 import type { CreateStudyOp, Study } from "../../core/tune/journal.ts";
 import { OBJECTIVE_DIRECTION, ObjectiveName } from "../../core/tune/objective.ts";
 import { makePruner } from "../../core/tune/pruners/make.ts";
+import { parsePrunerFlag } from "../../core/tune/pruners/flag.ts";
 import { PrunerConfig } from "../../core/tune/pruners/pruner.ts";
 import type { Sampler } from "../../core/tune/sampler.ts";
 import { gridPoints, gridSampler } from "../../core/tune/samplers/grid.ts";
@@ -53,12 +54,15 @@ const flags = {
 } as const;
 
 /** Usage of `mf tune`. */
-export const tuneUsage = `mf tune --model M --horizon H --data DIR [--trials N] [--timeout S] [--sampler tpe|random|grid] [--pruner median|asha|none]
+export const tuneUsage =
+  `mf tune --model M --horizon H --data DIR [--trials N] [--timeout S] [--sampler tpe|random|grid] [--pruner median|asha|none[:key=N,...]]
         [--objective f1_macro|log_loss|sharpe] [--study NAME] [--space FILE] [--config FILE] [--epochs N] [--seed N]
         [--heartbeat S] [--studies experiments/studies] [--out experiments/runs] [--json]
    (--trials N is the study's total: workers that share --study stop when it holds N trials; the objective is
     measured on validation, test is never scored; the best trial's settings go to <studies>/<study>/best_config.json
-    for mf train --config; walk-forward cross-validation is not available yet)`;
+    for mf train --config; --pruner median waits 3 epochs (median:n_warmup_steps=0 is Optuna's default), options
+    as in core/tune/pruners/pruner.ts, e.g. median:n_warmup_steps=5,n_startup_trials=10; walk-forward cross-validation
+    is not available yet)`;
 
 /** `mf tune`: creates or joins a study and runs its trials until the study's budget is spent. */
 export async function tuneCommand(args: string[]): Promise<Study | undefined> {
@@ -77,7 +81,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
 
   const base = await baseSettings(f, horizon);
   const space = await studySpace(f.space, plugin);
-  const pruner = prunerConfig(f.pruner);
+  const pruner = parsePrunerFlag(f.pruner ?? "median");
   const header: CreateStudyOp = {
     op: "create_study",
     name,
@@ -102,8 +106,13 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
   const check = (["objective", "sampler"] as const).filter((k) => f[k] !== undefined);
   const study = await openStudy(store, header, check);
   const stored = study.header;
-  if (f.pruner !== undefined && (stored.pruner?.name ?? "none") !== (pruner?.name ?? "none")) {
-    throw new ConfigError(`Study "${name}" was created with pruner ${stored.pruner?.name ?? "none"}, not ${pruner?.name ?? "none"}`, { key: "pruner" });
+  if (f.pruner !== undefined && JSON.stringify(stored.pruner) !== JSON.stringify(pruner)) {
+    throw new ConfigError(
+      `Study "${name}" was created with pruner ${JSON.stringify(stored.pruner)}, not ${JSON.stringify(pruner)}; leave out --pruner to follow it`,
+      {
+        key: "pruner",
+      },
+    );
   }
   // a joining worker follows the study's stored settings, so every trial of the study is comparable
   const settings = stored.settings as { seed: number; heartbeat_s: number; base: RunSettings };
@@ -217,13 +226,6 @@ async function studySpace(file: string | undefined, plugin: { name: string; conf
   if (file) return validateSpace(await readConfigFile(file), file, plugin.configSchema as never);
   if (!plugin.searchSpace) throw new ConfigError(`Model ${plugin.name} declares no search space; give one with --space FILE.json`, { key: "space" });
   return validateSpace(plugin.searchSpace, `${plugin.name}'s searchSpace`, plugin.configSchema as never);
-}
-
-function prunerConfig(flag: string | undefined): PrunerConfig | null {
-  const choice = flag ?? "median";
-  if (choice === "none") return null;
-  if (choice === "median" || choice === "asha") return PrunerConfig.parse({ name: choice });
-  throw new ConfigError(`--pruner must be median, asha or none, got "${choice}"`, { key: "pruner", value: choice });
 }
 
 function makeSampler(name: string): Sampler {

@@ -1,0 +1,224 @@
+// Sampler benchmark (issue 13's Must-show): our TPE and random search against Optuna's TPE and random search on Branin
+// (2-D) and Hartmann-6 (6-D), `seeds` seeds x `trials` trials each, minimising; the measure is the median over seeds of
+// the regret, the best value found minus the function's known minimum.
+// Usage: npm run bench:tune [-- --seeds 20] [--check-seeds 200] [--trials 60]
+// The verdict is taken over `seeds` seeds (issue 13's 20); the same figures over `check-seeds` seeds show how much of a
+// difference is seed luck (0 leaves them out).
+// Ours runs a plain ask/tell loop over core/tune/samplers (history of FrozenTrials, sample, evaluate, append), one trial
+// at a time, as bench/tune_reference.py runs Optuna (pip install optuna; this benchmark only, the toolkit never needs
+// Python). Without python3 + optuna the reference is recorded as skipped. Writes experiments/benchmarks/tune.{json,md}.
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import type { FrozenTrial, Sampler } from "../core/tune/sampler.ts";
+import { randomSampler } from "../core/tune/samplers/random.ts";
+import { tpeSampler } from "../core/tune/samplers/tpe.ts";
+import type { SearchSpace } from "../core/tune/space.ts";
+import { createRng } from "../core/random.ts";
+import { machine, median } from "./machine.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { seeds: { type: "string" }, "check-seeds": { type: "string" }, trials: { type: "string" } },
+});
+const seeds = Number(values.seeds ?? 20), checkSeeds = Number(values["check-seeds"] ?? 200), trials = Number(values.trials ?? 60);
+
+/** A function to minimise over a box, with its known minimum. */
+interface Objective {
+  space: SearchSpace;
+  minimum: number;
+  evaluate(p: Record<string, unknown>): number;
+}
+
+/** Branin on [-5, 10] x [0, 15]; minimum 0.397887 at (-pi, 12.275), (pi, 2.275) and (9.42478, 2.475). */
+function branin(p: Record<string, unknown>): number {
+  const x1 = p.x1 as number, x2 = p.x2 as number;
+  const b = 5.1 / (4 * Math.PI ** 2), c = 5 / Math.PI;
+  return (x2 - b * x1 ** 2 + c * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1) + 10;
+}
+
+// Hartmann-6 constants, as in bench/tune_reference.py (Surjanovic & Bingham's virtual library of simulation experiments).
+const H6_ALPHA = [1.0, 1.2, 3.0, 3.2];
+const H6_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]];
+const H6_P = [
+  [1312, 1696, 5569, 124, 8283, 5886],
+  [2329, 4135, 8307, 3736, 1004, 9991],
+  [2348, 1451, 3522, 2883, 3047, 6650],
+  [4047, 8828, 8732, 5743, 1091, 381],
+];
+
+/** Hartmann-6 on [0, 1]^6; minimum -3.32237. */
+function hartmann6(p: Record<string, unknown>): number {
+  let total = 0;
+  for (let i = 0; i < 4; i++) {
+    let inner = 0;
+    for (let j = 0; j < 6; j++) inner += H6_A[i][j] * ((p[`x${j + 1}`] as number) - 1e-4 * H6_P[i][j]) ** 2;
+    total += H6_ALPHA[i] * Math.exp(-inner);
+  }
+  return -total;
+}
+
+const unit = { type: "float", low: 0, high: 1 } as const;
+const OBJECTIVES: Record<string, Objective> = {
+  branin: { space: { x1: { type: "float", low: -5, high: 10 }, x2: { type: "float", low: 0, high: 15 } }, minimum: 0.397887, evaluate: branin },
+  hartmann6: {
+    space: Object.fromEntries([1, 2, 3, 4, 5, 6].map((i) => [`x${i}`, unit])),
+    minimum: -3.32237,
+    evaluate: hartmann6,
+  },
+};
+
+/** One study: `trials` trials sampled one after another, each told before the next is asked; returns the best value. */
+function study(objective: Objective, sampler: Sampler, seed: number): number {
+  const history: FrozenTrial[] = [];
+  let best = Infinity;
+  for (let number = 0; number < trials; number++) {
+    const params = sampler.sample(objective.space, history, { direction: "minimize", number, seed });
+    const value = objective.evaluate(params);
+    history.push({ number, state: "complete", params, value, intermediate: {} });
+    best = Math.min(best, value);
+  }
+  return best;
+}
+
+/** Optuna's best values per objective, sampler and seed (seeds 0..n-1), or why the reference did not run. */
+async function reference(n: number): Promise<
+  { optuna?: string; best?: Record<string, Record<string, number[]>>; seconds?: Record<string, Record<string, number>>; skipped?: string }
+> {
+  const command = new Deno.Command("python3", { args: [join("bench", "tune_reference.py"), String(n), String(trials)], stdout: "piped", stderr: "piped" });
+  const out = await command.output().catch((e: Error) => e);
+  if (out instanceof Error) return { skipped: `python3 did not start: ${out.message}` };
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  if (!out.success) {
+    if (stderr.includes("No module named 'optuna'")) return { skipped: "optuna is not installed for python3 (pip install optuna)" };
+    throw new Error(`bench/tune_reference.py failed (exit ${out.code}): ${stderr.slice(-2000)}`);
+  }
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** Best values of our samplers per objective and seed (seeds 0..n-1), and the seconds each sampler took. */
+function runOurs(n: number) {
+  const best: Record<string, Record<string, number[]>> = {}, seconds: Record<string, Record<string, number>> = {};
+  for (const [name, objective] of Object.entries(OBJECTIVES)) {
+    best[name] = {};
+    seconds[name] = {};
+    for (const [label, sampler] of [["tpe", tpeSampler()], ["random", randomSampler()]] as const) {
+      const t0 = performance.now();
+      best[name][label] = Array.from({ length: n }, (_, seed) => study(objective, sampler, seed));
+      seconds[name][label] = (performance.now() - t0) / 1000;
+    }
+  }
+  return { best, seconds };
+}
+
+/**
+ * A 90% bootstrap interval of median(a) / median(b), resampling the seeds of each side (2,000 resamples, fixed seed):
+ * how far the ratio moves from the luck of the seeds alone.
+ */
+function ratioInterval(a: number[], b: number[]): [number, number] {
+  const rng = createRng(13);
+  const resample = (xs: number[]) => median(Array.from(xs, () => xs[rng.int(xs.length)]));
+  const ratios = Array.from({ length: 2000 }, () => resample(a) / resample(b)).sort((x, y) => x - y);
+  return [ratios[Math.floor(0.05 * ratios.length)], ratios[Math.floor(0.95 * ratios.length)]];
+}
+
+/** Median regrets of the four samplers over the first `n` seeds, and the verdicts on them. */
+function verdict(name: string, n: number, ours: Record<string, number[]>, optuna: Record<string, number[]> | undefined) {
+  const minimum = OBJECTIVES[name].minimum;
+  const regrets = (best: number[]) => best.slice(0, n).map((b) => b - minimum);
+  const median_regret = {
+    tpe: median(regrets(ours.tpe)),
+    optuna_tpe: optuna ? median(regrets(optuna.optuna_tpe)) : undefined,
+    random: median(regrets(ours.random)),
+    optuna_random: optuna ? median(regrets(optuna.optuna_random)) : undefined,
+  };
+  const { tpe, optuna_tpe, random, optuna_random } = median_regret;
+  return {
+    seeds: n,
+    median_regret,
+    ratio_to_optuna: optuna_tpe === undefined ? undefined : tpe / optuna_tpe,
+    ratio_90pct_interval: optuna ? ratioInterval(regrets(ours.tpe), regrets(optuna.optuna_tpe)) : undefined,
+    within_5pct_of_optuna_tpe: optuna_tpe === undefined ? undefined : tpe <= 1.05 * optuna_tpe,
+    better_than_random: tpe < random && (optuna_random === undefined || tpe < optuna_random),
+  };
+}
+
+const total = Math.max(seeds, checkSeeds);
+const ours = runOurs(total);
+const ref = await reference(total);
+
+const fmt = (v: number | undefined) => (v === undefined ? "skipped" : v.toPrecision(4));
+const yesNo = (v: boolean | undefined) => (v === undefined ? "not measured (no Optuna)" : v ? "yes" : "**no**");
+const verdicts: Record<string, ReturnType<typeof verdict>[]> = {};
+const rows: string[] = [];
+for (const name of Object.keys(OBJECTIVES)) {
+  verdicts[name] = [...new Set([seeds, checkSeeds])].filter((n) => n > 0).map((n) => verdict(name, n, ours.best[name], ref.best?.[name]));
+  for (const v of verdicts[name]) {
+    const r = v.median_regret;
+    const ratio = v.ratio_to_optuna === undefined
+      ? "-"
+      : `${(v.ratio_to_optuna * 100).toFixed(0)}% (${v.ratio_90pct_interval!.map((x) => (x * 100).toFixed(0)).join("-")}%)`;
+    rows.push(
+      `| ${name} | ${v.seeds} | ${fmt(r.tpe)} | ${fmt(r.optuna_tpe)} | ${fmt(r.random)} | ${fmt(r.optuna_random)} | ${ratio} | ${
+        yesNo(v.within_5pct_of_optuna_tpe)
+      } | ${yesNo(v.better_than_random)} |`,
+    );
+  }
+}
+
+/** One plain sentence per seed count: where our TPE is and is not within 5% of Optuna's, and whether it beats random. */
+function summary(n: number): string {
+  const at = Object.entries(verdicts).map(([name, vs]) => [name, vs.find((v) => v.seeds === n)!] as const);
+  if (!ref.best) {
+    return `Over ${n} seeds our TPE beats random search on ${
+      at.filter(([, v]) => v.better_than_random).map(([k]) => k).join(", ") || "none"
+    }; Optuna was not run.`;
+  }
+  const within = at.filter(([, v]) => v.within_5pct_of_optuna_tpe).map(([k]) => k);
+  const outside = at.filter(([, v]) => !v.within_5pct_of_optuna_tpe).map(([k]) => k);
+  const beats = at.filter(([, v]) => v.better_than_random).map(([k]) => k);
+  return `Over ${n} seeds our TPE is within 5% of Optuna's median regret (or better) on ${within.join(", ") || "none"}` +
+    (outside.length ? ` and NOT on ${outside.join(", ")}` : "") + `; it beats both random searches on ${beats.join(", ") || "none"}.`;
+}
+
+const m = machine();
+const result = {
+  machine: m,
+  seeds,
+  check_seeds: checkSeeds,
+  trials,
+  optuna: ref.optuna ?? null,
+  skipped: ref.skipped ?? null,
+  verdicts,
+  ours: ours.best,
+  optuna_best: ref.best ?? null,
+  seconds: { ours: ours.seconds, optuna: ref.seconds ?? null },
+};
+const dir = join("experiments", "benchmarks");
+await Deno.mkdir(dir, { recursive: true });
+await Deno.writeTextFile(join(dir, "tune.json"), JSON.stringify(result, null, 2) + "\n");
+const md = [
+  "# Benchmark: tune (samplers against Optuna)",
+  "",
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Deno ${m.deno}; ${
+    ref.optuna ? `Optuna ${ref.optuna}` : `Optuna skipped: ${ref.skipped}`
+  }. Rerun with \`npm run bench:tune\`.`,
+  "",
+  `Each sampler minimises each function once per seed, ${trials} trials per study, one trial at a time (ask, evaluate, tell).`,
+  "Regret is a study's best value minus the function's known minimum (Branin 0.397887, Hartmann-6 -3.32237); the table",
+  "gives the median regret over seeds (lower is better). Our TPE runs with its defaults (Optuna 5's: 10 random startup",
+  "trials, 24 EI candidates, multivariate, constant liar), Optuna's TPE with the same settings (bench/tune_reference.py).",
+  `The pass mark (issue 13): over ${seeds} seeds, our TPE's median regret at most 105% of Optuna TPE's, and below both`,
+  `random searches'. The same figures over ${checkSeeds} seeds (seeds 0-${checkSeeds - 1}, the first ${seeds} included) show how`,
+  "much of a difference is the luck of the seeds; so does the 90% bootstrap interval of the ratio (seeds resampled).",
+  "",
+  "| objective | seeds | our TPE | Optuna TPE | our random | Optuna random | ours / Optuna (90% interval) | within 5% of Optuna | better than random |",
+  "|---|---|---|---|---|---|---|---|---|",
+  ...rows,
+  "",
+  ...[...new Set([seeds, checkSeeds])].filter((n) => n > 0).map(summary),
+  "",
+  "The five-parameter GBDT-on-synth objective of the Must-show is not in this benchmark yet.",
+  "",
+].join("\n");
+await Deno.writeTextFile(join(dir, "tune.md"), md);
+console.log(md);

@@ -60,7 +60,7 @@ export const tuneUsage =
         [--heartbeat S] [--studies experiments/studies] [--out experiments/runs] [--json]
    (--trials N is the study's total: workers that share --study stop when it holds N trials; the objective is
     measured on validation, test is never scored; the best trial's settings go to <studies>/<study>/best_config.json
-    for mf train --config; --pruner median waits 3 epochs (median:n_warmup_steps=0 is Optuna's default), options
+    for mf train --config; --pruner median waits 2 epochs (median:n_warmup_steps=0 is Optuna's default), options
     as in core/tune/pruners/pruner.ts, e.g. median:n_warmup_steps=5,n_startup_trials=10; walk-forward cross-validation
     is not available yet)`;
 

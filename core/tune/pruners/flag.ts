@@ -6,12 +6,13 @@ import { MedianPrunerConfig, type PrunerConfig, SuccessiveHalvingPrunerConfig } 
 export const PRUNER_CHOICES = ["median", "asha", "none"] as const;
 
 /**
- * What `mf tune --pruner median` means when no option is given: Optuna's MedianPruner with a warm-up of 3 epochs.
- * Optuna's own default (n_warmup_steps 0) decides after the first epoch, before the validation curves say anything:
- * on synth it cut the MLP's epochs by two thirds but lost 0.006 to 0.018 of the best validation F1
- * (experiments/benchmarks/pruning.md measures the default kept here). The schema's defaults stay Optuna's.
+ * What `mf tune --pruner median` means when no option is given: Optuna's MedianPruner with a warm-up of 2 epochs, so
+ * that it first decides after the third epoch. Optuna's own default (n_warmup_steps 0) decides after the first epoch,
+ * before the validation curves say much: tuning the MLP on synth it trained a third of the epochs but lost 0.006 and
+ * 0.018 of the best validation F1 on two seeds. experiments/benchmarks/pruning.md measures this default. The schema's
+ * defaults stay Optuna's.
  */
-export const MEDIAN_DEFAULTS = { n_warmup_steps: 3 } as const;
+export const MEDIAN_DEFAULTS = { n_warmup_steps: 2 } as const;
 
 /**
  * Parses `--pruner NAME[:key=value,...]`: `none` is null; `median` and `asha` take the options of their

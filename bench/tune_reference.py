@@ -1,6 +1,9 @@
 """Optuna reference for bench/tune.ts: Optuna's TPE and random search on Branin and Hartmann-6, prints one JSON line.
 
-Usage: python3 bench/tune_reference.py SEEDS TRIALS   (seeds 0..SEEDS-1, TRIALS trials each; pip install optuna)
+Usage: python3 bench/tune_reference.py SEEDS TRIALS [GBDT_SEEDS DENO]   (seeds 0..SEEDS-1, TRIALS trials each;
+pip install optuna). With GBDT_SEEDS > 0 it also tunes the GBDT-on-synth objective, GBDT_SEEDS seeds: DENO runs
+bench/tune_objective_gbdt.ts once, which tells the search space on its first line, then answers one line of parameters
+(JSON) with one line holding the validation log loss, so every trial is a fit in that one process.
 Optuna is used by this benchmark only; the toolkit never needs Python.
 
 TPE runs with the settings our core/tune/samplers/tpe.ts defaults to, which are Optuna 5's: 10 random startup trials,
@@ -11,6 +14,7 @@ Trials run one at a time (ask, evaluate, tell), as bench/tune.ts runs ours, so t
 
 import json
 import math
+import subprocess
 import sys
 import time
 
@@ -50,9 +54,13 @@ def hartmann6(p):
     return -total
 
 
+def box(**bounds):
+    return {k: {"type": "float", "low": lo, "high": hi} for k, (lo, hi) in bounds.items()}
+
+
 OBJECTIVES = {
-    "branin": (branin, {"x1": (-5.0, 10.0), "x2": (0.0, 15.0)}),
-    "hartmann6": (hartmann6, {f"x{i}": (0.0, 1.0) for i in range(1, 7)}),
+    "branin": (branin, box(x1=(-5.0, 10.0), x2=(0.0, 15.0))),
+    "hartmann6": (hartmann6, box(**{f"x{i}": (0.0, 1.0) for i in range(1, 7)})),
 }
 
 
@@ -65,24 +73,62 @@ def tpe(seed):
 SAMPLERS = {"optuna_tpe": tpe, "optuna_random": lambda seed: RandomSampler(seed=seed)}
 
 
-def run(fn, bounds, sampler, trials):
+def suggest(trial, name, dist):
+    """One parameter of a toolkit search space (core/tune/space.ts: float or int, log optional) through Optuna."""
+    if dist["type"] == "float":
+        return trial.suggest_float(name, dist["low"], dist["high"], log=dist.get("log", False))
+    if dist["type"] == "int":
+        return trial.suggest_int(name, dist["low"], dist["high"], log=dist.get("log", False))
+    raise ValueError(f"parameter {name}: type {dist['type']} is not used by the benchmark (expected float or int)")
+
+
+def run(fn, space, sampler, trials):
     study = optuna.create_study(direction="minimize", sampler=sampler)
     for _ in range(trials):
         trial = study.ask()
-        params = {k: trial.suggest_float(k, lo, hi) for k, (lo, hi) in bounds.items()}
+        params = {k: suggest(trial, k, d) for k, d in space.items()}
         study.tell(trial, fn(params))
     return study.best_value
 
 
+class GbdtObjective:
+    """The GBDT-on-synth objective served by one bench/tune_objective_gbdt.ts process."""
+
+    def __init__(self, deno):
+        self.proc = subprocess.Popen(
+            [deno, "run", "-A", "bench/tune_objective_gbdt.ts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.space = json.loads(self.proc.stdout.readline())["space"]
+
+    def __call__(self, params):
+        self.proc.stdin.write(json.dumps(params) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"bench/tune_objective_gbdt.ts ended (exit {self.proc.wait()}) before answering {params}")
+        return float(json.loads(line))
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
 def main():
     seeds, trials = int(sys.argv[1]), int(sys.argv[2])
+    gbdt_seeds = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     out = {"optuna": optuna.__version__, "seeds": seeds, "trials": trials, "best": {}, "seconds": {}}
-    for name, (fn, bounds) in OBJECTIVES.items():
+    objectives = [(name, fn, box, seeds) for name, (fn, box) in OBJECTIVES.items()]
+    gbdt = GbdtObjective(sys.argv[4]) if gbdt_seeds > 0 else None
+    if gbdt:
+        objectives.append(("gbdt", gbdt, gbdt.space, gbdt_seeds))
+    for name, fn, space, n in objectives:
         out["best"][name], out["seconds"][name] = {}, {}
         for label, make in SAMPLERS.items():
             t0 = time.perf_counter()
-            out["best"][name][label] = [run(fn, bounds, make(s), trials) for s in range(seeds)]
+            out["best"][name][label] = [run(fn, space, make(s), trials) for s in range(n)]
             out["seconds"][name][label] = time.perf_counter() - t0
+    if gbdt:
+        gbdt.close()
     print(json.dumps(out))
 
 

@@ -22,7 +22,7 @@ export const GBDT_SYNTH = { symbols: 2, rows: 2000, features: 12, seed: 7, horiz
 export const GBDT_ROUNDS = 20;
 const HORIZON = 5;
 
-/** The five parameters and their ranges (as the model's own search space has them, depth narrowed to keep fits short). */
+/** The five parameters and their ranges (the model's own ranges, models/gbdt/gbdt.ts, but depth 2-8 instead of 3-10 to keep fits short). */
 export const GBDT_SPACE: SearchSpace = {
   "params.learning_rate": { type: "float", low: 0.01, high: 0.3, log: true },
   "params.max_depth": { type: "int", low: 2, high: 8 },
@@ -47,7 +47,7 @@ export async function gbdtObjective(): Promise<(p: Record<string, unknown>) => P
     val: source("val.parquet", writeParquet(splits.val.columns)),
     test: source("test.parquet", writeParquet(splits.test.columns)),
   }, { ...DatasetConfig.parse({ horizon: HORIZON }), labels: horizonLabels([HORIZON]) });
-  const env = { store: new MemoryRunStore(), clock: Date, startBackend, versions: versions() };
+  const env = { clock: Date, startBackend, versions: versions() };
   return async (p) => {
     const params = Object.fromEntries(Object.entries(p).map(([k, v]) => [k.replace(/^params\./, ""), v]));
     const trainer = { epochs: GBDT_ROUNDS, patience: GBDT_ROUNDS, seed: 42, backend: "cpu", checkpoint: false };

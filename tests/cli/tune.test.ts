@@ -48,6 +48,7 @@ describe("mf tune", () => {
     const results = await Promise.all([mf(args), mf(args), mf(args)]);
     for (const r of results) expect(r.code, show(r)).toBe(0);
     const lines = journal("three");
+    expect(lines[0].pruner).toEqual({ name: "median", n_startup_trials: 5, n_warmup_steps: 0, interval_steps: 1, n_min_trials: 1 }); // as --pruner gave it
     const numbers = lines.filter((l) => l.op === "create_trial").map((l) => l.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 30 }, (_, k) => k));
     const workers = new Set(lines.filter((l) => l.op === "create_trial").map((l) => l.worker));

@@ -8,7 +8,7 @@ export const PRUNER_CHOICES = ["median", "asha", "none"] as const;
 /**
  * What `mf tune --pruner median` means when no option is given: Optuna's MedianPruner with a warm-up of 2 epochs, so
  * that it first decides after the third epoch. Optuna's own default (n_warmup_steps 0) decides after the first epoch,
- * before the validation curves say much: tuning the MLP on synth it trained a third of the epochs but lost 0.006 and
+ * before the validation curves say much: tuning the MLP on synth it trained about a third of the epochs but lost 0.006 and
  * 0.018 of the best validation F1 on two seeds. experiments/benchmarks/pruning.md measures this default. The schema's
  * defaults stay Optuna's.
  */

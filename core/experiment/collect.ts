@@ -1,4 +1,5 @@
 import { readPredictions } from "../bundle/predictions.ts";
+import { NotFoundError } from "../errors.ts";
 import type { RunReader } from "../platform.ts";
 import { readRunJson, RunRecord } from "../train/run_record.ts";
 import { z } from "zod";
@@ -31,13 +32,40 @@ export function cellRun(runs: readonly RunRecord[] | undefined): RunRecord | und
   return [...runs].reverse().find((r) => r.status === "finished") ?? runs.at(-1);
 }
 
+/** Test predictions of finished runs, by run id: they never change, so a runner reads each once however often it reports. */
+export type PredictionsCache = Map<string, ReportInput["testPredictions"] extends Map<string, infer P> ? P | undefined : never>;
+
+/** A finished run's test predictions; undefined when it has none (a run that skipped test) or they are not the trainer's columns. */
+async function testPredictionsOf(reader: RunReader, runId: string, cache?: PredictionsCache) {
+  if (cache?.has(runId)) return cache.get(runId);
+  const bytes = await reader.read(runId, "predictions/test.parquet").catch((error) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  const columns = bytes && await readPredictions(bytes);
+  let out;
+  if (columns) {
+    const n = columns.datetime.length, probs = new Float32Array(n * 3);
+    for (let k = 0; k < n; k++) probs.set([columns.prob_short[k], columns.prob_neutral[k], columns.prob_long[k]], k * 3);
+    out = { time: Float64Array.from(columns.datetime), symbol: columns.symbol, probs };
+  }
+  cache?.set(runId, out);
+  return out;
+}
+
 const Metrics = z.looseObject({ val: z.record(z.string(), z.unknown()), test: z.record(z.string(), z.unknown()).optional() });
 
 /**
  * What the report is built from: every cell with its run's status, metrics and fit figures, the ensembles'
  * runs, and the finished runs' test predictions (for the diversity matrices).
  */
-export async function reportInput(reader: RunReader, experiment: ExperimentRecord, runs: ExperimentRuns, now: string): Promise<ReportInput> {
+export async function reportInput(
+  reader: RunReader,
+  experiment: ExperimentRecord,
+  runs: ExperimentRuns,
+  now: string,
+  cache?: PredictionsCache,
+): Promise<ReportInput> {
   const rows: ReportRun[] = [];
   const testPredictions: ReportInput["testPredictions"] = new Map();
   const add = async (cell: CellRecord, run: RunRecord | undefined, ensemble?: ReportRun["ensemble"]) => {
@@ -69,13 +97,8 @@ export async function reportInput(reader: RunReader, experiment: ExperimentRecor
       const metrics = await readRunJson(reader, run.id, "metrics.json", Metrics);
       row.val = metrics.val as ReportRun["val"];
       if (metrics.test) row.test = metrics.test as ReportRun["test"];
-      const bytes = await reader.read(run.id, "predictions/test.parquet").catch(() => undefined);
-      const columns = bytes && await readPredictions(bytes);
-      if (columns) {
-        const n = columns.datetime.length, probs = new Float32Array(n * 3);
-        for (let k = 0; k < n; k++) probs.set([columns.prob_short[k], columns.prob_neutral[k], columns.prob_long[k]], k * 3);
-        testPredictions.set(run.id, { time: Float64Array.from(columns.datetime), symbol: columns.symbol, probs });
-      }
+      const predictions = await testPredictionsOf(reader, run.id, cache);
+      if (predictions) testPredictions.set(run.id, predictions);
     }
     rows.push(row);
   };

@@ -4,7 +4,7 @@ import type { SplitSources } from "../data/splits.ts";
 import type { ProgressEvent, ProgressSink, RunStore } from "../platform.ts";
 import { type FitHooks, fitRun, type TrainEnv } from "../train/fit_run.ts";
 import { jsonText, markRunFailed, readRunJson } from "../train/run_record.ts";
-import { cellRun, type ExperimentRuns, findExperimentRuns, reportInput } from "./collect.ts";
+import { cellRun, type ExperimentRuns, findExperimentRuns, type PredictionsCache, reportInput } from "./collect.ts";
 import type { Cell, ExperimentPlan } from "./plan.ts";
 import { EXPERIMENT_FILE, ExperimentRecord } from "./record.ts";
 import { buildReport, type ExperimentReport } from "./report.ts";
@@ -79,6 +79,7 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
   const loadData = (progress?: ProgressSink) => data ??= LoadedDataset.load(env.sources, { ...plan.read, labels: plan.labels }, progress);
   const t0 = clock.now();
   const notes = new Set(record.notes);
+  const predictions: PredictionsCache = new Map();
   const wallBefore = record.wall_s;
   for (const [k, cell] of todo.entries()) {
     const elapsed = (clock.now() - t0) / 1000;
@@ -115,7 +116,7 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     record.wall_s = wallBefore + (clock.now() - t0) / 1000;
     record.notes = [...notes];
     runs = await findExperimentRuns(store, name);
-    await writeReport(record, env, runs);
+    await writeReport(record, env, runs, predictions);
   }
   if (env.afterCells && !env.signal?.aborted) {
     await env.afterCells({ plan, runs, data: () => loadData(), notes });
@@ -123,7 +124,7 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     record.wall_s = wallBefore + (clock.now() - t0) / 1000;
     runs = await findExperimentRuns(store, name);
   }
-  const report = await writeReport(record, env, runs);
+  const report = await writeReport(record, env, runs, predictions);
   const statuses = plan.cells.map((cell) => cellRun(runs.get(cell.cellId))?.status ?? (record.failures[cell.cellId] ? "failed" : undefined));
   return {
     cells: plan.cells.length,
@@ -146,10 +147,15 @@ export async function sourcesFingerprint(sources: SplitSources): Promise<Record<
 }
 
 /** Rebuilds an experiment's report from its record and its runs: `mf report`, and after every cell. */
-export async function writeReport(record: ExperimentRecord, env: Pick<ExperimentEnv, "store" | "experiments" | "clock">, runs?: ExperimentRuns) {
+export async function writeReport(
+  record: ExperimentRecord,
+  env: Pick<ExperimentEnv, "store" | "experiments" | "clock">,
+  runs?: ExperimentRuns,
+  cache?: PredictionsCache,
+) {
   const found = runs ?? await findExperimentRuns(env.store, record.name);
   const now = new Date(env.clock.now()).toISOString();
-  const report = buildReport(await reportInput(env.store, record, found, now));
+  const report = buildReport(await reportInput(env.store, record, found, now, cache));
   await env.experiments.write(record.name, EXPERIMENT_FILE, jsonText({ ...record, updated_at: now }));
   await env.experiments.write(record.name, "report.json", jsonText(report));
   await env.experiments.write(record.name, "report.md", reportMarkdown(report));

@@ -104,7 +104,7 @@ function networkSection(facts: ReadmeFacts): string[] {
       : []),
     "```js",
     'import * as tf from "@tensorflow/tfjs";',
-    'import { readFile } from "node:fs/promises";',
+    'import { readFile } from "fs/promises";',
     "",
     'const json = JSON.parse(await readFile("model.json", "utf8"));',
     'const weights = await readFile("weights.bin");',

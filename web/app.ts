@@ -8,7 +8,7 @@ import type { IdbRunStore } from "./idb_store.ts";
 import type { ExperimentsPage } from "./experiments/experiments_page.ts";
 import "./experiments/experiments_page.ts";
 import "./experiments/report_page.ts";
-import { shared } from "./styles.ts";
+import { pageFrame, shared } from "./styles.ts";
 import "./predict/predict_page.ts";
 import type { RegistryPage } from "./registry/registry_page.ts";
 import "./registry/registry_page.ts";
@@ -24,19 +24,8 @@ import "./train/train_page.ts";
 export class App extends LitElement {
   static override styles = [
     shared,
+    pageFrame,
     css`
-      header {
-        display: flex;
-        gap: 1.5rem;
-        align-items: baseline;
-        padding: 0.8rem 1.2rem;
-        background: #1b1f24;
-        color: #fff;
-      }
-      header h1 {
-        font-size: 1.15rem;
-        margin: 0;
-      }
       nav a {
         color: #c9d1d9;
         margin-right: 1rem;
@@ -46,15 +35,6 @@ export class App extends LitElement {
         color: #fff;
         font-weight: 600;
         border-bottom: 2px solid #fff;
-      }
-      main {
-        padding: 1rem 1.2rem;
-        max-width: 1400px;
-      }
-      .note {
-        font-size: 0.9em;
-        color: #c9d1d9;
-        margin-left: auto;
       }
     `,
   ];

@@ -103,3 +103,28 @@ export const shared = css`
     align-items: flex-start;
   }
 `;
+
+/** The page frame the app and the static viewer share: the dark header bar, its title, the main column, the header note. */
+export const pageFrame = css`
+  header {
+    display: flex;
+    gap: 1.5rem;
+    align-items: baseline;
+    padding: 0.8rem 1.2rem;
+    background: #1b1f24;
+    color: #fff;
+  }
+  header h1 {
+    font-size: 1.15rem;
+    margin: 0;
+  }
+  main {
+    padding: 1rem 1.2rem;
+    max-width: 1400px;
+  }
+  .note {
+    font-size: 0.9em;
+    color: #c9d1d9;
+    margin-left: auto;
+  }
+`;

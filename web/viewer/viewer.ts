@@ -6,7 +6,7 @@ import "../registry/registry_view.ts";
 import { parseRegistryRoute } from "../registry/route.ts";
 import { runViews } from "../runs/run_views.ts";
 import { parseRoute } from "../runs/view_state.ts";
-import { shared } from "../styles.ts";
+import { pageFrame, shared } from "../styles.ts";
 import "./experiments.ts";
 
 /**
@@ -19,24 +19,13 @@ import "./experiments.ts";
 export class Viewer extends LitElement {
   static override styles = [
     shared,
+    pageFrame,
     css`
       :host {
         font: 14px/1.45 system-ui, sans-serif;
         color: #1b1f24;
         background: #f6f7f9;
         min-height: 100vh;
-      }
-      header {
-        display: flex;
-        gap: 1.5rem;
-        align-items: baseline;
-        padding: 0.8rem 1.2rem;
-        background: #1b1f24;
-        color: #fff;
-      }
-      header h1 {
-        font-size: 1.15rem;
-        margin: 0;
       }
       header a {
         color: #fff;
@@ -48,15 +37,6 @@ export class Viewer extends LitElement {
       }
       header nav a[aria-current="page"] {
         text-decoration: underline;
-      }
-      main {
-        padding: 1rem 1.2rem;
-        max-width: 1400px;
-      }
-      .note {
-        font-size: 0.9em;
-        color: #c9d1d9;
-        margin-left: auto;
       }
     `,
   ];

@@ -5,6 +5,7 @@ import type { SplitSources } from "../../core/data/splits.ts";
 import type { TimeSplitRecord } from "../../core/data/time_split.ts";
 import { ConfigError, DataError } from "../../core/errors.ts";
 import { fullName } from "../../core/model.ts";
+import { resolveRun } from "../../core/train/resolve.ts";
 import { train, type TrainResult } from "../../core/train/trainer.ts";
 import { registry } from "../../models/index.ts";
 import { intFlag, parseFlags } from "../args.ts";
@@ -51,6 +52,8 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
   const modelName = f.model ?? experiment.model;
   if (!modelName) throw new DataError(`mf train: name a model with --model (or "model" in --config); models: ${registry.list().map(fullName).join(", ")}`);
   const plugin = registry.get(modelName);
+  // the file is checked on its own first: a flag that overrides a key must not hide that the file's value is invalid
+  if (f.config) resolveRun({ plugin, params: experiment.params, dataset: experiment.dataset, trainer: experiment.trainer }, `${f.config}: `);
   const dataset = { ...experiment.dataset, ...defined({ horizon: intFlag("horizon", f.horizon), seq_len: intFlag("seq-len", f["seq-len"]) }) };
   const trainer = {
     ...experiment.trainer,

@@ -4,7 +4,9 @@ import { parseConfig } from "../../core/config/parse.ts";
 import { RunConfig } from "../../core/config/run_config.ts";
 import { LoadedDataset } from "../../core/data/dataset.ts";
 import { horizonColumns, type SplitSources } from "../../core/data/splits.ts";
+import { WalkForward, WalkForwardConfig } from "../../core/data/walk_forward.ts";
 import { ConfigError } from "../../core/errors.ts";
+import { parseCvFlag } from "../../core/tune/cv_flag.ts";
 import { fullName } from "../../core/model.ts";
 import { resolveRun } from "../../core/train/resolve.ts";
 import type { CreateStudyOp, Study } from "../../core/tune/journal.ts";
@@ -44,6 +46,7 @@ const flags = {
   objective: { type: "string" },
   study: { type: "string" },
   space: { type: "string" },
+  cv: { type: "string" },
   config: { type: "string" },
   epochs: { type: "string" },
   seed: { type: "string" },
@@ -56,13 +59,14 @@ const flags = {
 /** Usage of `mf tune`. */
 export const tuneUsage =
   `mf tune --model M --horizon H --data DIR [--trials N] [--timeout S] [--sampler tpe|random|grid] [--pruner median|asha|none[:key=N,...]]
-        [--objective f1_macro|log_loss|sharpe] [--study NAME] [--space FILE] [--config FILE] [--epochs N] [--seed N]
+        [--objective f1_macro|log_loss|sharpe] [--cv walk_forward:K[,window=sliding,purge=N,embargo=N]] [--study NAME] [--space FILE] [--config FILE] [--epochs N] [--seed N]
         [--heartbeat S] [--studies experiments/studies] [--out experiments/runs] [--json]
    (--trials N is the study's total: workers that share --study stop when it holds N trials; the objective is
     measured on validation, test is never scored; the best trial's settings go to <studies>/<study>/best_config.json
     for mf train --config; --pruner median waits 2 epochs (median:n_warmup_steps=0 is Optuna's default), options
-    as in core/tune/pruners/pruner.ts, e.g. median:n_warmup_steps=5,n_startup_trials=10; walk-forward cross-validation
-    is not available yet)`;
+    as in core/tune/pruners/pruner.ts, e.g. median:n_warmup_steps=5,n_startup_trials=10; --cv walk_forward:K scores
+    each trial by K purged walk-forward folds over train + val (core/data/walk_forward.ts), one run per fold, the
+    objective their mean; the pruner then compares trials after each fold (median defaults to no warm-up there))`;
 
 /** `mf tune`: creates or joins a study and runs its trials until the study's budget is spent. */
 export async function tuneCommand(args: string[]): Promise<Study | undefined> {
@@ -81,7 +85,9 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
 
   const base = await baseSettings(f, horizon);
   const space = await studySpace(f.space, plugin);
-  const pruner = parsePrunerFlag(f.pruner ?? "median");
+  const cv = f.cv === undefined ? null : parseCvFlag(f.cv);
+  // between folds there are few steps: the median pruner judges from the first fold on (Optuna's default warm-up, 0)
+  const pruner = parsePrunerFlag(f.pruner ?? (cv ? "median:n_warmup_steps=0" : "median"));
   const header: CreateStudyOp = {
     op: "create_study",
     name,
@@ -92,7 +98,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
     space,
     sampler: f.sampler ?? "tpe",
     pruner,
-    settings: { seed: intFlag("seed", f.seed) ?? 0, heartbeat_s: Number(f.heartbeat ?? 60), base },
+    settings: { seed: intFlag("seed", f.seed) ?? 0, heartbeat_s: Number(f.heartbeat ?? 60), base, cv },
     at: new Date().toISOString(),
   };
   if (!(Number(header.settings.heartbeat_s) > 0)) throw new ConfigError(`--heartbeat must be a number of seconds above 0, got "${f.heartbeat}"`);
@@ -115,16 +121,17 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
     );
   }
   // a joining worker follows the study's stored settings, so every trial of the study is comparable
-  const settings = stored.settings as { seed: number; heartbeat_s: number; base: RunSettings };
+  const settings = stored.settings as { seed: number; heartbeat_s: number; base: RunSettings; cv?: WalkForwardConfig | null };
   const log = (text: string) => console.error(text);
   log(
     `study ${name}: ${stored.model} h${stored.horizon}, ${stored.objective} (${stored.direction}), sampler ${stored.sampler}, pruner ${
       stored.pruner?.name ?? "none"
-    }; ${study.trials.length} trials so far, budget ${budget}`,
+    }${settings.cv ? `, ${settings.cv.folds} walk-forward folds (${settings.cv.window})` : ""}; ${study.trials.length} trials so far, budget ${budget}`,
   );
   const differs = [
     ["space", space, stored.space],
     ["settings (--config, --epochs, --seed)", base, settings.base],
+    ["cross-validation (--cv)", cv, settings.cv ?? null],
   ].filter(([, mine, theirs]) => JSON.stringify(mine) !== JSON.stringify(theirs)).map(([what]) => what);
   if (differs.length) log(`note: study ${name} keeps the ${differs.join(" and ")} it was created with; this worker uses them, not the ones given`);
 
@@ -151,6 +158,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
       sampler: makeSampler(stored.sampler),
       pruner: stored.pruner ? makePruner(PrunerConfig.parse(stored.pruner)) : undefined,
       objective: stored.objective as ObjectiveName,
+      folds: settings.cv ? new WalkForward(data, WalkForwardConfig.parse(settings.cv)) : undefined,
       seed: settings.seed,
       budget,
       worker: `${hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 4)}`,

@@ -2,12 +2,12 @@ import { type DatasetConfig, TimeSplitConfig } from "../config/dataset.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import type { ByteSource, ProgressSink } from "../platform.ts";
 import type { DatasetFingerprint } from "./fingerprint.ts";
-import { type Frame, selectLabel } from "./frame.ts";
+import { concatFrames, type Frame, frameRows, selectLabel, symbolRanges } from "./frame.ts";
 import { readFrame } from "./read_frame.ts";
 import { fitStandardScaler, scaleFrame, type StandardScaler } from "./scaler.ts";
 import { horizonColumns, type Splits, type SplitSources } from "./splits.ts";
-import { defaultPurge, SPLIT_NAMES, splitFrameByTime, type SplitName, type TimeSplitRecord } from "./time_split.ts";
-import { Windows } from "./windows.ts";
+import { assignTimeSplit, defaultPurge, planTimeSplit, SPLIT_NAMES, splitFrameByTime, type SplitName, type TimeSplitRecord } from "./time_split.ts";
+import { type SplitFile, windowSplits } from "./window_splits.ts";
 
 /** The dataset settings that decide what is read from the files (the rest only decide how it is cut and windowed). */
 export type ReadSettings = Pick<DatasetConfig, "feature_columns" | "include_symbols" | "nan_policy">;
@@ -32,6 +32,7 @@ export function horizonLabels(horizons: readonly number[]): LoadRequest["labels"
  * scaled splits for its horizon and window; scaled copies are made once per cut and reused.
  */
 export class LoadedDataset {
+  private readonly developments = new Map<string, Frame>();
   private readonly cuts = new Map<string, { frames: Record<SplitName, Frame>; scaler?: StandardScaler; split?: TimeSplitRecord }>();
 
   private constructor(
@@ -90,37 +91,53 @@ export class LoadedDataset {
       throw new RangeError(`Label column "${labelColumn}" was not loaded; loaded: ${this.request.labels.map((l) => l.label).join(", ")}`);
     }
     const { frames, scaler, split } = this.cut(config, labelColumn, fwdReturn);
-    const windows = {} as Record<SplitName, Windows>;
-    for (const s of SPLIT_NAMES) {
-      const w = new Windows(frames[s], { seqLen: config.seq_len, requireLabel: true, excludeNeutrals: config.exclude_neutrals });
-      if (w.skippedSymbols.length) {
-        progress?.({ kind: "warning", message: `${frames[s].source}: skipped symbols with fewer than ${config.seq_len} rows: ${w.skippedSymbols.join(", ")}` });
-      }
-      if (w.size === 0) {
-        throw new DataError(`${frames[s].source} has no samples: no symbol has ${config.seq_len} rows ending in a labelled row (${labelColumn})`, {
-          file: this.files[s].name,
-          column: labelColumn,
-        });
-      }
-      windows[s] = w;
-    }
-    const available = windows.train.size;
-    windows.train = windows.train.subsample(config.train_stride, config.max_train_samples);
-    const file = (s: SplitName) => ({
-      name: this.files[s].name,
-      bytes: this.files[s].byteLength,
-      rows: frames[s].rows,
-      samples: windows[s].size,
-      ...(s === "train" && windows.train.size < available ? { samples_available: available } : {}),
-    });
+    const files = Object.fromEntries(SPLIT_NAMES.map((s) => [s, { name: this.files[s].name, bytes: this.files[s].byteLength }])) as Record<
+      SplitName,
+      SplitFile
+    >;
+    const { windows, records } = windowSplits(frames, files, config, labelColumn, progress);
     const fingerprint: DatasetFingerprint = {
-      files: { train: file("train"), val: file("val"), test: file("test") },
+      files: records,
       symbols: [...new Set([...frames.train.symbols, ...frames.val.symbols, ...frames.test.symbols])].sort(),
       features: [...frames.train.featureNames],
       label_column: labelColumn,
       ...(split ? { split } : {}),
     };
     return { ...windows, featureNames: frames.train.featureNames, scaler, labelColumn, fingerprint };
+  }
+
+  /**
+   * The rows a tuner may see, as one unscaled frame with the run's label selected: train and val in time order
+   * (three files: the two files joined per symbol; one file: every row before the test boundary, less the purge
+   * before it, whose labels look into test). Test rows are never part of it. Made once per label and split.
+   */
+  developmentFrame(config: DatasetConfig): Frame {
+    this.checkReadSettings(config);
+    const { label, fwdReturn } = horizonColumns(config.horizon);
+    const labelColumn = config.label_column ?? label;
+    const key = JSON.stringify(["development", labelColumn, config.split ?? null]);
+    const known = this.developments.get(key);
+    if (known) return known;
+    let frame: Frame;
+    if ("file" in this.frames) {
+      const whole = selectLabel(this.frames.file, labelColumn, fwdReturn);
+      const name = this.files.train.name;
+      const plan = planTimeSplit(whole.time, config.split ?? TimeSplitConfig.parse({}), {
+        purge: defaultPurge(config.horizon, labelColumn),
+        source: name,
+        key: "dataset.split",
+      });
+      // one boundary, at test: rows before it are kept, less the purge before it
+      const split = assignTimeSplit({ rows: whole.rows, time: whole.time, segments: symbolRanges(whole) }, { ...plan, valStart: plan.testStart, embargo: 0 });
+      const rows: number[] = [];
+      for (let i = 0; i < split.length; i++) if (split[i] === 0) rows.push(i);
+      frame = frameRows(whole, rows, `${name} (train and val parts)`);
+    } else {
+      const { train, val } = withLabel(this.frames, labelColumn, fwdReturn);
+      frame = concatFrames([train, val], `${this.files.train.name} + ${this.files.val.name}`);
+    }
+    this.developments.set(key, frame);
+    return frame;
   }
 
   /** The frames of one horizon and time split, scaled when asked; made once and kept for the next run that needs the same. */

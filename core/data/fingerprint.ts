@@ -21,6 +21,8 @@ export const SplitFileRecord = z.looseObject({
   samples: z.number().int(),
   samples_available: z.number().int().optional(),
 });
+/** One split's file record. */
+export type SplitFileRecord = z.output<typeof SplitFileRecord>;
 
 /** What identifies the data a run was trained on (run.json `dataset`): files, rows, symbols, features, label. */
 export const DatasetFingerprint = z.looseObject({

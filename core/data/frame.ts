@@ -1,3 +1,5 @@
+import { DataError } from "../errors.ts";
+
 /** Marks a row whose label is null: the row is history, never a sample. */
 export const NO_LABEL = -128;
 
@@ -88,4 +90,56 @@ export function frameRows(frame: Frame, rows: ArrayLike<number>, source = frame.
       ? fwdReturns[Object.entries(frame.fwdReturns!).find(([, a]) => a === frame.fwdReturn)![0]]
       : pick(frame.fwdReturn));
   return { ...frame, source, rows: n, features, time, symbols, symbol, label, fwdReturn, labels, fwdReturns };
+}
+
+/**
+ * One frame of several that hold the same features and later rows of the same series (train then val files):
+ * each symbol's rows of the first frame, then of the next, kept symbol by symbol. A symbol whose rows go back in
+ * time from one frame to the next is a DataError naming both frames. Label columns kept are those all frames hold.
+ */
+export function concatFrames(frames: readonly Frame[], source: string): Frame {
+  const symbols = [...new Set(frames.flatMap((f) => f.symbols))].sort();
+  const F = frames[0].featureNames.length;
+  const ranges = frames.map(symbolRanges);
+  const rows = frames.reduce((n, f) => n + f.rows, 0);
+  const order: [number, number][] = []; // (frame, row) in the new order
+  const symbol = new Int32Array(rows);
+  symbols.forEach((name, s) => {
+    let last = -Infinity, lastFrame = -1;
+    frames.forEach((f, k) => {
+      const local = f.symbols.indexOf(name);
+      if (local < 0) return;
+      const [start, end] = [ranges[k][2 * local], ranges[k][2 * local + 1]];
+      if (end > start && f.time[start] <= last) {
+        throw new DataError(
+          `${name}: rows of ${f.source} start at or before the last row of ${frames[lastFrame].source}; the files must follow each other in time`,
+          {
+            file: f.source,
+          },
+        );
+      }
+      for (let r = start; r < end; r++) symbol[order.push([k, r]) - 1] = s;
+      if (end > start) [last, lastFrame] = [f.time[end - 1], k];
+    });
+  });
+  const features = new Float32Array(rows * F), time = new Float64Array(rows);
+  order.forEach(([k, r], i) => {
+    features.set(frames[k].features.subarray(r * F, (r + 1) * F), i * F);
+    time[i] = frames[k].time[r];
+  });
+  const gather = <A extends Int8Array | Float32Array>(arrays: A[]): A => {
+    const out = new (arrays[0].constructor as new (n: number) => A)(rows);
+    order.forEach(([k, r], i) => (out[i] = arrays[k][r]));
+    return out;
+  };
+  const common = (pick: (f: Frame) => Readonly<Record<string, Int8Array | Float32Array>> | undefined) => {
+    const names = Object.keys(pick(frames[0]) ?? {}).filter((c) => frames.every((f) => pick(f)?.[c]));
+    return Object.fromEntries(names.map((c) => [c, gather(frames.map((f) => pick(f)![c]))]));
+  };
+  const labels = common((f) => f.labels) as Record<string, Int8Array>;
+  const fwdReturns = common((f) => f.fwdReturns) as Record<string, Float32Array>;
+  const labelColumn = frames[0].labelColumn;
+  const label = frames.every((f) => f.label) ? (labelColumn && labels[labelColumn]) || gather(frames.map((f) => f.label!)) : undefined;
+  const fwdReturn = frames.every((f) => f.fwdReturn) ? gather(frames.map((f) => f.fwdReturn!)) : undefined;
+  return { source, rows, featureNames: frames[0].featureNames, features, time, symbols, symbol, label, fwdReturn, labelColumn, labels, fwdReturns };
 }

@@ -32,6 +32,17 @@ export interface Splits {
   fingerprint: DatasetFingerprint;
 }
 
+/** A run's splits where test may be absent: a cross-validation fold has only train and val, so it can never score test. */
+export interface RunSplits extends Omit<Splits, "test"> {
+  test?: Windows;
+}
+
+/** What a run trains on: loaded data (core/data/dataset.ts) or one fold of it (core/data/walk_forward.ts). */
+export interface RunData {
+  /** The run's windowed, scaled splits for its dataset settings and window length. */
+  splits(config: DatasetConfig & { seq_len: number }, progress?: ProgressSink): RunSplits;
+}
+
 export type { DatasetFingerprint } from "./fingerprint.ts";
 
 /** Column names of the label and forward return of a horizon. */

@@ -1,5 +1,5 @@
 import type { ComputeBackend, StartBackend } from "../compute.ts";
-import type { LoadedDataset } from "../data/dataset.ts";
+import type { RunData } from "../data/splits.ts";
 import type { EpochReport, Model } from "../model.ts";
 import type { AbortLike, Clock, Parallelism, ProgressSink, RunStore } from "../platform.ts";
 import { EarlyStopping } from "./early_stopping.ts";
@@ -64,7 +64,7 @@ const RESERVED = /^(run\.json|metrics\.jsonl?|equity\.json|feature_importance\.j
  * metrics.jsonl, metrics.json, equity.json, model/, predictions/). A failure after the run was created
  * marks it `failed` with the error, then rethrows.
  */
-export async function fitRun(data: LoadedDataset, request: RunRequest, env: TrainEnv, hooks: FitHooks = {}): Promise<TrainResult> {
+export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, hooks: FitHooks = {}): Promise<TrainResult> {
   const resolved = resolveRun(request);
   const { plugin, name, params, dataset, trainer } = resolved;
   const { clock, store, progress } = env;
@@ -72,6 +72,8 @@ export async function fitRun(data: LoadedDataset, request: RunRequest, env: Trai
   const backend = await env.startBackend(trainer.backend);
   progress?.({ kind: "phase", phase: "backend", detail: backend.reason });
   const splits = data.splits(dataset, progress);
+  const scoreTest = request.scoreTest ?? true;
+  if (scoreTest && !splits.test) throw new RangeError("This run's data has no test split (a cross-validation fold); train it with scoreTest: false");
   const shape = { seqLen: dataset.seq_len, nFeatures: splits.featureNames.length, nClasses: 3 as const };
   const model = plugin.create(params, shape, { seed: trainer.seed, parallel: env.parallel, backend });
   const load: Record<string, number> = request.loadSeconds !== undefined ? { load_s: request.loadSeconds } : {};
@@ -149,9 +151,8 @@ export async function fitRun(data: LoadedDataset, request: RunRequest, env: Trai
     });
     const tEval = clock.now();
     progress?.({ kind: "phase", phase: "evaluate" });
-    const scoreTest = request.scoreTest ?? true;
     const val = await scoreSplit(model, splits.val, dataset.horizon, trainer.batch_size);
-    const test = scoreTest ? await scoreSplit(model, splits.test, dataset.horizon, trainer.batch_size) : undefined;
+    const test = scoreTest ? await scoreSplit(model, splits.test!, dataset.horizon, trainer.batch_size) : undefined;
     sample();
     await store.write(runId, "predictions/val.parquet", val.parquet);
     if (test) await store.write(runId, "predictions/test.parquet", test.parquet);

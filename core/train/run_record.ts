@@ -8,8 +8,8 @@ import type { RunReader, RunStore } from "../platform.ts";
 /** Lifecycle of a run: `running` until it ends as finished, failed, stopped by the user, or pruned by a tuner (its curves kept). */
 export const RunStatus = z.enum(["running", "finished", "failed", "stopped", "pruned"]);
 
-/** The tuning study and trial a run was trained for. */
-export const StudyTag = z.looseObject({ name: z.string(), trial: z.number().int().nonnegative() });
+/** The tuning study and trial a run was trained for (and the cross-validation fold, 0 first, when the study uses folds). */
+export const StudyTag = z.looseObject({ name: z.string(), trial: z.number().int().nonnegative(), fold: z.number().int().nonnegative().optional() });
 
 /** The experiment cell a run was trained for. */
 export const ExperimentTag = z.looseObject({ name: z.string(), cell_id: z.string(), label: z.string() });

@@ -35,6 +35,8 @@ export const JournalOp = z.discriminatedUnion("op", [
     state: z.enum(["complete", "pruned", "failed"]),
     value: z.number().optional(),
     run_id: z.string().optional(),
+    /** Every run the trial trained, one per cross-validation fold in fold order (run_id is the last). */
+    runs: z.array(z.string()).optional(),
     /** Why a trial failed or was pruned; `heartbeat` (its worker went silent) and `stopped` (by the user) free its slot. */
     reason: z.string().optional(),
     at,
@@ -58,6 +60,8 @@ export interface StudyTrial extends FrozenTrial {
   /** The last heartbeat (or creation) time, ISO. */
   alive_at: string;
   run_id?: string;
+  /** The runs of a cross-validated trial, one per fold. */
+  runs?: string[];
   reason?: string;
   finished_at?: string;
 }
@@ -114,6 +118,7 @@ export function replay(text: string, source: string, options: ReplayOptions = {}
       trial.state = op.state;
       if (op.value !== undefined) trial.value = op.value;
       if (op.run_id !== undefined) trial.run_id = op.run_id;
+      if (op.runs !== undefined) trial.runs = op.runs;
       if (op.reason !== undefined) trial.reason = op.reason;
       trial.finished_at = op.at;
     }

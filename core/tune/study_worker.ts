@@ -1,14 +1,15 @@
 import { ConfigError } from "../errors.ts";
 import type { LoadedDataset } from "../data/dataset.ts";
 import type { ModelPlugin } from "../model.ts";
-import { fitRun, type TrainEnv } from "../train/fit_run.ts";
-import { jsonText, readRunJson, RunRecord } from "../train/run_record.ts";
-import { appendOps, type JournalStore, STOPPED_REASON, type Study, type StudyTrial } from "./journal.ts";
-import { intermediateValue, type ObjectiveName, objectiveValue } from "./objective.ts";
+import type { WalkForward } from "../data/walk_forward.ts";
+import type { TrainEnv } from "../train/fit_run.ts";
+import { appendOps, type JournalStore, type Study, type StudyTrial } from "./journal.ts";
+import type { ObjectiveName } from "./objective.ts";
 import type { Pruner } from "./pruners/pruner.ts";
 import type { Sampler } from "./sampler.ts";
 import { applyParams, type RunSettings, type SearchSpace } from "./space.ts";
 import { claimTrial, loadStudy } from "./study.ts";
+import { foldsTrial, holdoutTrial, type TrialJob } from "./trial_run.ts";
 
 /** What a worker reports as it goes, for a progress line. */
 export type WorkerEvent =
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   sampler: Sampler;
   pruner?: Pruner;
   objective: ObjectiveName;
+  /** Score each trial by walk-forward cross-validation over train + val instead of on val. */
+  folds?: WalkForward;
   seed: number;
   budget: number;
   worker: string;
@@ -43,7 +46,8 @@ export interface WorkerOptions {
 /**
  * Runs trials of a study until it holds its budget (counting other workers' trials), the deadline passes or the
  * run is stopped: claims a trial under the study's lock, trains it as a run tagged with the study and trial (test
- * never scored), reports the intermediate value after every epoch and asks the pruner, sends heartbeats, and
+ * never scored; with `folds`, one run per walk-forward fold, core/tune/trial_run.ts), reports the intermediate
+ * value after every epoch (or fold) and asks the pruner, sends heartbeats, and
  * finishes the trial complete (with the validation objective), pruned (its run marked `pruned`, curves kept) or
  * failed (with the error). Returns how many trials this worker ran.
  */
@@ -76,49 +80,15 @@ export async function runStudyWorker(data: LoadedDataset, options: WorkerOptions
     const stopBeats = options.every(options.heartbeatMs / 3, () => {
       beating = beating.then(beat).catch((error) => void (beatError ??= error));
     });
-    const intermediate: Record<number, number> = {};
-    let pruneReason: string | undefined;
     let runId: string | undefined;
     try {
-      const settings = applyParams(options.base, params);
-      const result = await fitRun(
-        data,
-        {
-          plugin: options.plugin,
-          ...settings,
-          tags: { study: { name, trial: number } },
-          scoreTest: false,
-        },
-        { ...env, progress: (event) => (event.kind === "run" ? (runId = event.runId) : undefined, env.progress?.(event)) },
-        {
-          onEpoch: async (report) => {
-            const value = intermediateValue(report, direction);
-            intermediate[report.epoch] = value;
-            await appendOps(store, name, [{ op: "report", trial: number, step: report.epoch, value }]);
-            if (!pruner) return;
-            const study = await loadStudy(store, name);
-            const self = { ...study.trials[number], intermediate: { ...intermediate } };
-            if (pruner.prune(study.trials.map((t) => (t.number === number ? self : t)), self, direction)) {
-              pruneReason = `pruned at epoch ${report.epoch + 1}`;
-              return { stop: true, reason: pruneReason };
-            }
-          },
-        },
-      );
+      const job: TrialJob = { store, study: name, number, direction, plugin: options.plugin, settings: applyParams(options.base, params), objective, pruner };
+      const onRun = (id: string) => void (runId = id);
+      const outcome = options.folds ? await foldsTrial(job, options.folds, env, onRun) : await holdoutTrial(job, data, env, onRun);
       stopBeats();
       await beating;
       if (beatError) throw beatError;
-      // early stopping that ends the same epoch wins (the trainer records it): the trial then completed
-      if (pruneReason !== undefined && result.record.stop_reason === pruneReason) {
-        const record = await readRunJson(env.store, result.runId, "run.json", RunRecord);
-        await env.store.write(result.runId, "run.json", jsonText({ ...record, status: "pruned" }));
-        await appendOps(store, name, [{ op: "finish", trial: number, state: "pruned", run_id: result.runId, reason: pruneReason, at: at() }]);
-      } else if (result.record.status === "stopped") {
-        await appendOps(store, name, [{ op: "finish", trial: number, state: "failed", run_id: result.runId, reason: STOPPED_REASON, at: at() }]);
-      } else {
-        const value = objectiveValue(objective, result.val);
-        await appendOps(store, name, [{ op: "finish", trial: number, state: "complete", value, run_id: result.runId, at: at() }]);
-      }
+      await appendOps(store, name, [{ op: "finish", trial: number, ...outcome, at: at() }]);
     } catch (error) {
       stopBeats();
       await beating; // never rejects: a heartbeat's error is kept in beatError

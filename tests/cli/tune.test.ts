@@ -205,4 +205,30 @@ describe("mf tune", () => {
     expect(ran).toBeGreaterThanOrEqual(1);
     expect(ran).toBeLessThan(50);
   });
+
+  it("--cv walk_forward:K scores each trial over K folds, one run per fold, test never scored; a bad --cv is one clear error", async () => {
+    const r = await mf(tune("cv", ["--trials", "2", "--epochs", "2", "--cv", "walk_forward:3,embargo=1", "--json"]));
+    expect(r.code, show(r)).toBe(0);
+    const [header] = journal("cv");
+    expect(header.settings.cv).toEqual({ folds: 3, window: "expanding", embargo: 1 });
+    expect(header.pruner).toMatchObject({ name: "median", n_warmup_steps: 0 });
+    const finishes = journal("cv").filter((l) => l.op === "finish");
+    expect(finishes).toHaveLength(2);
+    for (const finish of finishes) {
+      expect(finish.runs).toHaveLength(3);
+      finish.runs.forEach((id: string, fold: number) => {
+        const record = JSON.parse(readFileSync(join(runs, id, "run.json"), "utf8"));
+        expect(record.study).toEqual({ name: "cv", trial: finish.trial, fold });
+        expect(record.test_scored).toBe(false);
+        expect(existsSync(join(runs, id, "predictions", "test.parquet"))).toBe(false);
+      });
+    }
+    for (const bad of ["walk_forward:1", "kfold:3", "walk_forward:3,window=random"]) {
+      const e = await mf(tune(`cv-bad`, ["--trials", "1", "--cv", bad]));
+      expect(e.code).toBe(1);
+      expect(e.stderr.trim().split("\n"), bad).toHaveLength(1);
+      expect(e.stderr).toMatch(/--cv/);
+    }
+    expect(existsSync(join(studies, "cv-bad"))).toBe(false);
+  });
 });

@@ -4,6 +4,7 @@ import { DatasetConfig } from "../../../core/config/dataset.ts";
 import { horizonLabels, LoadedDataset } from "../../../core/data/dataset.ts";
 import { writeParquet } from "../../../core/data/parquet_write.ts";
 import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../../core/data/synth.ts";
+import { WalkForward, WalkForwardConfig } from "../../../core/data/walk_forward.ts";
 import { MemoryRunStore } from "../../../core/memory_store.ts";
 import type { ModelPlugin } from "../../../core/model.ts";
 import type { ByteSource } from "../../../core/platform.ts";
@@ -133,5 +134,36 @@ describe("runStudyWorker", () => {
     expect(await runStudyWorker(data, options, env)).toBe(3); // resumed: the stopped trial's slot is run again
     study = await loadStudy(store, "w");
     expect(study.trials.map((t) => t.state)).toEqual(["failed", "complete", "complete", "complete"]);
+  });
+
+  it("with walk-forward folds: one run per fold tagged with it, the fold's objective at step = fold, the mean as the value; a pruner acts between folds", async () => {
+    const { data, store, runs, options, env } = await setup(registry.get("logistic"), null, 2);
+    const folds = new WalkForward(data, WalkForwardConfig.parse({ folds: 3 }));
+    expect(await runStudyWorker(data, { ...options, folds }, env)).toBe(2);
+    let study = await loadStudy(store, "w");
+    for (const trial of study.trials) {
+      expect(trial.state).toBe("complete");
+      expect(trial.runs).toHaveLength(3);
+      expect(trial.run_id).toBe(trial.runs![2]);
+      const values: number[] = [];
+      for (const [k, runId] of trial.runs!.entries()) {
+        const record = await readRunJson(runs, runId, "run.json", RunRecord);
+        expect(record.study).toEqual({ name: "w", trial: trial.number, fold: k });
+        expect(record.dataset.cv).toMatchObject({ fold: k, folds: 3 });
+        expect(record.test_scored).toBe(false);
+        values.push(JSON.parse(new TextDecoder().decode(await runs.read(runId, "metrics.json"))).val.f1_macro);
+      }
+      expect(Object.values(trial.intermediate)).toEqual(values);
+      expect(trial.value).toBeCloseTo(values.reduce((a, b) => a + b, 0) / 3, 12);
+    }
+    // a pruner that stops every trial: it acts after the first fold, never after the last
+    const pruned = await setup(registry.get("logistic"), null, 1);
+    const always = { prune: () => true };
+    const foldsAgain = new WalkForward(pruned.data, WalkForwardConfig.parse({ folds: 3 }));
+    await runStudyWorker(pruned.data, { ...pruned.options, folds: foldsAgain, pruner: always }, pruned.env);
+    study = await loadStudy(pruned.store, "w");
+    expect(study.trials[0]).toMatchObject({ state: "pruned", reason: "pruned after fold 1 of 3", intermediate: { 0: expect.any(Number) } });
+    expect(study.trials[0].runs).toHaveLength(1);
+    expect((await readRunJson(pruned.runs, study.trials[0].run_id!, "run.json", RunRecord)).status).toBe("pruned");
   });
 });

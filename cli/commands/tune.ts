@@ -18,7 +18,7 @@ import type { Sampler } from "../../core/tune/sampler.ts";
 import { gridPoints, gridSampler } from "../../core/tune/samplers/grid.ts";
 import { randomSampler } from "../../core/tune/samplers/random.ts";
 import { tpeSampler } from "../../core/tune/samplers/tpe.ts";
-import { applyParams, type RunSettings, type SearchSpace, validateSpace } from "../../core/tune/space.ts";
+import { applyParams, type RunSettings, type SearchSpace, spaceFromFile, validateSpace } from "../../core/tune/space.ts";
 import { bestTrial, loadStudy, openStudy } from "../../core/tune/study.ts";
 import { runStudyWorker, type WorkerEvent } from "../../core/tune/study_worker.ts";
 import { registry } from "../../models/index.ts";
@@ -229,9 +229,9 @@ async function baseSettings(f: { config?: string; epochs?: string; seed?: string
   };
 }
 
-/** The space from --space FILE, else the plugin's own; validated against the plugin's schema. */
+/** The space from --space FILE (its own, or the plugin's narrowed with "extends": "model"), else the plugin's own; validated against the plugin's schema. */
 async function studySpace(file: string | undefined, plugin: { name: string; configSchema: unknown; searchSpace?: SearchSpace }): Promise<SearchSpace> {
-  if (file) return validateSpace(await readConfigFile(file), file, plugin.configSchema as never);
+  if (file) return validateSpace(spaceFromFile(await readConfigFile(file), plugin.searchSpace, file), file, plugin.configSchema as never);
   if (!plugin.searchSpace) throw new ConfigError(`Model ${plugin.name} declares no search space; give one with --space FILE.json`, { key: "space" });
   return validateSpace(plugin.searchSpace, `${plugin.name}'s searchSpace`, plugin.configSchema as never);
 }

@@ -204,3 +204,24 @@ export function applyParams(settings: RunSettings, sampled: Record<string, unkno
   }
   return out;
 }
+
+/**
+ * A tune config file's space. With `"extends": "model"` it narrows the model's own space: each entry replaces the
+ * model's entry of that key (a narrower range, fewer choices, or a new `dataset.` / `trainer.` setting) and `null`
+ * removes one (the run then keeps its configured value); without it, the file is the whole space. Validate the result
+ * with {@linkcode validateSpace}.
+ * @example spaceFromFile({ extends: "model", "params.alpha": null, "dataset.seq_len": { type: "int", low: 1, high: 8 } }, plugin.searchSpace, "space.yaml")
+ */
+export function spaceFromFile(value: unknown, modelSpace: SearchSpace | undefined, where: string): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !("extends" in value)) return value;
+  const { extends: base, ...entries } = value as Record<string, unknown>;
+  if (base !== "model") throw new ConfigError(`Invalid search space in ${where}: "extends" must be "model", got ${JSON.stringify(base)}`, { key: "extends" });
+  if (!modelSpace) throw new ConfigError(`Invalid search space in ${where}: "extends": "model", but the model declares no search space`, { key: "extends" });
+  const out: Record<string, unknown> = { ...modelSpace };
+  for (const [key, entry] of Object.entries(entries)) {
+    if (entry !== null) out[key] = entry;
+    else if (key in out) delete out[key];
+    else throw new ConfigError(`Invalid search space in ${where}: "${key}": null removes a parameter, but the model's space has no "${key}"`, { key });
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../core/errors.ts";
-import { applyParams, isActive, samplingOrder, validateSpace } from "../../../core/tune/space.ts";
+import { applyParams, isActive, samplingOrder, spaceFromFile, validateSpace } from "../../../core/tune/space.ts";
 import { MlpConfig } from "../../../models/mlp/mlp.ts";
 
 /** The ConfigError `fn` throws (failing the test when it throws nothing or something else). */
@@ -117,5 +117,29 @@ describe("applyParams", () => {
 
   it("refuses a path outside params, dataset and trainer", () => {
     expect(configError(() => applyParams({ params: {}, dataset: {}, trainer: {} }, { "model.x": 1 })).place.key).toBe("model.x");
+  });
+});
+
+describe("spaceFromFile", () => {
+  const model = {
+    "params.a": { type: "float", low: 0, high: 1 },
+    "params.b": { type: "int", low: 1, high: 9 },
+  } as const;
+  it("narrows the model's space with extends: model (an entry replaces, null removes, new settings join); without it the file is the space", () => {
+    const narrowed = spaceFromFile(
+      { extends: "model", "params.a": { type: "float", low: 0.2, high: 0.4 }, "params.b": null, "dataset.seq_len": { type: "int", low: 1, high: 8 } },
+      model,
+      "s.json",
+    );
+    expect(narrowed).toEqual({ "params.a": { type: "float", low: 0.2, high: 0.4 }, "dataset.seq_len": { type: "int", low: 1, high: 8 } });
+    const own = { "params.b": { type: "int", low: 2, high: 3 } };
+    expect(spaceFromFile(own, model, "s.json")).toBe(own);
+  });
+  it("names what is wrong: another base, no model space, removing a key the model lacks", () => {
+    expect(() => spaceFromFile({ extends: "gbdt" }, model, "s.json")).toThrow(/s\.json: "extends" must be "model", got "gbdt"/);
+    expect(() => spaceFromFile({ extends: "model" }, undefined, "s.json")).toThrow(/the model declares no search space/);
+    expect(() => spaceFromFile({ extends: "model", "params.zz": null }, model, "s.json")).toThrow(
+      /"params\.zz": null removes a parameter, but the model's space has no "params\.zz"/,
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { DataError } from "../errors.ts";
 import type { ByteSource } from "../platform.ts";
-import { detectColumns, SYMBOL_COLUMN, TIME_COLUMN } from "./columns.ts";
+import { detectColumns, schemaColumns, SYMBOL_COLUMN, TIME_COLUMN } from "./columns.ts";
+import { numericChunk } from "./numeric_values.ts";
 import { type Frame, frameRows, NO_LABEL } from "./frame.ts";
 import { orderRows } from "./order.ts";
 
@@ -123,7 +124,10 @@ export async function readMetadata(source: ByteSource): Promise<FileMetaData> {
   }
 }
 
-/** Streams the named columns chunk by chunk (timestamps as ms numbers); decoding errors become a DataError naming the file. */
+/**
+ * Streams the named columns chunk by chunk (timestamps as ms numbers, 64-bit integers and decimals as numbers:
+ * see numericChunk); decoding errors become a DataError naming the file.
+ */
 export async function readChunks(
   source: ByteSource,
   metadata: FileMetaData,
@@ -131,7 +135,14 @@ export async function readChunks(
   onChunk: (name: string, data: ArrayLike<unknown>, rowStart: number) => void,
 ): Promise<void> {
   try {
-    await parquetRead({ file: source, metadata, columns, parsers, onChunk: (c) => onChunk(c.columnName, c.columnData as Column, c.rowStart) });
+    const elements = schemaColumns(metadata);
+    await parquetRead({
+      file: source,
+      metadata,
+      columns,
+      parsers,
+      onChunk: (c) => onChunk(c.columnName, numericChunk(elements.get(c.columnName), c.columnData as Column), c.rowStart),
+    });
   } catch (cause) {
     if (cause instanceof DataError) throw cause;
     throw new DataError(

@@ -30,7 +30,7 @@ const { values } = parseArgs({
 });
 const rows = Number(values.rows ?? 12_000), symbols = Number(values.symbols ?? 3), epochs = Number(values.epochs ?? 6);
 const backend = (values.backend ?? "wasm") as BackendName, seed = Number(values.seed ?? 7);
-const models = (values.models ?? "logistic,mlp,lstm,gru,tcn,transformer,nhits,patchtst").split(",");
+const models = (values.models ?? "logistic,mlp,lstm,gru,tcn,transformer,nhits,patchtst,wavenet").split(",");
 
 const tables = synthSplits({ symbols, rows, features: 107, seed, signal: SYNTH_STRONG_SIGNAL });
 const bytes = { train: writeParquet(tables.train.columns), val: writeParquet(tables.val.columns), test: writeParquet(tables.test.columns) };
@@ -49,6 +49,8 @@ type Row = {
   best_epoch: number;
   fit_s: number;
   params: unknown;
+  /** When the row was measured (rows of models not run this time are kept from models.json). */
+  measured?: string;
 };
 const results: Row[] = [];
 for (const name of models) {
@@ -86,13 +88,28 @@ for (const name of models) {
   );
 }
 
-const baseline = results.find((r) => r.model === "linear:logistic")?.test_f1_macro;
 const m = machine();
 const date = new Date().toISOString();
 await Deno.mkdir(join("experiments", "benchmarks"), { recursive: true });
+// A run of some models (--models) keeps the other models' rows of the last models.json, each with the date it was measured,
+// when that file measured the same data, epoch cap and backend.
+const jsonPath = join("experiments", "benchmarks", "models.json");
+const data = { rows, symbols, features: 107, seed, horizon: 5 };
+type Previous = { date: string; data: unknown; epochs: number; backend: string; results: Row[] };
+const previous = await Deno.readTextFile(jsonPath).then((text) => JSON.parse(text) as Previous, (error) => {
+  if (error instanceof Deno.errors.NotFound) return undefined;
+  throw error;
+});
+const comparable = previous && JSON.stringify(previous.data) === JSON.stringify(data) && previous.epochs === epochs && previous.backend === backend;
+for (const row of results) row.measured = date;
+const merged = (comparable ? previous.results : []).map((old) =>
+  results.find((r) => r.model === old.model) ?? { ...old, measured: old.measured ?? previous!.date }
+);
+results.splice(0, results.length, ...merged, ...results.filter((r) => !merged.includes(r)));
+const baseline = results.find((r) => r.model === "linear:logistic")?.test_f1_macro;
 await Deno.writeTextFile(
-  join("experiments", "benchmarks", "models.json"),
-  JSON.stringify({ benchmark: "models", date, machine: m, data: { rows, symbols, features: 107, seed, horizon: 5 }, epochs, backend, results }, null, 2) + "\n",
+  jsonPath,
+  JSON.stringify({ benchmark: "models", date, machine: m, data, epochs, backend, results }, null, 2) + "\n",
 );
 const md = [
   "# Benchmark: model quality on synthetic data",
@@ -102,14 +119,16 @@ const md = [
   } on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, tfjs ${backend} backend. Data: \`mf synth --rows ${rows} --symbols ${symbols} --seed ${seed} --signal ${SYNTH_STRONG_SIGNAL}\``,
   `(107 features), horizon 5. Each model is trained by the trainer with its config/models/<name>.json, capped at ${epochs} epochs and patience 3 (the`,
   "logistic baseline runs its whole config: 20 epochs, patience 5); the best validation epoch is restored. Rerun with `npm run bench:models`",
-  "(flags: --rows, --symbols, --epochs, --backend, --models, --seed).",
+  "(flags: --rows, --symbols, --epochs, --backend, --models, --seed). A run with --models rewrites those rows and keeps the others, with their dates.",
   "",
-  "| model | window | test macro-F1 | vs logistic | test accuracy | val macro-F1 | best epoch / run | fit s |",
-  "|---|---|---|---|---|---|---|---|",
+  "| model | window | test macro-F1 | vs logistic | test accuracy | val macro-F1 | best epoch / run | fit s | measured |",
+  "|---|---|---|---|---|---|---|---|---|",
   ...results.map((r) =>
     `| ${r.model} | ${r.seq_len} | ${r.test_f1_macro.toFixed(3)} | ${
       baseline === undefined ? "-" : `${r.test_f1_macro >= baseline ? "+" : ""}${(r.test_f1_macro - baseline).toFixed(3)}`
-    } | ${r.test_accuracy.toFixed(3)} | ${r.val_f1_macro.toFixed(3)} | ${r.best_epoch} / ${r.epochs_run} | ${r.fit_s.toFixed(0)} |`
+    } | ${r.test_accuracy.toFixed(3)} | ${r.val_f1_macro.toFixed(3)} | ${r.best_epoch} / ${r.epochs_run} | ${r.fit_s.toFixed(0)} | ${
+      r.measured!.slice(0, 10)
+    } |`
   ),
   "",
 ].join("\n");

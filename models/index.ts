@@ -10,9 +10,10 @@ import { nhits } from "./nhits/nhits.ts";
 import { patchtst } from "./patchtst/patchtst.ts";
 import { gbdt } from "./gbdt/gbdt.ts";
 import { forest } from "./forest/forest.ts";
+import { wavenet } from "./wavenet/wavenet.ts";
 
 /** Every model the toolkit ships, listed explicitly: adding a model is adding it here. */
-export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest];
+export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest, wavenet];
 
 /** The registry built from `plugins`. */
 export const registry = createRegistry(plugins);

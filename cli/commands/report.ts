@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { NotFoundError } from "../../core/errors.ts";
 import { EXPERIMENT_FILE, ExperimentRecord } from "../../core/experiment/record.ts";
-import { writeReport } from "../../core/experiment/runner.ts";
+import { writeReport } from "../../core/experiment/record_sync.ts";
 import { readRunJson } from "../../core/train/run_record.ts";
 import { parseFlags, required } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";

@@ -1,14 +1,17 @@
 import { readMetadata } from "../data/read_frame.ts";
 import { LoadedDataset } from "../data/dataset.ts";
 import type { SplitSources } from "../data/splits.ts";
-import type { ProgressEvent, ProgressSink, RunStore } from "../platform.ts";
+import { NotFoundError } from "../errors.ts";
+import type { Clock, ProgressEvent, ProgressSink, RunStore } from "../platform.ts";
 import { type FitHooks, fitRun, type TrainEnv } from "../train/fit_run.ts";
-import { jsonText, markRunFailed, readRunJson } from "../train/run_record.ts";
-import { cellRun, type ExperimentRuns, findExperimentRuns, type PredictionsCache, reportInput } from "./collect.ts";
+import { markRunFailed, readRunJson, RunRecord } from "../train/run_record.ts";
+import { AFTER_CELLS, type CellClaim, type ClaimEnd, type ClaimHolder, type ClaimStore, endClaim, takeNext } from "./claims.ts";
+import { cellRun, type ExperimentRuns, findExperimentRuns, type PredictionsCache } from "./collect.ts";
+import { holdClaim, type WorkerTimers } from "./hold_claim.ts";
+import { MemoryClaimStore } from "./memory_claims.ts";
 import type { Cell, ExperimentPlan } from "./plan.ts";
-import { EXPERIMENT_FILE, ExperimentRecord } from "./record.ts";
-import { buildReport, type ExperimentReport } from "./report.ts";
-import { reportMarkdown } from "./report_markdown.ts";
+import { RecordSync } from "./record_sync.ts";
+import type { ExperimentReport } from "./report.ts";
 
 /** What the experiment reports as it goes: its plan, each cell's start and end, the current run's own progress, the report. */
 export type ExperimentEvent =
@@ -17,6 +20,23 @@ export type ExperimentEvent =
   | { kind: "cell-end"; cell: Cell; status: "finished" | "failed" | "stopped" | "skipped"; runId?: string; error?: string }
   | { kind: "run"; cell: Cell; event: ProgressEvent }
   | { kind: "report"; report: ExperimentReport };
+
+/**
+ * How this process shares the experiment with other workers: where the claims are, who it is, its heartbeat.
+ * Without it, the process is the experiment's only worker (claims in memory).
+ */
+export interface WorkerSettings extends WorkerTimers {
+  claims: ClaimStore;
+  holder: ClaimHolder;
+  /** A claim not renewed for this long is taken over by another worker. */
+  heartbeatMs: number;
+  /** The pause between looks while other workers hold every cell left (default: a quarter of the heartbeat, at most 2 s). */
+  pollMs?: number;
+  /** Whether a claim's holder process is gone (asked only for holders on this host). */
+  gone?(claim: CellClaim): Promise<boolean>;
+  /** Called while this worker waits for cells other workers hold. */
+  onWait?(held: readonly CellClaim[]): void;
+}
 
 /** The platform an experiment runs on: the run environment, plus where its record and report go, and the data. */
 export interface ExperimentEnv extends Omit<TrainEnv, "progress"> {
@@ -31,9 +51,10 @@ export interface ExperimentEnv extends Omit<TrainEnv, "progress"> {
   /** Files every run keeps (e.g. the prepare.json of prepared splits). */
   attachments?: Record<string, Uint8Array | string>;
   progress?: (event: ExperimentEvent) => void;
-  /** Runs after the cells, before the final report (ensembles); its notes go into the report. */
+  /** Runs once after the cells, before the final report (ensembles); its notes go into the report. */
   afterCells?: (context: AfterCellsContext) => Promise<void>;
   hooks?: FitHooks;
+  workers?: WorkerSettings;
 }
 
 /** What the after-cells hook gets: the plan, its runs, the experiment's data, and the report's notes. */
@@ -51,41 +72,115 @@ export interface ExperimentResult {
   cells: number;
   finished: number;
   failed: number;
-  /** Cells trained by this invocation (the rest were finished before, or not selected). */
+  /** Cells trained by this invocation (the rest were finished before, by other workers, or not selected). */
   trained: number;
   report: ExperimentReport;
 }
 
 /**
- * Runs the cells of a plan that have no finished run, one at a time, on data read once: a failing cell is
- * recorded and the experiment goes on; a run left `running` by a killed process is marked failed and its
- * cell trained again. The record (experiment.json) and the report (report.json, report.md) are rewritten
- * after every cell, so they are current whenever the process stops.
+ * Works on the selected cells of a plan that have no finished run, as one of any number of workers sharing
+ * the runs: takes the next cell no live claim holds (core/experiment/claims.ts), trains it on data read once
+ * while renewing its claim, and ends the claim; waits while other workers hold every cell left, taking over a
+ * cell whose holder's heartbeat lapsed. A failing cell is recorded and the rest go on (the same submission does
+ * not take it again); a run left `running` by a dead worker is marked failed when its cell is taken again. After
+ * every cell the record (experiment.json) and the report (report.json, report.md) are rewritten from the runs;
+ * when no cell is left, one worker runs `afterCells` (ensembles) and writes the final report.
  */
 export async function runExperiment(plan: ExperimentPlan, selected: readonly Cell[], env: ExperimentEnv): Promise<ExperimentResult> {
   const { store, clock } = env;
   const name = plan.config.experiment.name;
-  const record = await openRecord(plan, env);
-  let runs = await findExperimentRuns(store, name);
-  const done = (cell: Cell) => cellRun(runs.get(cell.cellId))?.status === "finished";
-  env.progress?.({ kind: "plan", cells: plan.cells, done: plan.cells.filter(done).map((c) => c.cellId) });
-  for (const list of runs.values()) {
-    for (const run of list) {
+  const work = env.workers ?? onlyWorker(clock);
+  const sync = new RecordSync(plan, env, work.claims);
+  await sync.open();
+  const startRuns = await findExperimentRuns(store, name);
+  const finishedBefore = (cell: Cell) => cellRun(startRuns.get(cell.cellId))?.status === "finished";
+  env.progress?.({ kind: "plan", cells: plan.cells, done: plan.cells.filter(finishedBefore).map((c) => c.cellId) });
+  const todo = selected.filter((cell) => !finishedBefore(cell));
+  const byId = new Map(todo.map((cell) => [cell.cellId, cell]));
+  let data: Promise<LoadedDataset> | undefined, trained = 0, tokens = 0;
+  const loadData = (progress?: ProgressSink) => data ??= LoadedDataset.load(env.sources, { ...plan.read, labels: plan.labels }, progress);
+  const predictions: PredictionsCache = new Map();
+  const take = (keys: readonly string[], done: (key: string, claim?: CellClaim) => Promise<boolean>) =>
+    takeNext(work.claims, {
+      holder: work.holder,
+      now: work.now(),
+      heartbeatMs: work.heartbeatMs,
+      keys,
+      done,
+      gone: work.gone,
+      token: `${work.holder.worker}#${work.now()}#${++tokens}`,
+    });
+  // a cell is done when its finished run is known, or its claim names a run that finished since
+  let runs = startRuns;
+  const cellDone = async (key: string, claim?: CellClaim) =>
+    cellRun(runs.get(key))?.status === "finished" || (claim?.state === "finished" && claim.run_id !== undefined && await runFinished(store, claim.run_id));
+  const t0 = clock.now();
+  while (!env.signal?.aborted) {
+    const next = await take(todo.map((c) => c.cellId), cellDone);
+    if (next.kind === "done") break;
+    if (next.kind === "wait") {
+      work.onWait?.(next.held);
+      await work.sleep(work.pollMs ?? Math.min(2000, work.heartbeatMs / 4));
+      runs = await findExperimentRuns(store, name);
+      continue;
+    }
+    const cell = byId.get(next.key)!;
+    const elapsed = (clock.now() - t0) / 1000;
+    const perCell = trained > 0 ? elapsed / trained : undefined;
+    const left = todo.length - next.settled;
+    env.progress?.({
+      kind: "cell",
+      cell,
+      position: next.settled + 1,
+      total: todo.length,
+      elapsed_s: elapsed,
+      eta_s: perCell === undefined ? undefined : (perCell * left) / next.holders,
+    });
+    // this worker holds the cell now: a run of it still `running` belongs to a worker that is gone
+    for (const run of runs.get(cell.cellId) ?? []) {
       if (run.status === "running") await markRunFailed(store, run.id, "interrupted: the process running it ended before the run did");
     }
+    const { result: end, lost } = await holdClaim(work.claims, next.claim, work, (lost) => trainCell(cell, lost));
+    if (end.state === "finished") trained++;
+    if (!lost) await endClaim(work.claims, cell.cellId, next.claim.token, work.now(), end);
+    runs = await findExperimentRuns(store, name);
+    await sync.report(predictions);
   }
-  const todo = selected.filter((cell) => !done(cell));
-  let data: Promise<LoadedDataset> | undefined, trained = 0;
-  const loadData = (progress?: ProgressSink) => data ??= LoadedDataset.load(env.sources, { ...plan.read, labels: plan.labels }, progress);
-  const t0 = clock.now();
-  const notes = new Set(record.notes);
-  const predictions: PredictionsCache = new Map();
-  const wallBefore = record.wall_s;
-  for (const [k, cell] of todo.entries()) {
-    const elapsed = (clock.now() - t0) / 1000;
-    env.progress?.({ kind: "cell", cell, position: k + 1, total: todo.length, elapsed_s: elapsed, eta_s: k ? (elapsed / k) * (todo.length - k) : undefined });
-    if (env.signal?.aborted) break;
+  if (!env.signal?.aborted) {
+    // the after-cells step runs once per submission, by the first worker to find no cell left
+    const after = await take([AFTER_CELLS], async (_key, claim) => claim?.state === "finished" && claim.submission === work.holder.submission);
+    if (after.kind === "claimed") {
+      const { lost } = await holdClaim(work.claims, after.claim, work, async () => {
+        if (!env.afterCells) return;
+        const notes = new Set(sync.record.notes), before = new Set(notes);
+        await env.afterCells({ plan, runs: await findExperimentRuns(store, name), data: () => loadData(), notes });
+        sync.notes(before, notes);
+      });
+      if (!lost) await endClaim(work.claims, AFTER_CELLS, after.claim.token, work.now(), { state: "finished" });
+    }
+  }
+  const report = await sync.report(predictions);
+  runs = await findExperimentRuns(store, name);
+  const failures = sync.record.failures;
+  const statuses = plan.cells.map((cell) => cellRun(runs.get(cell.cellId))?.status ?? (failures[cell.cellId] ? "failed" : undefined));
+  return {
+    cells: plan.cells.length,
+    finished: statuses.filter((s) => s === "finished").length,
+    failed: statuses.filter((s) => s === "failed").length,
+    trained,
+    report,
+  };
+
+  /** Trains one cell; how its claim ends. A failure is recorded and reported, never thrown: the other cells go on. */
+  async function trainCell(cell: Cell, lost: { readonly aborted: boolean }): Promise<ClaimEnd> {
     const loaded = await loadData((event) => env.progress?.({ kind: "run", cell, event }));
+    // the cell stops when the user stops the worker, or when another worker took its claim over
+    const signal = {
+      get aborted() {
+        return lost.aborted || env.signal?.aborted === true;
+      },
+    };
+    let runId: string | undefined;
     try {
       const result = await fitRun(
         loaded,
@@ -95,44 +190,61 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
           attachments: env.attachments,
           tags: { experiment: { name, cell_id: cell.cellId, label: cell.label } },
         },
-        { ...env, progress: (event) => env.progress?.({ kind: "run", cell, event }) },
+        {
+          ...env,
+          signal,
+          progress: (event) => {
+            if (event.kind === "run") runId = event.runId;
+            env.progress?.({ kind: "run", cell, event });
+          },
+        },
         env.hooks,
       );
-      trained++;
-      delete record.failures[cell.cellId];
+      sync.failure(cell.cellId, null);
       const files = result.record.dataset.files.train;
       if (files.samples_available) {
-        notes.add(
-          `${cell.label}: trained on ${files.samples} of ${files.samples_available} training samples (dataset.train_stride / max_train_samples); validation and test are whole`,
+        sync.notes(
+          new Set(),
+          new Set([
+            `${cell.label}: trained on ${files.samples} of ${files.samples_available} training samples (dataset.train_stride / max_train_samples); validation and test are whole`,
+          ]),
         );
       }
-      env.progress?.({ kind: "cell-end", cell, status: result.record.status === "stopped" ? "stopped" : "finished", runId: result.runId });
+      const stopped = result.record.status === "stopped";
+      env.progress?.({ kind: "cell-end", cell, status: stopped ? "stopped" : "finished", runId: result.runId });
+      // stopped by the user: the cell is free for any worker; stopped by a hook: it ended, as a failure would
+      if (stopped) return { state: signal.aborted ? "released" : "stopped", run_id: result.runId };
+      return { state: "finished", run_id: result.runId };
     } catch (error) {
-      // one bad cell never blocks the rest: its run (when it got one) is already marked failed with this message
+      // the run (when it got one) is already marked failed with this message
       const message = String((error as Error)?.message ?? error);
-      record.failures[cell.cellId] = message;
+      sync.failure(cell.cellId, message);
       env.progress?.({ kind: "cell-end", cell, status: "failed", error: message });
+      return { state: "failed", error: message, ...(runId ? { run_id: runId } : {}) };
     }
-    record.wall_s = wallBefore + (clock.now() - t0) / 1000;
-    record.notes = [...notes];
-    runs = await findExperimentRuns(store, name);
-    await writeReport(record, env, runs, predictions);
   }
-  if (env.afterCells && !env.signal?.aborted) {
-    await env.afterCells({ plan, runs, data: () => loadData(), notes });
-    record.notes = [...notes];
-    record.wall_s = wallBefore + (clock.now() - t0) / 1000;
-    runs = await findExperimentRuns(store, name);
-  }
-  const report = await writeReport(record, env, runs, predictions);
-  const statuses = plan.cells.map((cell) => cellRun(runs.get(cell.cellId))?.status ?? (record.failures[cell.cellId] ? "failed" : undefined));
+}
+
+/** The only worker of an experiment: claims in memory, nobody to wait for. */
+function onlyWorker(clock: Clock): WorkerSettings {
   return {
-    cells: plan.cells.length,
-    finished: statuses.filter((s) => s === "finished").length,
-    failed: statuses.filter((s) => s === "failed").length,
-    trained,
-    report,
+    claims: new MemoryClaimStore(),
+    holder: { worker: "this process", task: null, submission: "this process" },
+    heartbeatMs: 3_600_000,
+    now: () => clock.now(),
+    sleep: () => Promise.resolve(),
+    every: () => () => undefined,
   };
+}
+
+/** Whether a run exists and is finished (a claim names it; the run may have been removed since). */
+async function runFinished(store: RunStore, runId: string): Promise<boolean> {
+  try {
+    return (await readRunJson(store, runId, "run.json", RunRecord)).status === "finished";
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
 }
 
 /** What identifies an experiment's data without reading it: each file's name, size and row count (from its footer). */
@@ -144,53 +256,4 @@ export async function sourcesFingerprint(sources: SplitSources): Promise<Record<
     out[key] = { name: base, bytes: source.byteLength, rows: Number((await readMetadata(source)).num_rows) };
   }
   return out;
-}
-
-/** Rebuilds an experiment's report from its record and its runs: `mf report`, and after every cell. */
-export async function writeReport(
-  record: ExperimentRecord,
-  env: Pick<ExperimentEnv, "store" | "experiments" | "clock">,
-  runs?: ExperimentRuns,
-  cache?: PredictionsCache,
-) {
-  const found = runs ?? await findExperimentRuns(env.store, record.name);
-  const now = new Date(env.clock.now()).toISOString();
-  const report = buildReport(await reportInput(env.store, record, found, now, cache));
-  await env.experiments.write(record.name, EXPERIMENT_FILE, jsonText({ ...record, updated_at: now }));
-  await env.experiments.write(record.name, "report.json", jsonText(report));
-  await env.experiments.write(record.name, "report.md", reportMarkdown(report));
-  return report;
-}
-
-/** The experiment's record: the stored one brought up to this plan (cells added by a changed config are appended), or a new one. */
-async function openRecord(plan: ExperimentPlan, env: ExperimentEnv): Promise<ExperimentRecord> {
-  const name = plan.config.experiment.name;
-  const now = new Date(env.clock.now()).toISOString();
-  const stored = (await env.experiments.files(name).catch((): string[] => [])).includes(EXPERIMENT_FILE)
-    ? await readRunJson(env.experiments, name, EXPERIMENT_FILE, ExperimentRecord)
-    : undefined;
-  const cells = plan.cells.map((c) => ({
-    index: c.index,
-    label: c.label,
-    model: c.model,
-    family: c.resolved.plugin.family,
-    horizon: c.horizon,
-    seed: c.seed,
-    cell_id: c.cellId,
-  }));
-  const record: ExperimentRecord = {
-    name,
-    description: plan.config.experiment.description,
-    file: env.file,
-    config: plan.config,
-    cells,
-    runs: env.runsLocation,
-    created_at: stored?.created_at ?? now,
-    updated_at: now,
-    wall_s: stored?.wall_s ?? 0,
-    notes: stored?.notes ?? [],
-    failures: stored?.failures ?? {},
-  };
-  await env.experiments.write(name, EXPERIMENT_FILE, jsonText(record));
-  return record;
 }

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { writeParquet } from "../../../core/data/parquet_write.ts";
 import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../../core/data/synth.ts";
 import { planExperiment } from "../../../core/experiment/plan.ts";
-import { runExperiment, sourcesFingerprint } from "../../../core/experiment/runner.ts";
+import { AFTER_CELLS, type CellClaim } from "../../../core/experiment/claims.ts";
+import { MemoryClaimStore } from "../../../core/experiment/memory_claims.ts";
+import { runExperiment, sourcesFingerprint, type WorkerSettings } from "../../../core/experiment/runner.ts";
 import { MemoryRunStore } from "../../../core/memory_store.ts";
 import type { ModelPlugin } from "../../../core/model.ts";
 import type { ByteSource } from "../../../core/platform.ts";
@@ -142,4 +144,88 @@ describe("runExperiment", () => {
     expect(second.result).toMatchObject({ finished: 1, failed: 2, trained: 1 });
     expect((await readRunJson(store, "stale", "run.json", RunRecord)).status).toBe("failed");
   });
+
+  it("as one of several workers: takes over a cell whose holder's heartbeat lapsed, waits for a live holder, runs the after-cells step once per submission", async () => {
+    const store = new MemoryRunStore(), experiments = new MemoryRunStore(), claims = new MemoryClaimStore();
+    const raw = { ...ten, experiment: { name: "shared", description: "" }, horizons: [5], models: [{ name: "logistic" }, { name: "logistic", label: "l2" }] };
+    const { sources } = countingSources();
+    const plan = planExperiment(raw, { registry: withBroken, file: "exp.json", dataFingerprint: await sourcesFingerprint(sources) });
+    const [first, second] = plan.cells;
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const claim = (key: string, worker: string, aliveAgoMs: number): CellClaim => ({
+      key,
+      state: "running",
+      worker,
+      task: 7,
+      submission: "earlier",
+      token: `${worker}-token`,
+      claimed_at: new Date(now - aliveAgoMs).toISOString(),
+      alive_at: new Date(now - aliveAgoMs).toISOString(),
+      heartbeat_s: 10,
+      attempt: 1,
+    });
+    claims.claims.set(first.cellId, claim(first.cellId, "dead", 60_000)); // silent for a minute: lapsed
+    claims.claims.set(second.cellId, claim(second.cellId, "slow", 0)); // alive now; lapses while we wait
+    await store.write("dead-run", "run.json", jsonText(fakeRun("dead-run", first.cellId, "shared")));
+    let waited = 0, after = 0;
+    const worker = (submission: string): WorkerSettings => ({
+      claims,
+      holder: { worker: `me-${submission}`, task: 0, submission },
+      heartbeatMs: 10_000,
+      now: () => now,
+      sleep: (ms) => Promise.resolve(void (now += ms)),
+      every: () => () => undefined,
+      onWait: (held) => (waited++, expect(held.map((c) => c.worker)).toEqual(["slow"])),
+    });
+    const env = (submission: string) => ({
+      store,
+      experiments,
+      sources,
+      file: "exp.json",
+      runsLocation: "memory://",
+      clock: { now: () => now },
+      startBackend: tfjsBackend(),
+      workers: worker(submission),
+      afterCells: () => Promise.resolve(void after++),
+    });
+    const result = await runExperiment(plan, plan.cells, env("s1"));
+    expect(result).toMatchObject({ cells: 2, finished: 2, trained: 2 });
+    expect(waited).toBeGreaterThan(0);
+    expect(after).toBe(1);
+    expect(claims.claims.get(first.cellId)).toMatchObject({ state: "finished", worker: "me-s1", attempt: 2, took_over: { worker: "dead", task: 7 } });
+    expect(claims.claims.get(second.cellId)?.took_over?.worker).toBe("slow");
+    expect(claims.claims.get(AFTER_CELLS)).toMatchObject({ state: "finished", submission: "s1" });
+    // the dead worker's run is failed, and the cell's finished run is the one its claim names
+    expect((await readRunJson(store, "dead-run", "run.json", RunRecord)).status).toBe("failed");
+    const finishedRun = await readRunJson(store, claims.claims.get(first.cellId)!.run_id!, "run.json", RunRecord);
+    expect(finishedRun).toMatchObject({ status: "finished", experiment: { cell_id: first.cellId } });
+
+    // the same submission again: nothing to train, the after-cells step already ran; a new submission runs it again
+    expect(await runExperiment(plan, plan.cells, env("s1"))).toMatchObject({ trained: 0, finished: 2 });
+    expect(after).toBe(1);
+    await runExperiment(plan, plan.cells, env("s2"));
+    expect(after).toBe(2);
+    const record = JSON.parse(new TextDecoder().decode(await experiments.read("shared", "experiment.json")));
+    expect(record.cells).toHaveLength(2);
+  });
 });
+
+/** A run.json of a cell left `running` by a dead worker. */
+function fakeRun(id: string, cellId: string, experiment: string) {
+  return {
+    id,
+    model: "linear:logistic",
+    family: "linear",
+    horizon: 5,
+    seq_len: 1,
+    config: { params: {}, dataset: {}, trainer: {} },
+    dataset: { files: {}, symbols: [], features: [], label_column: "label_h5" },
+    backend: { name: "cpu", requested: "cpu", reason: "test" },
+    versions: {},
+    seed: 1,
+    status: "running",
+    created_at: "2025-01-01T00:00:00.000Z",
+    timings: {},
+    experiment: { name: experiment, cell_id: cellId, label: "logistic" },
+  };
+}

@@ -257,3 +257,18 @@ export function bestSettings(study: Pick<Study, "trials" | "direction" | "header
 function completeTrials<T extends { state: TrialState; value?: number; number: number }>(trials: readonly T[]): T[] {
   return trials.filter((t) => t.state === "complete" && Number.isFinite(t.value)).sort((a, b) => a.number - b.number);
 }
+
+/** An experiment's model entry (core/experiment/config.ts ExperimentModel) for the best settings, labelled after the study. */
+export function experimentEntry(settings: BestSettings, study: string): Record<string, unknown> {
+  // an experiment sets the horizon from its horizons and the seed from its seeds
+  const { horizon: _h, ...dataset } = settings.dataset;
+  const { seed: _s, ...trainer } = settings.trainer;
+  const label = `tuned-${study}`.slice(0, 100).replace(/[^A-Za-z0-9_.-]/g, "-");
+  return {
+    name: settings.model,
+    label,
+    ...(Object.keys(settings.params).length ? { params: settings.params } : {}),
+    ...(Object.keys(dataset).length ? { dataset } : {}),
+    ...(Object.keys(trainer).length ? { trainer } : {}),
+  };
+}

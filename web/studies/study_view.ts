@@ -1,4 +1,4 @@
-import { css, html, LitElement, type PropertyValues, type TemplateResult } from "lit";
+import { html, LitElement, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { Study } from "../../core/tune/journal.ts";
 import { type BestSettings, bestSettings, experimentEntry, type SliceData, studyView, type StudyViewData, valueText } from "../../core/tune/study_view.ts";

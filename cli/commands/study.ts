@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { ConfigError } from "../../core/errors.ts";
+import type { ParamImportances } from "../../core/tune/importance.ts";
 import type { Study } from "../../core/tune/journal.ts";
 import { bestTrial, loadStudy } from "../../core/tune/study.ts";
+import { importancesOf } from "../../core/tune/study_view.ts";
 import { parseFlags } from "../args.ts";
 import { DiskJournalStore } from "../disk_journal.ts";
 import { table } from "../summary.ts";
@@ -11,7 +13,8 @@ const flags = { studies: { type: "string" }, json: { type: "boolean" } } as cons
 /** Usage of `mf study`. */
 export const studyUsage = `mf study list [--studies experiments/studies] [--json]
 mf study show NAME [--studies experiments/studies] [--json]
-   (the trials table and the best trial; with --json the last line is {name, model, direction, best, trials})`;
+   (the trials table, the best trial and the parameter importances (PED-ANOVA); with --json the last line is
+    {name, model, direction, best, trials, importances})`;
 
 /** `mf study list|show`: the studies under --studies, or one study's trials. */
 export async function studyCommand(args: string[]): Promise<unknown> {
@@ -56,10 +59,13 @@ export async function studyCommand(args: string[]): Promise<unknown> {
     );
     out(studyTable(study));
     out(best ? `best: trial ${best.number}, ${best.value!.toFixed(4)}, params ${JSON.stringify(best.params)}, run ${best.run_id}` : "best: none completed");
+    const importances = importancesOf(study);
+    out(importanceBars(importances));
     if (f.json) {
       console.log(JSON.stringify({
         ...summary(study),
         trials: study.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, params: t.params, run_id: t.run_id ?? null })),
+        importances: importances.importances,
       }));
     }
     return study;
@@ -75,6 +81,15 @@ function summary(study: Study) {
     direction: study.direction,
     best: best ? { number: best.number, value: best.value, params: best.params } : null,
   };
+}
+
+/** Parameter importances as text bars, largest first, or the reason there are none. */
+export function importanceBars({ importances, trials, reason }: ParamImportances): string {
+  const entries = Object.entries(importances);
+  if (!entries.length) return `importances: none (${reason})`;
+  const width = Math.max(...entries.map(([k]) => k.length));
+  const lines = entries.map(([k, share]) => `  ${k.padEnd(width)}  ${"█".repeat(Math.round(share * 40)).padEnd(40)}  ${share.toFixed(3)}`);
+  return [`importances (PED-ANOVA over ${trials} complete trials${reason ? `; ${reason}` : ""}):`, ...lines].join("\n");
 }
 
 /** The trials of a study, one row each: number, state, value, epochs reported, parameters, run. */

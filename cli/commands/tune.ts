@@ -14,10 +14,8 @@ import { OBJECTIVE_DIRECTION, ObjectiveName } from "../../core/tune/objective.ts
 import { makePruner } from "../../core/tune/pruners/make.ts";
 import { parsePrunerFlag } from "../../core/tune/pruners/flag.ts";
 import { PrunerConfig } from "../../core/tune/pruners/pruner.ts";
-import type { Sampler } from "../../core/tune/sampler.ts";
-import { gridPoints, gridSampler } from "../../core/tune/samplers/grid.ts";
-import { randomSampler } from "../../core/tune/samplers/random.ts";
-import { tpeSampler } from "../../core/tune/samplers/tpe.ts";
+import { gridPoints } from "../../core/tune/samplers/grid.ts";
+import { makeSampler } from "../../core/tune/samplers/make.ts";
 import { applyParams, type RunSettings, type SearchSpace, spaceFromFile, validateSpace } from "../../core/tune/space.ts";
 import { bestTrial, loadStudy, openStudy } from "../../core/tune/study.ts";
 import { runStudyWorker, type WorkerEvent } from "../../core/tune/study_worker.ts";
@@ -234,13 +232,6 @@ async function studySpace(file: string | undefined, plugin: { name: string; conf
   if (file) return validateSpace(spaceFromFile(await readConfigFile(file), plugin.searchSpace, file), file, plugin.configSchema as never);
   if (!plugin.searchSpace) throw new ConfigError(`Model ${plugin.name} declares no search space; give one with --space FILE.json`, { key: "space" });
   return validateSpace(plugin.searchSpace, `${plugin.name}'s searchSpace`, plugin.configSchema as never);
-}
-
-function makeSampler(name: string): Sampler {
-  if (name === "tpe") return tpeSampler();
-  if (name === "random") return randomSampler();
-  if (name === "grid") return gridSampler();
-  throw new ConfigError(`--sampler must be tpe, random or grid, got "${name}"`, { key: "sampler", value: name });
 }
 
 async function openSources(f: { data?: string; train?: string; val?: string; test?: string }, opened: FileSource[]): Promise<SplitSources> {

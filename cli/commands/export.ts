@@ -11,6 +11,7 @@ import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { parseFlags } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
+import { STUDIES_FOLDER, studiesToCarry } from "../export_studies.ts";
 import { viewerHtml } from "../viewer_build.ts";
 import { writeAtomic } from "../write_atomic.ts";
 
@@ -24,12 +25,14 @@ const flags = {
   title: { type: "string" },
   registry: { type: "string" },
   "no-registry": { type: "boolean" },
+  studies: { type: "string" },
+  "no-studies": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
 /** Usage of `mf export`. */
 export const exportUsage = `mf export [--runs experiments/runs] [--select "model=lstm,horizon=5"] --out DIR | --single-file FILE.html
-           [--no-models] [--with-predictions] [--title TEXT] [--registry DIR | --no-registry] [--json]
+           [--no-models] [--with-predictions] [--title TEXT] [--registry DIR | --no-registry] [--studies DIR | --no-studies] [--json]
      (--out: a static site, index.html + ${BUNDLE_FILE}, for any static server; --single-file: one HTML file
       with everything inlined, opened by double-click; both may be given.
       --select: key=value[,key=value...], key=a|b for alternatives; keys: ${SELECT_KEYS.join(", ")}.
@@ -37,7 +40,9 @@ export const exportUsage = `mf export [--runs experiments/runs] [--select "model
       predictions only with --with-predictions. The experiments the selected runs belong to go in too,
       with their reports: each from its folder beside the runs folder, e.g. experiments/<name>/. The model
       registry goes in whole: --registry DIR, by default registry/ beside the runs folder (experiments/registry)
-      when it exists; --no-registry leaves it out.)`;
+      when it exists; --no-registry leaves it out. Tuning studies go in as their journals: from --studies DIR, by
+      default studies/ beside the runs folder (experiments/studies), every study when all runs are exported, else
+      those with a trial among the exported runs; --no-studies leaves them out.)`;
 
 /** `mf export`: the selected runs as a static viewer site and/or one self-contained HTML file. */
 export async function exportCommand(args: string[]): Promise<void> {
@@ -73,6 +78,12 @@ export async function exportCommand(args: string[]): Promise<void> {
   const beside = experimentsBeside(root);
   const experiments = await experimentsToCarry(chosen, beside, log);
   const registry = f["no-registry"] ? undefined : await registryToCarry(f.registry ?? join(beside.dir, REGISTRY_FOLDER), f.registry !== undefined, log);
+  const studies = f["no-studies"] ? undefined : await studiesToCarry(f.studies ?? join(beside.dir, STUDIES_FOLDER), {
+    named: f.studies !== undefined,
+    exported: new Set(chosen.map((r) => r.id)),
+    all: chosen.length === records.length,
+    log,
+  });
   const byId = new Map(chosen.map((r) => [r.id, r]));
   let n = 0;
   const bundle = await encodeBundle(store, chosen.map((r) => r.id), {
@@ -94,6 +105,7 @@ export async function exportCommand(args: string[]): Promise<void> {
       names: registry.names,
       onModel: (name, paths) => log(`  registered model ${name}  ${paths.length} files`),
     },
+    studies: studies && { reader: studies.store, names: studies.names, onStudy: (name, trials) => log(`  study ${name}  ${trials} trials`) },
   });
   const written: Record<string, number> = {};
   if (out) {
@@ -120,6 +132,7 @@ export async function exportCommand(args: string[]): Promise<void> {
         runs: chosen.map((r) => r.id),
         experiments,
         registry: registry?.names ?? [],
+        studies: studies?.names ?? [],
         models,
         predictions,
         bundle_bytes: bundle.length,
@@ -143,6 +156,8 @@ export function experimentsBeside(runs: string): { dir: string; store: DiskRunSt
         ? `its folder would be the runs folder ${runs}`
         : name === REGISTRY_FOLDER
         ? `its folder would be the model registry's`
+        : name === STUDIES_FOLDER
+        ? `its folder would be the studies'`
         : undefined,
   };
 }

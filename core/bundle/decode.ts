@@ -5,6 +5,7 @@ import { EquityTable } from "./equity.ts";
 import { checkExperiments } from "./experiments.ts";
 import { FilesTable } from "./files.ts";
 import { checkRegistry } from "./registry.ts";
+import { checkStudies } from "./studies.ts";
 import type { BundleHeader } from "./format.ts";
 import { PredictionsTable } from "./predictions.ts";
 
@@ -21,6 +22,8 @@ export interface DecodedBundle {
   experiments?: FilesTable;
   /** The registered models' files (the `registry` section), keyed by model name; absent when the bundle has none. */
   registry?: FilesTable;
+  /** The studies' journals (the `studies` section), keyed by study name; absent when the bundle has none. */
+  studies?: FilesTable;
 }
 
 /** Where a derived run file comes from: metrics.jsonl, equity.json or predictions/<split>.parquet. */
@@ -50,6 +53,7 @@ export function decodeBundle(bytes: Uint8Array, name = "bundle"): DecodedBundle 
     predictions: sections.predictions ? new PredictionsTable(sections.predictions, `${name}: section predictions`) : undefined,
     experiments: checkExperiments(header, sections.experiments, name),
     registry: checkRegistry(header, sections.registry, name),
+    studies: checkStudies(header, sections.studies, name),
   };
   const listed = new Map(header.runs.map((r) => [r.id, new Set(r.files)]));
   const fail = (why: string) => new DataError(`${name}: ${why}`, { file: name });

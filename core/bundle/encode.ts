@@ -7,6 +7,7 @@ import { type EpochLine, epochsSection, parseMetricsJsonl } from "./epochs.ts";
 import { type EquityCurves, equityCurves, equitySection } from "./equity.ts";
 import { readExperiments } from "./experiments.ts";
 import { readRegistry } from "./registry.ts";
+import { readStudies, type StudyReader } from "./studies.ts";
 import type { RegistryReader } from "../model_registry/store.ts";
 import { filesSection, type RunFile } from "./files.ts";
 import { type BundleRun, FORMAT, type HeaderDraft, RunId, VERSION } from "./format.ts";
@@ -33,11 +34,13 @@ export interface EncodeOptions {
   experiments?: { reader: RunReader; names: readonly string[]; onExperiment?: (name: string, paths: string[]) => void };
   /** Registered models to carry (every file of each model's registry folder, byte for byte), read from `reader`. */
   registry?: { reader: RegistryReader; names: readonly string[]; onModel?: (name: string, paths: string[]) => void };
+  /** Tuning studies to carry (each study's journal text), read from a journal store. */
+  studies?: { reader: StudyReader; names: readonly string[]; onStudy?: (name: string, trials: number) => void };
 }
 
 /**
- * Packs runs read from any RunReader (the disk, IndexedDB, another bundle), and optionally experiments and
- * registered models, into one bundle (see docs/bundle.md). A run without a valid run.json, or an experiment without its
+ * Packs runs read from any RunReader (the disk, IndexedDB, another bundle), and optionally experiments,
+ * registered models and tuning studies, into one bundle (see docs/bundle.md). A run without a valid run.json, or an experiment without its
  * experiment.json, is a DataError naming it; an unknown or repeated id or name is a ConfigError.
  */
 export async function encodeBundle(reader: RunReader, runIds: readonly string[], options: EncodeOptions): Promise<Uint8Array> {
@@ -89,6 +92,7 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     ? await readExperiments(options.experiments.reader, options.experiments.names, options.experiments.onExperiment)
     : undefined;
   const registered = options.registry?.names.length ? await readRegistry(options.registry.reader, options.registry.names, options.registry.onModel) : undefined;
+  const studies = options.studies?.names.length ? await readStudies(options.studies.reader, options.studies.names, options.studies.onStudy) : undefined;
   const draft: HeaderDraft = {
     format: FORMAT,
     version: VERSION,
@@ -100,6 +104,7 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     // left out when there are none, so a bundle without experiments is what version 1 always was
     ...(carried ? { experiments: carried.entries } : {}),
     ...(registered ? { registry: registered.entries } : {}),
+    ...(studies ? { studies: studies.entries } : {}),
   };
   return packBundle(draft, {
     files: filesSection(files),
@@ -108,5 +113,6 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
     ...(predictions ? { predictions: predictionsSection(preds) } : {}),
     ...(carried ? { experiments: filesSection(carried.files, "experiment") } : {}),
     ...(registered ? { registry: filesSection(registered.files, "model") } : {}),
+    ...(studies ? { studies: filesSection(studies.files, "study") } : {}),
   });
 }

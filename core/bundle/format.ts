@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ModelName } from "../model_registry/names.ts";
+import { StudyName } from "../tune/journal.ts";
 
 /**
  * The bundle: runs as one file that a static viewer, the CLI and the web app all read. See
@@ -50,6 +51,11 @@ export const BundleRegisteredModel = z.looseObject({ name: ModelName, files: z.a
 /** A parsed registered-model entry. */
 export type BundleRegisteredModel = z.output<typeof BundleRegisteredModel>;
 
+/** One tuning study in the header: its name and its files (the journal, `journal.jsonl`). */
+export const BundleStudy = z.looseObject({ name: StudyName, files: z.array(RunPath) });
+/** A parsed study entry. */
+export type BundleStudy = z.output<typeof BundleStudy>;
+
 /** The header without the sections' places: what a writer decides before laying the bundle out. */
 export const HeaderDraft = z.looseObject({
   format: z.literal(FORMAT),
@@ -65,6 +71,8 @@ export const HeaderDraft = z.looseObject({
   experiments: z.array(BundleExperiment).optional(),
   /** Registered models (the model registry's folders), in the `registry` section; absent from bundles without any. */
   registry: z.array(BundleRegisteredModel).optional(),
+  /** Tuning studies (each study's journal), in the `studies` section; absent from bundles without any. */
+  studies: z.array(BundleStudy).optional(),
 });
 /** A header draft. */
 export type HeaderDraft = z.output<typeof HeaderDraft>;
@@ -81,6 +89,7 @@ export const BundleHeader = HeaderDraft.extend({
     predictions: Section.optional(),
     experiments: Section.optional(),
     registry: Section.optional(),
+    studies: Section.optional(),
   }),
 });
 /** A parsed header. */

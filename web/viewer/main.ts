@@ -1,12 +1,13 @@
 // Entry point of the static viewer: finds the bundle (in the page for a single-file export, else
-// runs.mfbundle beside the page), decodes it and hands a BundleRunReader (and its experiments and registered
-// models) to <mf-viewer>.
+// runs.mfbundle beside the page), decodes it and hands a BundleRunReader (and its experiments, registered
+// models and tuning studies) to <mf-viewer>.
 import { decodeBundle } from "../../core/bundle/decode.ts";
 import { BundleExperimentReader } from "../../core/bundle/experiments.ts";
 import { BUNDLE_FILE } from "../../core/bundle/format.ts";
 import { BUNDLE_ELEMENT_ID, unembedBundle } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
 import { BundleRegistryReader } from "../../core/bundle/registry.ts";
+import { BundleStudyReader } from "../../core/bundle/studies.ts";
 import type { Viewer } from "./viewer.ts";
 import "./viewer.ts";
 
@@ -39,6 +40,7 @@ try {
   if (reader.header.title) document.title = `${reader.header.title} · Model Factory runs`;
   viewer.experiments = new BundleExperimentReader(bundle);
   viewer.modelRegistry = new BundleRegistryReader(bundle);
+  viewer.studies = new BundleStudyReader(bundle);
   viewer.reader = reader;
 } catch (error) {
   viewer.failure = (error as Error).message;

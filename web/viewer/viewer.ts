@@ -8,11 +8,15 @@ import { runViews } from "../runs/run_views.ts";
 import { parseRoute } from "../runs/view_state.ts";
 import { pageFrame, shared } from "../styles.ts";
 import "./experiments.ts";
+import { parseStudiesRoute } from "./studies.ts";
+import "./studies.ts";
+import type { BundleStudyReader } from "../../core/bundle/studies.ts";
 
 /**
  * The static experiment viewer: the app's run views (runs table with the parameter plot, run page,
- * comparison) over a read-only RunReader, the bundle's experiments with their reports, and its model
- * registry (`#/registry`, `#/registry/<name>`, read-only), chosen by the URL hash. Nothing here trains,
+ * comparison) over a read-only RunReader, the bundle's experiments with their reports, its model
+ * registry (`#/registry`, `#/registry/<name>`, read-only) and its tuning studies (`#/studies`,
+ * `#/studies/<name>`), chosen by the URL hash. Nothing here trains,
  * deletes or fetches; it imports no tfjs.
  */
 @customElement("mf-viewer")
@@ -58,6 +62,13 @@ export class Viewer extends LitElement {
   accessor runIds: ReadonlySet<string> = new Set();
   @state()
   accessor registryRoute = parseRegistryRoute(location.hash);
+  /** The bundle's tuning studies; none when absent. */
+  @property({ attribute: false })
+  accessor studies: BundleStudyReader | undefined;
+  @state()
+  accessor studyNames: string[] = [];
+  @state()
+  accessor studiesRoute = parseStudiesRoute(location.hash);
   /** Why there is no reader (a bundle that cannot be read), shown instead of the runs. */
   @property()
   accessor failure = "";
@@ -69,6 +80,7 @@ export class Viewer extends LitElement {
     if (parseRoute(old).page === "runs") this.runsHash = old;
     this.route = parseRoute(location.hash);
     this.registryRoute = parseRegistryRoute(location.hash);
+    this.studiesRoute = parseStudiesRoute(location.hash);
   };
 
   override connectedCallback() {
@@ -96,6 +108,13 @@ export class Viewer extends LitElement {
         if (registry === this.modelRegistry) this.modelNames = names;
       }, (error: Error) => (this.failure = `Cannot list the bundle's registered models: ${error.message}`));
     }
+    if (changed.has("studies")) {
+      const studies = this.studies;
+      this.studyNames = [];
+      studies?.list().then((names) => {
+        if (studies === this.studies) this.studyNames = names;
+      }, (error: Error) => (this.failure = `Cannot list the bundle's studies: ${error.message}`));
+    }
     if (changed.has("reader")) {
       const reader = this.reader;
       reader?.list().then((ids) => {
@@ -107,19 +126,20 @@ export class Viewer extends LitElement {
   override render() {
     // the viewer has no train or predict page: every other route is the runs table
     const route = ["run", "compare", "experiments", "experiment"].includes(this.route.page) ? this.route : { ...this.route, page: "runs" as const };
-    const onRegistry = Boolean(this.registryRoute);
-    const onExperiments = !onRegistry && (route.page === "experiments" || route.page === "experiment");
+    const onRegistry = Boolean(this.registryRoute), onStudies = Boolean(this.studiesRoute);
+    const onExperiments = !onRegistry && !onStudies && (route.page === "experiments" || route.page === "experiment");
     return html`
       <header>
         <h1><a href="#/runs">Model Factory runs</a></h1>
-        ${this.experimentNames.length || this.modelNames.length
+        ${this.experimentNames.length || this.modelNames.length || this.studyNames.length
           ? html`
             <nav aria-label="Main">
-              <a href="#/runs" aria-current=${onExperiments || onRegistry ? "false" : "page"}>Runs</a>
+              <a href="#/runs" aria-current=${onExperiments || onRegistry || onStudies ? "false" : "page"}>Runs</a>
               ${this.experimentNames.length
                 ? html`<a href="#/experiments" aria-current=${onExperiments ? "page" : "false"}>Experiments (${this.experimentNames.length})</a>`
                 : ""}
               ${this.modelNames.length ? html`<a href="#/registry" aria-current=${onRegistry ? "page" : "false"}>Registry (${this.modelNames.length})</a>` : ""}
+              ${this.studyNames.length ? html`<a href="#/studies" aria-current=${onStudies ? "page" : "false"}>Studies (${this.studyNames.length})</a>` : ""}
             </nav>
           `
           : ""}
@@ -129,6 +149,15 @@ export class Viewer extends LitElement {
         ? html`<p class="error" role="alert">${this.failure}</p>`
         : !this.reader
         ? html`<p class="muted">Opening runs...</p>`
+        : this.studiesRoute
+        ? this.studiesRoute.name
+          ? html`<mf-viewer-study .reader=${this.studies} name=${this.studiesRoute.name} .runIds=${this.runIds}></mf-viewer-study>`
+          : html`
+            <section aria-label="Studies">
+              <h2>Studies</h2>
+              <mf-viewer-studies .reader=${this.studies}></mf-viewer-studies>
+            </section>
+          `
         : this.registryRoute
         ? html`
           <section aria-label="Registry">

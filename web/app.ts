@@ -17,6 +17,8 @@ import { runViews } from "./runs/run_views.ts";
 import "./runs/run_transfer.ts";
 import type { RunsTable } from "./runs/runs_table.ts";
 import { parseRoute } from "./runs/view_state.ts";
+import { parseTuneRoute } from "./studies/route.ts";
+import "./studies/tune_page.ts";
 import "./train/train_page.ts";
 
 /** The page: header and navigation, then the train page, the experiments, the runs table or one run, chosen by the URL hash. */
@@ -64,6 +66,12 @@ export class App extends LitElement {
    */
   @state()
   accessor experimentsMounted = Boolean(this.experiment);
+  /** Set on the Tune pages (`#/tune`, `#/tune/<name>`). */
+  @state()
+  accessor tuneRoute = parseTuneRoute(location.hash);
+  /** The Tune page is mounted once visited, then kept, so a study tuned in this tab goes on while other pages show. */
+  @state()
+  accessor tuneMounted = Boolean(this.tuneRoute);
   /** Runs ticked in the runs table, for export. */
   @state()
   accessor picked: string[] = this.route.query.getAll("sel");
@@ -85,6 +93,8 @@ export class App extends LitElement {
     this.experiment = parseExperimentRoute(location.hash);
     this.experimentsMounted ||= Boolean(this.experiment);
     this.registryRoute = parseRegistryRoute(location.hash);
+    this.tuneRoute = parseTuneRoute(location.hash);
+    this.tuneMounted ||= Boolean(this.tuneRoute);
     // a version registered on another page shows at once
     if (this.registryRoute) this.renderRoot.querySelector<RegistryPage>("mf-registry-page")?.reload();
     this.picked = this.route.query.getAll("sel");
@@ -119,13 +129,22 @@ export class App extends LitElement {
   }
 
   override render() {
-    const page = this.experiment ? "experiments" : this.registryRoute ? "registry" : this.route.page === "home" ? "train" : this.route.page;
+    const page = this.experiment
+      ? "experiments"
+      : this.tuneRoute
+      ? "tune"
+      : this.registryRoute
+      ? "registry"
+      : this.route.page === "home"
+      ? "train"
+      : this.route.page;
     return html`
       <header>
         <h1>Model Factory</h1>
         <nav aria-label="Main">
           <a href="#/" aria-current=${page === "train" ? "page" : "false"}>Train</a>
           <a href="#/experiments" aria-current=${page === "experiments" ? "page" : "false"}>Experiments</a>
+          <a href="#/tune" aria-current=${page === "tune" ? "page" : "false"}>Tune</a>
           <a href="#/runs" aria-current=${["runs", "run", "compare"].includes(page) ? "page" : "false"}>Runs</a>
           <a href="#/registry" aria-current=${page === "registry" ? "page" : "false"}>Registry</a>
           <a href="#/predict" aria-current=${page === "predict" ? "page" : "false"}>Predict</a>
@@ -147,6 +166,12 @@ export class App extends LitElement {
                   this.experimentsVersion++;
                   this.experimentActive = e.detail.active;
                 }}></mf-experiments-page>
+            `
+            : ""}
+          ${this.tuneMounted
+            ? html`
+              <mf-tune-page ?hidden=${page !== "tune"} .registry=${this.registry} db=${this.store.name} wasmPaths=${this.wasmPaths}
+                name=${this.tuneRoute?.name ?? ""}></mf-tune-page>
             `
             : ""}
           ${this.experiment?.name

@@ -1,3 +1,4 @@
+import type { WorkerEvent } from "../../core/tune/study_worker.ts";
 import type { JobReply, JobRequest, QueueEvent } from "./protocol.ts";
 
 /** A job running in its own worker. */
@@ -8,11 +9,15 @@ export interface Job<T> {
   stop(): void;
 }
 
-/** Starts `request` in a fresh module worker, handing progress to `onProgress` (an experiment's queue events to `onQueue`); the worker ends with the job. */
+/**
+ * Starts `request` in a fresh module worker, handing progress to `onProgress` (an experiment's queue events to `onQueue`, a
+ * study's trial events to `onTune`); the worker ends with the job.
+ */
 export function startJob(
   request: JobRequest,
   onProgress?: (reply: Extract<JobReply, { kind: "progress" }>) => void,
   onQueue?: (event: QueueEvent) => void,
+  onTune?: (event: WorkerEvent) => void,
 ): Job<Extract<JobReply, { kind: "done" }>> {
   const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: request.kind });
   const result = new Promise<Extract<JobReply, { kind: "done" }>>((resolve, reject) => {
@@ -20,6 +25,7 @@ export function startJob(
       const reply = event.data;
       if (reply.kind === "progress") return onProgress?.(reply);
       if (reply.kind === "queue") return onQueue?.(reply.event);
+      if (reply.kind === "tune") return onTune?.(reply.event);
       worker.terminate();
       if (reply.kind === "done") resolve(reply);
       else reject(new Error(reply.message));

@@ -3,6 +3,7 @@ import type { BackendName } from "../../core/config/trainer.ts";
 import type { SplitSummary } from "../../core/data/summary.ts";
 import type { TimeIndex } from "../../core/data/time_index.ts";
 import type { ProgressEvent } from "../../core/platform.ts";
+import type { WorkerEvent } from "../../core/tune/study_worker.ts";
 import type { PredictionRow } from "../predict/predictions_csv.ts";
 
 /** The three split files a user opened. */
@@ -24,7 +25,12 @@ export type JobRequest =
    * An experiment's whole queue in this one worker (files read once, tfjs started once); its config and files are
    * read from the experiments database. `ensembles` builds its ensembles after the cells.
    */
-  | { kind: "experiment"; name: string; wasmPaths: string; db: string; ensembles?: boolean };
+  | { kind: "experiment"; name: string; wasmPaths: string; db: string; ensembles?: boolean }
+  /**
+   * A study's trials in this one worker (files read once, tfjs started once) until the study holds `budget` trials;
+   * the study is read from `<db>-studies` (web/idb_journal.ts), its data files from its tune record there.
+   */
+  | { kind: "tune"; name: string; budget: number; wasmPaths: string; db: string };
 
 /** A cell of an experiment as the page sees it (the runner's cells carry their plugin, which cannot be posted). */
 export interface CellInfo {
@@ -69,6 +75,8 @@ export type JobControl = { kind: "stop" };
 export type JobReply =
   | { kind: "progress"; event: ProgressEvent }
   | { kind: "queue"; event: QueueEvent }
+  /** A study worker's trial-start, trial-end (with the study as replayed then) or waiting. */
+  | { kind: "tune"; event: WorkerEvent }
   | {
     kind: "done";
     summary?: SplitSummary;
@@ -78,5 +86,7 @@ export type JobReply =
     status?: string;
     predictions?: Predictions;
     experiment?: QueueOutcome;
+    /** How many trials this worker ran. */
+    tune?: { ran: number };
   }
   | { kind: "error"; message: string };

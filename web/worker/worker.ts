@@ -3,6 +3,7 @@
 import type { ComputeBackend } from "../../core/compute.ts";
 import type { ByteSource, GpuLike, ProgressEvent } from "../../core/platform.ts";
 import type { LoadedRun } from "../../core/predict.ts";
+import type { WorkerEvent } from "../../core/tune/study_worker.ts";
 import type { LosableDevice } from "./device_watch.ts";
 import type { JobControl, JobReply, JobRequest } from "./protocol.ts";
 
@@ -50,6 +51,16 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   if (job.kind === "experiment") {
     const { runExperimentJob } = await import("./experiment_job.ts");
     return { experiment: await runExperimentJob(job, { gpu, signal, post: (event) => post({ kind: "queue", event }) }) };
+  }
+  if (job.kind === "tune") {
+    const { runTuneJob } = await import("./tune_job.ts");
+    const context = {
+      gpu,
+      signal,
+      post: (event: WorkerEvent) => post({ kind: "tune", event }),
+      progress: (event: ProgressEvent) => post({ kind: "progress", event }),
+    };
+    return { tune: await runTuneJob(job, context) };
   }
   const { selectBackend, tfjsBackend } = await import("../../models/tfjs/backend.ts");
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };

@@ -26,7 +26,12 @@ export interface StudyChartSpec {
   categories?: string[];
   /** Show the legend (off for charts with a series per trial). */
   legend?: boolean;
+  /** x values are whole numbers (trials, steps): no fractional ticks. */
+  integerX?: boolean;
 }
+
+/** Tick steps of a whole-number axis. */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000];
 
 const HEIGHT = 220;
 
@@ -104,6 +109,8 @@ export class StudyChart extends LitElement {
         axes: [
           categories
             ? { label: spec.xLabel, splits: () => categories.map((_, i) => i), values: (_u, splits) => splits.map((i) => categories[i] ?? "") }
+            : spec.integerX
+            ? { label: spec.xLabel, incrs: WHOLE_STEPS }
             : { label: spec.xLabel },
           { label: spec.yLabel },
         ],

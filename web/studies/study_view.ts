@@ -185,12 +185,16 @@ export class StudyView extends LitElement {
       yLabel: view.objective,
       series: [{ label: view.objective, color: BLUE, dots: true }, { label: "best so far", color: GREEN, width: 2 }],
       data: [numbers, values, best],
+      integerX: true,
     };
   }
 
   private intermediateSpec(view: StudyViewData): StudyChartSpec {
     const colour = (state: string) => (state === "complete" ? BLUE : state === "pruned" ? ORANGE : GREY);
-    const { steps, trials } = view.intermediate;
+    const { steps } = view.intermediate;
+    // pruned (and failed or running) trials drawn last, over the complete ones, so they stay visible
+    const rank = (state: string) => (state === "complete" ? 0 : state === "pruned" ? 2 : 1);
+    const trials = [...view.intermediate.trials].sort((a, b) => rank(a.state) - rank(b.state) || a.number - b.number);
     return {
       title: "Intermediate values",
       xLabel: "step",
@@ -198,6 +202,7 @@ export class StudyView extends LitElement {
       legend: false,
       series: trials.map((t): StudySeries => ({ label: `trial ${t.number} (${t.state})`, color: colour(t.state), dash: t.state === "pruned", width: 1.5 })),
       data: [steps, ...trials.map((t) => t.values)],
+      integerX: true,
     };
   }
 

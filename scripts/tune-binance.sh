@@ -14,8 +14,7 @@ mkdir -p "$OUT"
 mf() { node_modules/.bin/deno run -A cli/main.ts "$@"; }
 
 for model in gbdt mlp; do
-  space=()
-  [ "$model" = mlp ] && space=(--space config/tune/mlp-space.yaml)
+  space=(--space "config/tune/$model-space.yaml")
   start=$(date +%s)
   mf tune --model "$model" --horizon 5 --data "$DATA" --config "config/tune/binance-$model-h5.json" "${space[@]}" \
     --cv walk_forward:3 --trials "$TRIALS" --study "binance-$model-h5" --json >"$OUT/$model-study.json"

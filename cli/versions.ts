@@ -12,9 +12,15 @@ export function versions(): Record<string, string> {
   return { "model-factory": pkg.version, tfjs: tf.version.tfjs, deno: Deno.version.deno, v8: Deno.version.v8 };
 }
 
-/** Module workers, one per core: what models that train in parallel on the CPU get. */
+/** CPU threads this process may use: MF_THREADS when set (one of several workers sharing the machine: cli/executor/), else every core. */
+export function cpuThreads(): number {
+  const given = Number(Deno.env.get("MF_THREADS"));
+  return Number.isInteger(given) && given > 0 ? given : navigator.hardwareConcurrency || 1;
+}
+
+/** Module workers, one per thread this process may use: what models that train in parallel on the CPU get. */
 export function platformParallelism(): Parallelism {
-  return { spawn: (url) => new Worker(url, { type: "module" }) as unknown as WorkerLike, threads: navigator.hardwareConcurrency || 1 };
+  return { spawn: (url) => new Worker(url, { type: "module" }) as unknown as WorkerLike, threads: cpuThreads() };
 }
 
 /** The Deno platform's WebGPU entry point, when it has one. */
@@ -30,7 +36,7 @@ export function platformGpu() {
 
 /** What backend selection gets under Deno: its WebGPU, and the wasm backend started with threads. */
 export function platformBackend(): BackendEnv {
-  return { gpu: platformGpu(), startWasm: (start) => startWasmThreaded(start) };
+  return { gpu: platformGpu(), startWasm: (start) => startWasmThreaded(start, cpuThreads()) };
 }
 
 /** The backend starter runs get under Deno (one per process: a backend is started once). */

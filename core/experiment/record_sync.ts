@@ -77,12 +77,15 @@ export class RecordSync {
     for (const note of before) if (!after.has(note)) (this.#notesRemoved.add(note), this.#notesAdded.delete(note));
   }
 
-  /** Under the exclusive lock: merges this worker's changes into the stored record and rewrites it and the report from the runs. */
-  report(cache?: PredictionsCache): Promise<ExperimentReport> {
+  /**
+   * Under the exclusive lock: merges this worker's changes into the stored record and rewrites it and the report from
+   * the runs. The time since the last write counts as work unless `countTime` is false (a process that only waited).
+   */
+  report(cache?: PredictionsCache, options: { countTime?: boolean } = {}): Promise<ExperimentReport> {
     return this.claims.exclusive(async () => {
       const record = await this.#merged();
       const now = this.env.clock.now();
-      record.wall_s += (now - this.#since) / 1000;
+      if (options.countTime !== false) record.wall_s += (now - this.#since) / 1000;
       this.#since = now;
       this.#failures.clear();
       this.#notesAdded.clear();

@@ -22,13 +22,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `mf ARGS` (deno run -A cli/main.ts) from the repository root; never rejects on a non-zero exit. */
-export function mf(args: string[], timeoutMs = 240_000): Promise<CliResult> {
+/** Runs `mf ARGS` (deno run -A cli/main.ts) from the repository root, with `env` added to this process's; never rejects on a non-zero exit. */
+export function mf(args: string[], timeoutMs = 240_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
     execFile(
       DENO,
       ["run", "-A", "cli/main.ts", ...args],
-      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } },
+      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", ...env } },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") return fail(new Error(`mf ${args.join(" ")}: ${error.message}\n${stderr}`));
         done({ code: error ? (error.code as number) : 0, stdout, stderr });

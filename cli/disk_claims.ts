@@ -1,0 +1,124 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { DataError } from "../core/errors.ts";
+import { CellClaim, type ClaimStore } from "../core/experiment/claims.ts";
+import { type LockOptions, withFileLock } from "./disk_lock.ts";
+
+/** The claims lock is held for a read and a few small writes: a holder silent for 2 minutes is dead; waiters outlast that. */
+const CLAIMS_LOCK: LockOptions = { staleMs: 120_000, timeoutMs: 300_000 };
+/** The exclusive lock covers a report rewrite, which reads every run: allow it 10 minutes, and wait longer than that. */
+const EXCLUSIVE_LOCK: LockOptions = { staleMs: 600_000, timeoutMs: 900_000 };
+
+/**
+ * An experiment's claims on disk: `<folder>/<key>.json`, one file per cell, shared by every worker that sees the
+ * folder (a shared filesystem across nodes). Each transaction runs under `<folder>/claims.lock` (O_EXCL, stale
+ * locks of dead holders broken: cli/disk_lock.ts); a new claim is created with O_EXCL (`createNew`), a changed one
+ * written to a temp file, synced and renamed over the old, so a reader sees a whole claim or none.
+ * `exclusive` work runs under `<folder>/report.lock`.
+ */
+export class DiskClaimStore implements ClaimStore {
+  constructor(readonly folder: string) {}
+
+  async list(): Promise<CellClaim[]> {
+    return [...(await this.#read()).values()];
+  }
+
+  async transact<T>(decide: (claims: ReadonlyMap<string, CellClaim>) => Promise<{ write: CellClaim[]; result: T }>): Promise<T> {
+    await Deno.mkdir(this.folder, { recursive: true });
+    return await withFileLock(join(this.folder, "claims.lock"), async () => {
+      const claims = await this.#read();
+      const { write, result } = await decide(claims);
+      for (const claim of write) {
+        const path = this.#path(claim.key);
+        const bytes = new TextEncoder().encode(JSON.stringify(claim, null, 2) + "\n");
+        if (claims.has(claim.key)) await replaceSynced(path, bytes);
+        else await createSynced(path, bytes);
+      }
+      return result;
+    }, CLAIMS_LOCK);
+  }
+
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    await Deno.mkdir(this.folder, { recursive: true });
+    return await withFileLock(join(this.folder, "report.lock"), work, EXCLUSIVE_LOCK);
+  }
+
+  async #read(): Promise<Map<string, CellClaim>> {
+    const out = new Map<string, CellClaim>();
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(this.folder));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return out;
+      throw error;
+    }
+    for (const entry of entries.filter((e) => e.isFile && e.name.endsWith(".json")).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(this.folder, entry.name);
+      let text: string;
+      try {
+        text = await Deno.readTextFile(path);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) continue; // replaced between the listing and the read: the rename left the new one
+        throw error;
+      }
+      const claim = parseClaim(text, path);
+      if (`${claim.key}.json` !== entry.name) {
+        throw new DataError(`Claim ${path} names the key "${claim.key}"; a claim's file is named by its key`, { file: path });
+      }
+      out.set(claim.key, claim);
+    }
+    return out;
+  }
+
+  #path(key: string): string {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) throw new RangeError(`Claim key "${key}" may hold only letters, digits, ".", "_" and "-"`);
+    return join(this.folder, `${key}.json`);
+  }
+}
+
+function parseClaim(text: string, path: string): CellClaim {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new DataError(`Claim ${path} is not valid JSON (${(cause as Error).message}); remove it if no worker holds that cell`, { file: path });
+  }
+  const parsed = CellClaim.safeParse(value);
+  if (!parsed.success) throw new DataError(`Claim ${path} is malformed:\n${z.prettifyError(parsed.error)}`, { file: path });
+  return parsed.data;
+}
+
+/** Creates a file that must not exist (O_CREAT|O_EXCL) and syncs it: two workers can never both create one claim. */
+async function createSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await Deno.open(path, { createNew: true, write: true });
+  try {
+    await writeAll(file, bytes);
+    await file.syncData();
+  } finally {
+    file.close();
+  }
+}
+
+/** Replaces a file through a synced temp file renamed over it. */
+async function replaceSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await createSynced(temp, bytes);
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => undefined); // the temp file may not exist; the original error is what matters
+    throw error;
+  }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length;) written += await file.write(bytes.subarray(written));
+}
+
+/** Whether a claim's holder process, on this host, is gone (no /proc entry); false where there is no /proc to ask. */
+export async function holderGone(claim: CellClaim): Promise<boolean> {
+  if (claim.pid === undefined) return false;
+  const exists = (p: string) => Deno.stat(p).then(() => true, (error) => (error instanceof Deno.errors.NotFound ? false : Promise.reject(error)));
+  if (!(await exists("/proc/self"))) return false;
+  return !(await exists(`/proc/${claim.pid}`));
+}

@@ -30,7 +30,7 @@ const { values } = parseArgs({
 });
 const rows = Number(values.rows ?? 12_000), symbols = Number(values.symbols ?? 3), epochs = Number(values.epochs ?? 6);
 const backend = (values.backend ?? "wasm") as BackendName, seed = Number(values.seed ?? 7);
-const models = (values.models ?? "logistic,mlp,lstm,gru,tcn,transformer,nhits,patchtst,wavenet").split(",");
+const models = (values.models ?? "logistic,mlp,lstm,gru,tcn,transformer,nhits,patchtst,wavenet,rwkv").split(",");
 
 const tables = synthSplits({ symbols, rows, features: 107, seed, signal: SYNTH_STRONG_SIGNAL });
 const bytes = { train: writeParquet(tables.train.columns), val: writeParquet(tables.val.columns), test: writeParquet(tables.test.columns) };

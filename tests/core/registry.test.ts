@@ -42,8 +42,21 @@ describe("registry", () => {
   });
 
   it("lists by family, sorted, and rejects an unknown family", () => {
-    expect(registry.list().map((p) => p.name)).toEqual(["logistic", "gru", "lstm", "mlp", "transformer", "nhits", "patchtst", "tcn", "wavenet", "forest", "gbdt"]);
-    expect(registry.list("neural").map((p) => p.name)).toEqual(["gru", "lstm", "mlp", "transformer"]);
+    expect(registry.list().map((p) => p.name)).toEqual([
+      "logistic",
+      "gru",
+      "lstm",
+      "mlp",
+      "rwkv",
+      "transformer",
+      "nhits",
+      "patchtst",
+      "tcn",
+      "wavenet",
+      "forest",
+      "gbdt",
+    ]);
+    expect(registry.list("neural").map((p) => p.name)).toEqual(["gru", "lstm", "mlp", "rwkv", "transformer"]);
     expect(registry.list("timeseries").map((p) => p.name)).toEqual(["nhits", "patchtst", "tcn", "wavenet"]);
     expect(registry.list("trees").map((p) => p.name)).toEqual(["forest", "gbdt"]);
     expect(() => registry.list("quantum")).toThrow(/families: linear, neural/);

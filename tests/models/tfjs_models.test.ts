@@ -29,6 +29,7 @@ const cases: Record<string, { seqLen: number; params: object }> = {
   nhits: { seqLen: 8, params: { hidden: 16, pools: [4, 1] } },
   patchtst: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 1, patch_len: 4, stride: 2 } },
   wavenet: { seqLen: 8, params: { residual_channels: 8, skip_channels: 8, dilations: [1, 2] } },
+  rwkv: { seqLen: 8, params: { d_model: 8, layers: 2 } },
 };
 
 let backend: BackendChoice;

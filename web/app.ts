@@ -20,6 +20,9 @@ import { parseRoute } from "./runs/view_state.ts";
 import { parseTuneRoute } from "./studies/route.ts";
 import "./studies/tune_page.ts";
 import "./train/train_page.ts";
+import type { TrainPage } from "./train/train_page.ts";
+import { type BestSettings, experimentEntry } from "../core/tune/study_view.ts";
+import type { StudyView } from "./studies/study_view.ts";
 
 /** The page: header and navigation, then the train page, the experiments, the runs table or one run, chosen by the URL hash. */
 @customElement("mf-app")
@@ -123,6 +126,23 @@ export class App extends LitElement {
     }
   }
 
+  /** "Train with best" on a study: the Train page with the best trial's settings in its forms. */
+  private trainWith = (e: CustomEvent<BestSettings>) => {
+    e.preventDefault();
+    this.renderRoot.querySelector<TrainPage>("mf-train-page")!.prefill(e.detail);
+    location.hash = "#/";
+  };
+
+  /** "Add to an experiment" on a study: the Experiments page's form gets a model entry with the best trial's settings. */
+  private addToExperiment = async (e: CustomEvent<BestSettings>) => {
+    e.preventDefault();
+    const study = (e.composedPath()[0] as StudyView).study!.name;
+    this.experimentsMounted = true;
+    location.hash = "#/experiments";
+    await this.updateComplete;
+    await this.renderRoot.querySelector<ExperimentsPage>("mf-experiments-page")!.addModel(experimentEntry(e.detail, study));
+  };
+
   override disconnectedCallback() {
     super.disconnectedCallback();
     removeEventListener("hashchange", this.onHash);
@@ -151,7 +171,7 @@ export class App extends LitElement {
         </nav>
         <span class="note">Your data stays on this machine: files are read locally and nothing is uploaded.</span>
       </header>
-      <main>${this.failure
+      <main @mf-train-with=${this.trainWith} @mf-add-to-experiment=${this.addToExperiment}>${this.failure
         ? html`<p class="error" role="alert">${this.failure}</p>`
         : !this.store || !this.registry || !this.modelRegistry
         ? html`<p class="muted">Opening storage...</p>`

@@ -18,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), "mf-study-viewer-"));
 const runs = join(work, "experiments", "runs");
 const studies = join(work, "experiments", "studies");
 const site = join(work, "site");
-let logistic: string[] = [];
+let tuned: string[] = [];
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStatic>>;
 
@@ -39,15 +39,15 @@ beforeAll(async () => {
       writeFileSync(join(runs, id, path), await store.read(id, path));
     }
   }
-  // fake runs cycle through logistic, mlp, lstm, gbdt: the study's first trials are the logistic runs
-  logistic = ids.filter((_, i) => i % 4 === 0);
-  const other = ids.filter((_, i) => i % 4 === 1);
-  for (const [name, runIds, trials] of [["lr-search", logistic, 30], ["mlp-search", other, 6]] as const) {
+  // fake runs cycle through logistic, mlp, lstm, gbdt: the (MLP) study's first trials are the MLP runs
+  tuned = ids.filter((_, i) => i % 4 === 1);
+  const other = ids.filter((_, i) => i % 4 === 0);
+  for (const [name, runIds, trials] of [["lr-search", tuned, 30], ["other-search", other, 6]] as const) {
     mkdirSync(join(studies, name), { recursive: true });
     writeFileSync(join(studies, name, "journal.jsonl"), fakeStudyJournal({ name, trials, runIds }));
   }
-  const chosen = await exportJson("--out", site, "--select", "model=linear:logistic");
-  expect(chosen.runs).toEqual([...logistic].sort());
+  const chosen = await exportJson("--out", site, "--select", "model=neural:mlp");
+  expect(chosen.runs).toEqual([...tuned].sort());
   // only the study with a trial among the exported runs goes in
   expect(chosen.studies).toEqual(["lr-search"]);
   server = await serveStatic(site);
@@ -67,7 +67,7 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
 
 describe("studies in the exported viewer", () => {
   it("carries every study when all runs are exported, none with --no-studies", async () => {
-    expect((await exportJson("--single-file", join(work, "all.html"))).studies).toEqual(["lr-search", "mlp-search"]);
+    expect((await exportJson("--single-file", join(work, "all.html"))).studies).toEqual(["lr-search", "other-search"]);
     expect((await exportJson("--single-file", join(work, "none.html"), "--no-studies")).studies).toEqual([]);
   });
 
@@ -77,7 +77,7 @@ describe("studies in the exported viewer", () => {
     await page.getByRole("link", { name: "Studies (1)" }).click();
     const list = page.getByRole("table", { name: "Studies" });
     await expect.poll(() => list.locator("tbody tr").allInnerTexts(), { timeout: 30_000 }).toEqual([
-      expect.stringMatching(/^lr-search\tlinear:logistic\t5\tf1_macro \(maximize\)\t30\t23\t6\t0\.\d+$/),
+      expect.stringMatching(/^lr-search\tneural:mlp\t5\tf1_macro \(maximize\)\t30\t23\t6\t0\.\d+$/),
     ]);
     await list.getByRole("link", { name: "lr-search" }).click();
     expect(page.url()).toMatch(/#\/studies\/lr-search$/);
@@ -117,9 +117,9 @@ describe("studies in the exported viewer", () => {
 
     // a trial whose run is in the bundle opens its run page
     const link = trials.locator('tr[data-trial="0"] a.run');
-    expect(await link.innerText()).toBe(logistic[0]);
+    expect(await link.innerText()).toBe(tuned[0]);
     await link.click();
-    await expect.poll(() => page.url()).toMatch(new RegExp(`#/runs/${logistic[0]}$`));
+    await expect.poll(() => page.url()).toMatch(new RegExp(`#/runs/${tuned[0]}$`));
     await expect.poll(() => page.getByRole("table", { name: "Confusion matrix, test" }).isVisible(), { timeout: 30_000 }).toBe(true);
     // trials past the exported runs have no run to link
     await page.goBack();
@@ -134,7 +134,7 @@ describe("studies in the exported viewer", () => {
     const dialog = page.getByRole("dialog", { name: "Run config of the best trial" });
     await expect.poll(() => dialog.isVisible(), { timeout: 30_000 }).toBe(true);
     const config = JSON.parse(await dialog.getByRole("textbox").inputValue());
-    expect(config.model).toBe("linear:logistic");
+    expect(config.model).toBe("neural:mlp");
     expect(config.dataset).toEqual({ horizon: 5 });
     expect(Object.keys(config.params)).toEqual(expect.arrayContaining(["learning_rate", "l2", "activation"]));
     expect(errors).toEqual([]);

@@ -78,6 +78,14 @@ export class ExperimentForm extends LitElement {
   accessor sharedDataset = EMPTY;
   @state()
   accessor sharedTrainer = EMPTY;
+  /** Model entries added whole ("Add to an experiment" on a study's best trial), after the ticked models. */
+  @state()
+  accessor added: Record<string, unknown>[] = [];
+
+  /** Adds a model entry as it is (name, label, params, dataset, trainer); one with the same label is replaced. */
+  addEntry(entry: Record<string, unknown>) {
+    this.added = [...this.added.filter((e) => e.label !== entry.label), entry];
+  }
 
   protected override updated(changed: PropertyValues<this>) {
     if (changed.size) this.dispatchEvent(new CustomEvent<DraftChange>("draft", { detail: this.draft() }));
@@ -125,6 +133,11 @@ export class ExperimentForm extends LitElement {
             </details>
           `
         )}
+        ${this.added.map((entry) =>
+          html`<p class="added">${entry.label}: ${entry.name} with a study's best settings <button @click=${() => (this.added = this.added.filter((e) =>
+            e !== entry
+          ))}>Remove</button></p>`
+        )}
       </fieldset>
       <fieldset>
         <legend>Seeds and settings shared by every model</legend>
@@ -159,7 +172,7 @@ export class ExperimentForm extends LitElement {
     if (!data) return { problem: "Open the data first (three split files, or one file with a valid time split)." };
     const horizons = data.horizons.filter((h) => !this.skipped.includes(h));
     if (!horizons.length) return { problem: "Choose at least one horizon." };
-    if (!this.models.length) return { problem: "Choose at least one model." };
+    if (!this.models.length && !this.added.length) return { problem: "Choose at least one model." };
     const invalid = this.models.find((m) => this.params[m] && !this.params[m].valid);
     if (invalid) return { problem: `Fix the invalid ${invalid} settings first.` };
     if (!this.sharedDataset.valid || !this.sharedTrainer.valid) return { problem: "Fix the invalid shared settings first." };
@@ -173,10 +186,13 @@ export class ExperimentForm extends LitElement {
         : { train_path: files.train.name, val_path: files.val.name, test_path: files.test.name },
       horizons,
       seeds: seeds.map(Number),
-      models: this.models.map((name) => {
-        const params = this.changedParams(name);
-        return Object.keys(params).length ? { name, params } : { name };
-      }),
+      models: [
+        ...this.models.map((name) => {
+          const params = this.changedParams(name);
+          return Object.keys(params).length ? { name, params } : { name };
+        }),
+        ...this.added,
+      ],
       // one file: the plan gives every cell data.split, the boundaries chosen here
       dataset: changedOnly(this.sharedDataset.value, SharedDataset),
       trainer: changedOnly(this.sharedTrainer.value, SharedTrainer),

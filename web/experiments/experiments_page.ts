@@ -8,7 +8,7 @@ import { IdbExperimentStore } from "../idb_experiments.ts";
 import { shared } from "../styles.ts";
 import { type Job, startJob } from "../worker/client.ts";
 import type { JobReply, QueueOutcome } from "../worker/protocol.ts";
-import type { DraftChange, ExperimentDraft } from "./experiment_form.ts";
+import type { DraftChange, ExperimentDraft, ExperimentForm } from "./experiment_form.ts";
 import { type ExperimentState, readExperimentStates } from "./experiment_state.ts";
 import { planStored } from "./plan_stored.ts";
 import type { ExperimentQueue } from "./queue_view.ts";
@@ -68,6 +68,8 @@ export class ExperimentsPage extends LitElement {
   accessor reported = "";
   @query("mf-experiment-queue")
   accessor queue!: ExperimentQueue;
+  @query("mf-experiment-form")
+  accessor form!: ExperimentForm;
   private experiments?: IdbExperimentStore;
   private job?: Job<Extract<JobReply, { kind: "done" }>>;
   private waitLock?: AbortController;
@@ -246,6 +248,12 @@ export class ExperimentsPage extends LitElement {
   }
 
   /** Builds the experiment's ensembles in the worker (its unfinished cells run first): the report page's button. */
+  /** Adds a model entry to the form ("Add to an experiment" on a study's best trial). */
+  async addModel(entry: Record<string, unknown>): Promise<void> {
+    await this.updateComplete;
+    this.form.addEntry(entry);
+  }
+
   buildEnsembles(name: string): Promise<void> {
     return this.runQueue(name, true);
   }

@@ -59,6 +59,9 @@ export class SchemaForm extends LitElement {
   /** Placeholder text per key for optional settings without a default (e.g. "model default: 1"). */
   @property({ attribute: false })
   accessor placeholders: Record<string, string> = {};
+  /** Values shown instead of the defaults (a study's best trial, "Train with best"); keys the schema lacks are ignored. */
+  @property({ attribute: false })
+  accessor values: Record<string, unknown> | undefined;
   @state()
   accessor texts: Record<string, string> = {};
   @state()
@@ -66,9 +69,12 @@ export class SchemaForm extends LitElement {
   private fields: ConfigField[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has("schema")) {
+    if (changed.has("schema") || (changed.has("values") && this.values)) {
       this.fields = this.schema ? configFields(this.schema) : [];
-      this.texts = Object.fromEntries(this.fields.map((f) => [f.key, f.default === undefined ? "" : shown(f.default)]));
+      this.texts = Object.fromEntries(this.fields.map((f) => {
+        const value = this.values?.[f.key] ?? f.default;
+        return [f.key, value === undefined ? "" : f.kind === "other" ? JSON.stringify(value) : shown(value)];
+      }));
       // validating here, before render, reports the defaults without a second update
       this.validate();
     }

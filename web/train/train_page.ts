@@ -3,7 +3,9 @@ import { customElement, property, state } from "lit/decorators.js";
 import { DatasetConfig } from "../../core/config/dataset.ts";
 import { TrainerConfig } from "../../core/config/trainer.ts";
 import { defaultPurge } from "../../core/data/time_split.ts";
+import { fullName } from "../../core/model.ts";
 import type { Registry } from "../../core/registry.ts";
+import type { BestSettings } from "../../core/tune/study_view.ts";
 import type { ChosenFiles, DataLayout } from "../data/data_picker.ts";
 import type { TimeSplitChoice } from "../data/time_split_picker.ts";
 import { DataFiles } from "../data/data_files.ts";
@@ -51,6 +53,9 @@ export class TrainPage extends LitElement {
   accessor backend = "";
   @state()
   accessor request: Extract<JobRequest, { kind: "train" }> | undefined;
+  /** Settings put in the forms by "Train with best" on a study; the params go when another model is picked. */
+  @state()
+  accessor prefilled: Partial<BestSettings> | undefined;
   @state()
   accessor running = false;
   private backendAsked = "";
@@ -81,14 +86,20 @@ export class TrainPage extends LitElement {
       </section>
       <section aria-labelledby="config-h">
         <h2 id="config-h">2. Model and settings</h2>
-        <mf-model-picker .registry=${this.registry} .value=${this.model} @model=${(e: CustomEvent<string>) => (this.model = e.detail)}></mf-model-picker>
+        <mf-model-picker .registry=${this.registry} .value=${this.model} @model=${(e: CustomEvent<string>) => {
+          this.model = e.detail;
+          this.prefilled = { ...this.prefilled, params: undefined };
+        }}></mf-model-picker>
         <div class="row">
-          <mf-schema-form legend=${`${this.model} parameters`} .schema=${plugin.configSchema} @change=${(
+          <mf-schema-form legend=${`${this.model} parameters`} .schema=${plugin.configSchema} .values=${this.prefilled?.params} @change=${(
             e: CustomEvent<FormChange>,
           ) => (this.params = e.detail)}></mf-schema-form>
-          <mf-schema-form legend="Dataset" .schema=${DatasetForm} .placeholders=${{ seq_len: `model default: ${plugin.defaultSeqLen}` }}
+          <mf-schema-form legend="Dataset" .schema=${DatasetForm} .values=${this.prefilled?.dataset} .placeholders=${{
+            seq_len: `model default: ${plugin.defaultSeqLen}`,
+          }}
             @change=${(e: CustomEvent<FormChange>) => (this.datasetForm = e.detail)}></mf-schema-form>
-          <mf-schema-form legend="Trainer" .schema=${TrainerConfig} @change=${(e: CustomEvent<FormChange>) => this.setTrainer(e.detail)}></mf-schema-form>
+          <mf-schema-form legend="Trainer" .schema=${TrainerConfig} .values=${this.prefilled?.trainer} @change=${(e: CustomEvent<FormChange>) =>
+            this.setTrainer(e.detail)}></mf-schema-form>
         </div>
         <p data-testid="backend">Backend: ${this.backend || "checking..."}</p>
       </section>
@@ -101,6 +112,12 @@ export class TrainPage extends LitElement {
         <mf-training .request=${this.request} @ended=${() => (this.running = false)}></mf-training>
       </section>
     `;
+  }
+
+  /** Puts a run's settings in the forms (a study's best trial): its model, params, dataset and trainer settings; the data stays as picked. */
+  prefill(settings: BestSettings) {
+    this.model = fullName(this.registry.get(settings.model));
+    this.prefilled = settings;
   }
 
   private setTrainer(change: FormChange) {

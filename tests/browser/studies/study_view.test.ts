@@ -74,7 +74,7 @@ describe("mf-study-view", () => {
     document.body.removeEventListener("mf-add-to-experiment", handle);
     expect(seen.map(([type]) => type)).toEqual(["mf-train-with", "mf-add-to-experiment"]);
     const settings = seen[0][1];
-    expect(settings.model).toBe("linear:logistic");
+    expect(settings.model).toBe("neural:mlp");
     expect(settings.dataset).toEqual({ horizon: 5 });
     expect(settings.trainer.epochs).toBe(4);
     expect(Object.keys(settings.params)).toEqual(expect.arrayContaining(["learning_rate", "l2", "activation"]));
@@ -87,7 +87,7 @@ describe("mf-study-view", () => {
     const dialog = await waitFor<HTMLDialogElement>(el, "dialog");
     expect(dialog.open).toBe(true);
     const entry = JSON.parse(dialog.querySelector("textarea")!.value);
-    expect(entry).toEqual({ name: "linear:logistic", label: "tuned-lr-search", params: settings.params, trainer: settings.trainer });
+    expect(entry).toEqual({ name: "neural:mlp", label: "tuned-lr-search", params: settings.params, trainer: settings.trainer });
     dialog.querySelector<HTMLButtonElement>("button.close")!.click();
     await expect.poll(() => deepAll(el, "dialog").length).toBe(0);
   });

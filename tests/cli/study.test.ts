@@ -67,7 +67,13 @@ describe("mf study show", () => {
     const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
     expect(Object.keys(last)).toEqual(["name", "model", "direction", "best", "trials", "importances"]);
     expect(last.best).toEqual({ number: 13, value: 0.4499, params: { "params.learning_rate": 0.0113, "params.l2": 0.001 } });
-    expect(last.trials[0]).toEqual({ number: 0, state: "complete", value: 0.29, params: { "params.learning_rate": 0.0001, "params.l2": 0 }, run_id: "run-0" });
+    expect(last.trials[0]).toMatchObject({
+      number: 0,
+      state: "complete",
+      value: 0.29,
+      params: { "params.learning_rate": 0.0001, "params.l2": 0 },
+      run_id: "run-0",
+    });
     expect(Object.keys(last.importances)).toEqual(["params.learning_rate", "params.l2"]);
     expect(last.importances["params.learning_rate"] + last.importances["params.l2"]).toBeCloseTo(1, 12);
     expect(last.importances["params.learning_rate"]).toBeGreaterThan(0.8);

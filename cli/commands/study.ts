@@ -64,7 +64,14 @@ export async function studyCommand(args: string[]): Promise<unknown> {
     if (f.json) {
       console.log(JSON.stringify({
         ...summary(study),
-        trials: study.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, params: t.params, run_id: t.run_id ?? null })),
+        trials: study.trials.map((t) => ({
+          number: t.number,
+          state: t.state,
+          value: t.value ?? null,
+          params: t.params,
+          run_id: t.run_id ?? null,
+          worker: t.worker,
+        })),
         importances: importances.importances,
       }));
     }
@@ -92,7 +99,7 @@ export function importanceBars({ importances, trials, reason }: ParamImportances
   return [`importances (PED-ANOVA over ${trials} complete trials${reason ? `; ${reason}` : ""}):`, ...lines].join("\n");
 }
 
-/** The trials of a study, one row each: number, state, value, epochs reported, parameters, run. */
+/** The trials of a study, one row each: number, state, value, epochs reported, parameters, run, and the worker (array task) that ran it. */
 export function studyTable(study: Study): string {
   const format = (v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)).toString() : JSON.stringify(v));
   const rows = study.trials.map((t) => [
@@ -102,6 +109,7 @@ export function studyTable(study: Study): string {
     String(Object.keys(t.intermediate).length),
     Object.entries(t.params).map(([k, v]) => `${k.replace(/^params\./, "")}=${format(v)}`).join(" "),
     t.run_id ?? (t.reason ? `(${t.reason.slice(0, 60)})` : ""),
+    t.worker,
   ]);
-  return table([["#", "state", "value", "steps", "params", "run"], ...rows]);
+  return table([["#", "state", "value", "steps", "params", "run", "worker"], ...rows]);
 }

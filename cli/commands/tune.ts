@@ -24,6 +24,8 @@ import { intFlag, parseFlags, required } from "../args.ts";
 import { splitPaths } from "../data_files.ts";
 import { DiskJournalStore } from "../disk_journal.ts";
 import { DiskRunStore } from "../disk_store.ts";
+import { scaleOutFlags, scaleOutUsage, takeEmit } from "../executor/flags.ts";
+import { tuneScaleOut, tuneScaleOutMode } from "../executor/tune.ts";
 import { type FileSource, openFile } from "../file_source.ts";
 import { readConfigFile } from "../read_config.ts";
 import { writeAtomic } from "../write_atomic.ts";
@@ -52,6 +54,7 @@ const flags = {
   studies: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
+  ...scaleOutFlags,
 } as const;
 
 /** Usage of `mf tune`. */
@@ -59,17 +62,21 @@ export const tuneUsage =
   `mf tune --model M --horizon H --data DIR [--trials N] [--timeout S] [--sampler tpe|random|grid] [--pruner median|asha|none[:key=N,...]]
         [--objective f1_macro|log_loss|sharpe] [--cv walk_forward:K[,window=sliding,purge=N,embargo=N]] [--study NAME] [--space FILE] [--config FILE] [--epochs N] [--seed N]
         [--heartbeat S] [--studies experiments/studies] [--out experiments/runs] [--json]
+        ${scaleOutUsage}
    (--trials N is the study's total: workers that share --study stop when it holds N trials; the objective is
     measured on validation, test is never scored; the best trial's settings go to <studies>/<study>/best_config.json
     for mf train --config; --pruner median waits 2 epochs (median:n_warmup_steps=0 is Optuna's default), options
     as in core/tune/pruners/pruner.ts, e.g. median:n_warmup_steps=5,n_startup_trials=10; --cv walk_forward:K scores
     each trial by K purged walk-forward folds over train + val (core/data/walk_forward.ts), one run per fold, the
-    objective their mean; the pruner then compares trials after each fold (median defaults to no warm-up there))`;
+    objective their mean; the pruner then compares trials after each fold (median defaults to no warm-up there);
+    --executor local|slurm and --emit slurm|k8s FILE run the study's workers as mf experiment does: docs/scale-out.md)`;
 
 /** `mf tune`: creates or joins a study and runs its trials until the study's budget is spent. */
 export async function tuneCommand(args: string[]): Promise<Study | undefined> {
-  const f = parseFlags("tune", args, flags);
+  const taken = takeEmit("tune", args);
+  const f = parseFlags("tune", taken.args, flags);
   if (f.help) return void console.log(tuneUsage);
+  const scale = tuneScaleOutMode(f, taken.emit);
   const plugin = registry.get(required("tune", "model", f.model));
   const horizon = intFlag("horizon", required("tune", "horizon", f.horizon))!;
   const budget = intFlag("trials", f.trials) ?? 20;
@@ -132,6 +139,9 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
     ["cross-validation (--cv)", cv, settings.cv ?? null],
   ].filter(([, mine, theirs]) => JSON.stringify(mine) !== JSON.stringify(theirs)).map(([what]) => what);
   if (differs.length) log(`note: study ${name} keeps the ${differs.join(" and ")} it was created with; this worker uses them, not the ones given`);
+  const runsDir = f.out ?? join("experiments", "runs");
+  const scaled = await tuneScaleOut({ tune: scale, args: taken.args, flags, f, study: name, studies: store, runs: runsDir, budget });
+  if (scaled?.ended === false) return study;
 
   const opened: FileSource[] = [];
   const stop = { aborted: false };
@@ -147,7 +157,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
     const { label, fwdReturn } = horizonColumns(horizon);
     const data = await LoadedDataset.load(sources, { ...dataset, labels: [{ label: dataset.label_column ?? label, fwdReturn }] });
     const t0 = Date.now();
-    const ran = await runStudyWorker(data, {
+    const ran = scaled ? scaled.ran : await runStudyWorker(data, {
       store,
       study: name,
       plugin,
@@ -159,7 +169,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
       folds: settings.cv ? new WalkForward(data, WalkForwardConfig.parse(settings.cv)) : undefined,
       seed: settings.seed,
       budget,
-      worker: `${hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 4)}`,
+      worker: scale.identity?.holder.worker ?? `${hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 4)}`,
       heartbeatMs: settings.heartbeat_s * 1000,
       deadline: timeoutS === undefined ? undefined : t0 + timeoutS * 1000,
       now: Date.now,
@@ -170,7 +180,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
       },
       onEvent: progressLine(budget, log),
     }, {
-      store: new DiskRunStore(f.out ?? join("experiments", "runs")),
+      store: new DiskRunStore(runsDir),
       clock: Date,
       startBackend,
       memory: processMemory,

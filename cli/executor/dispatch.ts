@@ -32,9 +32,11 @@ export interface DispatchOptions {
   log(line: string): void;
 }
 
-/** How the dispatch ended: whether every worker has ended (local, slurm --wait), and those that ended badly. */
+/** How the dispatch ended: whether every worker has ended (local, slurm --wait), its submission, and the workers that ended badly. */
 export interface Dispatched {
   ended: boolean;
+  /** The workers' shared submission id (`local-...`, `slurm-<job>`); absent when nothing was submitted. */
+  submission?: string;
   /** One phrase per worker that did not exit 0 (killed, failed). */
   troubled: string[];
 }
@@ -84,7 +86,7 @@ export async function dispatch(o: DispatchOptions): Promise<Dispatched> {
     const troubled = exits.filter((e) => e.code !== 0).map((e) =>
       `worker ${e.task} (pid ${e.pid}) ${e.signal ? `was killed by ${e.signal}` : `exited ${e.code}`}`
     );
-    return { ended: true, troubled };
+    return { ended: true, submission, troubled };
   }
   sbatchLines(scale.sbatch ?? ""); // a bad --sbatch fails before anything is written
   const script = slurmScript({
@@ -107,7 +109,7 @@ export async function dispatch(o: DispatchOptions): Promise<Dispatched> {
   log(`submitted Slurm job array ${job} (${workers} tasks${scale.parallel ? `, at most ${scale.parallel} at once` : ""}): ${path}; logs in ${o.logs}`);
   if (!scale.wait) {
     log(`watch it with ${o.watch} (or squeue -j ${job})`);
-    return { ended: false, troubled: [] };
+    return { ended: false, submission: `slurm-${job}`, troubled: [] };
   }
   let last = "";
   await waitForJob(job, 2000, async () => {
@@ -118,7 +120,7 @@ export async function dispatch(o: DispatchOptions): Promise<Dispatched> {
   const troubled = ends.filter((e) => e.exit !== "0:0").map((e) =>
     `array task ${e.task} ended ${e.state} (exit ${e.exit}; log ${join(o.logs, `${job}_${e.task}.out`)})`
   );
-  return { ended: true, troubled };
+  return { ended: true, submission: `slurm-${job}`, troubled };
 }
 
 /** A command line split into words (quotes keep spaces together). */

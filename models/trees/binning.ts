@@ -68,12 +68,23 @@ export function applyBins(mapper: BinMapper, x: Float32Array, rows: number): Uin
   const table = new Float32Array(cols * 256).fill(Infinity);
   mapper.edges.forEach((e, f) => table.set(e, f * 256));
   const out = new Uint8Array(rows * cols);
+  const below = (k: number, v: number) => -(table[k] < v); // -1 (all bits) when the edge is below v, else 0
   for (let r = 0; r < rows; r++) {
     for (let f = 0; f < cols; f++) {
       const v = x[r * cols + f], e = f * 256;
-      let b = 0;
-      if (v !== v) b = MISSING;
-      else for (let step = 128; step > 0; step >>= 1) if (table[e + b + step - 1] < v) b += step;
+      if (v !== v) {
+        out[f * rows + r] = MISSING;
+        continue;
+      }
+      // The eight steps unrolled and branch-free: a data-dependent branch per step mispredicts half the time (~4x slower).
+      let b = 128 & below(e + 127, v);
+      b += 64 & below(e + b + 63, v);
+      b += 32 & below(e + b + 31, v);
+      b += 16 & below(e + b + 15, v);
+      b += 8 & below(e + b + 7, v);
+      b += 4 & below(e + b + 3, v);
+      b += 2 & below(e + b + 1, v);
+      b += 1 & below(e + b, v);
       out[f * rows + r] = b;
     }
   }

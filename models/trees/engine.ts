@@ -7,7 +7,8 @@
  */
 import { type BinnedColumns, type BuildJob, CpuHistogram, type HistogramBuilder } from "./histogram.ts";
 import { MISSING } from "./binning.ts";
-import { bestSplit, type Candidate, HIST_BINS, type SplitParams } from "./split.ts";
+import { bestLevelSplit } from "./level_split.ts";
+import { bestSplit, type Candidate, HIST_BINS, type NodeHistogram, type SplitParams } from "./split.ts";
 
 /** Histograms kept at once for subtraction; beyond this a split builds both children (same result either way in every engine). */
 const KEPT_HISTOGRAMS = 64;
@@ -31,6 +32,11 @@ export interface TreeStart {
   maxDepth: number;
   /** Features the root may split on (per-node column sampling); all when absent. */
   allowed?: Uint8Array;
+  /**
+   * An oblivious tree: the nodes of each level share one split (level_split.ts), so every child of
+   * a `split` call answers with the level's split (its `gain` the level's summed gain) or all are null.
+   */
+  symmetric?: boolean;
 }
 
 /** A split the grower decided on, and what the engine needs to evaluate the two children. */
@@ -83,6 +89,7 @@ export class HistEngine implements Engine {
     const features = this.nodeFeatures(tree.allowed);
     const hist = this.take(features);
     await this.builder.build([{ order: this.order, start: 0, end: this.order.length, features, hist }]);
+    if (tree.symmetric) return this.answerLevel([{ node: 0, depth: 0, hist, totals: tree.totals, features }])[0];
     return this.answer(0, 0, hist, tree.totals, features);
   }
 
@@ -116,26 +123,53 @@ export class HistEngine implements Engine {
       return { o, parent, left, right, subtract, smallLeft };
     });
     await this.builder.build(jobs);
-    return plans.flatMap((plan) => {
-      if (!plan) return [null, null];
+    const children = plans.map((plan) => {
+      if (!plan) return undefined;
       const { o, parent, left, right } = plan;
       if (plan.subtract) {
         const [small, large] = plan.smallLeft ? [left.hist, right.hist] : [right.hist, left.hist];
         for (let k = 0; k < parent!.length; k++) large[k] = parent![k] - small[k];
       }
       if (parent) this.pool.push(parent);
-      return [this.answer(o.left, o.depth, left.hist, o.leftTotals, left.features), this.answer(o.right, o.depth, right.hist, o.rightTotals, right.features)];
+      return [
+        { node: o.left, depth: o.depth, hist: left.hist, totals: o.leftTotals, features: left.features },
+        { node: o.right, depth: o.depth, hist: right.hist, totals: o.rightTotals, features: right.features },
+      ];
     });
+    if (tree.symmetric) {
+      // One level: every split node's children, all at the same depth.
+      const answers = this.answerLevel(children.flatMap((pair) => pair ?? []));
+      let k = 0;
+      return children.flatMap((pair) => (pair ? [answers[k++], answers[k++]] : [null, null]));
+    }
+    return children.flatMap((pair) => pair ? pair.map((c) => this.answer(c.node, c.depth, c.hist, c.totals, c.features)) : [null, null]);
+  }
+
+  /** The shared split of a level's nodes, as each node's candidate (left sums its own); keeps or frees their histograms as `answer` does. */
+  private answerLevel(nodes: { node: number; depth: number; hist: Float64Array; totals: number[]; features: Int32Array }[]): (Candidate | null)[] {
+    const level = bestLevelSplit(
+      nodes.map((n): NodeHistogram => ({ hist: n.hist, features: n.features, nBins: this.data.nBins, channels: this.data.channels, totals: n.totals })),
+      this.data.params,
+    );
+    for (const n of nodes) this.keep(n.node, n.depth, n.hist, n.features);
+    if (!level) return nodes.map(() => null);
+    const { gain, feature, bin, defaultLeft } = level;
+    return level.lefts.map((left) => ({ gain, feature, bin, defaultLeft, left }));
   }
 
   /** Best split of a node; keeps its histogram when its children will need one for subtraction, else frees it. */
   private answer(node: number, depth: number, hist: Float64Array, totals: number[], features: Int32Array): Candidate | null {
-    const tree = this.tree!;
     const candidate = bestSplit({ hist, features, nBins: this.data.nBins, channels: this.data.channels, totals }, this.data.params);
+    this.keep(node, depth, hist, features);
+    return candidate;
+  }
+
+  /** Keeps a node's histogram when its children will need one for subtraction, else frees it. */
+  private keep(node: number, depth: number, hist: Float64Array, features: Int32Array): void {
+    const tree = this.tree!;
     const childrenNeedIt = this.builder.subtracts && features === tree.features && (tree.maxDepth === 0 || depth + 2 <= tree.maxDepth);
     if (childrenNeedIt && this.kept.size < KEPT_HISTOGRAMS) this.kept.set(node, hist);
     else this.pool.push(hist);
-    return candidate;
   }
 
   /** The engine's features a node may split on: all of its share, or those a per-node sample allows. */

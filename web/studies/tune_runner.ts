@@ -18,7 +18,7 @@ export interface CurrentTrial {
 /**
  * Runs one study at a time in this tab: a long-lived worker (web/worker/tune_job.ts) that reads the files once and
  * trains trials until the study holds its budget. A Lit controller: the host re-renders on every event, and
- * `onChange` hears of each trial's end (to reload the study and the list). `stop()` ends the trial in progress
+ * `onChange` hears of each trial's start and end (to reload the study and the list). `stop()` ends the trial in progress
  * failed ("stopped", which frees its slot) and the worker with it. Other tabs may tune the same study at once:
  * the journal shares the budget between them.
  */
@@ -80,6 +80,7 @@ export class TuneRunner implements ReactiveController {
     if (event.kind === "trial-start") {
       this.current = { number: event.number, params: event.params, status: "starting" };
       this.note = `${this.active}: trial ${event.number} running`;
+      this.onChange();
     } else if (event.kind === "trial-end") {
       this.study = event.study;
       this.current = undefined;
@@ -92,8 +93,10 @@ export class TuneRunner implements ReactiveController {
 
   private progress(event: ProgressEvent) {
     if (!this.current) return;
-    if (event.kind === "epoch") this.current.status = `epoch ${event.epoch + 1} of ${event.epochs} · val_loss ${num(event.metrics.val_loss, 4)}`;
-    else if (event.kind === "phase") this.current.status = event.phase;
+    // a new object, so that elements given `current` as a property see the change
+    if (event.kind === "epoch") {
+      this.current = { ...this.current, status: `epoch ${event.epoch + 1} of ${event.epochs} · val_loss ${num(event.metrics.val_loss, 4)}` };
+    } else if (event.kind === "phase") this.current = { ...this.current, status: event.phase };
     else return;
     this.host.requestUpdate();
   }

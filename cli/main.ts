@@ -13,6 +13,7 @@ import { registryCommand, registryUsage } from "./commands/registry.ts";
 import { trainCommand, trainUsage } from "./commands/train.ts";
 import { tuneCommand, tuneUsage } from "./commands/tune.ts";
 import { studyCommand, studyUsage } from "./commands/study.ts";
+import { runsCommand, runsUsage } from "./commands/runs.ts";
 import { closest } from "../core/config/parse.ts";
 
 const commands: Record<string, (args: string[]) => unknown> = {
@@ -23,6 +24,7 @@ const commands: Record<string, (args: string[]) => unknown> = {
   report: reportCommand,
   predict: predictCommand,
   evaluate: evaluateCommand,
+  runs: runsCommand,
   models: modelsCommand,
   export: exportCommand,
   import: importCommand,
@@ -41,6 +43,7 @@ const usage = `Model Factory: train, compare and serve models on financial time 
   ${reportUsage}
   ${predictUsage}
   ${evaluateUsage}
+  ${runsUsage}
   ${modelsUsage}
   ${exportUsage}
   ${importUsage}

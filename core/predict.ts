@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ComputeBackend } from "./compute.ts";
 import { detectColumns } from "./data/columns.ts";
 import type { Frame } from "./data/frame.ts";
@@ -29,17 +30,41 @@ export async function loadRun(reader: RunReader, runId: string, registry: Regist
   const preprocess = await readRunJson(reader, runId, "model/preprocess.json", Preprocess);
   if (record.family === ENSEMBLE_FAMILY) return loadEnsembleRun(reader, record, preprocess, (id) => loadRun(reader, id, registry, backend));
   const plugin = registry.get(record.model);
-  const config = plugin.configSchema.parse(record.config.params);
+  const parsed = plugin.configSchema.safeParse(record.config.params);
+  if (!parsed.success) {
+    const detail = z.prettifyError(parsed.error).split("\n").map((line) => `  ${line}`).join("\n");
+    throw new DataError(`Run ${runId}: run.json's config.params are not valid ${record.model} settings:\n${detail}`, {
+      file: "run.json",
+    });
+  }
   const files: ModelFiles = {};
   for (const path of await reader.files(runId)) {
     if (path.startsWith("model/") && path !== "model/preprocess.json") files[path.slice("model/".length)] = await reader.read(runId, path);
   }
   if (Object.keys(files).length === 0) throw new NotFoundError(`Run ${runId} has no saved model (status ${record.status})`);
-  const model = await plugin.load(files, config, { seqLen: preprocess.seq_len, nFeatures: preprocess.features.length, nClasses: 3 }, {
-    backend,
-  });
+  for (const [name, bytes] of Object.entries(files)) {
+    if (!name.endsWith(".json")) continue;
+    try {
+      JSON.parse(decoder.decode(bytes));
+    } catch (cause) {
+      throw new DataError(`Run ${runId}: model/${name} is not valid JSON (${(cause as Error).message}); the run's saved model is damaged`, {
+        file: `model/${name}`,
+      });
+    }
+  }
+  const shape = { seqLen: preprocess.seq_len, nFeatures: preprocess.features.length, nClasses: 3 as const };
+  let model: Model;
+  try {
+    model = await plugin.load(files, parsed.data, shape, { backend });
+  } catch (cause) {
+    // whatever the plugin's loader says (a truncated weights file, a manifest that does not fit), it is about these stored files
+    const listed = Object.keys(files).map((name) => `model/${name}`).join(", ");
+    throw new DataError(`Run ${runId}: its saved model (${listed}) cannot be loaded: ${(cause as Error)?.message ?? cause}`, { file: listed });
+  }
   return { record, preprocess, plugin, model };
 }
+
+const decoder = new TextDecoder();
 
 /** Predictions of one file: the samples scored, their probabilities (n x 3), and the predictions Parquet. */
 export interface FilePredictions {

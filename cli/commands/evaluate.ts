@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { BackendName } from "../../core/config/trainer.ts";
 import { parseConfig } from "../../core/config/parse.ts";
@@ -10,7 +10,8 @@ import type { SplitMetrics } from "../../core/train/evaluate.ts";
 import { readRunJson } from "../../core/train/run_record.ts";
 import { registry } from "../../models/index.ts";
 import { parseFlags, required } from "../args.ts";
-import { DiskRunStore } from "../disk_store.ts";
+import type { DiskRunStore } from "../disk_store.ts";
+import { checkFinished, openRunRef } from "../run_ref.ts";
 import { openFile } from "../file_source.ts";
 import { table } from "../summary.ts";
 import { startBackend } from "../versions.ts";
@@ -22,15 +23,17 @@ const flags = {
   test: { type: "string" },
   name: { type: "string" },
   force: { type: "boolean" },
+  "allow-unfinished": { type: "boolean" },
   backend: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
 /** Usage of `mf evaluate`. */
 export const evaluateUsage = `mf evaluate --run RUN_DIR_OR_ID (--data DIR | --test FILE.parquet) [--name NAME] [--force] [--runs experiments/runs]
-         [--backend auto|webgpu|wasm|cpu] [--json]
+         [--backend auto|webgpu|wasm|cpu] [--allow-unfinished] [--json]
    (scores the run's model on labelled data with the full metrics; stored in the run as evaluations/NAME.json,
-    NAME the data file's name unless given; --data DIR takes its test*.parquet)`;
+    NAME the data file's name unless given; --data DIR takes its test*.parquet; a run that is not finished is
+    refused unless --allow-unfinished, which scores its checkpoint)`;
 
 /** `mf evaluate`: scores a stored run's model on other labelled data and keeps the result in the run. */
 export async function evaluateCommand(args: string[]): Promise<Evaluation | undefined> {
@@ -38,10 +41,10 @@ export async function evaluateCommand(args: string[]): Promise<Evaluation | unde
   if (f.help) return void console.log(evaluateUsage);
   const run = required("evaluate", "run", f.run);
   const backendName = parseConfig(BackendName, f.backend ?? "auto", "--backend");
-  const { store, runId } = await openRun(run, f.runs);
+  const { store, runId } = await openRunRef(run, f.runs); // a missing run is reported before the data is read
   const dataPath = await testFile(f);
   const name = f.name !== undefined ? checkEvaluationName(f.name) : evaluationName(dataPath);
-  await store.read(runId, "run.json"); // a missing run is reported before the data is read
+  await checkFinished(store, runId, Boolean(f["allow-unfinished"]));
   if (!f.force) await assertEvaluationFree(store, runId, name);
   const source = await openFile(dataPath);
   try {
@@ -70,16 +73,6 @@ export async function evaluateCommand(args: string[]): Promise<Evaluation | unde
   } finally {
     source.close();
   }
-}
-
-/** A run directory (its parent is the store) or an id in the runs folder. */
-async function openRun(run: string, runs: string | undefined): Promise<{ store: DiskRunStore; runId: string }> {
-  const trimmed = run.replace(/[\\/]+$/, "");
-  const isDir = await Deno.stat(join(trimmed, "run.json")).then(() => true, () => false);
-  if (!isDir && /[\\/]/.test(trimmed)) throw new NotFoundError(`No run at ${run} (it has no run.json)`);
-  return isDir
-    ? { store: new DiskRunStore(dirname(trimmed)), runId: basename(trimmed) }
-    : { store: new DiskRunStore(runs ?? join("experiments", "runs")), runId: trimmed };
 }
 
 /** The labelled file to score: --test FILE, or the one test*.parquet in --data DIR. */

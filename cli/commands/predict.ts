@@ -1,4 +1,4 @@
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadRun, predictFile, predictFrame } from "../../core/predict.ts";
 import { readRunJson } from "../../core/train/run_record.ts";
 import { PrepareManifest } from "../../core/prepare/manifest.ts";
@@ -8,13 +8,13 @@ import type { ByteSource, RunReader } from "../../core/platform.ts";
 import type { Frame } from "../../core/data/frame.ts";
 import { registry } from "../../models/index.ts";
 import { parseFlags, required } from "../args.ts";
-import { DiskRunStore } from "../disk_store.ts";
 import { openFile } from "../file_source.ts";
 import { startBackend } from "../versions.ts";
 import { BackendName } from "../../core/config/trainer.ts";
 import { parseConfig } from "../../core/config/parse.ts";
 import { argmaxClasses } from "../../core/train/metrics/classification.ts";
 import { ConfigError, NotFoundError } from "../../core/errors.ts";
+import { checkFinished, openRunRef } from "../run_ref.ts";
 import { detectColumns } from "../../core/data/columns.ts";
 import { readMetadata } from "../../core/data/read_frame.ts";
 import type { ComputeBackend } from "../../core/compute.ts";
@@ -34,15 +34,17 @@ const flags = {
   runs: { type: "string" },
   backend: { type: "string" },
   raw: { type: "boolean" },
+  "allow-unfinished": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
 /** Usage of `mf predict`. */
 export const predictUsage =
   "mf predict --run RUN_DIR_OR_ID | --model NAME@ALIAS|NAME/VERSION --input FILE.parquet --out PRED.parquet [--raw] [--runs experiments/runs]\n" +
-  "           [--registry experiments/registry] [--backend auto|webgpu|wasm|cpu] [--json]\n" +
+  "           [--registry experiments/registry] [--backend auto|webgpu|wasm|cpu] [--allow-unfinished] [--json]\n" +
   "     (--model: a registered version, from the registry alone, its input checked against its signature;\n" +
-  "      --raw: the input is raw OHLCV bars; the run's (or version's) prepare.json is applied first)";
+  "      --raw: the input is raw OHLCV bars; the run's (or version's) prepare.json is applied first;\n" +
+  "      --allow-unfinished: score with a run that is running, failed, stopped, pruned or interrupted, using its checkpoint)";
 
 /** `mf predict`: scores a Parquet file offline with a saved run's model. */
 export async function predictCommand(args: string[]): Promise<void> {
@@ -56,9 +58,9 @@ export async function predictCommand(args: string[]): Promise<void> {
   const input = await openFile(required("predict", "input", f.input));
   try {
     const backend = await startBackend(parseConfig(BackendName, f.backend ?? "auto", "--backend"));
-    const { loaded, reader, runId, named } = f.model !== undefined
+    const { loaded, reader, runId, named, checkpoint } = f.model !== undefined
       ? await fromRegistry(f.model, f.registry, backend, f.raw ? undefined : input)
-      : await fromRun(f.run!, f.runs, backend);
+      : await fromRun(f.run!, f.runs, backend, Boolean(f["allow-unfinished"]));
     const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(reader, runId, input)) : await predictFile(loaded, input);
     loaded.model.dispose();
     await Deno.mkdir(dirname(out), { recursive: true });
@@ -78,6 +80,7 @@ export async function predictCommand(args: string[]): Promise<void> {
       skipped_symbols: windows.skippedSymbols,
       counts,
       backend: backend.name,
+      ...(checkpoint ? { status: checkpoint.status, checkpoint_epoch: checkpoint.epoch ?? null } : {}),
     };
     if (f.json) console.log(JSON.stringify(summary));
     else {console.log(
@@ -90,14 +93,15 @@ export async function predictCommand(args: string[]): Promise<void> {
   }
 }
 
-/** A run's model: from a run folder (a path holding run.json) or by id in the runs folder. */
-async function fromRun(run: string, runs: string | undefined, backend: ComputeBackend) {
-  const isDir = await Deno.stat(join(run, "run.json")).then(() => true, () => false);
-  if (!isDir && /[\\/]/.test(run)) throw new NotFoundError(`No run at ${run} (it has no run.json)`);
-  const reader = new DiskRunStore(isDir ? dirname(run.replace(/\/+$/, "")) : runs ?? join("experiments", "runs"));
-  const runId = isDir ? basename(run.replace(/\/+$/, "")) : run;
-  const loaded: LoadedRun = await loadRun(reader, runId, registry, backend);
-  return { loaded, reader: reader as RunReader, runId, named: undefined };
+/**
+ * A run's model: from a run folder (a path holding run.json) or by id in the runs folder. A run that is not finished
+ * is refused unless `allowUnfinished`, naming its status and the checkpoint its model/ holds.
+ */
+async function fromRun(run: string, runs: string | undefined, backend: ComputeBackend, allowUnfinished: boolean) {
+  const { store, runId } = await openRunRef(run, runs);
+  const checkpoint = await checkFinished(store, runId, allowUnfinished);
+  const loaded: LoadedRun = await loadRun(store, runId, registry, backend);
+  return { loaded, reader: store as RunReader, runId, named: undefined, checkpoint };
 }
 
 /**
@@ -119,6 +123,7 @@ async function fromRegistry(model: string, registryDir: string | undefined, back
     reader: loaded.reader as RunReader,
     runId: loaded.version.run_id,
     named: { registered_model: ref.name, version: loaded.version.version, ...(ref.alias ? { alias: ref.alias } : {}) },
+    checkpoint: undefined, // only finished runs are registered
   };
 }
 

@@ -4,7 +4,7 @@ import type { RunReader } from "../platform.ts";
 import { readRunJson, RunRecord } from "../train/run_record.ts";
 import { z } from "zod";
 import type { CellRecord, ExperimentRecord } from "./record.ts";
-import type { ReportInput, ReportRun } from "./report.ts";
+import { cellStatusOf, type ReportInput, type ReportRun } from "./report.ts";
 
 /** The runs of one experiment found in a run store, by cell id (newest last). */
 export type ExperimentRuns = Map<string, RunRecord[]>;
@@ -76,8 +76,7 @@ export async function reportInput(
       horizon: cell.horizon,
       seed: cell.seed,
       cell_id: cell.cell_id,
-      // an experiment never prunes its cells; a pruned run (a tuner's) would read as stopped early
-      status: (run?.status === "pruned" ? "stopped" : run?.status) ?? (experiment.failures[cell.cell_id] ? "failed" : "pending"),
+      status: run ? cellStatusOf(run.status) : experiment.failures[cell.cell_id] ? "failed" : "pending",
       ...(!run && experiment.failures[cell.cell_id] ? { error: experiment.failures[cell.cell_id] } : {}),
       ...(ensemble ? { ensemble } : {}),
     };

@@ -17,12 +17,21 @@
  */
 
 import type { SplitMetrics } from "../train/evaluate.ts";
+import type { RunRecord } from "../train/run_record.ts";
 import type { SuccessCriteria } from "./config.ts";
 import { type BestModel, bestOfHorizon, diversityOfHorizon, type DiversitySummary, type PerSymbolTable, perSymbolTable } from "./report_best.ts";
 import { type FitInfo, type FitSummary, fitSummary, jsonSafe, type SplitSummary, splitSummary } from "./report_stats.ts";
 
 /** Where a cell of the experiment stands. */
 export type CellStatus = "finished" | "failed" | "running" | "pending" | "stopped";
+
+/**
+ * A cell's status from its run's: an experiment never prunes its cells, so a pruned run (a tuner's) reads as stopped
+ * early, and an interrupted run (its process died) as failed, as the runner treats it: its cell is trained again.
+ */
+export function cellStatusOf(status: RunRecord["status"]): CellStatus {
+  return status === "pruned" ? "stopped" : status === "interrupted" ? "failed" : status;
+}
 
 /** One cell of the experiment (a model entry at a horizon and seed), or an ensemble. */
 export interface ReportRun {

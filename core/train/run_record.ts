@@ -5,8 +5,11 @@ import { DatasetFingerprint } from "../data/fingerprint.ts";
 import { DataError } from "../errors.ts";
 import type { RunReader, RunStore } from "../platform.ts";
 
-/** Lifecycle of a run: `running` until it ends as finished, failed, stopped by the user, or pruned by a tuner (its curves kept). */
-export const RunStatus = z.enum(["running", "finished", "failed", "stopped", "pruned"]);
+/**
+ * Lifecycle of a run: `running` until it ends as finished, failed, stopped by the user, or pruned by a tuner (its curves
+ * kept); `interrupted` when its process died without a word (killed, crashed): a reader found it gone (core/train/liveness.ts).
+ */
+export const RunStatus = z.enum(["running", "finished", "failed", "stopped", "pruned", "interrupted"]);
 
 /** The tuning study and trial a run was trained for (and the cross-validation fold, 0 first, when the study uses folds). */
 export const StudyTag = z.looseObject({ name: z.string(), trial: z.number().int().nonnegative(), fold: z.number().int().nonnegative().optional() });
@@ -94,6 +97,10 @@ export async function readRunJson<S extends z.ZodType>(reader: RunReader, runId:
     throw new DataError(`Run ${runId}: ${path} is not valid JSON: ${(cause as Error).message}`, { file: path });
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new DataError(`Run ${runId}: ${path} is malformed:\n${z.prettifyError(parsed.error)}`, { file: path });
+  if (!parsed.success) {
+    // detail lines indented: a message reads as one line about the file, then what is wrong in it
+    const detail = z.prettifyError(parsed.error).split("\n").map((line) => `  ${line}`).join("\n");
+    throw new DataError(`Run ${runId}: ${path} is malformed:\n${detail}`, { file: path });
+  }
   return parsed.data;
 }

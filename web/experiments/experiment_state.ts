@@ -1,6 +1,6 @@
 import { cellRun, findExperimentRuns } from "../../core/experiment/collect.ts";
 import { EXPERIMENT_FILE, ExperimentRecord } from "../../core/experiment/record.ts";
-import type { CellStatus } from "../../core/experiment/report.ts";
+import { type CellStatus, cellStatusOf } from "../../core/experiment/report.ts";
 import type { RunReader } from "../../core/platform.ts";
 import { readRunJson } from "../../core/train/run_record.ts";
 import type { IdbExperimentStore, StoredExperiment } from "../idb_experiments.ts";
@@ -54,8 +54,7 @@ export async function readExperimentState(experiments: IdbExperimentStore, runs:
       horizon: c.horizon,
       seed: c.seed,
       cellId: c.cell_id,
-      // an experiment never prunes its cells; a pruned run (a tuner's) would read as stopped early
-      status: (run?.status === "pruned" ? "stopped" : run?.status) ?? (failure ? "failed" : "pending"),
+      status: run ? cellStatusOf(run.status) : failure ? "failed" : "pending",
       ...(run ? { runId: run.id } : {}),
       ...(run?.error ?? failure ? { error: run?.error ?? failure } : {}),
     };

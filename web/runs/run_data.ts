@@ -2,6 +2,7 @@ import { type Evaluation, readEvaluations } from "../../core/evaluation.ts";
 import type { RunReader } from "../../core/platform.ts";
 import type { EpochReport } from "../../core/model.ts";
 import type { SplitMetrics } from "../../core/train/evaluate.ts";
+import { effectiveRecord } from "../../core/train/liveness.ts";
 import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
 import { z } from "zod";
 
@@ -21,10 +22,14 @@ export async function readRunRows(reader: RunReader): Promise<RunRow[]> {
   return Promise.all((await reader.list()).map((id) => readRunRow(reader, id)));
 }
 
-/** One run's row. */
+/**
+ * One run's row. A run whose run.json says `running` but whose heartbeat went stale shows as `interrupted` (a page
+ * cannot ask about processes; the age of the heartbeat tells); a run.json naming another id than its run is an error row.
+ */
 export async function readRunRow(reader: RunReader, id: string): Promise<RunRow> {
   try {
-    const record = await readRunJson(reader, id, "run.json", RunRecord);
+    const record = await effectiveRecord(reader, await readRunJson(reader, id, "run.json", RunRecord), { now: Date.now() });
+    if (record.id !== id) return { id, error: `Run ${id}: run.json says its id is ${JSON.stringify(record.id)}` };
     const files = await reader.files(id);
     const metrics = files.includes("metrics.json") ? await readRunJson(reader, id, "metrics.json", MetricsFile) as unknown as RunRow["metrics"] : undefined;
     return { id, record, metrics };

@@ -29,6 +29,12 @@ export interface RunStore extends RunReader {
   /** Appends one line (a trailing newline is added) to a text file such as metrics.jsonl. */
   appendLine(runId: string, path: string, line: string): Promise<void>;
   remove(runId: string): Promise<void>;
+  /**
+   * Writes a whole run at once, where the store can make that atomic (on disk: staged in a hidden folder and renamed
+   * into place), replacing a partial run (files without run.json) and never a run that has run.json. Optional:
+   * without it, a copy writes file by file with run.json last.
+   */
+  writeRun?(runId: string, files: Record<string, Uint8Array>): Promise<void>;
 }
 
 /** Wall-clock time in ms since the epoch; injected so runs and tests are reproducible. */

@@ -7,7 +7,10 @@ import { ConfigError, DataError, NotFoundError } from "../../core/errors.ts";
 import { listModels } from "../../core/model_registry/list.ts";
 import { DiskRegistryStore } from "../disk_registry_store.ts";
 import { EXPERIMENT_FILE } from "../../core/experiment/record.ts";
-import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
+import type { RunRecord } from "../../core/train/run_record.ts";
+import { listRuns } from "../../core/train/run_listing.ts";
+import { localProbe } from "../process_probe.ts";
+import { settleRuns } from "../run_ref.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { parseFlags } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
@@ -53,11 +56,20 @@ export async function exportCommand(args: string[]): Promise<void> {
   const selection = f.select === undefined ? undefined : parseSelect(f.select);
   const root = f.runs ?? join("experiments", "runs");
   const store = new DiskRunStore(root);
-  const all = await store.list();
-  if (!all.length) {
-    throw new DataError(`No runs in ${root} (a run is a folder holding run.json); train one with mf train, or point --runs at a runs folder`, { file: root });
+  await settleRuns(store);
+  const listing = await listRuns(store, { now: Date.now(), probe: localProbe() });
+  // one damaged run is named and left out, never the reason the others cannot be exported
+  const damaged = new Set(listing.damaged.map((d) => d.id));
+  for (const d of listing.damaged) console.error(`warning: run ${d.id} is damaged and left out: ${d.problem}`);
+  if (!listing.runs.length) {
+    throw new DataError(
+      `No runs in ${root}${
+        damaged.size ? ` that can be read (${damaged.size} damaged)` : ""
+      } (a run is a folder holding run.json); train one with mf train, or point --runs at a runs folder`,
+      { file: root },
+    );
   }
-  const records = await Promise.all(all.map((id) => readRunJson(store, id, "run.json", RunRecord)));
+  const records = listing.runs.map((r) => r.record);
   const chosen = selection ? records.filter((r) => matches(r, selection)) : records;
   if (!chosen.length) {
     const seen = (pick: (r: RunRecord) => string | number) => [...new Set(records.map(pick))].sort().join(", ");
@@ -86,7 +98,12 @@ export async function exportCommand(args: string[]): Promise<void> {
   });
   const byId = new Map(chosen.map((r) => [r.id, r]));
   let n = 0;
+  const left: string[] = [];
   const bundle = await encodeBundle(store, chosen.map((r) => r.id), {
+    onDamaged: (id, problem) => {
+      left.push(id);
+      console.error(`warning: run ${id} is damaged and left out: ${problem}`);
+    },
     models,
     predictions,
     title: f.title,
@@ -107,6 +124,9 @@ export async function exportCommand(args: string[]): Promise<void> {
     },
     studies: studies && { reader: studies.store, names: studies.names, onStudy: (name, trials) => log(`  study ${name}  ${trials} trials`) },
   });
+  if (left.length === chosen.length) {
+    throw new DataError(`None of the ${chosen.length} selected run(s) in ${root} can be exported: each is damaged (see the warnings)`, { file: root });
+  }
   const written: Record<string, number> = {};
   if (out) {
     await Deno.mkdir(out, { recursive: true });
@@ -129,7 +149,8 @@ export async function exportCommand(args: string[]): Promise<void> {
   if (f.json) {
     console.log(
       JSON.stringify({
-        runs: chosen.map((r) => r.id),
+        runs: chosen.map((r) => r.id).filter((id) => !left.includes(id)),
+        damaged: [...damaged, ...left].sort(),
         experiments,
         registry: registry?.names ?? [],
         studies: studies?.names ?? [],

@@ -6,7 +6,7 @@ import { BUNDLE_FILE } from "../../core/bundle/format.ts";
 import { BundleExperimentReader } from "../../core/bundle/experiments.ts";
 import { bundleBytes } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
-import { ConfigError, NotFoundError } from "../../core/errors.ts";
+import { ConfigError, DataError, NotFoundError } from "../../core/errors.ts";
 import { parseFlags } from "../args.ts";
 import { DiskRunStore } from "../disk_store.ts";
 import { experimentsBeside, REGISTRY_FOLDER } from "./export.ts";
@@ -19,7 +19,9 @@ const flags = { runs: { type: "string" }, registry: { type: "string" }, json: { 
 /** Usage of `mf import`. */
 export const importUsage = `mf import BUNDLE [--runs experiments/runs] [--registry DIR] [--json]
      (BUNDLE: an exported site folder, a single-file export (.html) or a bundle file (${BUNDLE_FILE}, or the app's
-      download); runs whose id is already in --runs are skipped, never overwritten. The bundle's experiments
+      download); every run is checked before any is written, and a damaged one is refused (exit code 1, the others
+      imported); runs whose id is already in --runs are skipped, never overwritten; a folder left by an import cut
+      short (no run.json) is replaced. The bundle's experiments
       go beside the runs folder (experiments/<name>/ for experiments/runs); one already there with the same
       files is left as it is, one there in another version is skipped, never overwritten. Its registered models
       go into --registry, by default registry/ beside the runs folder, by the same rule)`;
@@ -43,13 +45,25 @@ export async function importCommand(args: string[]): Promise<void> {
       reader.header.contents.models ? "" : "; without model files, so these runs cannot predict"
     })`,
   );
+  // every run is checked before any is written; each is staged beside the runs and renamed into place
   const result = await copyRuns(reader, new DiskRunStore(root), {
-    onRun: (id, copied) => console.log(`  ${copied ? "imported" : "skipped "} ${id}${copied ? "" : " (already there, left as it is)"}`),
+    onRun: (id, outcome, detail) => {
+      if (outcome === "damaged") console.error(`warning: run ${id} of ${file} is damaged and not imported: ${detail}`);
+      else console.log(`  ${outcome === "imported" ? "imported" : "skipped "} ${id}${detail ? ` (${detail})` : ""}`);
+    },
   });
-  console.log(`Imported ${result.imported.length} run(s), skipped ${result.skipped.length}.`);
+  console.log(
+    `Imported ${result.imported.length} run(s), skipped ${result.skipped.length}${result.damaged.length ? `, refused ${result.damaged.length} damaged` : ""}.`,
+  );
   const experiments = await importExperiments(new BundleExperimentReader(bundle), root);
   const registry = await importRegistry(new BundleRegistryReader(bundle), f.registry ?? join(experimentsBeside(root).dir, REGISTRY_FOLDER));
-  if (f.json) console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, runs: root, experiments, registry }));
+  if (f.json) console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, damaged: result.damaged, runs: root, experiments, registry }));
+  if (result.damaged.length) {
+    throw new DataError(
+      `${result.damaged.length} run(s) of ${file} are damaged and were not imported (the other runs were): ${result.damaged.join("; ")}`,
+      { file },
+    );
+  }
 }
 
 /** Copies a bundle's experiments beside the runs folder, a line for each saying what happened. */

@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors.ts";
 import type { RunReader } from "../platform.ts";
+import { runProblem } from "../train/run_check.ts";
 import { readRunJson, RunRecord } from "../train/run_record.ts";
 import { packBundle } from "./container.ts";
 import { derivedFrom } from "./decode.ts";
@@ -32,6 +33,11 @@ export interface EncodeOptions {
    * byte. `reader` is the experiments store, keyed by experiment name.
    */
   experiments?: { reader: RunReader; names: readonly string[]; onExperiment?: (name: string, paths: string[]) => void };
+  /**
+   * When given, a damaged run (core/train/run_check.ts: run.json, metrics or model JSON that does not read) is left out
+   * and reported here, and the others are packed; without it, such a run is a DataError.
+   */
+  onDamaged?: (runId: string, problem: string) => void;
   /** Registered models to carry (every file of each model's registry folder, byte for byte), read from `reader`. */
   registry?: { reader: RegistryReader; names: readonly string[]; onModel?: (name: string, paths: string[]) => void };
   /** Tuning studies to carry (each study's journal text), read from a journal store. */
@@ -55,7 +61,13 @@ export async function encodeBundle(reader: RunReader, runIds: readonly string[],
   const runs: BundleRun[] = [];
   for (const id of ids) {
     if (!RunId.safeParse(id).success) throw new ConfigError(`Run id "${id}" may hold only letters, digits, ".", "_" and "-"`, { value: id });
-    await readRunJson(reader, id, "run.json", RunRecord); // a run that does not parse is not packed
+    if (options.onDamaged) {
+      const problem = await runProblem(reader, id, "whole");
+      if (problem) {
+        options.onDamaged(id, problem);
+        continue;
+      }
+    } else await readRunJson(reader, id, "run.json", RunRecord); // a run that does not parse is not packed
     const paths: string[] = [];
     for (const path of await reader.files(id)) {
       if ((!models && path.startsWith("model/")) || (!predictions && path.startsWith("predictions/"))) continue;

@@ -2,6 +2,7 @@ import { copyExperiments, type ExperimentCopyResult } from "../../core/bundle/co
 import { copyRuns } from "../../core/bundle/copy_runs.ts";
 import { decodeBundle } from "../../core/bundle/decode.ts";
 import { encodeBundle } from "../../core/bundle/encode.ts";
+import { RunId } from "../../core/bundle/format.ts";
 import { BundleExperimentReader, experimentsOfRuns } from "../../core/bundle/experiments.ts";
 import { copyRegistry, type RegistryCopyResult } from "../../core/bundle/copy_registry.ts";
 import { BundleRegistryReader } from "../../core/bundle/registry.ts";
@@ -12,7 +13,6 @@ import { BundleRunReader } from "../../core/bundle/reader.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { EXPERIMENT_FILE } from "../../core/experiment/record.ts";
 import type { RunReader, RunStore } from "../../core/platform.ts";
-import { RunRecord } from "../../core/train/run_record.ts";
 
 /**
  * Writes runs into a folder the way the CLI lays them out (`<folder>/<run id>/run.json`, `model/...`),
@@ -45,39 +45,35 @@ export interface ImportResult {
 
 /**
  * Imports the runs in files picked as a folder (a runs folder written by the CLI or by exportRuns, or
- * one run's folder): every folder holding a run.json is a run, named by that folder. A run.json that
- * does not parse, or an id already stored, is skipped with the reason; stored runs are never touched.
- * run.json is written last, so a run interrupted midway is not listed.
+ * one run's folder): every folder holding a run.json is a run, named by that folder. Each is checked whole before
+ * anything is written (copyRuns): a damaged run (run.json that does not parse or names another id, malformed
+ * metrics or model files) is skipped with the reason, and so is an id already stored; stored runs are never touched.
  */
 export async function importRuns(store: RunStore, files: readonly File[]): Promise<ImportResult> {
   const pathOf = (f: File) => f.webkitRelativePath || f.name;
   const roots = files.map(pathOf).filter((p) => p === "run.json" || p.endsWith("/run.json")).map((p) => p.slice(0, -"run.json".length));
-  const stored = new Set(await store.list());
   const result: ImportResult = { imported: [], skipped: [] };
+  const rootOf = new Map<string, string>();
   for (const root of roots) {
     const id = root.split("/").filter(Boolean).at(-1) ?? "";
-    const runJson = files.find((f) => pathOf(f) === `${root}run.json`)!;
-    let record: RunRecord | undefined;
-    try {
-      record = RunRecord.parse(JSON.parse(await runJson.text()));
-    } catch (error) {
-      result.skipped.push(`${root || runJson.name}: run.json is not a valid run record (${(error as Error).message.split("\n")[0]})`);
-      continue;
-    }
-    if (!id || record.id !== id) {
-      result.skipped.push(`${root || "(picked folder)"}: its folder is not named after the run id ${record.id}; pick the folder that holds the run folders`);
-      continue;
-    }
-    if (stored.has(id)) {
-      result.skipped.push(`${id}: already stored`);
-      continue;
-    }
-    for (const file of files.filter((f) => pathOf(f).startsWith(root) && pathOf(f) !== `${root}run.json`)) {
-      await store.write(id, pathOf(file).slice(root.length), new Uint8Array(await file.arrayBuffer()));
-    }
-    await store.write(id, "run.json", new Uint8Array(await runJson.arrayBuffer()));
-    result.imported.push(id);
+    if (!RunId.safeParse(id).success) {
+      result.skipped.push(`${root || "(picked folder)"}: ${JSON.stringify(id)} is not a run id; pick the folder that holds the run folders`);
+    } else if (rootOf.has(id)) result.skipped.push(`${root}: run ${id} is also in ${rootOf.get(id)}; imported from there only`);
+    else rootOf.set(id, root);
   }
+  const under = (id: string) => files.filter((f) => pathOf(f).startsWith(rootOf.get(id)!));
+  const picked: RunReader = {
+    list: async () => [...rootOf.keys()],
+    files: async (id) => under(id).map((f) => pathOf(f).slice(rootOf.get(id)!.length)),
+    read: async (id, path) => {
+      const file = under(id).find((f) => pathOf(f) === `${rootOf.get(id)}${path}`);
+      if (!file) throw new NotFoundError(`Run ${id} has no ${path} in the picked folder`);
+      return new Uint8Array(await file.arrayBuffer());
+    },
+  };
+  const copied = await copyRuns(picked, store);
+  result.imported.push(...copied.imported);
+  result.skipped.push(...copied.skipped, ...copied.damaged.map((d) => `not imported (damaged): ${d}`));
   if (!roots.length) result.skipped.push("No run.json found in the picked folder");
   return result;
 }
@@ -86,9 +82,16 @@ export async function importRuns(store: RunStore, files: readonly File[]): Promi
  * The selected runs as a bundle (docs/bundle.md), model files in, predictions out: what `mf import` and the
  * viewer read. With `experiments` (the experiments store, keyed by name), the experiments those runs
  * belong to go in too, those the store has a record of. With `registry`, the model registry goes in whole, as
- * `mf export` carries it: every model whose record reads (a corrupt one is left out).
+ * `mf export` carries it: every model whose record reads (a corrupt one is left out). With `onDamaged`, a damaged run
+ * is left out and named there.
  */
-export async function exportBundle(reader: RunReader, runIds: readonly string[], experiments?: RunReader, registry?: RegistryReader): Promise<Uint8Array> {
+export async function exportBundle(
+  reader: RunReader,
+  runIds: readonly string[],
+  experiments?: RunReader,
+  registry?: RegistryReader,
+  onDamaged?: (problem: string) => void,
+): Promise<Uint8Array> {
   const names: string[] = [];
   if (experiments) {
     for (const name of await experimentsOfRuns(reader, runIds)) if ((await filesOf(experiments, name)).includes(EXPERIMENT_FILE)) names.push(name);
@@ -96,6 +99,8 @@ export async function exportBundle(reader: RunReader, runIds: readonly string[],
   const models = registry ? (await listModels(registry)).models.map((m) => m.name) : [];
   return encodeBundle(reader, runIds, {
     createdBy: "Model Factory web app",
+    // one damaged run is named and left out, never the reason the others cannot be downloaded
+    ...(onDamaged ? { onDamaged: (_id: string, problem: string) => onDamaged(problem) } : {}),
     models: true,
     predictions: false,
     ...(experiments && names.length ? { experiments: { reader: experiments, names } } : {}),
@@ -125,7 +130,8 @@ export async function viewerPage(bundle: Uint8Array): Promise<string> {
 
 /**
  * Imports the runs of a bundle file: a download of this app, a bundle from mf export, or a
- * single-file viewer page. Ids already stored are skipped and left as they are; run.json is written last.
+ * single-file viewer page. Every run is checked before anything is written: a damaged one is named and left out, the
+ * others imported. Ids already stored are skipped and left as they are; run.json is written last.
  * With `experiments` (the experiments store), the bundle's experiments are imported too: one already
  * stored with the same files is left, one stored in another version is skipped, never overwritten. With
  * `registry`, the bundle's registered models are imported by the same rule.
@@ -133,7 +139,9 @@ export async function viewerPage(bundle: Uint8Array): Promise<string> {
 export async function importBundle(store: RunStore, file: File, experiments?: RunStore, registry?: RegistryStore): Promise<ImportResult> {
   const bytes = await bundleBytes(new Uint8Array(await file.arrayBuffer()), file.name);
   const bundle = decodeBundle(bytes, file.name);
-  const result: ImportResult = await copyRuns(new BundleRunReader(bundle), store);
+  const copied = await copyRuns(new BundleRunReader(bundle), store);
+  // a damaged run of the bundle is named among the problems; the others are imported
+  const result: ImportResult = { imported: copied.imported, skipped: [...copied.skipped, ...copied.damaged.map((d) => `not imported (damaged): ${d}`)] };
   const carried = new BundleExperimentReader(bundle);
   if (experiments && (await carried.list()).length) result.experiments = await copyExperiments(carried, experiments);
   const registered = new BundleRegistryReader(bundle);

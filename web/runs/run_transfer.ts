@@ -62,14 +62,22 @@ export class RunTransfer extends LitElement {
     this.busy = true;
     this.problems = [];
     try {
-      const bundle = await exportBundle(this.store!, this.picked, this.experiments, this.modelRegistry);
+      const damaged: string[] = [];
+      const bundle = await exportBundle(
+        this.store!,
+        this.picked,
+        this.experiments,
+        this.modelRegistry,
+        (problem) => damaged.push(`left out (damaged): ${problem}`),
+      );
       const [blob, name] = kind === "bundle"
         ? [new Blob([bundle as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `model-factory-runs.mfbundle`]
         : [new Blob([await viewerPage(bundle)], { type: "text/html" }), `model-factory-runs.html`];
       const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-      this.message = `Saved ${this.picked.length} run(s) as ${name} (${Math.ceil(blob.size / 1e3)} kB): ${
+      this.problems = damaged;
+      this.message = `Saved ${this.picked.length - damaged.length} run(s) as ${name} (${Math.ceil(blob.size / 1e3)} kB): ${
         kind === "bundle" ? "mf import or this app's import read it" : "it opens in any browser, no server needed"
       }.`;
     } catch (error) {

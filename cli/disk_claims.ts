@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { DataError } from "../core/errors.ts";
-import { CellClaim, type ClaimStore } from "../core/experiment/claims.ts";
+import { CellClaim, type ClaimReader, type ClaimStore } from "../core/experiment/claims.ts";
 import { type LockOptions, withFileLock } from "./disk_lock.ts";
 
 /** The claims lock is held for a read and a few small writes: a holder silent for 2 minutes is dead; waiters outlast that. */
@@ -12,9 +12,9 @@ const EXCLUSIVE_LOCK: LockOptions = { staleMs: 600_000, timeoutMs: 900_000 };
 /**
  * An experiment's claims on disk: `<folder>/<key>.json`, one file per cell, shared by every worker that sees the
  * folder (a shared filesystem across nodes). Each transaction runs under `<folder>/claims.lock` (O_EXCL, stale
- * locks of dead holders broken: cli/disk_lock.ts); a new claim is created with O_EXCL (`createNew`), a changed one
- * written to a temp file, synced and renamed over the old, so a reader sees a whole claim or none.
- * `exclusive` work runs under `<folder>/report.lock`.
+ * locks of dead holders broken: cli/disk_lock.ts) and reads only the claims it asks for; a new claim is created
+ * with O_EXCL (`createNew`), a changed one written to a temp file, synced and renamed over the old, so a reader
+ * sees a whole claim or none. `exclusive` work runs under `<folder>/report.lock`.
  */
 export class DiskClaimStore implements ClaimStore {
   constructor(readonly folder: string) {}
@@ -23,15 +23,23 @@ export class DiskClaimStore implements ClaimStore {
     return [...(await this.#read()).values()];
   }
 
-  async transact<T>(decide: (claims: ReadonlyMap<string, CellClaim>) => Promise<{ write: CellClaim[]; result: T }>): Promise<T> {
+  async transact<T>(decide: (claims: ClaimReader) => Promise<{ write: CellClaim[]; result: T }>): Promise<T> {
     await Deno.mkdir(this.folder, { recursive: true });
     return await withFileLock(join(this.folder, "claims.lock"), async () => {
-      const claims = await this.#read();
-      const { write, result } = await decide(claims);
+      const seen = new Map<string, CellClaim | undefined>();
+      const reader: ClaimReader = {
+        get: async (key) => {
+          if (!seen.has(key)) seen.set(key, await this.#readOne(key));
+          return seen.get(key);
+        },
+      };
+      const { write, result } = await decide(reader);
       for (const claim of write) {
         const path = this.#path(claim.key);
         const bytes = new TextEncoder().encode(JSON.stringify(claim, null, 2) + "\n");
-        if (claims.has(claim.key)) await replaceSynced(path, bytes);
+        // a key read as absent is created with O_EXCL: a claim that appeared meanwhile (a worker outside the lock) fails loudly
+        const exists = seen.has(claim.key) ? seen.get(claim.key) !== undefined : (await this.#readOne(claim.key)) !== undefined;
+        if (exists) await replaceSynced(path, bytes);
         else await createSynced(path, bytes);
       }
       return result;
@@ -41,6 +49,28 @@ export class DiskClaimStore implements ClaimStore {
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
     await Deno.mkdir(this.folder, { recursive: true });
     return await withFileLock(join(this.folder, "report.lock"), work, EXCLUSIVE_LOCK);
+  }
+
+  async tryExclusive<T>(work: () => Promise<T>): Promise<{ result: T } | undefined> {
+    await Deno.mkdir(this.folder, { recursive: true });
+    let got = false;
+    try {
+      // no wait: a lock held by a live worker times out at once (a dead holder's is broken as usual)
+      return await withFileLock(join(this.folder, "report.lock"), async () => ((got = true), { result: await work() }), { ...EXCLUSIVE_LOCK, timeoutMs: 0 });
+    } catch (error) {
+      if (!got && error instanceof Deno.errors.TimedOut) return undefined; // busy: another worker is writing
+      throw error;
+    }
+  }
+
+  async #readOne(key: string): Promise<CellClaim | undefined> {
+    const path = this.#path(key);
+    try {
+      return parseClaim(await Deno.readTextFile(path), path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
   }
 
   async #read(): Promise<Map<string, CellClaim>> {

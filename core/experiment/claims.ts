@@ -55,6 +55,11 @@ export type CellClaim = z.output<typeof CellClaim>;
 /** The key of the step that runs once after every cell has ended (ensembles and the final report). */
 export const AFTER_CELLS = "after-cells";
 
+/** The claims as a transaction sees them: read one key at a time, so a worker reads only the claims it needs. */
+export interface ClaimReader {
+  get(key: string): Promise<CellClaim | undefined>;
+}
+
 /**
  * Where an experiment's claims are kept: the CLI's are files beside the report (cli/disk_claims.ts), the
  * browser's and the tests' in memory (MemoryClaimStore).
@@ -63,12 +68,14 @@ export interface ClaimStore {
   /** Every claim as stored now, read without the lock (status views). */
   list(): Promise<CellClaim[]>;
   /**
-   * Under the claims' lock: `decide` sees every claim and returns those to write (new or changed) and a result.
-   * No other worker's transaction runs in between.
+   * Under the claims' lock: `decide` reads the claims it needs and returns those to write (new or changed) and a
+   * result. No other worker's transaction runs in between.
    */
-  transact<T>(decide: (claims: ReadonlyMap<string, CellClaim>) => Promise<{ write: CellClaim[]; result: T }>): Promise<T>;
+  transact<T>(decide: (claims: ClaimReader) => Promise<{ write: CellClaim[]; result: T }>): Promise<T>;
   /** Runs `work` while no other worker of the experiment runs its own (the record and the report are rewritten this way). */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs `work` as `exclusive` does if no other worker's exclusive work is under way; undefined (nothing run) if one is. */
+  tryExclusive<T>(work: () => Promise<T>): Promise<{ result: T } | undefined>;
 }
 
 /** Why a running claim no longer holds its cell (its heartbeat lapsed, or its process is gone), or undefined while it does. */
@@ -89,8 +96,11 @@ export interface TakeOptions {
   heartbeatMs: number;
   /** Keys in the order to take them. */
   keys: readonly string[];
-  /** Whether the key needs no more work (a finished run); `claim` is its claim, which may name the run. */
-  done(key: string, claim: CellClaim | undefined): boolean | Promise<boolean>;
+  /**
+   * Whether the key needs no more work: asked first without its claim (a finished run already known), then, for a
+   * claim that ended finished, with it (its run may have finished since, or been removed).
+   */
+  done(key: string, claim?: CellClaim): boolean | Promise<boolean>;
   /** Whether a claim's holder process is known to be gone (same host, no such process). */
   gone?(claim: CellClaim): Promise<boolean>;
   /** A token no other claim uses. */
@@ -114,8 +124,9 @@ export function takeNext(store: ClaimStore, options: TakeOptions): Promise<Take>
     const held: CellClaim[] = [];
     let settled = 0;
     for (const key of options.keys) {
-      const claim = claims.get(key);
-      const { standing, reason } = await standingOf(key, claim, options);
+      const known = await options.done(key);
+      const claim = known ? undefined : await claims.get(key);
+      const { standing, reason } = known ? { standing: "done" as const } : await standingOf(key, claim, options);
       if (standing !== "free") {
         settled += 1;
         if (standing === "held") held.push(claim!);
@@ -141,8 +152,8 @@ export function takeNext(store: ClaimStore, options: TakeOptions): Promise<Take>
 }
 
 async function standingOf(key: string, claim: CellClaim | undefined, options: TakeOptions): Promise<{ standing: Standing; reason?: string }> {
-  if (await options.done(key, claim)) return { standing: "done" };
   if (!claim) return { standing: "free" };
+  if (claim.state === "finished" && await options.done(key, claim)) return { standing: "done" };
   switch (claim.state) {
     case "running": {
       const sameHost = claim.host !== undefined && claim.host === options.holder.host;
@@ -164,7 +175,7 @@ async function standingOf(key: string, claim: CellClaim | undefined, options: Ta
 /** Renews this worker's claim on `key` (its heartbeat); false when the claim is no longer its own (another worker took it over). */
 export function renewClaim(store: ClaimStore, key: string, token: string, now: number): Promise<boolean> {
   return store.transact(async (claims) => {
-    const claim = claims.get(key);
+    const claim = await claims.get(key);
     if (claim?.token !== token || claim.state !== "running") return { write: [], result: false };
     return { write: [{ ...claim, alive_at: new Date(now).toISOString() }], result: true };
   });
@@ -180,7 +191,7 @@ export interface ClaimEnd {
 /** Ends this worker's claim on `key`; false (nothing written) when another worker took it over meanwhile. */
 export function endClaim(store: ClaimStore, key: string, token: string, now: number, end: ClaimEnd): Promise<boolean> {
   return store.transact(async (claims) => {
-    const claim = claims.get(key);
+    const claim = await claims.get(key);
     if (claim?.token !== token) return { write: [], result: false };
     const { run_id: _run, error: _error, ...rest } = claim;
     const ended: CellClaim = { ...rest, ...end, ended_at: new Date(now).toISOString() };

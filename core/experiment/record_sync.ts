@@ -82,17 +82,28 @@ export class RecordSync {
    * the runs. The time since the last write counts as work unless `countTime` is false (a process that only waited).
    */
   report(cache?: PredictionsCache, options: { countTime?: boolean } = {}): Promise<ExperimentReport> {
-    return this.claims.exclusive(async () => {
-      const record = await this.#merged();
-      const now = this.env.clock.now();
-      if (options.countTime !== false) record.wall_s += (now - this.#since) / 1000;
-      this.#since = now;
-      this.#failures.clear();
-      this.#notesAdded.clear();
-      this.#notesRemoved.clear();
-      this.#record = record;
-      return await writeReport(record, this.env, undefined, cache);
-    });
+    return this.claims.exclusive(() => this.#write(cache, options.countTime !== false));
+  }
+
+  /**
+   * As `report`, but only when no other worker is rewriting the report: a progress report after a cell need not wait
+   * (the worker that holds the lock, or a later one, writes a report with this cell's run; this worker's changes are
+   * kept for its next write). Undefined when it did not write.
+   */
+  async reportIfFree(cache?: PredictionsCache): Promise<ExperimentReport | undefined> {
+    return (await this.claims.tryExclusive(() => this.#write(cache, true)))?.result;
+  }
+
+  async #write(cache: PredictionsCache | undefined, countTime: boolean): Promise<ExperimentReport> {
+    const record = await this.#merged();
+    const now = this.env.clock.now();
+    if (countTime) record.wall_s += (now - this.#since) / 1000;
+    this.#since = now;
+    this.#failures.clear();
+    this.#notesAdded.clear();
+    this.#notesRemoved.clear();
+    this.#record = record;
+    return await writeReport(record, this.env, undefined, cache);
   }
 
   /** The stored record (if any) with the plan's cells and this worker's changes. */

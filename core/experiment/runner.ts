@@ -30,7 +30,7 @@ export interface WorkerSettings extends WorkerTimers {
   holder: ClaimHolder;
   /** A claim not renewed for this long is taken over by another worker. */
   heartbeatMs: number;
-  /** The pause between looks while other workers hold every cell left (default: a quarter of the heartbeat, at most 2 s). */
+  /** The pause between looks while other workers hold every cell left (default: a quarter of the heartbeat, 1 to 15 s). */
   pollMs?: number;
   /** Whether a claim's holder process is gone (asked only for holders on this host). */
   gone?(claim: CellClaim): Promise<boolean>;
@@ -119,9 +119,9 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     const next = await take(todo.map((c) => c.cellId), cellDone);
     if (next.kind === "done") break;
     if (next.kind === "wait") {
+      // cells others finish meanwhile are told by their claims (cellDone): no need to read every run while waiting
       work.onWait?.(next.held);
-      await work.sleep(work.pollMs ?? Math.min(2000, work.heartbeatMs / 4));
-      runs = await findExperimentRuns(store, name);
+      await work.sleep(work.pollMs ?? Math.min(15_000, Math.max(1000, work.heartbeatMs / 4)));
       continue;
     }
     const cell = byId.get(next.key)!;
@@ -136,15 +136,17 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
       elapsed_s: elapsed,
       eta_s: perCell === undefined ? undefined : (perCell * left) / next.holders,
     });
-    // this worker holds the cell now: a run of it still `running` belongs to a worker that is gone
+    // this worker holds the cell now: a run of it still `running` belongs to a worker that is gone (one that held it
+    // since this worker last read the runs, when it was claimed before)
+    if (next.claim.attempt > 1) runs = await findExperimentRuns(store, name);
     for (const run of runs.get(cell.cellId) ?? []) {
       if (run.status === "running") await markRunFailed(store, run.id, "interrupted: the process running it ended before the run did");
     }
     const { result: end, lost } = await holdClaim(work.claims, next.claim, work, (lost) => trainCell(cell, lost));
     if (end.state === "finished") trained++;
     if (!lost) await endClaim(work.claims, cell.cellId, next.claim.token, work.now(), end);
-    runs = await findExperimentRuns(store, name);
-    await sync.report(predictions);
+    // a progress report, unless another worker is writing one; the final report below always waits its turn
+    await sync.reportIfFree(predictions);
   }
   if (!env.signal?.aborted) {
     // the after-cells step runs once per submission, by the first worker to find no cell left

@@ -86,4 +86,14 @@ describe("cell claims", () => {
     expect(lapsed(claim, T0 + 3_600_000, true)).toBeUndefined();
     expect(lapsed({ ...claim, state: "running" }, T0 + 1001)).toMatch(/no heartbeat/);
   });
+
+  it("tryExclusive runs nothing while other exclusive work is under way, and runs once it is done", async () => {
+    const store = new MemoryClaimStore();
+    let release!: () => void;
+    const held = store.exclusive(() => new Promise<string>((done) => (release = () => done("first"))));
+    expect(await store.tryExclusive(() => Promise.resolve("second"))).toBeUndefined();
+    release();
+    expect(await held).toBe("first");
+    expect(await store.tryExclusive(() => Promise.resolve("third"))).toEqual({ result: "third" });
+  });
 });

@@ -2,7 +2,8 @@
 /// <reference types="node" />
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorMessage, lastLine, mf, ROOT, runDirs, runJson, show, tempDir, tinySplits, writeSplits } from "./helpers.ts";
 
@@ -155,6 +156,21 @@ describe("mf experiment with many workers", () => {
     const token = /--shared-marker (\w+)/.exec(script)![1];
     for (const folder of [join(dir, "runs-four"), join(dir, "four")]) expect(existsSync(join(folder, `.mf-shared-${token}`))).toBe(true);
     expect(script).toMatch(/experiment --config \S+four\.yaml --shared-marker \w+ --worker --task "\$SLURM_ARRAY_TASK_ID" --tasks 5/);
+
+    // the Kubernetes Job: paths relative to the mounted folder, an absolute one refused
+    const relativeConfig = relative(ROOT, join(dir, "four.yaml"));
+    const k8s = await mf(["experiment", "--config", relativeConfig, "--emit", "k8s", join(dir, "job.yaml"), "--image", "mf:1", "--workers", "3"]);
+    expect(k8s.code, show(k8s)).toBe(0);
+    const job = parse(readFileSync(join(dir, "job.yaml"), "utf8"));
+    expect(job).toMatchObject({ apiVersion: "batch/v1", kind: "Job", spec: { completionMode: "Indexed", completions: 3, parallelism: 3 } });
+    expect(job.spec.template.spec.containers[0].args.slice(0, 4)).toEqual(["experiment", "--config", relativeConfig, "--worker"]);
+    const absolute = await mf(["experiment", "--config", join(dir, "four.yaml"), "--emit", "k8s", join(dir, "job2.yaml"), "--image", "mf:1"]);
+    expect(errorMessage(absolute.stderr)).toMatch(
+      /--emit k8s: ".*four\.yaml" is an absolute path of this machine; give paths relative to the folder mounted at \/work/,
+    );
+    expect(existsSync(join(dir, "job2.yaml"))).toBe(false);
+    const noImage = await mf(["experiment", "--config", relativeConfig, "--emit", "k8s", join(dir, "job3.yaml")]);
+    expect(errorMessage(noImage.stderr)).toMatch(/--emit k8s needs --image IMAGE/);
 
     // no sbatch on the PATH
     const noSlurm = await mf(["experiment", "--config", join(dir, "four.yaml"), "--executor", "slurm", "--wait"], 240_000, { PATH: join(dir, "empty-bin") });

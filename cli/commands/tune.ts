@@ -17,6 +17,7 @@ import { PrunerConfig } from "../../core/tune/pruners/pruner.ts";
 import { gridPoints } from "../../core/tune/samplers/grid.ts";
 import { makeSampler } from "../../core/tune/samplers/make.ts";
 import { applyParams, type RunSettings, type SearchSpace, spaceFromFile, validateSpace } from "../../core/tune/space.ts";
+import { markLostTrialRuns } from "../../core/tune/lost_runs.ts";
 import { bestTrial, loadStudy, openStudy } from "../../core/tune/study.ts";
 import { runStudyWorker, type WorkerEvent } from "../../core/tune/study_worker.ts";
 import { registry } from "../../models/index.ts";
@@ -189,6 +190,9 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
       signal: stop,
     });
     const final = await loadStudy(store, name);
+    // trials whose worker died left their run `running`; the journal says they failed, so their runs say so too
+    const lost = await markLostTrialRuns(new DiskRunStore(runsDir), final);
+    if (lost.length) log(`marked ${lost.length} run(s) of lost trials failed: ${lost.join(", ")}`);
     const best = bestTrial(final);
     const configPath = join(store.folder(name), "best_config.json");
     if (best) {

@@ -1,7 +1,7 @@
 // deno-lint-ignore-file no-explicit-any -- parsed journal lines and run files, read loosely by the tests
 /// <reference types="node" />
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lastLine, mf, ROOT, show, tempDir, writeSplits } from "./helpers.ts";
@@ -114,6 +114,13 @@ describe("mf tune", () => {
     expect([...finishes.values()].filter((l) => l.state === "complete")).toHaveLength(4);
     const shown = JSON.parse(lastLine((await mf(["study", "show", "killed", "--studies", studies, "--json"])).stdout));
     expect(shown.trials.map((t: any) => t.state)).toEqual(["failed", "complete", "complete", "complete", "complete"]);
+    // the dead worker's run, tagged with trial 0, no longer says running
+    const victimRuns = readdirSync(runs).map((id) => JSON.parse(readFileSync(join(runs, id, "run.json"), "utf8"))).filter((r) =>
+      r.study?.name === "killed" && r.study.trial === 0
+    );
+    expect(victimRuns).toHaveLength(1);
+    expect(victimRuns[0].status).toBe("failed");
+    expect(victimRuns[0].error).toMatch(/lost its worker/);
   });
 
   it("bad input: another model on a study, a corrupt journal line, a bad space: one clear error each, no study damaged", async () => {

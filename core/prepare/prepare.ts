@@ -6,6 +6,7 @@ import { computeFeatures, type Features } from "./features.ts";
 import { type BarrierLabels, tripleBarrier } from "./labels.ts";
 import type { PrepareManifest } from "./manifest.ts";
 import { type FeatureScaler, fitFeatureScaler } from "./scale.ts";
+import { checkEnoughBars } from "./enough_bars.ts";
 import { assignSplits, planSplit } from "./split.ts";
 
 const SPLITS = ["train", "val", "test"] as const;
@@ -19,7 +20,7 @@ export interface Prepared {
 /**
  * Raw bars -> Phase-1 splits: causal features, triple-barrier labels per horizon, rows before the
  * features are defined dropped, time splits with purge and embargo, and a scaler fitted on train only
- * and applied to all three.
+ * and applied to all three. Too few bars for a split to keep a labelled row is an error naming the minimum.
  */
 export function prepareBars(bars: Bars, config: PrepareConfig): Prepared {
   const features = computeFeatures(bars, config.features);
@@ -35,6 +36,7 @@ export function prepareBars(bars: Bars, config: PrepareConfig): Prepared {
     for (let i = 0; i < bars.rows; i++) if (split[i] === s && defined[i]) rows.push(i);
     return Int32Array.from(rows);
   });
+  checkEnoughBars(bars, config, { plan, labels, defined, rowsOf });
   const scaler = fitFeatureScaler(config.scaler, features.columns, rowsOf[0]);
   const tables = Object.fromEntries(
     SPLITS.map((name, s) => [name, { columns: table(bars, features, labels, scaler, rowsOf[s]), rows: rowsOf[s].length }]),

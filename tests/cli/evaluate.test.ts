@@ -77,7 +77,7 @@ describe("mf evaluate", () => {
     const unlabelled = writeTable(join(dir, "unlabelled.parquet"), splits.test.columns.filter((c) => c.name !== "label_h5"));
     const cases: [string[], RegExp][] = [
       [["--run", join(dir, "nowhere"), "--data", data], /No run at .*nowhere/],
-      [["--run", "no-such-run", "--runs", runs, "--data", data], /no-such-run has no run\.json/],
+      [["--run", "no-such-run", "--runs", runs, "--data", data], new RegExp(`^error: No run no-such-run in ${runs}$`)],
       [["--run", runDir, "--data", join(dir, "missing")], /Data not found: .*missing/],
       [["--run", runDir, "--test", join(dir, "missing.parquet")], /File not found: .*missing\.parquet/],
       [["--run", runDir], /--data DIR .* or --test FILE/],

@@ -77,16 +77,21 @@ export interface FilePredictions {
  * Scores every row of `source` that has a full window, with the run's features (checked by name and
  * order), scaler and window length. Labels are not needed; rows are scored whether labelled or not.
  */
-export async function predictFile(run: LoadedRun, source: ByteSource): Promise<FilePredictions> {
-  return predictFrame(run, await readRunFrame(run, source));
+export async function predictFile(run: LoadedRun, source: ByteSource, options: { onWarning?: (message: string) => void } = {}): Promise<FilePredictions> {
+  return predictFrame(run, await readRunFrame(run, source, options));
 }
 
 /**
  * Reads `source` with the run's feature columns (checked by name and order) and NaN policy. With `labels`,
  * the run's label column is required (a DataError naming the file and column when absent) and the
- * horizon's forward returns are read when present, as training read them.
+ * horizon's forward returns are read when present, as training read them. `onWarning` hears what the NaN policy did
+ * that a person should know (a feature without any finite value filled with 0).
  */
-export async function readRunFrame(run: LoadedRun, source: ByteSource, options: { labels?: boolean } = {}): Promise<Frame> {
+export async function readRunFrame(
+  run: LoadedRun,
+  source: ByteSource,
+  options: { labels?: boolean; onWarning?: (message: string) => void } = {},
+): Promise<Frame> {
   const { preprocess } = run;
   const columns = detectColumns(source.name, await readMetadata(source)).features;
   const expected = preprocess.features;
@@ -105,6 +110,7 @@ export async function readRunFrame(run: LoadedRun, source: ByteSource, options: 
     requireLabel: options.labels ?? false,
     featureColumns: expected,
     nanPolicy: preprocess.nan_policy,
+    onWarning: options.onWarning,
   });
 }
 

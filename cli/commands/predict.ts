@@ -61,7 +61,9 @@ export async function predictCommand(args: string[]): Promise<void> {
     const { loaded, reader, runId, named, checkpoint } = f.model !== undefined
       ? await fromRegistry(f.model, f.registry, backend, f.raw ? undefined : input)
       : await fromRun(f.run!, f.runs, backend, Boolean(f["allow-unfinished"]));
-    const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(reader, runId, input)) : await predictFile(loaded, input);
+    const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(reader, runId, input)) : await predictFile(loaded, input, {
+      onWarning: (message) => console.error(`warning: ${message}`),
+    });
     loaded.model.dispose();
     await Deno.mkdir(dirname(out), { recursive: true });
     const temp = `${out}.tmp`;

@@ -56,6 +56,7 @@ export class LoadedDataset {
         featureColumns: request.feature_columns,
         includeSymbols: request.include_symbols,
         nanPolicy: request.nan_policy,
+        onWarning: (message) => progress?.({ kind: "warning", message }),
       });
     };
     if ("file" in sources) {

@@ -19,6 +19,8 @@ export interface ReadFrameOptions {
   featureColumns?: readonly string[];
   includeSymbols?: readonly string[];
   nanPolicy?: "error" | "ffill" | "drop";
+  /** Told what the NaN policy did that a person should know (a feature with no finite value filled with 0, a symbol dropped whole). */
+  onWarning?: (message: string) => void;
 }
 
 // Timestamps as plain ms numbers instead of Date objects: one number per row, no allocation.
@@ -105,7 +107,7 @@ export async function readFrame(source: ByteSource, options: ReadFrameOptions): 
     labels,
     fwdReturns,
   };
-  return handleNonFinite(frame, firstBad, options.nanPolicy ?? "error");
+  return handleNonFinite(frame, firstBad, options.nanPolicy ?? "error", options.onWarning);
 }
 
 /** Reads a Parquet footer, with a clear error for a file that is not Parquet, truncated or corrupt. */
@@ -216,7 +218,7 @@ function toFloat(values: Column, order: Int32Array): Float32Array {
 }
 
 /** Applies the NaN policy; `firstBad[j]` is the first row with a non-finite value in feature j, -1 if none. */
-function handleNonFinite(frame: Frame, firstBad: Int32Array, policy: "error" | "ffill" | "drop"): Frame {
+function handleNonFinite(frame: Frame, firstBad: Int32Array, policy: "error" | "ffill" | "drop", warn: (message: string) => void = () => {}): Frame {
   const bad = [...firstBad].map((row, j) => ({ row, j })).filter((b) => b.row >= 0);
   if (bad.length === 0) return frame;
   const F = frame.featureNames.length;
@@ -231,7 +233,18 @@ function handleNonFinite(frame: Frame, firstBad: Int32Array, policy: "error" | "
     );
   }
   const { features, rows } = frame;
+  const counts = nonFiniteCounts(frame, bad.map((b) => b.j));
   if (policy === "ffill") {
+    for (const { j } of bad) {
+      const { total, emptySymbols } = counts.get(j)!;
+      const column = frame.featureNames[j];
+      // a column (or a symbol's part of it) with no finite value to carry forward becomes all zeros: say so
+      if (total === rows) {
+        warn(`Feature "${column}" in ${frame.source} has no finite value in any of its ${rows} rows; nan_policy "ffill" fills it with 0 throughout`);
+      } else if (emptySymbols.length) {
+        warn(`Feature "${column}" in ${frame.source} has no finite value for ${list(emptySymbols)}; nan_policy "ffill" fills it with 0 there`);
+      }
+    }
     // carry the symbol's last finite value forward; before its first one, use 0 (the standardised mean)
     for (const { j } of bad) {
       let last = 0;
@@ -250,5 +263,45 @@ function handleNonFinite(frame: Frame, firstBad: Int32Array, policy: "error" | "
     for (let j = 0; j < F && ok; j++) ok = features[r * F + j] - features[r * F + j] === 0;
     if (ok) keep.push(r);
   }
+  // the columns that removed the most rows are what a person must look at when drop empties a file or a symbol
+  const ranked = [...counts].sort((a, b) => b[1].total - a[1].total);
+  const worst = ranked.slice(0, 3).map(([j, c]) =>
+    `"${frame.featureNames[j]}" (${c.total === rows ? "every row" : `${c.total} row${c.total === 1 ? "" : "s"}`})`
+  );
+  if (keep.length === 0) {
+    throw new DataError(
+      `nan_policy "drop" removed every row of ${frame.source} (${rows}): each has a NaN or infinite feature; most in ${
+        worst.join(", ")
+      }. Fix or leave out those columns (dataset.feature_columns), or use nan_policy "ffill"`,
+      { file: frame.source, column: frame.featureNames[ranked[0][0]] },
+    );
+  }
+  const kept = new Set<number>();
+  for (const r of keep) kept.add(frame.symbol[r]);
+  const lost = frame.symbols.filter((_, s) => !kept.has(s)); // the frame lists only symbols it has rows of
+  if (lost.length) warn(`nan_policy "drop" removed every row of ${list(lost)} in ${frame.source}; most NaN or infinite values in ${worst.join(", ")}`);
   return frameRows(frame, keep);
+}
+
+/** Per bad feature column: its non-finite rows, and the symbols in which every row is non-finite. */
+function nonFiniteCounts(frame: Frame, columns: number[]): Map<number, { total: number; emptySymbols: string[] }> {
+  const F = frame.featureNames.length;
+  const out = new Map<number, { total: number; emptySymbols: string[] }>();
+  for (const j of columns) {
+    let total = 0;
+    const finiteIn = new Set<number>(), seen = new Set<number>();
+    for (let r = 0; r < frame.rows; r++) {
+      const v = frame.features[r * F + j];
+      seen.add(frame.symbol[r]);
+      if (v - v === 0) finiteIn.add(frame.symbol[r]);
+      else total++;
+    }
+    out.set(j, { total, emptySymbols: [...seen].filter((s) => !finiteIn.has(s)).map((s) => frame.symbols[s]) });
+  }
+  return out;
+}
+
+function list(symbols: string[]): string {
+  const shown = symbols.length > 5 ? `${symbols.slice(0, 5).join(", ")}, ... (${symbols.length} symbols)` : symbols.join(", ");
+  return `symbol${symbols.length > 1 ? "s" : ""} ${shown}`;
 }

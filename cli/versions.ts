@@ -39,8 +39,13 @@ export function platformBackend(): BackendEnv {
   return { gpu: platformGpu(), startWasm: (start) => startWasmThreaded(start, cpuThreads()) };
 }
 
-/** The backend starter runs get under Deno (one per process: a backend is started once). */
-export const startBackend: StartBackend = tfjsBackend(platformBackend());
+const startTfjs = tfjsBackend(platformBackend());
+
+/**
+ * The backend starter runs get under Deno (one per process: a backend is started once), telling the trainer how much
+ * memory the machine has, so a model that cannot fit is refused before it is built (core/train/footprint.ts).
+ */
+export const startBackend: StartBackend = async (requested) => ({ ...(await startTfjs(requested)), hostMemoryBytes: Deno.systemMemoryInfo().total });
 
 /** Resident memory of this process, for a run's peak. */
 export function processMemory(): number {

@@ -15,6 +15,8 @@ export interface BackendChoice {
  */
 export interface ComputeBackend extends BackendChoice {
   gpuDevice?: unknown;
+  /** The memory of the machine the backend computes in (its RAM), in bytes, when the platform can tell: what a cpu or wasm run can hold at most. */
+  hostMemoryBytes?: number;
 }
 
 /** Starts the backend a run asks for (`auto` chooses); injected by cli/ and web/ (models/tfjs/backend.ts makes one). */

@@ -64,6 +64,21 @@ export interface Model {
   dispose(): void;
 }
 
+/**
+ * What training a model of given settings holds, estimated from the settings alone before anything is allocated
+ * (counts of 4-byte floats), so the trainer can refuse a model no backend could hold (core/train/footprint.ts).
+ */
+export interface ModelFootprint {
+  /** Trainable parameters. */
+  parameters: number;
+  /** The largest single weight tensor, in floats (a GPU buffer must hold it whole). */
+  largestWeight: number;
+  /** Floats of layer outputs one training sample keeps for the backward pass. */
+  activationsPerSample: number;
+  /** The settings that decide the size, as a person would change them, e.g. `{ "params.hidden": [128, 64] }`. */
+  settings: Record<string, unknown>;
+}
+
 /** What a plugin gets besides its config. */
 export interface ModelContext {
   seed: number;
@@ -87,6 +102,8 @@ export interface ModelPlugin<Schema extends z.ZodType = z.ZodType> {
   configSchema: Schema;
   /** Where `mf tune` searches by default: distributions over `params.<key>` of configSchema (and dataset/trainer settings). */
   searchSpace?: SearchSpace;
+  /** The model's size for these settings, estimated without building it; plugins without one are not checked. */
+  footprint?(config: z.output<Schema>, shape: InputShape): ModelFootprint;
   create(config: z.output<Schema>, shape: InputShape, context: ModelContext): Model;
   load(files: ModelFiles, config: z.output<Schema>, shape: InputShape, context: Pick<ModelContext, "backend">): Promise<Model>;
 }

@@ -3,6 +3,7 @@ import type { RunData } from "../data/splits.ts";
 import type { EpochReport, Model } from "../model.ts";
 import type { AbortLike, Clock, Parallelism, ProgressSink, RunStore } from "../platform.ts";
 import { EarlyStopping } from "./early_stopping.ts";
+import { checkFootprint } from "./footprint.ts";
 import { evaluate, type SplitMetrics, tradingInput } from "./evaluate.ts";
 import { equityCurve } from "./metrics/trading.ts";
 import { predictionsParquet } from "./predictions.ts";
@@ -75,6 +76,7 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
   const scoreTest = request.scoreTest ?? true;
   if (scoreTest && !splits.test) throw new RangeError("This run's data has no test split (a cross-validation fold); train it with scoreTest: false");
   const shape = { seqLen: dataset.seq_len, nFeatures: splits.featureNames.length, nClasses: 3 as const };
+  checkFootprint({ plugin, name, params, batchSize: trainer.batch_size }, shape, backend); // before anything is allocated
   const model = plugin.create(params, shape, { seed: trainer.seed, parallel: env.parallel, backend });
   const load: Record<string, number> = request.loadSeconds !== undefined ? { load_s: request.loadSeconds } : {};
   let peak = env.memory?.() ?? 0;

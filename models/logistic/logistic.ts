@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import type { InputShape, ModelPlugin } from "../../core/model.ts";
+import { headParams } from "../tfjs/footprint.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 
 /** Multinomial logistic regression settings. */
@@ -38,5 +39,12 @@ export const logistic = {
     "params.learning_rate": { type: "float", low: 1e-4, high: 1e-1, log: true },
     "params.l2": { type: "float", low: 1e-6, high: 1e-2, log: true },
   },
+  /** One dense layer: its size is the window times the features, times three classes. */
+  footprint: (_config: LogisticConfig, shape: InputShape) => ({
+    parameters: headParams(shape.seqLen * shape.nFeatures),
+    largestWeight: 3 * shape.seqLen * shape.nFeatures,
+    activationsPerSample: shape.seqLen * shape.nFeatures + 3,
+    settings: {},
+  }),
   ...networkMethods("flat", logisticNetwork),
 } satisfies ModelPlugin<typeof LogisticConfig>;

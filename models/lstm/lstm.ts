@@ -1,4 +1,5 @@
-import type { ModelPlugin } from "../../core/model.ts";
+import type { InputShape, ModelPlugin } from "../../core/model.ts";
+import { recurrentFootprint } from "../tfjs/footprint.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { RecurrentConfig, recurrentNetwork } from "../tfjs/recurrent_net.ts";
@@ -25,5 +26,7 @@ export const lstm = {
     "params.head": { type: "categorical", choices: ["last", "mean"] },
     "params.learning_rate": { type: "float", low: 1e-4, high: 1e-2, log: true },
   },
+  /** Four gates per step. */
+  footprint: (config: RecurrentConfig, shape: InputShape) => recurrentFootprint(config, shape, 4),
   ...networkMethods("sequence", (config, shape, seed) => recurrentNetwork(FusedLstm, config, shape, seed), [FusedLstm, SeededDropout]),
 } satisfies ModelPlugin<typeof LstmConfig>;

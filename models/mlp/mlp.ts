@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import type { InputShape, ModelPlugin } from "../../core/model.ts";
+import type { InputShape, ModelFootprint, ModelPlugin } from "../../core/model.ts";
+import { denseParams, headParams } from "../tfjs/footprint.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 
 /** Multi-layer perceptron settings. */
@@ -33,6 +34,23 @@ export function mlpNetwork(config: MlpConfig, shape: InputShape, seed: number): 
   return tf.sequential({ layers });
 }
 
+/** The MLP's size: a dense layer per hidden width (and dropout's mask beside each output), then the head. */
+export function mlpFootprint(config: MlpConfig, shape: InputShape): ModelFootprint {
+  let inputs = shape.seqLen * shape.nFeatures, parameters = 0, largestWeight = 0, activationsPerSample = inputs;
+  for (const units of config.hidden) {
+    parameters += denseParams(inputs, units);
+    largestWeight = Math.max(largestWeight, inputs * units);
+    activationsPerSample += units * (config.dropout > 0 ? 2 : 1);
+    inputs = units;
+  }
+  return {
+    parameters: parameters + headParams(inputs),
+    largestWeight,
+    activationsPerSample: activationsPerSample + 3,
+    settings: { "params.hidden": config.hidden },
+  };
+}
+
 /** A feed-forward network on the flattened window (L x F inputs), with dropout between layers. */
 export const mlp = {
   name: "mlp",
@@ -50,5 +68,6 @@ export const mlp = {
     "params.learning_rate": { type: "float", low: 1e-4, high: 3e-2, log: true },
     "params.l2": { type: "float", low: 1e-6, high: 1e-2, log: true },
   },
+  footprint: mlpFootprint,
   ...networkMethods("flat", mlpNetwork),
 } satisfies ModelPlugin<typeof MlpConfig>;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { InputShape, ModelPlugin } from "../../core/model.ts";
 import { dropoutField, networkFields } from "../tfjs/config.ts";
 import { encoderBlock } from "../tfjs/encoder.ts";
+import { denseParams, encoderStack, headParams } from "../tfjs/footprint.ts";
 import { classLogits } from "../tfjs/heads.ts";
 import { MultiHeadAttention } from "../tfjs/layers/attention.ts";
 import { LayerNorm } from "../tfjs/layers/layer_norm.ts";
@@ -60,6 +61,27 @@ export const patchtst = {
     "params.ff": { type: "categorical", choices: [16, 32, 64] },
     "params.dropout": { type: "float", low: 0, high: 0.5 },
     "params.learning_rate": { type: "float", low: 1e-4, high: 3e-3, log: true },
+  },
+  /** Per feature: P patches embedded to d_model and an encoder over them (so batch x features sequences), then all flattened into the head. */
+  footprint: (config: PatchTstConfig, shape: InputShape) => {
+    const patches = shape.seqLen >= config.patch_len ? patchCount(shape.seqLen, config.patch_len, config.stride) : 1;
+    const encoder = encoderStack(patches, config.d_model, config.heads, config.ff, config.layers);
+    const flat = shape.nFeatures * patches * config.d_model;
+    return {
+      parameters: denseParams(config.patch_len, config.d_model) + encoder.parameters + 2 * config.d_model + headParams(flat),
+      largestWeight: Math.max(encoder.largestWeight, 3 * flat),
+      activationsPerSample: shape.seqLen * shape.nFeatures + shape.nFeatures * (patches * (config.patch_len + 2 * config.d_model) + encoder.activations) +
+        flat + 3,
+      settings: {
+        "params.patch_len": config.patch_len,
+        "params.stride": config.stride,
+        "params.d_model": config.d_model,
+        "params.heads": config.heads,
+        "params.layers": config.layers,
+        "params.ff": config.ff,
+        "dataset.seq_len": shape.seqLen,
+      },
+    };
   },
   ...networkMethods("sequence", patchTstNetwork, [Patching, MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout]),
 } satisfies ModelPlugin<typeof PatchTstConfig>;

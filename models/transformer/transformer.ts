@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { InputShape, ModelPlugin } from "../../core/model.ts";
 import { dropoutField, networkFields } from "../tfjs/config.ts";
 import { encoderBlock } from "../tfjs/encoder.ts";
+import { denseParams, encoderStack, headParams } from "../tfjs/footprint.ts";
 import { classLogits, poolSteps } from "../tfjs/heads.ts";
 import { MultiHeadAttention } from "../tfjs/layers/attention.ts";
 import { LastStep } from "../tfjs/layers/last_step.ts";
@@ -57,6 +58,22 @@ export const transformer = {
     "params.dropout": { type: "float", low: 0, high: 0.4 },
     "params.head": { type: "categorical", choices: ["last", "mean"] },
     "params.learning_rate": { type: "float", low: 1e-4, high: 3e-3, log: true },
+  },
+  /** Each step embedded to d_model, the encoder over L tokens (attention scores grow with L^2), the head. */
+  footprint: (config: TransformerConfig, shape: InputShape) => {
+    const encoder = encoderStack(shape.seqLen, config.d_model, config.heads, config.ff, config.layers);
+    return {
+      parameters: denseParams(shape.nFeatures, config.d_model) + encoder.parameters + 2 * config.d_model + headParams(config.d_model),
+      largestWeight: Math.max(shape.nFeatures * config.d_model, encoder.largestWeight),
+      activationsPerSample: shape.seqLen * (shape.nFeatures + 2 * config.d_model) + encoder.activations + config.d_model + 3,
+      settings: {
+        "params.d_model": config.d_model,
+        "params.heads": config.heads,
+        "params.layers": config.layers,
+        "params.ff": config.ff,
+        "dataset.seq_len": shape.seqLen,
+      },
+    };
   },
   ...networkMethods("sequence", transformerNetwork, [MultiHeadAttention, PositionalEncoding, LayerNorm, SeededDropout, LastStep]),
 } satisfies ModelPlugin<typeof TransformerConfig>;

@@ -7,7 +7,7 @@ import { horizonColumns, type SplitSources } from "../../core/data/splits.ts";
 import { WalkForward, WalkForwardConfig } from "../../core/data/walk_forward.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { parseCvFlag } from "../../core/tune/cv_flag.ts";
-import { fullName } from "../../core/model.ts";
+import { fullName, type ModelPlugin } from "../../core/model.ts";
 import { resolveRun } from "../../core/train/resolve.ts";
 import type { CreateStudyOp, Study } from "../../core/tune/journal.ts";
 import { OBJECTIVE_DIRECTION, ObjectiveName } from "../../core/tune/objective.ts";
@@ -89,7 +89,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
   const store = new DiskJournalStore(f.studies ?? join("experiments", "studies"));
   store.folder(name); // checks the name
 
-  const base = await baseSettings(f, horizon);
+  const base = await baseSettings(f, horizon, plugin);
   const space = await studySpace(f.space, plugin);
   const cv = f.cv === undefined ? null : parseCvFlag(f.cv);
   // between folds there are few steps: the median pruner judges from the first fold on (Optuna's default warm-up, 0)
@@ -231,8 +231,10 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
 }
 
 /** The trial settings from --config, --horizon, --epochs and --seed (the seed is the study's, every trial trains with it). */
-async function baseSettings(f: { config?: string; epochs?: string; seed?: string }, horizon: number): Promise<RunSettings> {
+async function baseSettings(f: { config?: string; epochs?: string; seed?: string }, horizon: number, plugin: ModelPlugin): Promise<RunSettings> {
   const config = f.config ? parseConfig(RunConfig, await readConfigFile(f.config), f.config) : parseConfig(RunConfig, {}, "config");
+  // the file is checked on its own first: a flag that overrides a key must not hide that the file's value is invalid
+  if (f.config) resolveRun({ plugin, params: config.params, dataset: config.dataset, trainer: config.trainer }, `${f.config}: `);
   const epochs = intFlag("epochs", f.epochs), seed = intFlag("seed", f.seed);
   return {
     params: config.params,

@@ -83,6 +83,37 @@ describe("a config file is validated before flags override it", () => {
   });
 });
 
+describe("a tune config file is validated before flags override it", () => {
+  it("mf tune names the file and key of an invalid trainer value that --epochs also sets, and starts no study", async () => {
+    const file = join(dir, "tune-ten.json");
+    writeFileSync(file, JSON.stringify({ trainer: { epochs: "ten" } }));
+    const studies = join(dir, "studies");
+    const r = await mf([
+      "tune",
+      "--model",
+      "logistic",
+      "--horizon",
+      "5",
+      "--data",
+      good.data,
+      "--config",
+      file,
+      "--epochs",
+      "2",
+      "--trials",
+      "1",
+      "--studies",
+      studies,
+      "--out",
+      join(dir, "tune-runs"),
+    ]);
+    const message = expectUserError(r);
+    expect(message).toContain(file);
+    expect(message).toMatch(/trainer config: epochs: .*\(got "ten"\)/);
+    expect(treeDigest(studies)).toEqual({});
+  });
+});
+
 describe("config files starting with a UTF-8 byte-order mark", () => {
   it("mf train --config reads a JSON and a YAML file with a BOM", async () => {
     for (

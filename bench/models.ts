@@ -1,6 +1,7 @@
 // Model-quality benchmark (issue 3): every model trained by the real trainer on `mf synth` data
 // (the same generator, in memory) with its config/models/<name>.json, scored on the test split at
-// horizon 5, against the logistic baseline.
+// horizon 5, against the logistic baseline. A name may also be another config of config/models/ (the
+// boosting styles catboost_style and lightgbm_style of trees:gbdt), shown as "model (config)".
 // Usage: npm run bench:models [-- --rows 12000 --symbols 3 --epochs 6 --backend wasm --models lstm,gru]
 // Writes experiments/benchmarks/models.json and models.md.
 import { parseArgs } from "node:util";
@@ -13,6 +14,7 @@ import { SYNTH_STRONG_SIGNAL, synthSplits } from "../core/data/synth.ts";
 import { MemoryRunStore } from "../core/memory_store.ts";
 import type { ByteSource } from "../core/platform.ts";
 import { train } from "../core/train/trainer.ts";
+import { fullName } from "../core/model.ts";
 import { registry } from "../models/index.ts";
 import { startBackend } from "../cli/versions.ts";
 import { machine } from "./machine.ts";
@@ -30,7 +32,7 @@ const { values } = parseArgs({
 });
 const rows = Number(values.rows ?? 12_000), symbols = Number(values.symbols ?? 3), epochs = Number(values.epochs ?? 6);
 const backend = (values.backend ?? "wasm") as BackendName, seed = Number(values.seed ?? 7);
-const models = (values.models ?? "logistic,mlp,lstm,gru,tcn,transformer,nhits,patchtst,wavenet,rwkv").split(",");
+const models = (values.models ?? "logistic,mlp,lstm,gru,tcn,transformer,nhits,patchtst,wavenet,rwkv,svm,catboost_style,lightgbm_style").split(",");
 
 const tables = synthSplits({ symbols, rows, features: 107, seed, signal: SYNTH_STRONG_SIGNAL });
 const bytes = { train: writeParquet(tables.train.columns), val: writeParquet(tables.val.columns), test: writeParquet(tables.test.columns) };
@@ -53,13 +55,18 @@ type Row = {
   measured?: string;
 };
 const results: Row[] = [];
-for (const name of models) {
-  const plugin = registry.get(name);
-  const path = join("config", "models", `${plugin.name}.json`);
+/** A model's own config, or a config file of that name (a style of a model) and the model it names. */
+const configOf = async (name: string) => {
+  const own = registry.list().find((p) => p.name === name || fullName(p) === name);
+  const path = join("config", "models", `${own?.name ?? name}.json`);
   const experiment = parseConfig(RunConfig, JSON.parse(await Deno.readTextFile(path)), path);
+  return { plugin: own ?? registry.get(experiment.model!), experiment, path, style: own ? undefined : name };
+};
+for (const name of models) {
+  const { plugin, experiment, path, style } = await configOf(name);
   const configured = parseConfig(TrainerConfig, experiment.trainer, path);
-  // The baseline trains to its config's end (it is cheap); the others get at most --epochs.
-  const trainer = plugin.name === "logistic"
+  // The linear and tree models train to their config's end (they are cheap; a boosting round is an epoch); the networks get at most --epochs.
+  const trainer = plugin.family === "linear" || plugin.family === "trees"
     ? { ...configured, backend }
     : { ...configured, epochs: Math.min(configured.epochs, epochs), patience: Math.min(configured.patience, 3), backend };
   const r = await train({
@@ -70,7 +77,7 @@ for (const name of models) {
     sources: { train: source("train"), val: source("val"), test: source("test") },
   }, { store: new MemoryRunStore(), clock: Date, startBackend });
   const row: Row = {
-    model: r.record.model,
+    model: style ? `${r.record.model} (${style})` : r.record.model,
     seq_len: r.record.seq_len,
     test_f1_macro: r.test!.f1_macro,
     test_accuracy: r.test!.accuracy,
@@ -118,7 +125,7 @@ const md = [
     date.slice(0, 10)
   } on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, tfjs ${backend} backend. Data: \`mf synth --rows ${rows} --symbols ${symbols} --seed ${seed} --signal ${SYNTH_STRONG_SIGNAL}\``,
   `(107 features), horizon 5. Each model is trained by the trainer with its config/models/<name>.json, capped at ${epochs} epochs and patience 3 (the`,
-  "logistic baseline runs its whole config: 20 epochs, patience 5); the best validation epoch is restored. Rerun with `npm run bench:models`",
+  "linear and tree models run their whole config, the logistic baseline 20 epochs with patience 5); the best validation epoch is restored. Rerun with `npm run bench:models`",
   "(flags: --rows, --symbols, --epochs, --backend, --models, --seed). A run with --models rewrites those rows and keeps the others, with their dates.",
   "",
   "| model | window | test macro-F1 | vs logistic | test accuracy | val macro-F1 | best epoch / run | fit s | measured |",

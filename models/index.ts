@@ -10,11 +10,12 @@ import { nhits } from "./nhits/nhits.ts";
 import { patchtst } from "./patchtst/patchtst.ts";
 import { gbdt } from "./gbdt/gbdt.ts";
 import { forest } from "./forest/forest.ts";
+import { svm } from "./svm/svm.ts";
 import { wavenet } from "./wavenet/wavenet.ts";
 import { rwkv } from "./rwkv/rwkv.ts";
 
 /** Every model the toolkit ships, listed explicitly: adding a model is adding it here. */
-export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest, wavenet, rwkv];
+export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest, svm, wavenet, rwkv];
 
 /** The registry built from `plugins`. */
 export const registry = createRegistry(plugins);

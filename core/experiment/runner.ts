@@ -30,7 +30,7 @@ export interface WorkerSettings extends WorkerTimers {
   holder: ClaimHolder;
   /** A claim not renewed for this long is taken over by another worker. */
   heartbeatMs: number;
-  /** The pause between looks while other workers hold every cell left (default: a quarter of the heartbeat, 1 to 15 s). */
+  /** The pause between looks while other workers hold every cell left (default: a quarter of the heartbeat, at most 2 s). */
   pollMs?: number;
   /** Whether a claim's holder process is gone (asked only for holders on this host). */
   gone?(claim: CellClaim): Promise<boolean>;
@@ -110,10 +110,16 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
       gone: work.gone,
       token: `${work.holder.worker}#${work.now()}#${++tokens}`,
     });
-  // a cell is done when its finished run is known, or its claim names a run that finished since
+  // a cell is done when its finished run is known, or its claim names a run that finished since (then remembered, so
+  // a waiting worker reads only the claims of cells still open)
   let runs = startRuns;
-  const cellDone = async (key: string, claim?: CellClaim) =>
-    cellRun(runs.get(key))?.status === "finished" || (claim?.state === "finished" && claim.run_id !== undefined && await runFinished(store, claim.run_id));
+  const doneSince = new Set<string>();
+  const cellDone = async (key: string, claim?: CellClaim) => {
+    if (doneSince.has(key) || cellRun(runs.get(key))?.status === "finished") return true;
+    const done = claim?.state === "finished" && claim.run_id !== undefined && await runFinished(store, claim.run_id);
+    if (done) doneSince.add(key);
+    return done;
+  };
   const t0 = clock.now();
   while (!env.signal?.aborted) {
     const next = await take(todo.map((c) => c.cellId), cellDone);
@@ -121,7 +127,7 @@ export async function runExperiment(plan: ExperimentPlan, selected: readonly Cel
     if (next.kind === "wait") {
       // cells others finish meanwhile are told by their claims (cellDone): no need to read every run while waiting
       work.onWait?.(next.held);
-      await work.sleep(work.pollMs ?? Math.min(15_000, Math.max(1000, work.heartbeatMs / 4)));
+      await work.sleep(work.pollMs ?? Math.min(2000, work.heartbeatMs / 4));
       continue;
     }
     const cell = byId.get(next.key)!;

@@ -51,6 +51,8 @@ export interface SplitOrder {
   rightTotals: number[];
   /** Depth of the children. */
   depth: number;
+  /** The tree stops growing after this split (its leaf limit is reached): the children need no histograms. */
+  last?: boolean;
   leftAllowed?: Uint8Array;
   rightAllowed?: Uint8Array;
 }
@@ -102,7 +104,7 @@ export class HistEngine implements Engine {
     const plans = orders.map((o) => {
       const parent = this.kept.get(o.node);
       this.kept.delete(o.node);
-      if (tree.features.length === 0 || (tree.maxDepth > 0 && o.depth >= tree.maxDepth)) {
+      if (o.last || tree.features.length === 0 || (tree.maxDepth > 0 && o.depth >= tree.maxDepth)) {
         if (parent) this.pool.push(parent);
         return undefined;
       }

@@ -76,6 +76,8 @@ export async function growTree(engines: readonly Engine[], request: TreeRequest,
       chosen = [...chosen].sort((a, b) => nodes[b].split!.gain - nodes[a].split!.gain || a - b).slice(0, maxLeaves - leaves).sort((a, b) => a - b);
     }
     const levelAllowed = symmetric ? allowed() : undefined;
+    // At the leaf limit after these splits, their children will never split: the engines skip their histograms.
+    const last = maxLeaves > 0 && leaves + chosen.length >= maxLeaves;
     const orders: SplitOrder[] = chosen.map((id) => {
       const node = nodes[id], split = node.split!;
       const right = split.left.map((v, c) => node.totals[c] - v);
@@ -91,6 +93,7 @@ export async function growTree(engines: readonly Engine[], request: TreeRequest,
         leftTotals: split.left,
         rightTotals: right,
         depth: node.depth + 1,
+        last,
         leftAllowed: symmetric ? levelAllowed : allowed(),
         rightAllowed: symmetric ? levelAllowed : allowed(),
       };

@@ -26,32 +26,15 @@ export interface LevelSplit {
  */
 export function bestLevelSplit(level: readonly NodeHistogram[], p: SplitParams): LevelSplit | null {
   if (level.length === 0) return null;
-  const { features, nBins, channels: C } = level[0];
+  const { features, channels: C } = level[0];
   if (level.some((n) => n.features.length !== features.length)) throw new RangeError("bestLevelSplit: the nodes of a level must share their feature slots");
+  if (C !== 2) throw new RangeError(`bestLevelSplit: oblivious trees are a boosting option, with one output (2 channels), not ${C}`);
   // gains[(slot * HIST_BINS + t) * 2 + side]: side 1 sends missing values left.
   const gains = new Float64Array(features.length * HIST_BINS * 2);
   const missingSeen = new Uint8Array(features.length);
-  const acc = new Float64Array(C), left = new Float64Array(C), right = new Float64Array(C);
   for (const node of level) {
-    const { hist, totals } = node;
-    const parent = score(totals, 0, C, p);
-    for (let j = 0; j < features.length; j++) {
-      const base = j * HIST_BINS * C, miss = base + MISSING * C;
-      const hasMissing = hist[miss + C - 1] > 0;
-      if (hasMissing) missingSeen[j] = 1;
-      acc.fill(0);
-      for (let t = 0; t < nBins[features[j]] - 1; t++) {
-        for (let c = 0; c < C; c++) acc[c] += hist[base + t * C + c];
-        for (let side = 0; side < 2; side++) {
-          for (let c = 0; c < C; c++) {
-            left[c] = side === 1 && hasMissing ? acc[c] + hist[miss + c] : acc[c];
-            right[c] = totals[c] - left[c];
-          }
-          if (left[C - 1] < p.minChildWeight || right[C - 1] < p.minChildWeight) continue;
-          gains[(j * HIST_BINS + t) * 2 + side] += score(left, 0, C, p) + score(right, 0, C, p) - parent;
-        }
-      }
-    }
+    const parent = score(node.totals, 0, C, p);
+    for (let j = 0; j < features.length; j++) if (addPairGains(node, j, parent, p, gains)) missingSeen[j] = 1;
   }
   let best = -1, bestGain = Math.max(p.gamma, 1e-6);
   for (let k = 0; k < gains.length; k++) {
@@ -75,4 +58,36 @@ export function bestLevelSplit(level: readonly NodeHistogram[], p: SplitParams):
     defaultLeft = lh >= rh;
   }
   return { gain: bestGain, feature: features[j], bin, defaultLeft, lefts };
+}
+
+/**
+ * One node's gains for one feature slot, added to `gains`: for every threshold t and side, score(left) + score(right) -
+ * score(node), or 0 when a child would be lighter than `minChildWeight`.
+ * A bin without rows (no hessian) moves nothing, so the previous threshold's gains are added again without recomputing
+ * them; deep levels have few rows per node and mostly such bins. Returns whether the node has missing values there.
+ */
+function addPairGains(node: NodeHistogram, j: number, parent: number, p: SplitParams, gains: Float64Array): boolean {
+  const { hist, nBins, features, totals } = node;
+  const base = j * HIST_BINS * 2, miss = base + MISSING * 2, out = j * HIST_BINS * 2;
+  const G = totals[0], H = totals[1], mg = hist[miss], mh = hist[miss + 1], hasMissing = mh > 0;
+  const { lambda, alpha, minChildWeight } = p;
+  const gain = (l: number, lh: number) => {
+    const r = G - l, rh = H - lh;
+    if (lh < minChildWeight || rh < minChildWeight) return 0;
+    const sl = l > alpha ? l - alpha : l < -alpha ? l + alpha : 0, sr = r > alpha ? r - alpha : r < -alpha ? r + alpha : 0;
+    return (sl * sl) / (lh + lambda) + (sr * sr) / (rh + lambda) - parent;
+  };
+  let gl = 0, hl = 0, g0 = 0, g1 = 0;
+  for (let t = 0; t < nBins[features[j]] - 1; t++) {
+    const hb = hist[base + 2 * t + 1];
+    if (hb !== 0 || t === 0) {
+      gl += hist[base + 2 * t];
+      hl += hb;
+      g0 = gain(gl, hl);
+      g1 = hasMissing ? gain(gl + mg, hl + mh) : g0;
+    }
+    gains[out + 2 * t] += g0;
+    gains[out + 2 * t + 1] += g1;
+  }
+  return hasMissing;
 }

@@ -137,5 +137,8 @@ describe("oblivious trees (bestLevelSplit through growTree)", () => {
     expect(split.feature).toBe(3);
     expect(split.defaultLeft).toBe(split.lefts[0][1] >= sums(d, [...rows])[1] - split.lefts[0][1]);
     expect(bestLevelSplit([], params)).toBeNull();
+    expect(() => bestLevelSplit([{ hist, features: Int32Array.of(3), nBins: d.mapper.nBins, channels: 4, totals: [0, 0, 0, 1] }], params)).toThrow(
+      /one output \(2 channels\), not 4/,
+    );
   });
 });

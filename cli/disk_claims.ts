@@ -12,8 +12,9 @@ const EXCLUSIVE_LOCK: LockOptions = { staleMs: 600_000, timeoutMs: 900_000 };
 /**
  * An experiment's claims on disk: `<folder>/<key>.json`, one file per cell, shared by every worker that sees the
  * folder (a shared filesystem across nodes). Each transaction runs under `<folder>/claims.lock` (O_EXCL, stale
- * locks of dead holders broken: cli/disk_lock.ts) and reads only the claims it asks for; a new claim is created
- * with O_EXCL (`createNew`), a changed one written to a temp file, synced and renamed over the old, so a reader
+ * locks of dead holders broken: cli/disk_lock.ts) and reads only the claims it asks for. Every claim is first written
+ * to a temp file (created with O_EXCL) and synced; a new one is then hard-linked into place, which fails if a claim
+ * of that name exists (an exclusive create that appears whole), a changed one renamed over the old. So a reader
  * sees a whole claim or none. `exclusive` work runs under `<folder>/report.lock`.
  */
 export class DiskClaimStore implements ClaimStore {
@@ -37,7 +38,7 @@ export class DiskClaimStore implements ClaimStore {
       for (const claim of write) {
         const path = this.#path(claim.key);
         const bytes = new TextEncoder().encode(JSON.stringify(claim, null, 2) + "\n");
-        // a key read as absent is created with O_EXCL: a claim that appeared meanwhile (a worker outside the lock) fails loudly
+        // a key read as absent is created exclusively: a claim that appeared meanwhile (a worker outside the lock) fails loudly
         const exists = seen.has(claim.key) ? seen.get(claim.key) !== undefined : (await this.#readOne(claim.key)) !== undefined;
         if (exists) await replaceSynced(path, bytes);
         else await createSynced(path, bytes);
@@ -118,8 +119,22 @@ function parseClaim(text: string, path: string): CellClaim {
   return parsed.data;
 }
 
-/** Creates a file that must not exist (O_CREAT|O_EXCL) and syncs it: two workers can never both create one claim. */
+/** Creates a file that must not exist, whole: written and synced aside, then linked into place (link fails if the name exists). */
 async function createSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await writeSynced(temp, bytes);
+    await Deno.link(temp, path);
+  } finally {
+    // absent only if writing it failed, and that error is the one to see
+    await Deno.remove(temp).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
+}
+
+/** Writes a new file (O_CREAT|O_EXCL) and syncs it. */
+async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
   const file = await Deno.open(path, { createNew: true, write: true });
   try {
     await writeAll(file, bytes);
@@ -133,7 +148,7 @@ async function createSynced(path: string, bytes: Uint8Array): Promise<void> {
 async function replaceSynced(path: string, bytes: Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    await createSynced(temp, bytes);
+    await writeSynced(temp, bytes);
     await Deno.rename(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => undefined); // the temp file may not exist; the original error is what matters

@@ -59,6 +59,10 @@ export async function checkFinished(store: DiskRunStore, runId: string, allow: b
   const ended = record.status === "stopped" || record.status === "pruned";
   const reason = record.error?.replace(/^interrupted: /, "") ?? (ended ? record.stop_reason : undefined);
   const why = reason ? ` (${reason})` : "";
+  if (checkpoint.epoch === undefined) {
+    // nothing to score with, allowed or not
+    throw new NotFoundError(`Run ${runId} is ${record.status}${why}, not finished, and ${checkpoint.description}: there is no model to score with`);
+  }
   if (!allow) {
     throw new DataError(
       `Run ${runId} is ${record.status}${why}, not finished: its saved model is ${checkpoint.description}; give --allow-unfinished to score with it anyway`,
@@ -86,9 +90,10 @@ async function checkpointOf(store: DiskRunStore, record: RunRecord): Promise<Che
   const files = await store.files(record.id);
   const lines = files.includes("metrics.jsonl") ? parseMetricsJsonl(new TextDecoder().decode(await store.read(record.id, "metrics.jsonl")), record.id) : [];
   const best = lines.filter((l) => l.best === true).at(-1);
-  const hasModel = files.some((p) => p.startsWith("model/") && p !== "model/preprocess.json");
+  // preprocess.json is written after the model's own files: without it the checkpoint is not complete
+  const hasModel = files.includes("model/preprocess.json") && files.some((p) => p.startsWith("model/") && p !== "model/preprocess.json");
   if (!best || !hasModel || record.config.trainer.checkpoint === false) {
-    return { status: record.status, description: `missing: it saved no checkpoint (${lines.length} epoch(s) ran)` };
+    return { status: record.status, description: `it saved no checkpoint (${lines.length} epoch(s) ran)` };
   }
   const loss = typeof best.val_loss === "number" ? `, ${best.val_loss.toFixed(4)}` : "";
   return {

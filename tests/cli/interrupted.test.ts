@@ -86,12 +86,12 @@ describe("kill -9 of a training", () => {
     expect(rows.map((r) => flattenRun(r).cells.status)).toEqual(["interrupted"]);
 
     const out = join(dir, "killed-pred.parquet");
-    const refused = await mf(["predict", "--backend", "cpu", "--run", runDir()!, "--input", join(good.data, "test.parquet"), "--out", out]);
-    const message = expectUserError(refused);
-    expect(message).toMatch(/is interrupted \(its process \(pid \d+ on .+\) ended before the run did\), not finished: its saved model is /);
-    expect(message).toContain("--allow-unfinished");
-    const epochs = readFileSync(join(runDir()!, "metrics.jsonl"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-    const best = epochs.filter((e) => e.best).at(-1);
+    const jsonl = join(runDir()!, "metrics.jsonl"); // absent when it was killed before its first epoch ended
+    const epochs = existsSync(jsonl) ? readFileSync(jsonl, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+    // a checkpoint is there once its preprocess.json (written after the model's files) is
+    const best = existsSync(join(runDir()!, "model", "preprocess.json")) ? epochs.filter((e) => e.best).at(-1) : undefined;
+    const refused = expectUserError(await mf(["predict", "--backend", "cpu", "--run", runDir()!, "--input", join(good.data, "test.parquet"), "--out", out]));
+    expect(refused).toMatch(/is interrupted \(its process \(pid \d+ on .+\) ended before the run did\), not finished/);
     const scored = await mf([
       "predict",
       "--backend",
@@ -106,12 +106,15 @@ describe("kill -9 of a training", () => {
       "--json",
     ]);
     if (best) {
+      expect(refused).toContain(`its saved model is the checkpoint of epoch ${best.epoch + 1}`);
+      expect(refused).toContain("--allow-unfinished");
       expect(scored.code, show(scored)).toBe(0);
       expect(JSON.parse(lastLine(scored.stdout))).toMatchObject({ status: "interrupted", checkpoint_epoch: best.epoch });
       expect(scored.stderr).toContain(`scoring with the checkpoint of epoch ${best.epoch + 1}`);
     } else {
-      // killed before its first epoch ended: nothing to score with, and it says so
-      expect(expectUserError(scored)).toMatch(/has no saved model|saved no checkpoint/);
+      // killed before its first epoch ended: nothing to score with, allowed or not, and it says so
+      expect(refused).toMatch(/and it saved no checkpoint \(\d+ epoch\(s\) ran\): there is no model to score with$/);
+      expect(expectUserError(scored)).toBe(refused);
     }
   });
 

@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFolder, expectUserError, trainGoodRuns, treeDigest } from "./good_runs.ts";
@@ -148,6 +148,22 @@ describe("mf predict and mf evaluate on a run that did not finish", () => {
     expect(r.stderr).toMatch(new RegExp(`^warning: run ${id} is ${status}.*: scoring with `, "m"));
     const summary = JSON.parse(lastLine(r.stdout));
     expect(summary).toMatchObject({ run_id: id, status, checkpoint_epoch: expect.any(Number) });
+  });
+
+  it("says a failed run that saved no checkpoint has no model to score with, even with --allow-unfinished", async () => {
+    const { runs, runDir, id, before } = withDamaged((d) => {
+      const record = JSON.parse(readFileSync(join(d, "run.json"), "utf8"));
+      writeFileSync(join(d, "run.json"), JSON.stringify({ ...record, status: "failed", error: "killed in epoch 1" }));
+      writeFileSync(join(d, "metrics.jsonl"), "");
+      rmSync(join(d, "model"), { recursive: true });
+    });
+    for (const allow of [[], ["--allow-unfinished"]]) {
+      const message = expectUserError(await predict("--run", runDir, ...allow));
+      expect(message).toBe(
+        `error: Run ${id} is failed (killed in epoch 1), not finished, and it saved no checkpoint (0 epoch(s) ran): there is no model to score with`,
+      );
+    }
+    expect(treeDigest(runs)).toEqual(before);
   });
 
   it("mf evaluate refuses an unfinished run the same way", async () => {

@@ -141,6 +141,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
   ].filter(([, mine, theirs]) => JSON.stringify(mine) !== JSON.stringify(theirs)).map(([what]) => what);
   if (differs.length) log(`note: study ${name} keeps the ${differs.join(" and ")} it was created with; this worker uses them, not the ones given`);
   const runsDir = f.out ?? join("experiments", "runs");
+  const t0 = Date.now();
   const scaled = await tuneScaleOut({ tune: scale, args: taken.args, flags, f, study: name, studies: store, runs: runsDir, budget });
   if (scaled?.ended === false) return study;
 
@@ -153,12 +154,14 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
-    const sources = await openSources(f, opened);
-    const dataset = resolveRun({ plugin, ...settings.base }).dataset;
-    const { label, fwdReturn } = horizonColumns(horizon);
-    const data = await LoadedDataset.load(sources, { ...dataset, labels: [{ label: dataset.label_column ?? label, fwdReturn }] });
-    const t0 = Date.now();
-    const ran = scaled ? scaled.ran : await runStudyWorker(data, {
+    // the workers an executor started read the data themselves; this process only reads it to run trials
+    const load = async () => {
+      const dataset = resolveRun({ plugin, ...settings.base }).dataset;
+      const { label, fwdReturn } = horizonColumns(horizon);
+      return await LoadedDataset.load(await openSources(f, opened), { ...dataset, labels: [{ label: dataset.label_column ?? label, fwdReturn }] });
+    };
+    const data = scaled ? undefined : await load();
+    const ran = scaled ? scaled.ran : await runStudyWorker(data!, {
       store,
       study: name,
       plugin,
@@ -167,7 +170,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
       sampler: makeSampler(stored.sampler),
       pruner: stored.pruner ? makePruner(PrunerConfig.parse(stored.pruner)) : undefined,
       objective: stored.objective as ObjectiveName,
-      folds: settings.cv ? new WalkForward(data, WalkForwardConfig.parse(settings.cv)) : undefined,
+      folds: settings.cv ? new WalkForward(data!, WalkForwardConfig.parse(settings.cv)) : undefined,
       seed: settings.seed,
       budget,
       worker: scale.identity?.holder.worker ?? `${hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 4)}`,
@@ -209,7 +212,7 @@ export async function tuneCommand(args: string[]): Promise<Study | undefined> {
         }\nconfig: ${configPath} (mf train --config ${configPath} --data ...)`
         : "\nno trial completed yet",
     );
-    out(`this worker ran ${ran} trials in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    out(`${scaled ? "the workers" : "this worker"} ran ${ran} trials in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (f.json) {
       const counts = Object.fromEntries(["complete", "pruned", "failed", "running"].map((s) => [s, final.trials.filter((t) => t.state === s).length]));
       console.log(JSON.stringify({

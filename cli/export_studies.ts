@@ -1,6 +1,5 @@
-import { DataError, NotFoundError } from "../core/errors.ts";
-import { replay } from "../core/tune/journal.ts";
-import { journalSource } from "../core/tune/study.ts";
+import { studiesOfRuns } from "../core/bundle/studies.ts";
+import { NotFoundError } from "../core/errors.ts";
 import { DiskJournalStore } from "./disk_journal.ts";
 
 /** The studies folder's name beside the runs folder (experiments/studies for experiments/runs), where `mf tune` keeps them. */
@@ -8,8 +7,8 @@ export const STUDIES_FOLDER = "studies";
 
 /**
  * The tuning studies `mf export` carries from `dir`: every readable study when all runs are exported, otherwise those
- * with a trial whose run is exported. A journal that cannot be replayed is named and left out. A missing folder
- * carries nothing, unless it was named with --studies, which is then an error.
+ * with a trial whose run is exported (studiesOfRuns). A journal that cannot be replayed is named and left out. A
+ * missing folder carries nothing, unless it was named with --studies, which is then an error.
  */
 export async function studiesToCarry(
   dir: string,
@@ -24,18 +23,10 @@ export async function studiesToCarry(
     return undefined;
   }
   const store = new DiskJournalStore(dir);
-  const names: string[] = [];
-  for (const name of await store.list()) {
-    const text = (await store.read(name))!;
-    let trials;
-    try {
-      trials = replay(text, journalSource(name)).trials;
-    } catch (error) {
-      if (!(error instanceof DataError)) throw error;
-      options.log(`Study ${name} is left out (unreadable): ${error.message}`);
-      continue;
-    }
-    if (options.all || trials.some((t) => t.run_id !== undefined && options.exported.has(t.run_id))) names.push(name);
-  }
+  const names = await studiesOfRuns(store, {
+    runs: options.exported,
+    all: options.all,
+    onLeftOut: (name, why) => options.log(`Study ${name} is left out (unreadable): ${why}`),
+  });
   return { store, names };
 }

@@ -3,6 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { Registry } from "../core/registry.ts";
 import { parseExperimentRoute } from "./experiments/route.ts";
 import { IdbExperimentStore } from "./idb_experiments.ts";
+import { IdbJournalStore } from "./idb_journal.ts";
 import { IdbRegistryStore } from "./idb_registry.ts";
 import type { IdbRunStore } from "./idb_store.ts";
 import type { ExperimentsPage } from "./experiments/experiments_page.ts";
@@ -87,6 +88,9 @@ export class App extends LitElement {
   /** The model registry (`<db>-registry`): the Registry page, Register on run pages and reports, Predict by name, bundles. */
   @state()
   accessor modelRegistry: IdbRegistryStore | undefined;
+  /** The tuning studies' journals (`<db>-studies`): bundles carry the picked runs' studies, imports bring a bundle's in. */
+  @state()
+  accessor journals: IdbJournalStore | undefined;
   /** The runs table's hash as it was left, for the run pages' "all runs" links. */
   private runsHash = "#/runs";
   private onHash = (e: HashChangeEvent) => {
@@ -122,6 +126,10 @@ export class App extends LitElement {
       IdbRegistryStore.open(this.store.name).then(
         (registry) => (this.modelRegistry = registry),
         (error: Error) => (this.failure = `Cannot open the model registry (IndexedDB): ${error.message}`),
+      );
+      IdbJournalStore.open(this.store.name).then(
+        (journals) => (this.journals = journals),
+        (error: Error) => (this.failure = `Cannot open the tuning studies (IndexedDB): ${error.message}`),
       );
     }
   }
@@ -212,9 +220,11 @@ export class App extends LitElement {
                 runsHash: this.runsHash,
                 empty: "No runs yet. Train a model and it shows up here; runs stay in this browser.",
                 onPicked: (ids) => (this.picked = ids),
-                actions:
-                  html`<mf-run-transfer .store=${this.store} .experiments=${this.experimentRecords} .modelRegistry=${this.modelRegistry} .picked=${this.picked} @imported=${() =>
-                    this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>`,
+                actions: html`
+                  <mf-run-transfer .store=${this.store} .experiments=${this.experimentRecords} .modelRegistry=${this.modelRegistry}
+                    .journals=${this.journals} .picked=${this.picked} @imported=${() =>
+                      this.renderRoot.querySelector<RunsTable>("mf-runs-table")?.load()}></mf-run-transfer>
+                `,
               })
             }
           </section>`

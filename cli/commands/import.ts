@@ -13,18 +13,25 @@ import { experimentsBeside, REGISTRY_FOLDER } from "./export.ts";
 import { copyRegistry } from "../../core/bundle/copy_registry.ts";
 import { BundleRegistryReader } from "../../core/bundle/registry.ts";
 import { DiskRegistryStore } from "../disk_registry_store.ts";
+import { importStudies } from "../../core/bundle/import_studies.ts";
+import { BundleStudyReader } from "../../core/bundle/studies.ts";
+import { DiskJournalStore } from "../disk_journal.ts";
+import { STUDIES_FOLDER } from "../export_studies.ts";
 
-const flags = { runs: { type: "string" }, registry: { type: "string" }, json: { type: "boolean" } } as const;
+const flags = { runs: { type: "string" }, registry: { type: "string" }, studies: { type: "string" }, json: { type: "boolean" } } as const;
 
 /** Usage of `mf import`. */
-export const importUsage = `mf import BUNDLE [--runs experiments/runs] [--registry DIR] [--json]
+export const importUsage = `mf import BUNDLE [--runs experiments/runs] [--registry DIR] [--studies DIR] [--json]
      (BUNDLE: an exported site folder, a single-file export (.html) or a bundle file (${BUNDLE_FILE}, or the app's
       download); every run is checked before any is written, and a damaged one is refused (exit code 1, the others
       imported); runs whose id is already in --runs are skipped, never overwritten; a folder left by an import cut
       short (no run.json) is replaced. The bundle's experiments
       go beside the runs folder (experiments/<name>/ for experiments/runs); one already there with the same
       files is left as it is, one there in another version is skipped, never overwritten. Its registered models
-      go into --registry, by default registry/ beside the runs folder, by the same rule)`;
+      go into --registry, by default registry/ beside the runs folder, by the same rule. Its tuning studies go into
+      --studies, by default studies/ beside the runs folder: a study not there is created, one there with the same
+      journal is left, one whose journal the bundle's continues gets the rest appended under the study's lock, any
+      other is kept as it is and named; a journal that does not replay is refused (exit code 1, the rest imported))`;
 
 /** `mf import`: copies the runs of a bundle into a runs folder. */
 export async function importCommand(args: string[]): Promise<void> {
@@ -57,13 +64,19 @@ export async function importCommand(args: string[]): Promise<void> {
   );
   const experiments = await importExperiments(new BundleExperimentReader(bundle), root);
   const registry = await importRegistry(new BundleRegistryReader(bundle), f.registry ?? join(experimentsBeside(root).dir, REGISTRY_FOLDER));
-  if (f.json) console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, damaged: result.damaged, runs: root, experiments, registry }));
-  if (result.damaged.length) {
-    throw new DataError(
-      `${result.damaged.length} run(s) of ${file} are damaged and were not imported (the other runs were): ${result.damaged.join("; ")}`,
-      { file },
-    );
+  const studies = await importStudyJournals(new BundleStudyReader(bundle), f.studies ?? join(experimentsBeside(root).dir, STUDIES_FOLDER));
+  if (f.json) {
+    console.log(JSON.stringify({ imported: result.imported, skipped: result.skipped, damaged: result.damaged, runs: root, experiments, registry, studies }));
   }
+  const refused = [
+    ...(result.damaged.length
+      ? [`${result.damaged.length} run(s) of ${file} are damaged and were not imported (the other runs were): ${result.damaged.join("; ")}`]
+      : []),
+    ...(studies.damaged.length
+      ? [`${studies.damaged.length} study journal(s) of ${file} do not replay and were not imported (the other studies were): ${studies.damaged.join("; ")}`]
+      : []),
+  ];
+  if (refused.length) throw new DataError(refused.join(". "), { file });
 }
 
 /** Copies a bundle's experiments beside the runs folder, a line for each saying what happened. */
@@ -95,6 +108,26 @@ async function importRegistry(from: BundleRegistryReader, dir: string) {
     onModel: (name, outcome, detail) => console.log(`  ${outcome.padEnd(9)} model ${name} (${detail})`),
   });
   console.log(`Registered models: imported ${result.imported.length}, already there ${result.identical.length}, skipped ${result.skipped.length}.`);
+  return result;
+}
+
+/** Writes a bundle's studies into a studies folder, a line for each saying what happened. */
+async function importStudyJournals(from: BundleStudyReader, dir: string) {
+  const names = await from.list();
+  if (!names.length) return { imported: [], extended: [], identical: [], skipped: [], damaged: [] };
+  console.log(`Importing ${names.length} stud${names.length === 1 ? "y" : "ies"} into ${dir}`);
+  const result = await importStudies(from, new DiskJournalStore(dir), {
+    onStudy: (name, outcome, detail) => {
+      if (outcome === "damaged") console.error(`warning: study ${name} is not imported: ${detail}`);
+      else if (outcome === "skipped") console.error(`warning: study ${name} in ${dir} is kept as it is, not the bundle's: ${detail}`);
+      else console.log(`  ${outcome.padEnd(9)} study ${name} (${detail})`);
+    },
+  });
+  console.log(
+    `Studies: imported ${result.imported.length}, extended ${result.extended.length}, already there ${result.identical.length}, kept ${result.skipped.length}${
+      result.damaged.length ? `, refused ${result.damaged.length}` : ""
+    }.`,
+  );
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { NotFoundError } from "../errors.ts";
+import { DataError, NotFoundError } from "../errors.ts";
 import { type JournalStore, replay, type Study } from "../tune/journal.ts";
 import { journalSource } from "../tune/study.ts";
 import type { FilesTable, RunFile } from "./files.ts";
@@ -41,6 +41,38 @@ export async function readStudies(
     onStudy?.(name, study.trials.length);
   }
   return { entries, files };
+}
+
+/**
+ * The studies that go with exported runs: every study that replays when every run is exported (`all`), otherwise those
+ * with a trial whose run (or one of whose cross-validation runs) is exported. A journal that does not replay is left
+ * out and named through `onLeftOut`, so one bad study never stops an export.
+ *
+ * @example
+ * ```ts
+ * const names = await studiesOfRuns(journalStore, { runs: new Set(picked), all: false, onLeftOut: (name, why) => warn(name, why) });
+ * ```
+ */
+export async function studiesOfRuns(
+  reader: StudyReader,
+  options: { runs: ReadonlySet<string>; all: boolean; onLeftOut?: (name: string, why: string) => void },
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const name of await reader.list()) {
+    const text = await reader.read(name);
+    if (text === undefined) continue; // removed since it was listed
+    let study: Study;
+    try {
+      study = replay(text, journalSource(name));
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      options.onLeftOut?.(name, error.message);
+      continue;
+    }
+    const exported = (id: string | undefined) => id !== undefined && options.runs.has(id);
+    if (options.all || study.trials.some((t) => exported(t.run_id) || (t.runs ?? []).some(exported))) names.push(name);
+  }
+  return names;
 }
 
 /** The checks decodeBundle makes of the studies section (see checkKeyedSection); undefined for a bundle without one. */

@@ -10,6 +10,9 @@ import { listModels } from "../../core/model_registry/list.ts";
 import type { RegistryReader, RegistryStore } from "../../core/model_registry/store.ts";
 import { bundleBytes, embedBundle } from "../../core/bundle/html.ts";
 import { BundleRunReader } from "../../core/bundle/reader.ts";
+import { importStudies, type StudyImportResult } from "../../core/bundle/import_studies.ts";
+import { BundleStudyReader, studiesOfRuns, type StudyReader } from "../../core/bundle/studies.ts";
+import type { JournalStore } from "../../core/tune/journal.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { EXPERIMENT_FILE } from "../../core/experiment/record.ts";
 import type { RunReader, RunStore } from "../../core/platform.ts";
@@ -35,12 +38,13 @@ export async function exportRuns(reader: RunReader, runIds: readonly string[], f
   return written;
 }
 
-/** What an import did: runs stored, and runs left out with the reason; and the bundle's experiments and registered models, when it had any. */
+/** What an import did: runs stored, and runs left out with the reason; and the bundle's experiments, registered models and studies, when it had any. */
 export interface ImportResult {
   imported: string[];
   skipped: string[];
   experiments?: ExperimentCopyResult;
   registry?: RegistryCopyResult;
+  studies?: StudyImportResult;
 }
 
 /**
@@ -78,25 +82,39 @@ export async function importRuns(store: RunStore, files: readonly File[]): Promi
   return result;
 }
 
+/** The stores a bundle download carries from, beside the runs, and where it names what it leaves out. */
+export interface ExportOptions {
+  /** The experiments store (keyed by name): the experiments the runs belong to go in, those it has a record of. */
+  experiments?: RunReader;
+  /** The model registry: it goes in whole, as `mf export` carries it, every model whose record reads (a corrupt one left out). */
+  registry?: RegistryReader;
+  /** The journal store: the studies that go with the runs go in (studiesOfRuns), as `mf export` picks them. */
+  studies?: StudyReader;
+  /** Given, a damaged run is left out and named here (otherwise its files travel and the import refuses it). */
+  onDamaged?: (problem: string) => void;
+  /** Where a study whose journal does not replay is named; it is left out either way. */
+  onStudyLeftOut?: (problem: string) => void;
+}
+
 /**
  * The selected runs as a bundle (docs/bundle.md), model files in, predictions out: what `mf import` and the
- * viewer read. With `experiments` (the experiments store, keyed by name), the experiments those runs
- * belong to go in too, those the store has a record of. With `registry`, the model registry goes in whole, as
- * `mf export` carries it: every model whose record reads (a corrupt one is left out). With `onDamaged`, a damaged run
- * is left out and named there.
+ * viewer read. With stores in `options`, the runs' experiments, the model registry and the runs' tuning studies go in too.
  */
-export async function exportBundle(
-  reader: RunReader,
-  runIds: readonly string[],
-  experiments?: RunReader,
-  registry?: RegistryReader,
-  onDamaged?: (problem: string) => void,
-): Promise<Uint8Array> {
+export async function exportBundle(reader: RunReader, runIds: readonly string[], options: ExportOptions = {}): Promise<Uint8Array> {
+  const { experiments, registry, studies, onDamaged } = options;
   const names: string[] = [];
   if (experiments) {
     for (const name of await experimentsOfRuns(reader, runIds)) if ((await filesOf(experiments, name)).includes(EXPERIMENT_FILE)) names.push(name);
   }
   const models = registry ? (await listModels(registry)).models.map((m) => m.name) : [];
+  const all = new Set(await reader.list());
+  const studyNames = studies
+    ? await studiesOfRuns(studies, {
+      runs: new Set(runIds),
+      all: all.size > 0 && [...all].every((id) => runIds.includes(id)),
+      onLeftOut: (name, why) => options.onStudyLeftOut?.(`Study ${name} is left out (unreadable): ${why}`),
+    })
+    : [];
   return encodeBundle(reader, runIds, {
     createdBy: "Model Factory web app",
     // one damaged run is named and left out, never the reason the others cannot be downloaded
@@ -105,6 +123,7 @@ export async function exportBundle(
     predictions: false,
     ...(experiments && names.length ? { experiments: { reader: experiments, names } } : {}),
     ...(registry && models.length ? { registry: { reader: registry, names: models } } : {}),
+    ...(studies && studyNames.length ? { studies: { reader: studies, names: studyNames } } : {}),
   });
 }
 
@@ -128,23 +147,33 @@ export async function viewerPage(bundle: Uint8Array): Promise<string> {
   return embedBundle(await response.text(), bundle);
 }
 
+/** The stores a bundle import writes into beside the runs; a bundle's experiments, models or studies without one stay out. */
+export interface ImportStores {
+  /** The experiments store: one already stored with the same files is left, one in another version skipped, never overwritten. */
+  experiments?: RunStore;
+  /** The model registry, by the same rule. */
+  registry?: RegistryStore;
+  /** The journal store: studies are created, left when the same, appended to when the bundle's journal continues the stored one, else kept (importStudies). */
+  studies?: JournalStore;
+}
+
 /**
  * Imports the runs of a bundle file: a download of this app, a bundle from mf export, or a
  * single-file viewer page. Every run is checked before anything is written: a damaged one is named and left out, the
- * others imported. Ids already stored are skipped and left as they are; run.json is written last.
- * With `experiments` (the experiments store), the bundle's experiments are imported too: one already
- * stored with the same files is left, one stored in another version is skipped, never overwritten. With
- * `registry`, the bundle's registered models are imported by the same rule.
+ * others imported. Ids already stored are skipped and left as they are; run.json is written last. With `stores`,
+ * the bundle's experiments, registered models and tuning studies are imported too.
  */
-export async function importBundle(store: RunStore, file: File, experiments?: RunStore, registry?: RegistryStore): Promise<ImportResult> {
+export async function importBundle(store: RunStore, file: File, stores: ImportStores = {}): Promise<ImportResult> {
   const bytes = await bundleBytes(new Uint8Array(await file.arrayBuffer()), file.name);
   const bundle = decodeBundle(bytes, file.name);
   const copied = await copyRuns(new BundleRunReader(bundle), store);
   // a damaged run of the bundle is named among the problems; the others are imported
   const result: ImportResult = { imported: copied.imported, skipped: [...copied.skipped, ...copied.damaged.map((d) => `not imported (damaged): ${d}`)] };
   const carried = new BundleExperimentReader(bundle);
-  if (experiments && (await carried.list()).length) result.experiments = await copyExperiments(carried, experiments);
+  if (stores.experiments && (await carried.list()).length) result.experiments = await copyExperiments(carried, stores.experiments);
   const registered = new BundleRegistryReader(bundle);
-  if (registry && (await registered.list()).length) result.registry = await copyRegistry(registered, registry);
+  if (stores.registry && (await registered.list()).length) result.registry = await copyRegistry(registered, stores.registry);
+  const studies = new BundleStudyReader(bundle);
+  if (stores.studies && (await studies.list()).length) result.studies = await importStudies(studies, stores.studies);
   return result;
 }

@@ -3,6 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { BUNDLE_FILE } from "../../core/bundle/format.ts";
 import type { RegistryStore } from "../../core/model_registry/store.ts";
 import type { RunStore } from "../../core/platform.ts";
+import type { JournalStore } from "../../core/tune/journal.ts";
 import { shared } from "../styles.ts";
 import { exportBundle, exportRuns, importBundle, type ImportResult, importRuns, viewerPage } from "./bundle.ts";
 
@@ -28,6 +29,9 @@ export class RunTransfer extends LitElement {
   /** The model registry: downloads carry it whole, imports bring a bundle's registered models in. */
   @property({ attribute: false })
   accessor modelRegistry: RegistryStore | undefined;
+  /** The tuning studies' journals: downloads carry the picked runs' studies, imports bring a bundle's in. */
+  @property({ attribute: false })
+  accessor journals: JournalStore | undefined;
   @state()
   accessor message = "";
   @state()
@@ -62,21 +66,21 @@ export class RunTransfer extends LitElement {
     this.busy = true;
     this.problems = [];
     try {
-      const damaged: string[] = [];
-      const bundle = await exportBundle(
-        this.store!,
-        this.picked,
-        this.experiments,
-        this.modelRegistry,
-        (problem) => damaged.push(`left out (damaged): ${problem}`),
-      );
+      const damaged: string[] = [], studies: string[] = [];
+      const bundle = await exportBundle(this.store!, this.picked, {
+        experiments: this.experiments,
+        registry: this.modelRegistry,
+        studies: this.journals,
+        onDamaged: (problem) => damaged.push(`left out (damaged): ${problem}`),
+        onStudyLeftOut: (problem) => studies.push(problem),
+      });
       const [blob, name] = kind === "bundle"
         ? [new Blob([bundle as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `model-factory-runs.mfbundle`]
         : [new Blob([await viewerPage(bundle)], { type: "text/html" }), `model-factory-runs.html`];
       const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-      this.problems = damaged;
+      this.problems = [...damaged, ...studies];
       this.message = `Saved ${this.picked.length - damaged.length} run(s) as ${name} (${Math.ceil(blob.size / 1e3)} kB): ${
         kind === "bundle" ? "mf import or this app's import read it" : "it opens in any browser, no server needed"
       }.`;
@@ -107,7 +111,7 @@ export class RunTransfer extends LitElement {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = "";
-    if (file) return this.report(importBundle(this.store!, file, this.experiments, this.modelRegistry));
+    if (file) return this.report(importBundle(this.store!, file, { experiments: this.experiments, registry: this.modelRegistry, studies: this.journals }));
   }
 
   private import(event: Event) {
@@ -119,7 +123,7 @@ export class RunTransfer extends LitElement {
 
   private async report(work: Promise<ImportResult>) {
     try {
-      const { imported, skipped, experiments, registry } = await work;
+      const { imported, skipped, experiments, registry, studies } = await work;
       const xp = experiments
         ? ` Experiments: imported ${experiments.imported.length}${
           experiments.imported.length ? ` (${experiments.imported.join(", ")})` : ""
@@ -130,8 +134,21 @@ export class RunTransfer extends LitElement {
           registry.imported.length ? ` (${registry.imported.join(", ")})` : ""
         }, already here ${registry.identical.length}, skipped ${registry.skipped.length}.`
         : "";
-      this.message = `Imported ${imported.length} run(s)${imported.length ? `: ${imported.join(", ")}` : ""}.${xp}${reg}`;
-      this.problems = [...skipped, ...(experiments?.skipped ?? []), ...(registry?.skipped ?? [])];
+      const st = studies
+        ? ` Studies: imported ${studies.imported.length}${
+          studies.imported.length ? ` (${studies.imported.join(", ")})` : ""
+        }, extended ${studies.extended.length}${
+          studies.extended.length ? ` (${studies.extended.join(", ")})` : ""
+        }, already here ${studies.identical.length}, kept ${studies.skipped.length}.`
+        : "";
+      this.message = `Imported ${imported.length} run(s)${imported.length ? `: ${imported.join(", ")}` : ""}.${xp}${reg}${st}`;
+      this.problems = [
+        ...skipped,
+        ...(experiments?.skipped ?? []),
+        ...(registry?.skipped ?? []),
+        ...(studies?.skipped.map((s) => `study ${s}`) ?? []),
+        ...(studies?.damaged.map((d) => `study not imported (does not replay): ${d}`) ?? []),
+      ];
       this.dispatchEvent(new CustomEvent("imported", { detail: imported }));
     } catch (error) {
       this.message = "";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { packBundle } from "../../../core/bundle/container.ts";
 import { decodeBundle } from "../../../core/bundle/decode.ts";
 import { encodeBundle } from "../../../core/bundle/encode.ts";
-import { BundleStudyReader, STUDY_JOURNAL } from "../../../core/bundle/studies.ts";
+import { BundleStudyReader, studiesOfRuns, STUDY_JOURNAL } from "../../../core/bundle/studies.ts";
 import { DataError, NotFoundError } from "../../../core/errors.ts";
 import { fakeStudyJournal } from "../../fixtures/fake_study.ts";
 import { MemoryJournalStore } from "../tune/memory_journal.ts";
@@ -81,5 +81,19 @@ describe("studies in a bundle", () => {
     expect(broken((h) => delete h.studies)).toThrow("b.mfbundle: section studies holds lr/journal.jsonl, which the header does not list");
     expect(broken((_h, s) => delete s.studies)).toThrow("the header lists 1 study(s) but the bundle has no studies section");
     expect(broken((h) => (h.studies[0].name = "../x"))).toThrow(DataError);
+  });
+
+  it("picks the studies of exported runs (a fold run counts), every readable one when all runs go, naming an unreadable one", async () => {
+    const { studies } = await setup();
+    const folds = fakeStudyJournal({ name: "cv", trials: 1 }).replace(/"at":"([^"]+)"\}\n$/, '"runs":["fold-0","fold-1"],"at":"$1"}\n');
+    studies.texts.set("cv", folds);
+    studies.texts.set("bad", "not a journal\n");
+    const left: string[] = [];
+    const onLeftOut = (name: string, why: string) => left.push(`${name}: ${why}`);
+    expect(await studiesOfRuns(studies, { runs: new Set(["run-b"]), all: false, onLeftOut })).toEqual(["lr"]);
+    expect(await studiesOfRuns(studies, { runs: new Set(["fold-0"]), all: false })).toEqual(["cv"]);
+    expect(await studiesOfRuns(studies, { runs: new Set(["other"]), all: false })).toEqual([]);
+    expect(await studiesOfRuns(studies, { runs: new Set(), all: true })).toEqual(["cv", "lr", "wide"]);
+    expect(left).toEqual([expect.stringMatching(/^bad: study bad journal line 1 is corrupt/)]);
   });
 });

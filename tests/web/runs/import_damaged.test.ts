@@ -33,7 +33,7 @@ describe("the app's import and export with a damaged run", () => {
     const [a, b, c] = await source.list();
     await source.write(c, "model/model.json", "{");
     const problems: string[] = [];
-    const bytes = await exportBundle(source, [a, b, c], undefined, undefined, (p) => problems.push(p));
+    const bytes = await exportBundle(source, [a, b, c], { onDamaged: (p) => problems.push(p) });
     expect(problems).toEqual([expect.stringMatching(new RegExp(`^Run ${c}: model/model.json is not valid JSON`))]);
     expect(await new BundleRunReader(decodeBundle(bytes)).list()).toEqual([a, b]);
     const into = new MemoryRunStore();

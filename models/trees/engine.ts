@@ -115,13 +115,16 @@ export class HistEngine implements Engine {
         start: this.starts[id],
         end: this.ends[id],
         features,
-        hist: this.take(features),
+        hist: this.take(features, false),
       });
       const left = job(o.left, this.nodeFeatures(o.leftAllowed)), right = job(o.right, this.nodeFeatures(o.rightAllowed));
       const subtract = parent !== undefined && left.features === tree.features && right.features === tree.features;
       // With the parent's histogram, build only the smaller child; the larger is the parent minus it.
       const smallLeft = left.end - left.start <= right.end - right.start;
-      jobs.push(...(!subtract ? [left, right] : smallLeft ? [left] : [right]));
+      const built = !subtract ? [left, right] : smallLeft ? [left] : [right];
+      // Only built histograms need zeros: a subtracted one is overwritten whole.
+      for (const b of built) b.hist.fill(0, 0, this.size(b.features));
+      jobs.push(...built);
       return { o, parent, left, right, subtract, smallLeft };
     });
     await this.builder.build(jobs);
@@ -200,10 +203,10 @@ export class HistEngine implements Engine {
     return features.length * HIST_BINS * this.data.channels;
   }
 
-  /** A histogram zeroed for these features; every one is sized for the whole share, so freed ones always fit. */
-  private take(features: Int32Array): Float64Array {
+  /** A histogram (zeroed for these features unless `zero` is false); every one is sized for the whole share, so freed ones always fit. */
+  private take(features: Int32Array, zero = true): Float64Array {
     const h = this.pool.pop() ?? new Float64Array(this.size(this.tree!.features));
-    return h.fill(0, 0, this.size(features));
+    return zero ? h.fill(0, 0, this.size(features)) : h;
   }
 
   private drop(node: number): void {

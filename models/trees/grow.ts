@@ -30,7 +30,7 @@ export interface GrowOptions {
 export interface TreeRequest {
   /** rows x channels statistics. */
   stats: Float32Array;
-  /** Rows in the tree, ascending. */
+  /** Rows in the tree, ascending; never changed once handed over (workers keep the last one they were sent). */
   sample: Int32Array;
   /** Features the tree may use, ascending. */
   features: Int32Array;

@@ -15,10 +15,8 @@ mf() { node_modules/.bin/deno run -A cli/main.ts "$@"; }
 
 for model in gbdt mlp; do
   space=(--space "config/tune/$model-space.yaml")
-  start=$(date +%s)
   mf tune --model "$model" --horizon 5 --data "$DATA" --config "config/tune/binance-$model-h5.json" "${space[@]}" \
     --cv walk_forward:3 --trials "$TRIALS" --study "binance-$model-h5" --json >"$OUT/$model-study.json"
-  echo "{\"model\":\"$model\",\"tune_s\":$(($(date +%s) - start))}" >"$OUT/$model-time.json"
   mf study show "binance-$model-h5" --json >"$OUT/$model-study-show.json"
   mf train --config "config/tune/binance-$model-h5.json" --data "$DATA" --json >"$OUT/$model-default.json"
   mf train --config "experiments/studies/binance-$model-h5/best_config.json" --data "$DATA" --json >"$OUT/$model-best.json"

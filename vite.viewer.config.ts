@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 
 /**
@@ -34,6 +36,28 @@ function singleFile(): Plugin {
   };
 }
 
+/**
+ * Adds viewer/index.html to the app's precache.json when the viewer is built into the app's build (as
+ * npm run build lays it out), so the app's "download as a viewer page" works offline too.
+ */
+function appPrecache(): Plugin {
+  let outDir = "";
+  return {
+    name: "app-precache",
+    apply: "build",
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const list = join(dirname(outDir), "precache.json");
+      if (!existsSync(list)) return;
+      const entry = `${outDir.slice(dirname(outDir).length + 1)}/index.html`;
+      const files: string[] = JSON.parse(readFileSync(list, "utf8"));
+      if (!files.includes(entry)) writeFileSync(list, JSON.stringify([...files, entry].sort(), null, 1));
+    },
+  };
+}
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -43,7 +67,7 @@ function escape(text: string): string {
 export default defineConfig({
   root: "web/viewer",
   base: "./",
-  plugins: [singleFile()],
+  plugins: [singleFile(), appPrecache()],
   esbuild: { target: "es2022" },
   build: {
     outDir: "../../dist/viewer",

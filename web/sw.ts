@@ -1,6 +1,9 @@
 // Service worker: makes the app work offline after the first visit. It caches every file of the
 // build (listed in precache.json at build time) on install; hashed assets are served from the cache,
 // everything else from the network first, falling back to the cache when offline.
+// Lookups ignore `Vary`: the cache holds one response per URL, and a server that answers with
+// `Vary: Origin` (vite preview, many CDNs) would otherwise never match a module script's request, which
+// carries an Origin header the precache's own requests did not.
 
 interface ExtendableEvent extends Event {
   waitUntil(promise: Promise<unknown>): void;
@@ -20,6 +23,7 @@ const sw = self as unknown as {
 const CACHE = "model-factory-v1";
 // file names with a content hash (and the wasm binaries of a pinned tfjs) never change in place
 const IMMUTABLE = /\/assets\/|\.wasm$/;
+const BY_URL: CacheQueryOptions = { ignoreVary: true };
 
 sw.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -38,7 +42,7 @@ sw.addEventListener("fetch", (event) => {
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     if (IMMUTABLE.test(url.pathname)) {
-      const hit = await cache.match(request);
+      const hit = await cache.match(request, BY_URL);
       if (hit) return hit;
     }
     try {
@@ -46,7 +50,7 @@ sw.addEventListener("fetch", (event) => {
       if (response.ok) await cache.put(request, response.clone());
       return response;
     } catch (offline) {
-      const hit = await cache.match(request, { ignoreSearch: true });
+      const hit = await cache.match(request, { ...BY_URL, ignoreSearch: true });
       if (hit) return hit;
       throw offline;
     }

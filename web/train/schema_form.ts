@@ -62,6 +62,12 @@ export class SchemaForm extends LitElement {
   /** Values shown instead of the defaults (a study's best trial, "Train with best"); keys the schema lacks are ignored. */
   @property({ attribute: false })
   accessor values: Record<string, unknown> | undefined;
+  /**
+   * Per key, the only values a setting may take here, shown as a select instead of a text box (the label
+   * horizons found in the data); a value not among them moves to the first.
+   */
+  @property({ attribute: false })
+  accessor choices: Record<string, string[]> = {};
   @state()
   accessor texts: Record<string, string> = {};
   @state()
@@ -78,6 +84,11 @@ export class SchemaForm extends LitElement {
       // validating here, before render, reports the defaults without a second update
       this.validate();
     }
+    const moved = Object.entries(this.choices).filter(([key, options]) => options.length && !options.includes(this.texts[key] ?? ""));
+    if (moved.length) {
+      this.texts = { ...this.texts, ...Object.fromEntries(moved.map(([key, options]) => [key, options[0]])) };
+      this.validate();
+    }
   }
 
   override render() {
@@ -91,7 +102,12 @@ export class SchemaForm extends LitElement {
     const error = this.errors[f.key];
     const edit = (event: Event) => this.edit(f.key, (event.target as HTMLInputElement).value);
     let control;
-    if (f.kind === "boolean") {
+    const choices = this.choices[f.key];
+    if (choices?.length) {
+      control = html`<select id=${id} name=${f.key} .value=${this.texts[f.key]} @change=${edit}>${
+        choices.map((o) => html`<option .value=${o} ?selected=${o === this.texts[f.key]}>${o}</option>`)
+      }</select>`;
+    } else if (f.kind === "boolean") {
       control = html`<select id=${id} name=${f.key} .value=${this.texts[f.key]} @change=${edit}><option>true</option><option>false</option></select>`;
     } else if (f.kind === "enum") {
       control = html`<select id=${id} name=${f.key} .value=${this.texts[f.key]} @change=${edit}>${

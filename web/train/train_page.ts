@@ -9,6 +9,7 @@ import type { BestSettings } from "../../core/tune/study_view.ts";
 import type { ChosenFiles, DataLayout } from "../data/data_picker.ts";
 import type { TimeSplitChoice } from "../data/time_split_picker.ts";
 import { DataFiles } from "../data/data_files.ts";
+import { labelHorizons, trainBlockers } from "../data/train_blockers.ts";
 import { shared } from "../styles.ts";
 import { startJob } from "../worker/client.ts";
 import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
@@ -67,7 +68,11 @@ export class TrainPage extends LitElement {
     const oneFile = this.layout === "one";
     const { data } = this;
     const dataReady = oneFile ? Boolean(data.split?.view) : SPLITS.every((s) => data.summaries[s]);
-    const ready = dataReady && this.params.valid && this.datasetForm.valid && this.trainer.valid;
+    const summaries = oneFile ? data.split?.view?.summaries ?? {} : data.summaries;
+    const horizons = labelHorizons(summaries).map(String);
+    // an invalid dataset form says so itself; its half-parsed values would make up blockers
+    const blockers = this.datasetForm.valid ? trainBlockers(summaries, this.datasetForm.value as { horizon: number }) : [];
+    const ready = dataReady && this.params.valid && this.datasetForm.valid && this.trainer.valid && !blockers.length;
     return html`
       <section aria-labelledby="data-h">
         <h2 id="data-h">1. Data</h2>
@@ -79,7 +84,7 @@ export class TrainPage extends LitElement {
               @split=${(e: CustomEvent<TimeSplitChoice>) => data.setSplit(e.detail)}></mf-time-split>
           `
           : ""}
-        <mf-data-summary .summaries=${oneFile ? data.split?.view?.summaries ?? {} : data.summaries} .status=${oneFile ? data.oneStatus() : data.status}
+        <mf-data-summary .summaries=${summaries} .status=${oneFile ? data.oneStatus() : data.status}
           .empty=${oneFile && data.one?.index
             ? "No split to summarise: choose valid boundaries above."
             : "No data opened yet."} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
@@ -94,7 +99,7 @@ export class TrainPage extends LitElement {
           <mf-schema-form legend=${`${this.model} parameters`} .schema=${plugin.configSchema} .values=${this.prefilled?.params} @change=${(
             e: CustomEvent<FormChange>,
           ) => (this.params = e.detail)}></mf-schema-form>
-          <mf-schema-form legend="Dataset" .schema=${DatasetForm} .values=${this.prefilled?.dataset} .placeholders=${{
+          <mf-schema-form legend="Dataset" .schema=${DatasetForm} .values=${this.prefilled?.dataset} .choices=${{ horizon: horizons }} .placeholders=${{
             seq_len: `model default: ${plugin.defaultSeqLen}`,
           }}
             @change=${(e: CustomEvent<FormChange>) => (this.datasetForm = e.detail)}></mf-schema-form>
@@ -106,9 +111,15 @@ export class TrainPage extends LitElement {
       <section aria-labelledby="train-h">
         <h2 id="train-h">3. Train</h2>
         <button class="primary" @click=${this.train} ?disabled=${!ready || this.running}>Train ${plugin.name}</button>
-        ${ready
+        ${ready || blockers.length
           ? ""
           : html`<span class="muted">${oneFile ? "Open a file, choose a valid time split" : "Open all three splits"} and fix any invalid setting first.</span>`}
+        ${blockers.length
+          ? html`
+            <p class="error">Train is disabled: the data cannot be trained on with these settings.</p>
+            <ul aria-label="Why Train is disabled">${blockers.map((b) => html`<li>${b}</li>`)}</ul>
+          `
+          : ""}
         <mf-training .request=${this.request} @ended=${() => (this.running = false)}></mf-training>
       </section>
     `;

@@ -33,6 +33,8 @@ describe("tree histograms in Web Workers and on WebGPU (under Deno)", () => {
 
   it("a GBDT fit with workers saves the same trees as one without, and the workers end (the process exits)", () => {
     expect(report.gbdt_workers_identical).toBe(true);
+    // Oblivious trees with ordered boosting, and GOSS (the three trees of a round share one sample) too.
+    expect(report.styles_workers_identical).toEqual({ oblivious_ordered: true, goss: true });
   });
 
   it("the WGSL kernel's histograms agree with the CPU's within float32 rounding", () => {
@@ -50,5 +52,10 @@ describe("tree histograms in Web Workers and on WebGPU (under Deno)", () => {
     expect(report.webgpu.gbdt_fit.kind).toBe("webgpu");
     expect(report.webgpu.gbdt_fit.mean_probability_difference).toBeLessThan(0.02);
     expect(report.webgpu.gbdt_fit.same_class).toBeGreaterThan(0.9);
+    for (const style of ["oblivious_ordered", "goss"]) {
+      expect(report.webgpu.style_fits[style].kind, style).toBe("webgpu");
+      expect(report.webgpu.style_fits[style].mean_probability_difference, style).toBeLessThan(0.02);
+      expect(report.webgpu.style_fits[style].same_class, style).toBeGreaterThan(0.9);
+    }
   });
 });

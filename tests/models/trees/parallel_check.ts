@@ -67,8 +67,8 @@ for (const channels of [2, 4]) {
 // 2. A whole GBDT fit with workers saves the same trees as without.
 const splits = await tinySplits();
 const cpu: ComputeBackend = { name: "cpu", requested: "cpu", reason: "test" };
-async function fitGbdt(options: { parallel?: Parallelism; histogram?: "cpu" | "webgpu"; backend?: ComputeBackend }) {
-  const config = gbdt.configSchema.parse({ histogram: options.histogram ?? "cpu" });
+async function fitGbdt(options: { parallel?: Parallelism; histogram?: "cpu" | "webgpu"; backend?: ComputeBackend; params?: object }) {
+  const config = gbdt.configSchema.parse({ ...options.params, histogram: options.histogram ?? "cpu" });
   const model = gbdt.create(config, { seqLen: 1, nFeatures: splits.featureNames.length, nClasses: 3 }, {
     seed: 1,
     parallel: options.parallel,
@@ -79,6 +79,15 @@ async function fitGbdt(options: { parallel?: Parallelism; histogram?: "cpu" | "w
 }
 const cpuFit = await fitGbdt({});
 results.gbdt_workers_identical = (await fitGbdt({ parallel })).json === cpuFit.json;
+// The boosting styles: oblivious trees with ordered boosting (CatBoost), leaf-wise with GOSS from round 4 (LightGBM).
+const styles = {
+  oblivious_ordered: { tree: "oblivious", ordered_boosting: true, max_depth: 4 },
+  goss: { growth: "leafwise", num_leaves: 15, max_depth: 0, sampling: "goss", learning_rate: 0.25 },
+};
+const styleFits = Object.fromEntries(await Promise.all(Object.entries(styles).map(async ([k, params]) => [k, await fitGbdt({ params })] as const)));
+results.styles_workers_identical = Object.fromEntries(
+  await Promise.all(Object.entries(styles).map(async ([k, params]) => [k, (await fitGbdt({ params, parallel })).json === styleFits[k].json])),
+);
 
 // 3. The WGSL kernel's histograms match the CPU's within float32 rounding, on the WebGPU adapter (lavapipe here).
 const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ requestDevice(): Promise<unknown> } | null> } }).gpu;
@@ -137,11 +146,17 @@ else {
   }
   // 4. A GBDT fit whose histograms run on tfjs's WebGPU device predicts like the CPU fit.
   const backend = await tfjsBackend({ gpu: gpu as never })("webgpu");
-  const gpuFit = await fitGbdt({ histogram: "webgpu", backend });
-  let diff = 0, agree = 0;
   const argmax = (p: Float32Array, i: number) => (p[3 * i] >= p[3 * i + 1] && p[3 * i] >= p[3 * i + 2] ? 0 : p[3 * i + 1] >= p[3 * i + 2] ? 1 : 2);
-  for (let k = 0; k < cpuFit.probs.length; k++) diff += Math.abs(gpuFit.probs[k] - cpuFit.probs[k]) / cpuFit.probs.length;
-  for (let i = 0; i < cpuFit.probs.length / 3; i++) if (argmax(gpuFit.probs, i) === argmax(cpuFit.probs, i)) agree += 3 / cpuFit.probs.length;
-  results.webgpu = { checks, gbdt_fit: { kind: gpuFit.kind, mean_probability_difference: diff, same_class: agree } };
+  /** How a fit on the GPU's histograms predicts against the same fit on the CPU's. */
+  const compare = async (params: object, cpu: typeof cpuFit) => {
+    const gpuFit = await fitGbdt({ histogram: "webgpu", backend, params });
+    let diff = 0, agree = 0;
+    for (let k = 0; k < cpu.probs.length; k++) diff += Math.abs(gpuFit.probs[k] - cpu.probs[k]) / cpu.probs.length;
+    for (let i = 0; i < cpu.probs.length / 3; i++) if (argmax(gpuFit.probs, i) === argmax(cpu.probs, i)) agree += 3 / cpu.probs.length;
+    return { kind: gpuFit.kind, mean_probability_difference: diff, same_class: agree };
+  };
+  const styleGpu: Record<string, unknown> = {};
+  for (const [k, params] of Object.entries(styles)) styleGpu[k] = await compare(params, styleFits[k]);
+  results.webgpu = { checks, gbdt_fit: await compare({}, cpuFit), style_fits: styleGpu };
 }
 console.log(JSON.stringify(results));

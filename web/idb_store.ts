@@ -75,6 +75,11 @@ export class IdbRunStore implements RunStore {
     return (keys as [string, string][]).map(([, path]) => path).sort();
   }
 
+  /** Removes one file of a run (a missing one is no error). */
+  async removeFile(runId: string, path: string): Promise<void> {
+    await this.transact("readwrite", (files) => files.delete([runId, path]));
+  }
+
   async remove(runId: string): Promise<void> {
     await this.transact("readwrite", (files) => files.delete(runRange(runId)));
   }

@@ -4,6 +4,7 @@ import type { EpochReport } from "../../core/model.ts";
 import type { SplitMetrics } from "../../core/train/evaluate.ts";
 import { effectiveRecord } from "../../core/train/liveness.ts";
 import { readRunJson, RunRecord } from "../../core/train/run_record.ts";
+import { tabProbe } from "../tab_process.ts";
 import { z } from "zod";
 
 /** metrics.json as the views read it: loose, so newer fields do not break them. */
@@ -23,12 +24,12 @@ export async function readRunRows(reader: RunReader): Promise<RunRow[]> {
 }
 
 /**
- * One run's row. A run whose run.json says `running` but whose heartbeat went stale shows as `interrupted` (a page
- * cannot ask about processes; the age of the heartbeat tells); a run.json naming another id than its run is an error row.
+ * One run's row. A run whose run.json says `running` but whose worker is gone (its Web Lock released: web/tab_process.ts)
+ * or whose heartbeat went stale shows as `interrupted`; a run.json naming another id than its run is an error row.
  */
 export async function readRunRow(reader: RunReader, id: string): Promise<RunRow> {
   try {
-    const record = await effectiveRecord(reader, await readRunJson(reader, id, "run.json", RunRecord), { now: Date.now() });
+    const record = await effectiveRecord(reader, await readRunJson(reader, id, "run.json", RunRecord), { now: Date.now(), probe: tabProbe() });
     if (record.id !== id) return { id, error: `Run ${id}: run.json says its id is ${JSON.stringify(record.id)}` };
     const files = await reader.files(id);
     const metrics = files.includes("metrics.json") ? await readRunJson(reader, id, "metrics.json", MetricsFile) as unknown as RunRow["metrics"] : undefined;

@@ -1,4 +1,4 @@
-import { html, LitElement } from "lit";
+import { html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { DatasetConfig } from "../../core/config/dataset.ts";
 import { TrainerConfig } from "../../core/config/trainer.ts";
@@ -14,6 +14,7 @@ import { shared } from "../styles.ts";
 import { startJob } from "../worker/client.ts";
 import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
 import type { FormChange } from "./schema_form.ts";
+import { loadTrainSettings, saveTrainSettings } from "./saved_settings.ts";
 import "../data/data_picker.ts";
 import "../data/data_summary.ts";
 import "../data/time_split_picker.ts";
@@ -60,6 +61,34 @@ export class TrainPage extends LitElement {
   @state()
   accessor running = false;
   private backendAsked = "";
+  /** What the last visit left: its settings go into the forms, its file names are asked for again. */
+  private readonly saved = loadTrainSettings();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.saved) return;
+    this.layout = this.saved.layout;
+    const known = this.registry?.list().some((p) => fullName(p) === this.saved!.model);
+    if (known) this.model = this.saved.model;
+    this.prefilled = { params: known ? this.saved.params : undefined, dataset: this.saved.dataset, trainer: this.saved.trainer };
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // until every form has reported, the values are placeholders that would overwrite what was saved
+    if (this.params === EMPTY || this.datasetForm === EMPTY || this.trainer === EMPTY) return;
+    const files = this.layout === "one" ? [this.data.one?.file.name] : SPLITS.map((s) => this.data.files[s]?.name);
+    const opened = files.filter((f) => f !== undefined);
+    saveTrainSettings({
+      model: this.model,
+      layout: this.layout,
+      params: this.params.value,
+      dataset: this.datasetForm.value,
+      trainer: this.trainer.value,
+      // no file open yet this visit: keep asking for the last ones
+      files: opened.length ? opened : this.saved?.files ?? [],
+    });
+  }
 
   override render() {
     const plugin = this.registry.get(this.model);
@@ -83,6 +112,11 @@ export class TrainPage extends LitElement {
             <mf-time-split .index=${data.one?.index} .defaultPurge=${defaultPurge(horizon, this.datasetForm.value.label_column as string | undefined)}
               @split=${(e: CustomEvent<TimeSplitChoice>) => data.setSplit(e.detail)}></mf-time-split>
           `
+          : ""}
+        ${this.saved?.files.length && !(oneFile ? data.one : Object.keys(data.files).length)
+          ? html`<p class="muted" data-testid="pick-again">Last time: ${
+            this.saved.files.join(", ")
+          }. A page cannot reopen files by itself: pick them again.</p>`
           : ""}
         <mf-data-summary .summaries=${summaries} .status=${oneFile ? data.oneStatus() : data.status}
           .empty=${oneFile && data.one?.index

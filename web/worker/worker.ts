@@ -89,14 +89,19 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
       run.model.dispose();
     }
   }
-  const [{ train }, { registry }, { IdbRunStore }, { DeviceWatch }, tf] = await Promise.all([
+  const [{ train }, { registry }, { IdbRunStore }, { DeviceWatch }, { HeartbeatStore }, { tabProcess }, tf] = await Promise.all([
     import("../../core/train/trainer.ts"),
     import("../../models/index.ts"),
     import("../idb_store.ts"),
     import("./device_watch.ts"),
+    import("./heartbeat_store.ts"),
+    import("../tab_process.ts"),
     import("@tensorflow/tfjs"),
   ]);
-  const store = await IdbRunStore.open(job.db);
+  const idb = await IdbRunStore.open(job.db);
+  // a run this worker trains keeps a heartbeat, so a reload that ends the worker leaves it readable as interrupted
+  const process = await tabProcess();
+  const store = process ? new HeartbeatStore(idb, process) : idb;
   const watch = new DeviceWatch();
   // the tfjs WebGPU backend keeps its GPUDevice as `device`
   const device = () => (tf.getBackend() === "webgpu" ? (tf.backend() as unknown as { device?: LosableDevice }).device : undefined);

@@ -25,6 +25,7 @@ const models: Record<string, object> = {
   patchtst: { d_model: 8, heads: 2, ff: 16, layers: 1, patch_len: 4, stride: 2 },
   wavenet: { residual_channels: 8, skip_channels: 8, dilations: [1, 2] },
   rwkv: { d_model: 8, layers: 2 },
+  tft: { d_model: 8, heads: 2 },
 };
 const L = 8, F = 4, B = 4;
 const rng = createRng(3);

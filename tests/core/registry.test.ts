@@ -34,7 +34,7 @@ describe("registry", () => {
 
   it("lists the available models for an unknown name and suggests the closest", () => {
     expect(() => registry.get("logistc")).toThrow(ConfigError);
-    expect(() => registry.get("logistc")).toThrow(/did you mean "logistic"\?.*available: linear:logistic, neural:gru, neural:lstm, neural:mlp/);
+    expect(() => registry.get("logistc")).toThrow(/did you mean "logistic"\?.*available: linear:logistic, linear:svm, neural:gru, neural:lstm, neural:mlp/);
   });
 
   it("rejects a plugin listed twice", () => {
@@ -44,6 +44,7 @@ describe("registry", () => {
   it("lists by family, sorted, and rejects an unknown family", () => {
     expect(registry.list().map((p) => p.name)).toEqual([
       "logistic",
+      "svm",
       "gru",
       "lstm",
       "mlp",
@@ -52,12 +53,13 @@ describe("registry", () => {
       "nhits",
       "patchtst",
       "tcn",
+      "tft",
       "wavenet",
       "forest",
       "gbdt",
     ]);
     expect(registry.list("neural").map((p) => p.name)).toEqual(["gru", "lstm", "mlp", "rwkv", "transformer"]);
-    expect(registry.list("timeseries").map((p) => p.name)).toEqual(["nhits", "patchtst", "tcn", "wavenet"]);
+    expect(registry.list("timeseries").map((p) => p.name)).toEqual(["nhits", "patchtst", "tcn", "tft", "wavenet"]);
     expect(registry.list("trees").map((p) => p.name)).toEqual(["forest", "gbdt"]);
     expect(() => registry.list("quantum")).toThrow(/families: linear, neural/);
   });

@@ -30,6 +30,7 @@ const cases: Record<string, { seqLen: number; params: object }> = {
   patchtst: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 1, patch_len: 4, stride: 2 } },
   wavenet: { seqLen: 8, params: { residual_channels: 8, skip_channels: 8, dilations: [1, 2] } },
   rwkv: { seqLen: 8, params: { d_model: 8, layers: 2 } },
+  tft: { seqLen: 8, params: { d_model: 8, heads: 2 } },
 };
 
 let backend: BackendChoice;

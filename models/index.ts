@@ -14,9 +14,10 @@ import { svm } from "./svm/svm.ts";
 import { wavenet } from "./wavenet/wavenet.ts";
 import { rwkv } from "./rwkv/rwkv.ts";
 import { tft } from "./tft/tft.ts";
+import { informer } from "./informer/informer.ts";
 
 /** Every model the toolkit ships, listed explicitly: adding a model is adding it here. */
-export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest, svm, wavenet, rwkv, tft];
+export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest, svm, wavenet, rwkv, tft, informer];
 
 /** The registry built from `plugins`. */
 export const registry = createRegistry(plugins);

@@ -26,6 +26,7 @@ const models: Record<string, object> = {
   wavenet: { residual_channels: 8, skip_channels: 8, dilations: [1, 2] },
   rwkv: { d_model: 8, layers: 2 },
   tft: { d_model: 8, heads: 2 },
+  informer: { d_model: 8, heads: 2, ff: 16, layers: 2 },
 };
 const L = 8, F = 4, B = 4;
 const rng = createRng(3);

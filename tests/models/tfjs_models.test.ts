@@ -31,6 +31,7 @@ const cases: Record<string, { seqLen: number; params: object }> = {
   wavenet: { seqLen: 8, params: { residual_channels: 8, skip_channels: 8, dilations: [1, 2] } },
   rwkv: { seqLen: 8, params: { d_model: 8, layers: 2 } },
   tft: { seqLen: 8, params: { d_model: 8, heads: 2 } },
+  informer: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 2 } },
 };
 
 let backend: BackendChoice;

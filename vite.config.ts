@@ -42,6 +42,9 @@ function precacheList(): Plugin {
   };
 }
 
+/** Cross-origin isolation (SharedArrayBuffer: tfjs's threaded wasm, the trees' shared histogram buffers); the service worker adds the same headers behind other servers. */
+const ISOLATION = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
+
 // The app lives in web/; `base: "./"` makes the build work from any folder of any static server.
 export default defineConfig({
   root: "web",
@@ -50,6 +53,8 @@ export default defineConfig({
   // esbuild lowers the standard decorators Lit components use; rollup cannot parse them as they are
   esbuild: { target: "es2022" },
   worker: { format: "es" },
+  server: { headers: ISOLATION },
+  preview: { headers: ISOLATION },
   // the worker is crawled up front: deps the dev server discovers late (in its dynamic imports) make it reload the page, losing opened files
   optimizeDeps: { entries: ["index.html", "worker/worker.ts"] },
   build: {

@@ -167,7 +167,10 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
     }
     const tEnd = clock.now();
     const stopReason = fit.reason === "early_stopping" && hookReason ? hookReason : fit.reason;
+    // a model that says where it built its histograms (trees: "cpu x2 threads", "webgpu") has it recorded with the backend
+    const histograms = (model as { histograms?: unknown }).histograms;
     Object.assign(record, {
+      ...(typeof histograms === "string" && histograms ? { backend: { ...record.backend, histograms } } : {}),
       status: fit.reason === "aborted" ? "stopped" : "finished",
       best_epoch: fit.bestEpoch,
       epochs_run: fit.epochs,

@@ -11,6 +11,7 @@ import type { TimeSplitChoice } from "../data/time_split_picker.ts";
 import { DataFiles } from "../data/data_files.ts";
 import { labelHorizons, trainBlockers } from "../data/train_blockers.ts";
 import { shared } from "../styles.ts";
+import { histogramNote } from "../worker/browser_platform.ts";
 import { startJob } from "../worker/client.ts";
 import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
 import type { FormChange } from "./schema_form.ts";
@@ -173,7 +174,7 @@ export class TrainPage extends LitElement {
     this.backend = "";
     // probe in a worker, where training will run: the answer is the one training will get
     startJob({ kind: "backend", requested: requested as "auto", wasmPaths: this.wasmPaths }).result.then(
-      (done) => requested === this.backendAsked && (this.backend = `${done.backend!.name} (${done.backend!.reason})`),
+      (done) => requested === this.backendAsked && (this.backend = `${done.backend!.name} (${done.backend!.reason}) · ${histogramNote(done.backend!.name)}`),
       (error: Error) => requested === this.backendAsked && (this.backend = `unavailable: ${error.message}`),
     );
   }

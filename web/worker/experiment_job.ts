@@ -11,6 +11,7 @@ import { planStored } from "../experiments/plan_stored.ts";
 import { IdbExperimentStore, storedSources } from "../idb_experiments.ts";
 import { IdbRunStore } from "../idb_store.ts";
 import type { CellInfo, JobRequest, QueueEvent, QueueOutcome } from "./protocol.ts";
+import { browserBackendEnv, browserParallelism } from "./browser_platform.ts";
 
 /** What the worker hands the job: its WebGPU entry point, the stop signal, and where events go. */
 export interface QueueContext {
@@ -50,7 +51,8 @@ export async function runExperimentJob(job: Extract<JobRequest, { kind: "experim
     file,
     runsLocation: store.location(""),
     clock: Date,
-    startBackend: tfjsBackend({ gpu: context.gpu, wasmPaths: job.wasmPaths }),
+    startBackend: tfjsBackend(browserBackendEnv(context.gpu, job.wasmPaths)),
+    parallel: browserParallelism(),
     signal: context.signal,
     versions,
     progress,

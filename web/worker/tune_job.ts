@@ -22,6 +22,7 @@ import { IdbJournalStore } from "../idb_journal.ts";
 import { IdbRunStore } from "../idb_store.ts";
 import { IdbTuneRecords, type TuneRecord } from "../studies/tune_records.ts";
 import type { JobRequest } from "./protocol.ts";
+import { browserBackendEnv, browserParallelism } from "./browser_platform.ts";
 
 /** What the worker hands the job: its WebGPU entry point, the stop signal, and where events and run progress go. */
 export interface TuneContext {
@@ -90,7 +91,8 @@ export async function runTuneJob(job: Extract<JobRequest, { kind: "tune" }>, con
   }, {
     store: runs,
     clock: Date,
-    startBackend: tfjsBackend({ gpu: context.gpu, wasmPaths: job.wasmPaths }),
+    startBackend: tfjsBackend(browserBackendEnv(context.gpu, job.wasmPaths)),
+    parallel: browserParallelism(),
     signal: context.signal,
     versions: { tfjs: tf.version.tfjs },
     progress,

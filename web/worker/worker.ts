@@ -62,9 +62,12 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
     };
     return { tune: await runTuneJob(job, context) };
   }
-  const { selectBackend, tfjsBackend } = await import("../../models/tfjs/backend.ts");
-  if (job.kind === "backend") return { backend: await selectBackend(job.requested, { gpu, wasmPaths: job.wasmPaths }) };
-  const startBackend = tfjsBackend({ gpu, wasmPaths: job.wasmPaths });
+  const [{ selectBackend, tfjsBackend }, { browserBackendEnv, browserParallelism }] = await Promise.all([
+    import("../../models/tfjs/backend.ts"),
+    import("./browser_platform.ts"),
+  ]);
+  if (job.kind === "backend") return { backend: await selectBackend(job.requested, browserBackendEnv(gpu, job.wasmPaths)) };
+  const startBackend = tfjsBackend(browserBackendEnv(gpu, job.wasmPaths));
   if (job.kind === "predict") {
     const [{ predictFile }, csv] = await Promise.all([import("../../core/predict.ts"), import("../predict/predictions_csv.ts")]);
     const source = blobSource(job.file);
@@ -122,7 +125,7 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   const result = await watch.guard(
     train(
       { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
-      { store, clock: Date, startBackend, signal, versions: { tfjs: tf.version.tfjs }, progress },
+      { store, clock: Date, startBackend, parallel: browserParallelism(), signal, versions: { tfjs: tf.version.tfjs }, progress },
     ),
     store,
   );

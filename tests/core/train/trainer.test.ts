@@ -190,6 +190,13 @@ describe("train", () => {
     expect(out.record).toMatchObject({ status: "finished", stop_reason: "pruned at epoch 3", epochs_run: 3, best_epoch: 2 });
   });
 
+  it("records where a tree model built its histograms beside the backend; a network records none", async () => {
+    const trees = await train({ plugin: registry.get("gbdt"), sources: sources(), trainer: { epochs: 2, backend: "cpu" } }, env(new MemoryRunStore()));
+    expect(trees.record.backend).toMatchObject({ name: "cpu", histograms: "cpu" });
+    const net = await train({ plugin: registry.get("logistic"), sources: sources(), trainer: { epochs: 1, backend: "cpu" } }, env(new MemoryRunStore()));
+    expect(net.record.backend).not.toHaveProperty("histograms");
+  });
+
   it("skips the test split when asked (tuning): no test metrics, predictions or curve, and run.json says so", async () => {
     const { plugin } = scripted([1.0, 0.9]);
     const quiet = new MemoryRunStore();

@@ -1,0 +1,59 @@
+// What the page's workers hand to training: tfjs's threaded WebAssembly where the page is cross-origin isolated, and
+// Web Workers for the trees' histograms. The histogram worker is named here in a literal
+// `new Worker(new URL(...), ...)`, the form the bundler follows to build a worker; models/trees/parallel.ts asks for
+// it by its own URL, which in a build is not a runnable script.
+import type { BackendEnv } from "../../models/tfjs/backend.ts";
+import type { GpuLike, Parallelism, WorkerLike } from "../../core/platform.ts";
+
+/** CPU threads the page may use: the browser's logical cores. */
+export function pageThreads(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+/**
+ * tfjs's backend settings for a worker of this page: the wasm binaries' location and, where the page is cross-origin
+ * isolated (SharedArrayBuffer is there), the threaded build with one thread per core; elsewhere one thread.
+ */
+export function browserBackendEnv(gpu: GpuLike | undefined, wasmPaths: string): BackendEnv {
+  if (!globalThis.crossOriginIsolated) return { gpu, wasmPaths };
+  return {
+    gpu,
+    wasmPaths,
+    startWasm: async (start) => {
+      const wasm = await import("@tensorflow/tfjs-backend-wasm");
+      const threads = pageThreads();
+      wasm.setThreadsCount(threads);
+      // tfjs caps its pool at half the logical cores (emscripten_num_logical_cores, read from navigator.hardwareConcurrency),
+      // assuming two hyper-threads a core; that leaves one thread on two cores. While it starts, the cores read twice (as the
+      // CLI's os.cpus() does, cli/wasm_threads.ts); the property is the worker's own, deleted after, so the real one is back.
+      Object.defineProperty(navigator, "hardwareConcurrency", { configurable: true, get: () => 2 * threads });
+      try {
+        await start();
+      } finally {
+        delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+      }
+      return wasm.getThreadsCount();
+    },
+  };
+}
+
+/** The trees' histogram workers, one per core (with the fitting thread), each a module worker the bundler built. */
+export function browserParallelism(): Parallelism {
+  return {
+    threads: pageThreads(),
+    // The one worker a model asks for is the trees' histogram engine (models/trees/worker.ts). The URL it passes is not
+    // used: in a build, Vite turns that bare `new URL("./worker.ts", ...)` into the raw TypeScript source as an asset.
+    spawn: () => {
+      return new Worker(new URL("../../models/trees/worker.ts", import.meta.url), { type: "module", name: "histograms" }) as unknown as WorkerLike;
+    },
+  };
+}
+
+/** How tree models will build their histograms on `backend` (histogram "auto"), as the backend line says it. */
+export function histogramNote(backend: string): string {
+  if (backend === "webgpu") return "trees build histograms on WebGPU";
+  const threads = pageThreads();
+  return threads > 1
+    ? `trees build histograms in ${threads} CPU threads (${threads - 1} worker(s) + the training thread)`
+    : "trees build histograms in 1 CPU thread";
+}

@@ -15,9 +15,27 @@ import { wavenet } from "./wavenet/wavenet.ts";
 import { rwkv } from "./rwkv/rwkv.ts";
 import { tft } from "./tft/tft.ts";
 import { informer } from "./informer/informer.ts";
+import { autoformer } from "./autoformer/autoformer.ts";
 
 /** Every model the toolkit ships, listed explicitly: adding a model is adding it here. */
-export const plugins: readonly ModelPlugin[] = [logistic, mlp, lstm, gru, tcn, transformer, nhits, patchtst, gbdt, forest, svm, wavenet, rwkv, tft, informer];
+export const plugins: readonly ModelPlugin[] = [
+  logistic,
+  mlp,
+  lstm,
+  gru,
+  tcn,
+  transformer,
+  nhits,
+  patchtst,
+  gbdt,
+  forest,
+  svm,
+  wavenet,
+  rwkv,
+  tft,
+  informer,
+  autoformer,
+];
 
 /** The registry built from `plugins`. */
 export const registry = createRegistry(plugins);

@@ -27,6 +27,8 @@ const models: Record<string, object> = {
   rwkv: { d_model: 8, layers: 2 },
   tft: { d_model: 8, heads: 2 },
   informer: { d_model: 8, heads: 2, ff: 16, layers: 2 },
+  // on WebGPU its correlations go through tfjs's FFT kernels, on cpu through DFT tables
+  autoformer: { d_model: 8, ff: 16, layers: 1, moving_average: 3 },
 };
 const L = 8, F = 4, B = 4;
 const rng = createRng(3);

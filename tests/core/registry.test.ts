@@ -50,6 +50,7 @@ describe("registry", () => {
       "mlp",
       "rwkv",
       "transformer",
+      "autoformer",
       "informer",
       "nhits",
       "patchtst",
@@ -60,7 +61,7 @@ describe("registry", () => {
       "gbdt",
     ]);
     expect(registry.list("neural").map((p) => p.name)).toEqual(["gru", "lstm", "mlp", "rwkv", "transformer"]);
-    expect(registry.list("timeseries").map((p) => p.name)).toEqual(["informer", "nhits", "patchtst", "tcn", "tft", "wavenet"]);
+    expect(registry.list("timeseries").map((p) => p.name)).toEqual(["autoformer", "informer", "nhits", "patchtst", "tcn", "tft", "wavenet"]);
     expect(registry.list("trees").map((p) => p.name)).toEqual(["forest", "gbdt"]);
     expect(() => registry.list("quantum")).toThrow(/families: linear, neural/);
   });

@@ -32,6 +32,7 @@ const cases: Record<string, { seqLen: number; params: object }> = {
   rwkv: { seqLen: 8, params: { d_model: 8, layers: 2 } },
   tft: { seqLen: 8, params: { d_model: 8, heads: 2 } },
   informer: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 2 } },
+  autoformer: { seqLen: 8, params: { d_model: 8, ff: 16, layers: 1, moving_average: 3 } },
 };
 
 let backend: BackendChoice;

@@ -16,6 +16,7 @@ import { rwkv } from "./rwkv/rwkv.ts";
 import { tft } from "./tft/tft.ts";
 import { informer } from "./informer/informer.ts";
 import { autoformer } from "./autoformer/autoformer.ts";
+import { timesnet } from "./timesnet/timesnet.ts";
 
 /** Every model the toolkit ships, listed explicitly: adding a model is adding it here. */
 export const plugins: readonly ModelPlugin[] = [
@@ -35,6 +36,7 @@ export const plugins: readonly ModelPlugin[] = [
   tft,
   informer,
   autoformer,
+  timesnet,
 ];
 
 /** The registry built from `plugins`. */

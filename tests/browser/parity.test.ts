@@ -29,6 +29,7 @@ const models: Record<string, object> = {
   informer: { d_model: 8, heads: 2, ff: 16, layers: 2 },
   // on WebGPU its correlations go through tfjs's FFT kernels, on cpu through DFT tables
   autoformer: { d_model: 8, ff: 16, layers: 1, moving_average: 3 },
+  timesnet: { d_model: 8, ff: 8, layers: 1, kernels: 2 },
 };
 const L = 8, F = 4, B = 4;
 const rng = createRng(3);

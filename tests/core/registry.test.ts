@@ -56,12 +56,13 @@ describe("registry", () => {
       "patchtst",
       "tcn",
       "tft",
+      "timesnet",
       "wavenet",
       "forest",
       "gbdt",
     ]);
     expect(registry.list("neural").map((p) => p.name)).toEqual(["gru", "lstm", "mlp", "rwkv", "transformer"]);
-    expect(registry.list("timeseries").map((p) => p.name)).toEqual(["autoformer", "informer", "nhits", "patchtst", "tcn", "tft", "wavenet"]);
+    expect(registry.list("timeseries").map((p) => p.name)).toEqual(["autoformer", "informer", "nhits", "patchtst", "tcn", "tft", "timesnet", "wavenet"]);
     expect(registry.list("trees").map((p) => p.name)).toEqual(["forest", "gbdt"]);
     expect(() => registry.list("quantum")).toThrow(/families: linear, neural/);
   });

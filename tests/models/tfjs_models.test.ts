@@ -33,6 +33,7 @@ const cases: Record<string, { seqLen: number; params: object }> = {
   tft: { seqLen: 8, params: { d_model: 8, heads: 2 } },
   informer: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 2 } },
   autoformer: { seqLen: 8, params: { d_model: 8, ff: 16, layers: 1, moving_average: 3 } },
+  timesnet: { seqLen: 8, params: { d_model: 8, ff: 8, layers: 1, kernels: 2 } },
 };
 
 let backend: BackendChoice;

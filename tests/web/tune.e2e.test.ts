@@ -113,7 +113,7 @@ describe("the Tune page", () => {
     await expect.poll(() => tune().getByRole("status").innerText(), { timeout: 240_000 }).toMatch(
       new RegExp(`^${NAME}: done \\(\\d trials run in this tab\\)$`),
     );
-    expect(await progress().innerText()).toMatch(/^6 of 6 trials ended · best \d\.\d{4} \(trial \d\) · complete$/);
+    await expect.poll(() => progress().innerText(), { timeout: 10_000 }).toMatch(/^6 of 6 trials ended · best \d\.\d{4} \(trial \d\) · complete$/);
 
     const ops = await journal(page);
     const created = ops.filter((op) => op.op === "create_trial").map((op) => op.number);

@@ -50,7 +50,7 @@ export class TunePage extends LitElement {
   accessor rows: StudyRow[] = [];
   @state()
   accessor records: TuneRecord[] = [];
-  private readonly runner = new TuneRunner(this, () => void this.refresh());
+  private readonly runner = new TuneRunner(this, () => this.refresh());
   private journals?: IdbJournalStore;
   private tunes?: IdbTuneRecords;
   private poll?: ReturnType<typeof setInterval>;

@@ -34,7 +34,7 @@ export class TuneRunner implements ReactiveController {
   study: Study | undefined;
   private job?: Job<Extract<JobReply, { kind: "done" }>>;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly onChange: () => void) {
+  constructor(private readonly host: ReactiveControllerHost, private readonly onChange: () => Promise<void> | void) {
     host.addController(this);
   }
 
@@ -44,18 +44,21 @@ export class TuneRunner implements ReactiveController {
   async start(name: string, budget: number, db: string, wasmPaths: string): Promise<void> {
     if (this.active) return;
     [this.active, this.budget, this.stopping, this.note, this.current, this.study] = [name, budget, false, `${name}: starting`, undefined, undefined];
-    this.changed();
+    void this.changed();
     const job = startJob({ kind: "tune", name, budget, db, wasmPaths }, (reply) => this.progress(reply.event), undefined, (event) => this.take(event));
     this.job = job;
+    let note: string;
     try {
       const { ran } = (await job.result).tune!;
-      this.note = this.stopping ? `${name}: stopped; Resume continues it to ${budget} trials` : `${name}: done (${ran} trials run in this tab)`;
+      note = this.stopping ? `${name}: stopped; Resume continues it to ${budget} trials` : `${name}: done (${ran} trials run in this tab)`;
     } catch (error) {
-      this.note = `${name}: ${(error as Error).message}`;
-    } finally {
-      [this.active, this.job, this.current] = ["", undefined, undefined];
-      this.changed();
+      note = `${name}: ${(error as Error).message}`;
     }
+    [this.active, this.job, this.current] = ["", undefined, undefined];
+    // the page reads the ended study first, so "done" never shows beside the progress of before
+    await this.changed();
+    this.note = note;
+    this.host.requestUpdate();
   }
 
   /** Stops the study's trial after the current batch (it ends failed, "stopped") and the worker with it. */
@@ -80,11 +83,11 @@ export class TuneRunner implements ReactiveController {
     if (event.kind === "trial-start") {
       this.current = { number: event.number, params: event.params, status: "starting" };
       this.note = `${this.active}: trial ${event.number} running`;
-      this.onChange();
+      void this.onChange();
     } else if (event.kind === "trial-end") {
       this.study = event.study;
       this.current = undefined;
-      this.onChange();
+      void this.onChange();
     } else {
       this.note = `${this.active}: waiting for ${event.running} trial(s) still running (elsewhere, or lost: judged failed when their heartbeat lapses)`;
     }
@@ -101,8 +104,8 @@ export class TuneRunner implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private changed() {
+  private async changed(): Promise<void> {
     this.host.requestUpdate();
-    this.onChange();
+    await this.onChange();
   }
 }

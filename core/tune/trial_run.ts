@@ -28,6 +28,17 @@ export interface TrialJob {
   pruner?: Pruner;
 }
 
+/** The run of trial `job` (of one fold, when given): its settings, tagged with the study, test never scored. */
+function trialRequest(job: TrialJob, fold?: number) {
+  const study = { name: job.study, trial: job.number, ...(fold !== undefined ? { fold } : {}) };
+  return { plugin: job.plugin, ...job.settings, tags: { study }, scoreTest: false };
+}
+
+/** The platform with its progress tapped, so `onRun` learns each run's id as soon as the run exists. */
+function tapRunIds(env: TrainEnv, onRun: (runId: string) => void): TrainEnv {
+  return { ...env, progress: (event) => (event.kind === "run" && onRun(event.runId), env.progress?.(event)) };
+}
+
 /** Asks the pruner about the trial given its intermediate values so far; the study is read fresh, other workers' values included. */
 async function shouldPrune(job: TrialJob, intermediate: Record<number, number>): Promise<boolean> {
   if (!job.pruner) return false;
@@ -51,8 +62,8 @@ export async function holdoutTrial(job: TrialJob, data: LoadedDataset, env: Trai
   let pruneReason: string | undefined;
   const result = await fitRun(
     data,
-    { plugin: job.plugin, ...job.settings, tags: { study: { name: job.study, trial: job.number } }, scoreTest: false },
-    { ...env, progress: (event) => (event.kind === "run" && onRun(event.runId), env.progress?.(event)) },
+    trialRequest(job),
+    tapRunIds(env, onRun),
     {
       onEpoch: async (report) => {
         const value = intermediateValue(report, job.direction);
@@ -85,8 +96,8 @@ export async function foldsTrial(job: TrialJob, folds: WalkForward, env: TrainEn
   for (let k = 0; k < folds.cv.folds; k++) {
     const result = await fitRun(
       folds.fold(k),
-      { plugin: job.plugin, ...job.settings, tags: { study: { name: job.study, trial: job.number, fold: k } }, scoreTest: false },
-      { ...env, progress: (event) => (event.kind === "run" && onRun(event.runId), env.progress?.(event)) },
+      trialRequest(job, k),
+      tapRunIds(env, onRun),
     );
     runs.push(result.runId);
     if (result.record.status === "stopped") return { state: "failed", run_id: result.runId, reason: STOPPED_REASON, runs };

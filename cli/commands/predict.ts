@@ -1,11 +1,7 @@
 import { dirname, join } from "node:path";
 import { loadRun, predictFile, predictFrame } from "../../core/predict.ts";
-import { readRunJson } from "../../core/train/run_record.ts";
-import { PrepareManifest } from "../../core/prepare/manifest.ts";
-import { readBars } from "../../core/prepare/bars.ts";
-import { barsToFrame } from "../../core/prepare/apply.ts";
+import { rawBarsFrame } from "../../core/predict_raw.ts";
 import type { ByteSource, RunReader } from "../../core/platform.ts";
-import type { Frame } from "../../core/data/frame.ts";
 import { registry } from "../../models/index.ts";
 import { parseFlags, required } from "../args.ts";
 import { openFile } from "../file_source.ts";
@@ -13,7 +9,7 @@ import { startBackend } from "../versions.ts";
 import { BackendName } from "../../core/config/trainer.ts";
 import { parseConfig } from "../../core/config/parse.ts";
 import { argmaxClasses } from "../../core/train/metrics/classification.ts";
-import { ConfigError, NotFoundError } from "../../core/errors.ts";
+import { ConfigError } from "../../core/errors.ts";
 import { checkFinished, openRunRef } from "../run_ref.ts";
 import { detectColumns } from "../../core/data/columns.ts";
 import { readMetadata } from "../../core/data/read_frame.ts";
@@ -61,7 +57,7 @@ export async function predictCommand(args: string[]): Promise<void> {
     const { loaded, reader, runId, named, checkpoint } = f.model !== undefined
       ? await fromRegistry(f.model, f.registry, backend, f.raw ? undefined : input)
       : await fromRun(f.run!, f.runs, backend, Boolean(f["allow-unfinished"]));
-    const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await prepareRaw(reader, runId, input)) : await predictFile(loaded, input, {
+    const { windows, probs, parquet } = f.raw ? await predictFrame(loaded, await rawBarsFrame(reader, runId, input)) : await predictFile(loaded, input, {
       onWarning: (message) => console.error(`warning: ${message}`),
     });
     loaded.model.dispose();
@@ -127,14 +123,4 @@ async function fromRegistry(model: string, registryDir: string | undefined, back
     named: { registered_model: ref.name, version: loaded.version.version, ...(ref.alias ? { alias: ref.alias } : {}) },
     checkpoint: undefined, // only finished runs are registered
   };
-}
-
-/** Raw bars -> the features, warm-up and scaler of the prepare.json the run was trained with. */
-async function prepareRaw(reader: RunReader, runId: string, input: ByteSource): Promise<Frame> {
-  const hasRecipe = (await reader.files(runId)).includes("prepare.json");
-  if (!hasRecipe) {
-    throw new NotFoundError(`Run ${runId} has no prepare.json: it was not trained on splits made by mf prepare, so --raw cannot rebuild its features`);
-  }
-  const manifest = await readRunJson(reader, runId, "prepare.json", PrepareManifest);
-  return barsToFrame(await readBars(input, manifest.config), manifest);
 }

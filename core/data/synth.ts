@@ -455,7 +455,7 @@ function forEachVolLevel(returns: Float64Array, span: number, drift: Drift, visi
  * e^x from exactly rounded arithmetic only (like `portableLog` in random.ts), so every engine gives the same bits:
  * e^(x/1024) by its Taylor series, squared ten times. Relative error ~1e-13 for |x| < 20, far below what matters here.
  */
-function portableExp(x: number): number {
+export function portableExp(x: number): number {
   const y = x / 1024;
   let term = 1;
   let sum = 1;

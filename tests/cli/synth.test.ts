@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeParquet } from "../../core/data/parquet_write.ts";
 import { SYNTH_DEFAULT_SIGNAL, SYNTH_DEFAULT_VOL_SIGNAL, SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
+import { synthBars } from "../../core/data/synth_bars.ts";
 import { columnNames, errorMessage, mf, readRows, show, tempDir } from "./helpers.ts";
 
 const { dir, cleanup } = tempDir("synth");
@@ -91,5 +92,16 @@ describe("mf synth", () => {
     expect(r.code, show(r)).not.toBe(0);
     expect(r.stderr, "a stack trace reached the user").not.toMatch(/^\s+at |Uncaught/m);
     expect(errorMessage(r.stderr)).toMatch(/rows/);
+  });
+
+  it("--bars writes raw OHLCV bars (bars.parquet) that equal synthBars, and refuses the Phase-1 flags", async () => {
+    const out = join(dir, "bars");
+    const r = await mf(["synth", "--bars", "--out", out, "--symbols", "2", "--rows", "400", "--seed", "5"]);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toContain(`${join(out, "bars.parquet")}: 800 bars`);
+    expect(readFileSync(join(out, "bars.parquet")).equals(writeParquet(synthBars({ symbols: 2, rows: 400, seed: 5 })))).toBe(true);
+    const bad = await mf(["synth", "--bars", "--out", out, "--features", "5"]);
+    expect(bad.code, show(bad)).not.toBe(0);
+    expect(errorMessage(bad.stderr)).toMatch(/--features shapes the Phase-1 splits and does not apply/);
   });
 });

@@ -2,7 +2,8 @@ import { dirname, join, relative, sep } from "node:path";
 import { ConfigError, NotFoundError } from "../core/errors.ts";
 import type { RunStore } from "../core/platform.ts";
 import { localProbe } from "./process_probe.ts";
-import { Heartbeats, runJsonStatus } from "./run_heartbeat.ts";
+import { runJsonStatus } from "../core/train/liveness.ts";
+import { Heartbeats } from "./run_heartbeat.ts";
 
 /**
  * Runs on disk: `<root>/<run_id>/<path>`; every write goes to a temp file renamed into place. While this process

@@ -50,13 +50,3 @@ export class Heartbeats {
     await this.files.write(runId, HEARTBEAT_FILE, JSON.stringify(beat) + "\n");
   }
 }
-
-/** The `status` of run.json text, or undefined when it is not a JSON object (never the trainer's: it writes valid JSON). */
-export function runJsonStatus(data: Uint8Array | string): string | undefined {
-  try {
-    const value = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-    return typeof value?.status === "string" ? value.status : undefined;
-  } catch {
-    return undefined; // not JSON: no status to act on; what reads it later reports the damage
-  }
-}

@@ -23,6 +23,19 @@ export type RunHeartbeat = z.output<typeof RunHeartbeat>;
 /** The sidecar's file name in a run. */
 export const HEARTBEAT_FILE = "heartbeat.json";
 
+/**
+ * The `status` of run.json text, or undefined when it is not a JSON object with one: a store that keeps a heartbeat
+ * while a run is `running` reads what the trainer writes with this (the trainer always writes valid JSON).
+ */
+export function runJsonStatus(data: Uint8Array | string): string | undefined {
+  try {
+    const value = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+    return typeof value?.status === "string" ? value.status : undefined;
+  } catch {
+    return undefined; // not JSON: no status to act on; what reads it later reports the damage
+  }
+}
+
 /** A heartbeat is stale after this many missed beats (and never sooner than STALE_MIN_MS): its process stopped writing. */
 const STALE_BEATS = 10;
 const STALE_MIN_MS = 60_000;

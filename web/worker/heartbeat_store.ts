@@ -1,4 +1,4 @@
-import { HEARTBEAT_FILE, type RunHeartbeat } from "../../core/train/liveness.ts";
+import { HEARTBEAT_FILE, type RunHeartbeat, runJsonStatus } from "../../core/train/liveness.ts";
 import type { RunStore } from "../../core/platform.ts";
 import type { TabProcess } from "../tab_process.ts";
 
@@ -69,15 +69,5 @@ export class HeartbeatStore implements RunStore {
   private async beat(runId: string): Promise<void> {
     const beat: RunHeartbeat = { ...this.process, at: new Date().toISOString(), interval_s: this.intervalMs / 1000 };
     await this.inner.write(runId, HEARTBEAT_FILE, JSON.stringify(beat) + "\n");
-  }
-}
-
-/** The `status` of run.json text, or undefined when it is not a JSON object with one. */
-function runJsonStatus(data: Uint8Array | string): string | undefined {
-  try {
-    const value = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-    return typeof value?.status === "string" ? value.status : undefined;
-  } catch {
-    return undefined; // not JSON: no status to act on; what reads it later reports the damage
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryRunStore } from "../../../core/memory_store.ts";
-import { effectiveRecord, HEARTBEAT_FILE, type ProcessProbe, runLiveness, settleInterrupted } from "../../../core/train/liveness.ts";
+import { effectiveRecord, HEARTBEAT_FILE, type ProcessProbe, runJsonStatus, runLiveness, settleInterrupted } from "../../../core/train/liveness.ts";
 import { readRunJson, RunRecord } from "../../../core/train/run_record.ts";
 import { fakeRunFiles } from "../bundle/fake_runs.ts";
 
@@ -86,5 +86,15 @@ describe("effectiveRecord and settleInterrupted", () => {
     expect(new TextDecoder().decode(await s.read("done", "run.json"))).toBe(before);
     expect(new TextDecoder().decode(await s.read("broken", "run.json"))).toBe("not json");
     expect(await settleInterrupted(s, { now: NOW, probe })).toEqual([]);
+  });
+});
+
+describe("runJsonStatus", () => {
+  it("reads the status of run.json text or bytes, and nothing from text that is not a JSON object with one", () => {
+    expect(runJsonStatus('{"status":"running","id":"a"}')).toBe("running");
+    expect(runJsonStatus(new TextEncoder().encode('{"status":"finished"}'))).toBe("finished");
+    expect(runJsonStatus('{"status":3}')).toBeUndefined();
+    expect(runJsonStatus("null")).toBeUndefined();
+    expect(runJsonStatus('{"status":"runn')).toBeUndefined();
   });
 });

@@ -25,8 +25,13 @@ export function predictionRows(windows: Windows, probs: Float32Array, limit = In
 
 /** The same rows as CSV text with a header; symbols are quoted, with quotes doubled, so commas in names stay safe. */
 export function predictionsCsv(windows: Windows, probs: Float32Array, horizon: number): string {
+  return rowsCsv(predictionRows(windows, probs), horizon);
+}
+
+/** Rows as CSV text with a header (the predictions Parquet's columns): for rows scored here or read back from a run's predictions. */
+export function rowsCsv(rows: Iterable<PredictionRow>, horizon: number): string {
   const lines = ["datetime,symbol,horizon,prediction,prob_short,prob_neutral,prob_long"];
-  for (const r of predictionRows(windows, probs)) {
+  for (const r of rows) {
     lines.push(`${r.datetime},"${r.symbol.replaceAll('"', '""')}",${horizon},${r.prediction},${r.probs.map((p) => p.toFixed(6)).join(",")}`);
   }
   return `${lines.join("\n")}\n`;

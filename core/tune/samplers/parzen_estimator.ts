@@ -5,8 +5,9 @@
  * @module
  */
 import type { Rng } from "../../random.ts";
+import type { NumpyRandomState } from "../../random_numpy.ts";
 import type { Distribution } from "../space.ts";
-import { logGaussMass, truncnormLogPdf, truncnormPpf } from "./truncnorm.ts";
+import { logGaussMass, truncnormLogPdf, truncnormPpf, truncnormPpfBatch } from "./truncnorm.ts";
 
 const EPS = 1e-12;
 
@@ -191,12 +192,55 @@ export function sampleParzen(estimator: ParzenEstimator, rng: Rng, size: number)
         return pick(cum, rng.uniform());
       }
       const [aLow, aHigh] = adaptedBounds(k);
-      const mu = k.mus[j], sigma = k.sigmas[j];
-      let v = truncnormPpf(rng.uniform(), (aLow - mu) / sigma, (aHigh - mu) / sigma) * sigma + mu;
-      if (k.log) v = Math.exp(v);
-      if (k.step) v = Math.min(Math.max(k.low + roundHalfEven((v - k.low) / k.step) * k.step, k.low), k.high);
-      return v;
+      return fromStandard(k, j, truncnormPpf(rng.uniform(), (aLow - k.mus[j]) / k.sigmas[j], (aHigh - k.mus[j]) / k.sigmas[j]));
     });
   });
+  return out;
+}
+
+/** A numeric kernel's draw from its standard-unit quantile `x`: scaled, out of log space, onto the step grid. */
+function fromStandard(k: NumericKernels, j: number, x: number): number {
+  let v = x * k.sigmas[j] + k.mus[j];
+  if (k.log) v = Math.exp(v);
+  if (k.step) v = Math.min(Math.max(k.low + roundHalfEven((v - k.low) / k.step) * k.step, k.low), k.high);
+  return v;
+}
+
+/**
+ * Draws `size` samples as Optuna's `_MixtureOfProductDistribution.sample` does from a numpy RandomState, in its order:
+ * `choice` of the kernels by weight, then `rand(size)` per categorical parameter as it comes, then one `uniform` block
+ * for all numeric parameters (parameter by parameter) turned into values by one batched truncated-normal ppf.
+ */
+export function sampleParzenNumpy(estimator: ParzenEstimator, rs: NumpyRandomState, size: number): Record<string, number[]> {
+  const { keys, weights, kernels } = estimator;
+  const active = rs.choice(weights.length, size, weights);
+  const out: Record<string, number[]> = {};
+  const numeric: number[] = [];
+  kernels.forEach((k, d) => {
+    if (k.kind !== "categorical") return void numeric.push(d);
+    const quantiles = Array.from({ length: size }, () => rs.randomSample());
+    out[keys[d]] = active.map((j, s) => {
+      // numpy: sum(cumsum(row) < u), the last cumulative weight set to 1.
+      const row = k.weights[j];
+      let cum = 0, index = 0;
+      for (let c = 0; c < row.length; c++) {
+        cum = c === row.length - 1 ? 1 : cum + row[c];
+        if (cum < quantiles[s]) index++;
+      }
+      return index;
+    });
+  });
+  const q: number[] = [], a: number[] = [], b: number[] = [];
+  for (const d of numeric) {
+    const k = kernels[d] as NumericKernels;
+    const [aLow, aHigh] = adaptedBounds(k);
+    for (const j of active) {
+      q.push(rs.uniform(0, 1));
+      a.push((aLow - k.mus[j]) / k.sigmas[j]);
+      b.push((aHigh - k.mus[j]) / k.sigmas[j]);
+    }
+  }
+  const x = truncnormPpfBatch(q, a, b);
+  numeric.forEach((d, n) => out[keys[d]] = active.map((j, s) => fromStandard(kernels[d] as NumericKernels, j, x[n * size + s])));
   return out;
 }

@@ -6,10 +6,10 @@
  * treats its peers' pending points as bad, so it does not sample them again).
  * @module
  */
-import type { Rng } from "../../random.ts";
 import type { Direction, FrozenTrial, Sampler } from "../sampler.ts";
 import { type Distribution, isActive, sameValue, samplingOrder, type SearchSpace } from "../space.ts";
-import { buildParzenEstimator, type ParzenEstimator, parzenLogPdf, type ParzenOptions, sampleParzen } from "./parzen_estimator.ts";
+import { jointKeys, optunaRandomValue, optunaStreams } from "./optuna_stream.ts";
+import { buildParzenEstimator, type ParzenEstimator, parzenLogPdf, type ParzenOptions, sampleParzen, sampleParzenNumpy } from "./parzen_estimator.ts";
 import { sampleDistribution, singleValue, trialRng } from "./random.ts";
 
 /** TPE settings; the defaults are Optuna 5's. */
@@ -24,6 +24,20 @@ export interface TpeOptions extends Partial<ParzenOptions> {
   constantLiar?: boolean;
   /** How many of n finished trials are "below"; min(ceil(0.1 n), 25) by default. */
   gamma?: (n: number) => number;
+  /**
+   * Where the random draws come from. "trial" (the default): a stream per trial number, so any worker that samples a trial
+   * draws the same values. "numpy": Optuna's two numpy RandomStates (startup and TPE) read in sequence, so a study run one
+   * trial at a time repeats Optuna's `TPESampler(seed=seed)` trial for trial (docs/tuning.md).
+   */
+  stream?: "trial" | "numpy";
+}
+
+/** Where one sample's random values come from: startup values, Parzen candidates, and the order of a joint group. */
+interface Draws {
+  random(dist: Distribution): unknown;
+  candidates(estimator: ParzenEstimator, size: number): Record<string, number[]>;
+  /** The parameters sampled jointly given the finished trials, in the estimator's order. */
+  joint(space: SearchSpace, finished: readonly FrozenTrial[]): string[];
 }
 
 /** Optuna's default gamma: the best 10%, at most 25 trials. */
@@ -132,19 +146,37 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
   };
 
   /** Optuna's `_sample`: split, fit both estimators over `group`, draw candidates from below, keep the best. */
-  const sampleGroup = (group: Record<string, Distribution>, trials: readonly FrozenTrial[], direction: Direction, rng: Rng) => {
+  const sampleGroup = (group: Record<string, Distribution>, trials: readonly FrozenTrial[], direction: Direction, draws: Draws) => {
     const n = trials.filter((t) => t.state !== "running").length;
     const { below, above } = splitTrials(trials, gamma(n), direction);
     const lower = buildParzenEstimator(observationsOf(below, group), group, parzen);
     const upper = buildParzenEstimator(observationsOf(above, group), group, parzen);
-    const candidates = sampleParzen(lower, rng, nEi);
+    const candidates = draws.candidates(lower, nEi);
     const best = argmax(acquisition(lower, upper, candidates));
     return Object.fromEntries(Object.keys(group).map((k) => [k, toExternal(group[k], candidates[k][best])]));
   };
 
+  /** The draws of one sample: the trial's own stream, or Optuna's two streams positioned after the earlier trials. */
+  const drawsFor = (space: SearchSpace, trials: readonly FrozenTrial[], seed: number, number: number): Draws => {
+    if (options.stream === "numpy") {
+      const { startup, tpe } = optunaStreams(seed, space, trials, number, { nStartupTrials: nStartup, nEiCandidates: nEi, multivariate });
+      return {
+        random: (dist) => optunaRandomValue(dist, startup),
+        candidates: (estimator, size) => sampleParzenNumpy(estimator, tpe, size),
+        joint: jointKeys,
+      };
+    }
+    const rng = trialRng(seed, number);
+    return {
+      random: (dist) => sampleDistribution(dist, rng),
+      candidates: (estimator, size) => sampleParzen(estimator, rng, size),
+      joint: (space, finished) => Object.keys(space).filter((k) => !singleValue(space[k]) && finished.every((t) => k in t.params)),
+    };
+  };
+
   return {
     sample(space: SearchSpace, trials: readonly FrozenTrial[], context) {
-      const rng = trialRng(context.seed, context.number);
+      const draws = drawsFor(space, trials, context.seed, context.number);
       const others = trials.filter((t) => t.number !== context.number);
       const finished = others.filter((t) => t.state === "pruned" || (t.state === "complete" && Number.isFinite(t.value)));
       const considered = constantLiar ? [...finished, ...others.filter((t) => t.state === "running")] : finished;
@@ -154,11 +186,8 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
       // The joint part: parameters every finished trial has (Optuna's intersection search space), sampled together.
       let joint: Record<string, unknown> = {};
       if (started && multivariate) {
-        const group: Record<string, Distribution> = {};
-        for (const key of Object.keys(space)) {
-          if (!singleValue(space[key]) && finished.every((t) => key in t.params)) group[key] = space[key];
-        }
-        if (Object.keys(group).length) joint = sampleGroup(group, considered, context.direction, rng);
+        const group = Object.fromEntries(draws.joint(space, finished).map((key) => [key, space[key]]));
+        if (Object.keys(group).length) joint = sampleGroup(group, considered, context.direction, draws);
       }
       for (const key of samplingOrder(space)) {
         const dist = space[key];
@@ -166,8 +195,8 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
         const single = singleValue(dist);
         if (single) out[key] = single.value;
         else if (key in joint) out[key] = joint[key];
-        else if (!started) out[key] = sampleDistribution(dist, rng);
-        else out[key] = sampleGroup({ [key]: dist }, considered, context.direction, rng)[key];
+        else if (!started) out[key] = draws.random(dist);
+        else out[key] = sampleGroup({ [key]: dist }, considered, context.direction, draws)[key];
       }
       return out;
     },

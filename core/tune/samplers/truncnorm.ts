@@ -64,28 +64,47 @@ export function truncnormLogPdf(x: number, a: number, b: number, loc: number, sc
   return -(z ** 2) / 2 - LOG_SQRT_2PI - logGaussMass(a, b) - Math.log(scale);
 }
 
-/** The x with logNdtr(x) = y (y <= 0), by Newton's method from a tail or logistic first guess (Optuna's `_ndtri_exp`). */
-function ndtriExp(y: number): number {
-  const flipped = y > -1e-2;
-  const z = flipped ? Math.log(-Math.expm1(y)) : y;
-  let x = z < -5 ? -Math.sqrt(-2 * (z + LOG_SQRT_2PI)) : -LOGISTIC_C * Math.log(Math.expm1(-z));
-  for (let i = 0; i < 100; i++) {
-    const logNdtrX = logNdtr(x);
-    const logPdfX = -0.5 * x ** 2 - LOG_SQRT_2PI;
-    const dx = (logNdtrX - z) * Math.exp(logNdtrX - logPdfX);
-    x -= dx;
-    if (Math.abs(dx) < 1e-8 * Math.abs(x)) break;
+/**
+ * The x with logNdtr(x) = y (y <= 0) for each y, by Newton's method from a tail or logistic first guess (Optuna's
+ * `_ndtri_exp`). As in Optuna's vectorised code the iterations go on until every element has converged, so an element's
+ * last bits depend on its batch; a batch of one is the scalar form.
+ */
+function ndtriExpBatch(ys: readonly number[]): number[] {
+  const flipped = ys.map((y) => y > -1e-2);
+  const z = ys.map((y, i) => (flipped[i] ? Math.log(-Math.expm1(y)) : y));
+  const x = z.map((zi) => (zi < -5 ? -Math.sqrt(-2 * (zi + LOG_SQRT_2PI)) : -LOGISTIC_C * Math.log(Math.expm1(-zi))));
+  for (let iteration = 0; iteration < 100; iteration++) {
+    let converged = true;
+    for (let i = 0; i < x.length; i++) {
+      const logNdtrX = logNdtr(x[i]);
+      const logPdfX = -0.5 * x[i] ** 2 - LOG_SQRT_2PI;
+      const dx = (logNdtrX - z[i]) * Math.exp(logNdtrX - logPdfX);
+      x[i] -= dx;
+      // Written as numpy's all(|dx| < 1e-8 |x|), so a NaN keeps the batch iterating as it does there.
+      if (!(Math.abs(dx) < 1e-8 * Math.abs(x[i]))) converged = false;
+    }
+    if (converged) break;
   }
-  return flipped ? -x : x;
+  return x.map((xi, i) => (flipped[i] ? -xi : xi));
 }
 
 /** The quantile `q` of the standard normal truncated to [a, b] (in standard units). */
 export function truncnormPpf(q: number, a: number, b: number): number {
-  if (a === b) return NaN;
-  if (q === 0) return a;
-  if (q === 1) return b;
-  const logMass = logGaussMass(a, b);
-  if (a < 0) return ndtriExp(logAddExp(logNdtr(a), Math.log(q) + logMass));
-  // For a >= 0 work on the mirrored interval, where the log-CDF is accurate.
-  return -ndtriExp(logAddExp(logNdtr(-b), Math.log1p(-q) + logMass));
+  return truncnormPpfBatch([q], [a], [b])[0];
+}
+
+/**
+ * Quantiles of many truncated standard normals at once, as Optuna's vectorised `ppf` computes them: the intervals with
+ * a < 0 solved as one batch, the others (mirrored, where the log-CDF is accurate) as another.
+ */
+export function truncnormPpfBatch(q: readonly number[], a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(q.length);
+  const left: number[] = [], right: number[] = [];
+  q.forEach((_, i) => (a[i] < 0 ? left : right).push(i));
+  const logMass = (i: number) => logGaussMass(a[i], b[i]);
+  const xLeft = ndtriExpBatch(left.map((i) => logAddExp(logNdtr(a[i]), Math.log(q[i]) + logMass(i))));
+  left.forEach((i, j) => out[i] = xLeft[j]);
+  const xRight = ndtriExpBatch(right.map((i) => logAddExp(logNdtr(-b[i]), Math.log1p(-q[i]) + logMass(i))));
+  right.forEach((i, j) => out[i] = -xRight[j]);
+  return out.map((x, i) => (a[i] === b[i] ? NaN : q[i] === 0 ? a[i] : q[i] === 1 ? b[i] : x));
 }

@@ -60,7 +60,7 @@ const flags = {
 
 /** Usage of `mf tune`. */
 export const tuneUsage =
-  `mf tune --model M --horizon H --data DIR [--trials N] [--timeout S] [--sampler tpe|random|grid] [--pruner median|asha|none[:key=N,...]]
+  `mf tune --model M --horizon H --data DIR [--trials N] [--timeout S] [--sampler tpe|tpe:numpy|random|grid] [--pruner median|asha|none[:key=N,...]]
         [--objective f1_macro|log_loss|sharpe] [--cv walk_forward:K[,window=sliding,purge=N,embargo=N]] [--study NAME] [--space FILE] [--config FILE] [--epochs N] [--seed N]
         [--heartbeat S] [--studies experiments/studies] [--out experiments/runs] [--json]
         ${scaleOutUsage}

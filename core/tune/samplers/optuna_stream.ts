@@ -95,20 +95,25 @@ export function optunaStreams(
   number: number,
   settings: StreamSettings,
 ): { startup: NumpyRandomState; tpe: NumpyRandomState } {
-  let startupWords = 0, tpeWords = 0;
-  const finished: FrozenTrial[] = [];
+  let startupWords = 0, tpeWords = 0, nFinished = 0;
+  // The parameters every finished trial so far has (Optuna's intersection space), kept as the trials go by so a long
+  // study costs one pass; undefined until a trial has finished.
+  let common: Set<string> | undefined;
   const earlier = trials.filter((t) => t.number < number).sort((a, b) => a.number - b.number);
   for (const trial of earlier) {
     const drawn = Object.keys(trial.params).filter((k) => k in space && !singleValue(space[k]));
-    if (finished.length < settings.nStartupTrials) {
+    if (nFinished < settings.nStartupTrials) {
       for (const k of drawn) startupWords += 2 * (space[k].type === "categorical" ? (space[k] as { choices: unknown[] }).choices.length : 1);
     } else {
-      const joint = settings.multivariate ? jointKeys(space, finished) : [];
+      const joint = settings.multivariate && common ? Object.keys(space).filter((k) => !singleValue(space[k]) && common!.has(k)) : [];
       const perGroup = (n: number) => 2 * settings.nEiCandidates * (1 + n);
       if (joint.length) tpeWords += perGroup(joint.length);
       for (const k of drawn) if (!joint.includes(k)) tpeWords += perGroup(1);
     }
-    if (isFinished(trial)) finished.push(trial);
+    if (isFinished(trial)) {
+      nFinished++;
+      common = new Set(common ? [...common].filter((k) => k in trial.params) : Object.keys(trial.params));
+    }
   }
   const modSeed = ((seed % 2 ** 32) + 2 ** 32) % 2 ** 32;
   const startup = numpyRandomState(modSeed), tpe = numpyRandomState(modSeed);

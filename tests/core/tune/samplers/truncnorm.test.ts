@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { erf, erfc } from "../../../../core/tune/samplers/erf.ts";
-import { logGaussMass, logNdtr, truncnormLogPdf, truncnormPpf } from "../../../../core/tune/samplers/truncnorm.ts";
+import { logGaussMass, logNdtr, truncnormLogPdf, truncnormPpf, truncnormPpfBatch } from "../../../../core/tune/samplers/truncnorm.ts";
 
 // Reference values from Python's math.erf/erfc and Optuna's _truncnorm, written by tests/fixtures/tune/make_tpe_fixtures.py.
 const { truncnorm: ref } = JSON.parse(readFileSync(new URL("../../../fixtures/tune/tpe_fixtures.json", import.meta.url), "utf8")) as {
@@ -42,6 +42,17 @@ describe("truncated normal pieces match Optuna's _truncnorm", () => {
       expect(x).toBeGreaterThanOrEqual(a);
       expect(x).toBeLessThanOrEqual(b);
     }
+  });
+  it("the batched quantile function agrees with the scalar one: a batch iterates until all its members converge", () => {
+    const [q, a, b] = [0, 1, 2].map((c) => ref.ppf.map((row) => row[c]));
+    const batch = truncnormPpfBatch(q, a, b);
+    ref.ppf.forEach(([qi, ai, bi, e], i) => {
+      const scalar = truncnormPpf(qi, ai, bi);
+      expect(Math.abs(batch[i] - scalar), `ppf(${qi}, ${ai}, ${bi})`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(scalar)));
+      expect(Math.abs(batch[i] - e)).toBeLessThanOrEqual(1e-8 * Math.max(1, Math.abs(e)));
+      expect(truncnormPpfBatch([qi], [ai], [bi])[0]).toBe(scalar);
+    });
+    expect(truncnormPpfBatch([0, 0.5, 0.5], [-1, -2, 1], [1, -2, 2])).toEqual([-1, NaN, expect.any(Number)]);
   });
   it("the log-density, -inf outside the interval", () => {
     for (const [x, a, b, loc, scale, e] of ref.logpdf) {

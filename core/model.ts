@@ -88,6 +88,17 @@ export interface ModelContext {
   parallel?: Parallelism;
 }
 
+/**
+ * How a model uses the trainer's settings (core/config/trainer.ts), for forms and progress; the trainer itself is the
+ * same for every model. Trees grow whole rounds: they take no batches, and an "epoch" is a round.
+ */
+export interface TrainerSettingsUse {
+  /** Trainer settings this model ignores, e.g. `batch_size` for trees. */
+  unused?: readonly string[];
+  /** What one of the trainer's epochs is to this model, e.g. "boosting round"; absent: an epoch, a pass over the data. */
+  epoch?: string;
+}
+
 /** A model family member as data: listed in models/index.ts, never registered by import. */
 export interface ModelPlugin<Schema extends z.ZodType = z.ZodType> {
   /** Short name, e.g. `mlp`; with the family it makes the full name `neural:mlp`. */
@@ -100,6 +111,8 @@ export interface ModelPlugin<Schema extends z.ZodType = z.ZodType> {
   /** Window length when the run does not set one. */
   defaultSeqLen: number;
   configSchema: Schema;
+  /** The trainer settings it ignores and what an epoch is to it; absent: it uses them all, an epoch a pass over the data. */
+  trainerSettings?: TrainerSettingsUse;
   /** Where `mf tune` searches by default: distributions over `params.<key>` of configSchema (and dataset/trainer settings). */
   searchSpace?: SearchSpace;
   /** The model's size for these settings, estimated without building it; plugins without one are not checked. */

@@ -47,6 +47,7 @@ export type ProgressEvent =
   | { kind: "phase"; phase: string; detail?: string }
   /** The run now exists in the store: a watcher can mark it failed if the process running it dies. */
   | { kind: "run"; runId: string; location: string }
+  /** Batches done in the epoch under way (`epoch`, from 0); tree models, which have no batches, report epochs only. */
   | { kind: "step"; epoch: number; epochs: number; step: number; steps: number; loss: number }
   | { kind: "epoch"; epoch: number; epochs: number; metrics: Record<string, number>; best: boolean }
   | { kind: "warning"; message: string };

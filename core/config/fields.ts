@@ -21,10 +21,12 @@ export type ConfigField =
     /** A list of numbers (e.g. hidden layer sizes): element bounds and list length. */
     | ({ kind: "number_list"; minItems?: number; maxItems?: number } & NumberBounds)
     | { kind: "string_list" }
-    | { kind: "other"; type: string }
+    /** Any other schema (a union such as `number | "sqrt"`), kept so a form can say what it takes (field_words.ts). */
+    | { kind: "other"; type: string; schema: z.core.$ZodType }
   );
 
-type Def = {
+/** What a form reads of a zod schema's definition. */
+export type Def = {
   type: string;
   innerType?: z.core.$ZodType;
   in?: z.core.$ZodType;
@@ -35,7 +37,8 @@ type Def = {
   checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string; minimum?: number; maximum?: number } } }[];
 };
 
-const defOf = (node: z.core.$ZodType) => node._zod.def as unknown as Def;
+/** A schema's definition, as far as forms read it. */
+export const defOf = (node: z.core.$ZodType) => node._zod.def as unknown as Def;
 
 /**
  * The settings of a zod object schema (a plugin's configSchema, DatasetConfig, TrainerConfig), in
@@ -70,11 +73,11 @@ function field(key: string, schema: z.core.$ZodType): ConfigField {
       return { ...base, kind: "number_list", minItems, maxItems, ...numberBounds(element) };
     }
   }
-  return { ...base, kind: "other", type: def.type };
+  return { ...base, kind: "other", type: def.type, schema: node };
 }
 
 /** Reads integer format and bounds from a number schema's checks (zod 4 keeps them as check defs). */
-function numberBounds(def: Def): NumberBounds {
+export function numberBounds(def: Def): NumberBounds {
   const out: NumberBounds = { integer: false, minInclusive: true, maxInclusive: true };
   for (const { _zod: { def: c } } of def.checks ?? []) {
     if (c.check === "number_format") {

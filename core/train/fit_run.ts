@@ -129,6 +129,8 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
     });
     const stopping = new EarlyStopping({ patience: trainer.patience, minDelta: trainer.min_delta });
     let hookReason: string | undefined;
+    // the epoch a step event belongs to (from 0): the epochs reported so far
+    let epochsDone = 0;
     const tFit = clock.now();
     const fit = await model.fit(splits.train, splits.val, {
       epochs: trainer.epochs,
@@ -136,8 +138,9 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
       seed: trainer.seed,
       restoreBest: trainer.restore_best,
       signal: env.signal,
-      onStep: (step, steps, loss) => progress?.({ kind: "step", epoch: stopping.bestEpoch, epochs: trainer.epochs, step, steps, loss }),
+      onStep: (step, steps, loss) => progress?.({ kind: "step", epoch: epochsDone, epochs: trainer.epochs, step, steps, loss }),
       onEpoch: async (report) => {
+        epochsDone++;
         sample();
         const decision = stopping.update(report.val_loss);
         await store.appendLine(runId, "metrics.jsonl", JSON.stringify({ ...report, best: decision.best, time_s: (clock.now() - tFit) / 1000 }));

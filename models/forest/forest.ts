@@ -90,6 +90,8 @@ export const forest = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: ForestConfig,
+  // a round adds trees_per_round trees from all rows at once: the trainer's epochs are rounds, and it has no batches
+  trainerSettings: { unused: ["batch_size"], epoch: "round" },
   /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
   searchSpace: {
     "params.max_depth": { type: "int", low: 4, high: 16 },

@@ -135,6 +135,8 @@ export const gbdt = {
   wantsGpu: false,
   defaultSeqLen: 1,
   configSchema: GbdtConfig,
+  // rounds of trees, grown from all rows at once: the trainer's epochs are rounds, and it has no batches
+  trainerSettings: { unused: ["batch_size"], epoch: "boosting round" },
   /** Where `mf tune` searches by default; a tune config may narrow or replace it. */
   searchSpace: {
     "params.tree": { type: "categorical", choices: ["standard", "oblivious"] },

@@ -1,6 +1,7 @@
 import type { Windows } from "../../core/data/windows.ts";
 import type { FitOptions, FitResult, Model, ModelFiles } from "../../core/model.ts";
 import { createRng } from "../../core/random.ts";
+import { taskBreaks } from "../../core/task_breaks.ts";
 import { sampleWeights } from "../../core/train/class_weights.ts";
 import { lossAndAccuracy } from "../../core/train/metrics/classification.ts";
 import { type Multiclass, squaredHinge } from "./hinge.ts";
@@ -62,6 +63,8 @@ export class SvmModel implements Model {
     const steps = Math.ceil(n / options.batchSize);
     let best: { W: Float64Array; b: Float64Array } | undefined;
     let bestEpoch = -1, epoch = 0, adamStep = 0, reason: FitResult["reason"] = "completed";
+    // the steps are synchronous: breaks let a stop request (a task) through between batches
+    const pause = taskBreaks();
     for (; epoch < options.epochs; epoch++) {
       rng.shuffle(order);
       let pendingLoss = 0, pendingRows = 0, step = 0;
@@ -78,6 +81,7 @@ export class SvmModel implements Model {
           options.onStep?.(step + 1, steps, pendingLoss / pendingRows);
           [pendingLoss, pendingRows] = [0, 0];
         }
+        await pause();
       }
       if (options.signal?.aborted) {
         reason = "aborted";

@@ -8,6 +8,7 @@ import { lossAndAccuracy } from "../../core/train/metrics/classification.ts";
 import { DeviceFrame } from "./batches.ts";
 import { saveNetwork } from "./network_io.ts";
 import { useFastKernels } from "./fast_kernels.ts";
+import { taskBreaks } from "../../core/task_breaks.ts";
 
 /** Training settings shared by the tfjs models. */
 export interface OptimizerSettings {
@@ -53,6 +54,8 @@ export class NetworkModel implements Model {
     const steps = Math.ceil(train.size / options.batchSize);
     let best: tf.Tensor[] | undefined;
     let bestEpoch = -1, epoch = 0, reason: FitResult["reason"] = "completed";
+    // on cpu and wasm nothing below yields to the event loop: without breaks a stop request waits for the epoch's end
+    const pause = taskBreaks();
     try {
       for (; epoch < options.epochs; epoch++) {
         rng.shuffle(order);
@@ -77,6 +80,7 @@ export class NetworkModel implements Model {
           pending = sum;
           pendingSamples += idx.length;
           if (++step % READ_EVERY === 0) await read();
+          await pause();
         }
         await read();
         if (options.signal?.aborted) {

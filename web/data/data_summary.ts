@@ -29,7 +29,9 @@ export class DataSummary extends LitElement {
     if (!opened.length) return html`<p class="empty">${this.empty}</p>`;
     const errors = SPLITS.filter((s) => this.status[s] && this.status[s] !== "reading");
     const horizons = [...new Set(SPLITS.flatMap((s) => Object.keys(this.summaries[s]?.labels ?? {})))].sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
-    const problems = errors.length ? [] : dataProblems(this.summaries, { horizon: this.horizon, seqLen: this.seqLen });
+    const reading = SPLITS.filter((s) => this.status[s] === "reading");
+    // the checks compare the splits: with one unread (or still reading) they would find nothing and claim there is nothing
+    const problems = errors.length || reading.length ? [] : dataProblems(this.summaries, { horizon: this.horizon, seqLen: this.seqLen });
     return html`
       ${errors.map((s) => html`<p class="error" role="alert">${this.status[s]}</p>`)}
       <table aria-label="Splits">
@@ -59,10 +61,10 @@ export class DataSummary extends LitElement {
               <td>${split}</td>
               <td>${s.file}</td>
               <td class="num">${count(s.rows)}</td>
-              <td class="num" title=${s.symbols.map((x) => x.name).join(", ")}>${s.symbols.length}</td>
+              <td class="num" title=${s.symbols.map((x) => x.name).join(", ")}>${count(s.symbols.length)}</td>
               <td>${time(s.start)}</td>
               <td>${time(s.end)}</td>
-              <td class="num">${s.features.length}</td>
+              <td class="num">${count(s.features.length)}</td>
             </tr>
           `;
         })}</tbody>
@@ -102,7 +104,16 @@ export class DataSummary extends LitElement {
         `
         : html`<p class="empty">No label columns (label_h&lt;H&gt;) found.</p>`}
       <h3>Problems</h3>
-      ${problems.length ? html`<ul aria-label="Problems">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : html`<p class="muted">None found.</p>`}
+      ${problemsText(problems, errors, reading)}
     `;
   }
+}
+
+/** The problems found, or why the splits were not checked: a file that could not be read is not a file without problems. */
+function problemsText(problems: string[], unread: readonly string[], reading: readonly string[]) {
+  if (unread.length) {
+    return html`<p class="muted" data-testid="not-checked">Not checked: ${unread.join(", ")} could not be read (see above).</p>`;
+  }
+  if (reading.length) return html`<p class="muted" data-testid="not-checked">Checked once ${reading.join(", ")} ${reading.length > 1 ? "are" : "is"} read.</p>`;
+  return problems.length ? html`<ul aria-label="Problems">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : html`<p class="muted">None found.</p>`;
 }

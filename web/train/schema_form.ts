@@ -1,7 +1,9 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { z } from "zod";
-import { type ConfigField, configFields, rangeText } from "../../core/config/fields.ts";
+import { settingProblem } from "../../core/config/field_words.ts";
+import { type ConfigField, configFields } from "../../core/config/fields.ts";
+import { hint, otherText, parseText, shown } from "./form_text.ts";
 import { shared } from "../styles.ts";
 
 /** What a schema form reports on every edit: the value as the schema will see it, and whether it parses. */
@@ -68,6 +70,12 @@ export class SchemaForm extends LitElement {
    */
   @property({ attribute: false })
   accessor choices: Record<string, string[]> = {};
+  /** Settings the chosen model does not use (a plugin's `trainerSettings.unused`): not shown, and left to their defaults. */
+  @property({ attribute: false })
+  accessor unused: readonly string[] = [];
+  /** Per key, what the setting means for the chosen model (trees: epochs are boosting rounds), shown before its hint. */
+  @property({ attribute: false })
+  accessor notes: Record<string, string> = {};
   @state()
   accessor texts: Record<string, string> = {};
   @state()
@@ -75,11 +83,14 @@ export class SchemaForm extends LitElement {
   private fields: ConfigField[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>) {
+    // the page hands a fresh list on every render: validating (which fires `change`, which renders the page) only when it differs
+    const before = changed.get("unused") as readonly string[] | undefined;
+    if (changed.has("unused") && !changed.has("schema") && (before ?? []).join() !== this.unused.join()) this.validate();
     if (changed.has("schema") || (changed.has("values") && this.values)) {
       this.fields = this.schema ? configFields(this.schema) : [];
       this.texts = Object.fromEntries(this.fields.map((f) => {
         const value = this.values?.[f.key] ?? f.default;
-        return [f.key, value === undefined ? "" : f.kind === "other" ? JSON.stringify(value) : shown(value)];
+        return [f.key, value === undefined ? "" : f.kind === "other" ? otherText(value) : shown(value)];
       }));
       // validating here, before render, reports the defaults without a second update
       this.validate();
@@ -92,8 +103,10 @@ export class SchemaForm extends LitElement {
   }
 
   override render() {
+    const notUsed = this.fields.filter((f) => this.unused.includes(f.key));
     return html`<fieldset><legend>${this.legend}</legend>
-      ${this.fields.map((f) => this.renderField(f))}
+      ${this.fields.filter((f) => !notUsed.includes(f)).map((f) => this.renderField(f))}
+      ${notUsed.length ? html`<p class="hint" data-testid="unused">Not used by this model: ${notUsed.map((f) => f.key).join(", ")}.</p>` : ""}
     </fieldset>`;
   }
 
@@ -121,7 +134,7 @@ export class SchemaForm extends LitElement {
     }
     return html`<div class="field">
       <label for=${id}>${f.key}</label>${control}
-      <span class="hint" id="${id}-hint">${hint(f)}</span>
+      <span class="hint" id="${id}-hint">${[this.notes[f.key], hint(f)].filter(Boolean).join("; ")}</span>
       ${error ? html`<span class="bad" role="alert">${error}</span>` : ""}
     </div>`;
   }
@@ -135,74 +148,26 @@ export class SchemaForm extends LitElement {
   private validate() {
     const value: Record<string, unknown> = {};
     const errors: Record<string, string> = {};
-    for (const f of this.fields) {
+    // a setting the model does not use is left out, so the run records its default rather than a value nobody used
+    const used = this.fields.filter((f) => !this.unused.includes(f.key));
+    for (const f of used) {
       const text = this.texts[f.key]?.trim() ?? "";
       if (text === "") {
-        if (!f.optional) errors[f.key] = "required";
+        if (!f.optional) errors[f.key] = settingProblem(f, text);
         continue;
       }
       const parsed = parseText(f, text);
-      if (parsed.error) errors[f.key] = parsed.error;
+      if (parsed.error) errors[f.key] = settingProblem(f, text);
       else value[f.key] = parsed.value;
     }
     const result = this.schema?.safeParse(value);
     for (const issue of result?.success === false ? result.error.issues : []) {
       const key = String(issue.path[0] ?? "");
-      const f = this.fields.find((x) => x.key === key);
-      const range =
-        f && (f.kind === "number" || f.kind === "number_list") && (issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number"
-          ? rangeText(f)
-          : "";
-      errors[key] ??= range ? `expected ${range}` : issue.message;
+      const f = used.find((x) => x.key === key);
+      // zod's wording names neither the setting nor what it takes; an issue on no shown field (none yet) keeps it
+      errors[key] ??= f ? settingProblem(f, this.texts[key] ?? "", issue) : issue.message;
     }
     this.errors = errors;
     this.dispatchEvent(new CustomEvent<FormChange>("change", { detail: { value, valid: Object.keys(errors).length === 0 } }));
-  }
-}
-
-function shown(value: unknown): string {
-  return Array.isArray(value) ? value.join(", ") : String(value);
-}
-
-function hint(f: ConfigField): string {
-  const parts: string[] = [];
-  if (f.default !== undefined) parts.push(`default ${shown(f.default)}`);
-  if (f.kind === "number") parts.push(rangeText(f));
-  if (f.kind === "number_list") {
-    parts.push(
-      `comma-separated, each ${rangeText(f)}`,
-      f.minItems !== undefined || f.maxItems !== undefined ? `${f.minItems ?? 0} to ${f.maxItems ?? "any"} items` : "",
-    );
-  }
-  if (f.kind === "string_list") parts.push("comma-separated");
-  if (f.kind === "other") parts.push(`JSON (${f.type})`);
-  return parts.filter(Boolean).join("; ");
-}
-
-function parseText(f: ConfigField, text: string): { value?: unknown; error?: string } {
-  const number = (t: string) => (t.trim() !== "" && Number.isFinite(Number(t)) ? Number(t) : undefined);
-  switch (f.kind) {
-    case "number": {
-      const n = number(text);
-      return n === undefined ? { error: `"${text}" is not a number` } : { value: n };
-    }
-    case "boolean":
-      return { value: text === "true" };
-    case "enum":
-    case "string":
-      return { value: text };
-    case "number_list": {
-      const items = text.split(",").map((t) => t.trim());
-      const bad = items.find((t) => number(t) === undefined);
-      return bad !== undefined ? { error: `"${bad}" is not a number` } : { value: items.map(Number) };
-    }
-    case "string_list":
-      return { value: text.split(",").map((t) => t.trim()).filter(Boolean) };
-    case "other":
-      try {
-        return { value: JSON.parse(text) };
-      } catch {
-        return { error: "not valid JSON" };
-      }
   }
 }

@@ -16,6 +16,7 @@ import { startJob } from "../worker/client.ts";
 import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
 import type { FormChange } from "./schema_form.ts";
 import { loadTrainSettings, saveTrainSettings } from "./saved_settings.ts";
+import { trainerView } from "./trainer_use.ts";
 import "../data/data_picker.ts";
 import "../data/data_summary.ts";
 import "../data/time_split_picker.ts";
@@ -93,6 +94,7 @@ export class TrainPage extends LitElement {
 
   override render() {
     const plugin = this.registry.get(this.model);
+    const trainerUse = trainerView(plugin);
     const horizon = Number(this.datasetForm.value.horizon ?? 5);
     const seqLen = Number(this.datasetForm.value.seq_len ?? plugin.defaultSeqLen);
     const oneFile = this.layout === "one";
@@ -138,7 +140,7 @@ export class TrainPage extends LitElement {
             seq_len: `model default: ${plugin.defaultSeqLen}`,
           }}
             @change=${(e: CustomEvent<FormChange>) => (this.datasetForm = e.detail)}></mf-schema-form>
-          <mf-schema-form legend="Trainer" .schema=${TrainerConfig} .values=${this.prefilled?.trainer} @change=${(e: CustomEvent<FormChange>) =>
+          <mf-schema-form legend="Trainer" .schema=${TrainerConfig} .values=${this.prefilled?.trainer} .unused=${trainerUse.unused} .notes=${trainerUse.notes} @change=${(e: CustomEvent<FormChange>) =>
             this.setTrainer(e.detail)}></mf-schema-form>
         </div>
         <p data-testid="backend">Backend: ${this.backend || "checking..."}</p>
@@ -155,7 +157,7 @@ export class TrainPage extends LitElement {
             <ul aria-label="Why Train is disabled">${blockers.map((b) => html`<li>${b}</li>`)}</ul>
           `
           : ""}
-        <mf-training .request=${this.request} @ended=${() => (this.running = false)}></mf-training>
+        <mf-training .request=${this.request} .unit=${trainerUse.unit} @ended=${() => (this.running = false)}></mf-training>
       </section>
     `;
   }

@@ -4,17 +4,22 @@ import { IdbRunStore } from "../idb_store.ts";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ProgressEvent } from "../../core/platform.ts";
 import type { ChartData } from "../chart.ts";
-import { duration, num } from "../format.ts";
+import { count, duration, num } from "../format.ts";
 import { shared } from "../styles.ts";
 import { type Job, startJob } from "../worker/client.ts";
 import type { JobReply, JobRequest } from "../worker/protocol.ts";
+import { advance, STARTING, statusText, timeLeft, type TrainProgress } from "./progress_view.ts";
 import "../chart.ts";
+import "./run_result.ts";
 
 type Epoch = Extract<ProgressEvent, { kind: "epoch" }>;
 const LOSS = ["train_loss", "val_loss"];
 const ACCURACY = ["train_accuracy", "val_accuracy"];
 
-/** One training run in a worker: progress, time left, live loss and accuracy curves, and Stop. Fires `ended` with the run id. */
+/**
+ * One training run in a worker: progress, time left, live loss and accuracy curves, Stop, and the run's results when it
+ * ends. Fires `ended` with the run id.
+ */
 @customElement("mf-training")
 export class Training extends LitElement {
   static override styles = [
@@ -43,10 +48,12 @@ export class Training extends LitElement {
   /** Chart columns, rebuilt only when an epoch arrives so progress updates never redraw the charts. */
   @state()
   accessor curves: { loss: ChartData; accuracy: ChartData } = { loss: [[]], accuracy: [[]] };
+  /** What the run's events said so far (progress_view.ts): stage, epochs, batches, and the samples time left is estimated from. */
   @state()
-  accessor fraction = 0;
-  @state()
-  accessor phase = "";
+  accessor progressed: TrainProgress = STARTING;
+  /** What an epoch is called for the model trained ("boosting round" for gbdt). */
+  @property()
+  accessor unit = "epoch";
   @state()
   accessor warnings: string[] = [];
   /** The run the worker created, once it says so. */
@@ -55,9 +62,17 @@ export class Training extends LitElement {
   accessor outcome: { runId?: string; status?: string; error?: string } | undefined;
   @state()
   accessor stopping = false;
+
   private job?: Job<Extract<JobReply, { kind: "done" }>>;
   private started = 0;
   private now = 0;
+  /** Redraws elapsed and time left every second: tree rounds can be seconds apart. */
+  private ticker?: ReturnType<typeof setInterval>;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.ticker);
+  }
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has("request") && this.request) this.start(this.request);
@@ -70,53 +85,65 @@ export class Training extends LitElement {
   override render() {
     if (!this.request) return html`<p class="empty">No training started yet.</p>`;
     const elapsed = ((this.now || this.started) - this.started) / 1000;
-    const left = this.fraction > 0.02 && this.running ? elapsed / this.fraction - elapsed : NaN;
     const last = this.epochs.at(-1);
+    const p = this.progressed, outcome = this.outcome;
+    const status = statusText(p, this.unit, outcome?.status ? { status: outcome.status } : undefined);
+    const ended = outcome?.status === "finished" || outcome?.status === "stopped";
     return html`
       <div class="row">
         <button class="danger" @click=${this.stop} ?disabled=${!this.running || this.stopping}>${this.stopping ? "Stopping..." : "Stop"}</button>
-        <span class="status" aria-live="polite">${this.outcome?.runId
-          ? html`run <a href=${`#/runs/${encodeURIComponent(this.outcome.runId)}`}>${this.outcome.runId}</a> ${this.outcome.status}`
-          : this.statusText(last)}</span>
+        <span class="status" aria-live="polite" data-testid="train-status">${outcome?.runId
+          ? html`run <a href=${`#/runs/${encodeURIComponent(outcome.runId)}`}>${outcome.runId}</a> ${status}`
+          : status}</span>
       </div>
-      <p><progress max="1" .value=${this.fraction} aria-label="Training progress"></progress></p>
-      <p class="muted" data-testid="timing">${Math.round(this.fraction * 100)}% · elapsed ${duration(elapsed)} · ${this.running
-        ? `about ${duration(left)} left`
-        : "ended"} · ${this.phase}</p>
+      <p><progress max="1" .value=${p.fraction} aria-label="Training progress"></progress></p>
+      <p class="muted" data-testid="timing">${Math.floor(p.fraction * 100)}% · elapsed ${duration(elapsed)} · ${this.timeText()}${this.running
+        ? ` · ${p.phase}`
+        : ""}</p>
       ${this.warnings.map((w) => html`<p class="muted">warning: ${w}</p>`)}
       ${this.outcome?.error ? html`<p class="error" role="alert">Training failed: ${this.outcome.error}</p>` : ""}
       <div class="charts">
         <mf-chart label="Loss" .series=${LOSS} .data=${this.curves.loss}></mf-chart>
         <mf-chart label="Accuracy" .series=${ACCURACY} .data=${this.curves.accuracy}></mf-chart>
       </div>
-      <p class="muted" data-testid="epochs">${this.epochs.length} epoch(s) reported${last ? ` · last val_loss ${num(last.metrics.val_loss, 4)}` : ""}</p>
+      <p class="muted" data-testid="epochs">${count(this.epochs.length)} ${this.unit === "epoch" ? "epoch(s)" : `${this.unit}(s)`} reported${last
+        ? ` · last val_loss ${num(last.metrics.val_loss, 4)}`
+        : ""}</p>
+      ${ended && outcome?.runId ? html`<mf-run-result .db=${this.request.db} .runId=${outcome.runId} .unit=${this.unit}></mf-run-result>` : ""}
     `;
   }
 
-  private statusText(last?: Epoch): string {
-    if (this.outcome?.error) return "failed";
-    return last ? `training: ${last.epoch + 1} of ${last.epochs} epochs done` : "starting...";
+  /** Time left while it runs (none until it can be told; with early stopping on, an upper bound), or how it ended. */
+  private timeText(): string {
+    if (this.outcome) return this.outcome.status === "stopped" ? "stopped" : this.outcome.status === "failed" ? "failed" : "ended";
+    if (this.stopping) return "stopping";
+    const left = timeLeft(this.progressed, this.now);
+    if (left === undefined) return this.progressed.stage === "fitting" ? "estimating time left" : "";
+    // early stopping may end the run before its last epoch: the estimate is then the most it can take
+    const patience = Number((this.request?.trainer as { patience?: unknown } | undefined)?.patience ?? 5);
+    return patience > 0 ? `at most about ${duration(left)} left (early stopping may end it sooner)` : `about ${duration(left)} left`;
   }
 
   private start(request: Extract<JobRequest, { kind: "train" }>) {
     Object.assign(this, {
       epochs: [],
       curves: { loss: [[]], accuracy: [[]] },
-      fraction: 0,
-      phase: "starting",
+      progressed: STARTING,
       warnings: [],
       outcome: undefined,
       stopping: false,
     });
     this.runId = undefined;
     this.started = this.now = performance.now();
+    clearInterval(this.ticker);
+    this.ticker = setInterval(() => (this.now = performance.now(), this.requestUpdate()), 1000);
     const job = startJob(request, ({ event }) => this.progress(event));
     this.job = job;
     job.result.then(
       (done) => {
+        // a finished run's bar is full; a stopped one stays where it stopped
+        if (done.status === "finished") this.progressed = { ...this.progressed, fraction: 1 };
         this.outcome = { runId: done.runId, status: done.status };
-        this.fraction = 1;
-        this.phase = "";
       },
       async (error: Error) => {
         this.outcome = { runId: this.runId, status: "failed", error: error.message };
@@ -128,6 +155,7 @@ export class Training extends LitElement {
         }
       },
     ).finally(() => {
+      clearInterval(this.ticker);
       this.now = performance.now();
       this.dispatchEvent(new CustomEvent("ended", { detail: this.outcome }));
     });
@@ -135,19 +163,15 @@ export class Training extends LitElement {
 
   private progress(event: ProgressEvent) {
     this.now = performance.now();
+    this.progressed = advance(this.progressed, event, this.now);
     if (event.kind === "run") this.runId = event.runId;
-    else if (event.kind === "phase") this.phase = event.detail ? `${event.phase}: ${event.detail}` : event.phase;
     else if (event.kind === "warning") this.warnings = [...this.warnings, event.message];
     else if (event.kind === "epoch") {
       this.epochs = [...this.epochs, event];
-      const x = this.epochs.map((e) => e.epoch);
+      // counted from 1 on the chart, as the status line and `mf train` count them
+      const x = this.epochs.map((e) => e.epoch + 1);
       const column = (key: string) => this.epochs.map((e) => e.metrics[key] ?? null);
       this.curves = { loss: [x, column("train_loss"), column("val_loss")], accuracy: [x, column("train_accuracy"), column("val_accuracy")] };
-      this.fraction = (event.epoch + 1) / event.epochs; // epochs count from 0
-    } else if (event.kind === "step") {
-      // epochs done so far plus this epoch's share of batches
-      const total = this.epochs.at(-1)?.epochs ?? event.epochs;
-      this.fraction = (this.epochs.length + event.step / event.steps) / total;
     }
   }
 

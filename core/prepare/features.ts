@@ -1,6 +1,7 @@
 import type { Bars } from "./bars.ts";
 import type { FeatureConfig } from "./config.ts";
 import { ema, rollingMeanStd, rollingMoments, wilder } from "./rolling.ts";
+import { log, log1p, sinCosTurn } from "./portable_math.ts";
 
 /** Computed features, column-major (one Float64Array per feature over all rows); NaN during warm-up. */
 export interface Features {
@@ -24,8 +25,8 @@ export function computeFeatures(bars: Bars, config: FeatureConfig): Features {
     columns.push(column);
     return column;
   };
-  const logClose = bars.close.map(Math.log);
-  const r1 = new Float64Array(n), logVolume = bars.volume.map(Math.log1p), tmp = new Float64Array(n), tmp2 = new Float64Array(n);
+  const logClose = bars.close.map(log);
+  const r1 = new Float64Array(n), logVolume = bars.volume.map(log1p), tmp = new Float64Array(n), tmp2 = new Float64Array(n);
   const segments = bars.segments;
   const each = (fn: (start: number, end: number) => void) => {
     for (let s = 0; s < segments.length; s += 2) fn(segments[s], segments[s + 1]);
@@ -51,7 +52,7 @@ export function computeFeatures(bars: Bars, config: FeatureConfig): Features {
     const hl = add("hl_range"), clv = add("close_location");
     for (let i = 0; i < n; i++) {
       const h = bars.high[i], l = bars.low[i];
-      hl[i] = Math.log(h / l);
+      hl[i] = log(h / l);
       clv[i] = h > l ? (2 * (bars.close[i] - l)) / (h - l) - 1 : 0;
     }
   }
@@ -112,9 +113,9 @@ export function computeFeatures(bars: Bars, config: FeatureConfig): Features {
     const [ts, tc, ds, dc] = [add("tod_sin"), add("tod_cos"), add("dow_sin"), add("dow_cos")];
     for (let i = 0; i < n; i++) {
       const t = bars.time[i];
-      const tod = (2 * Math.PI * (((t % DAY) + DAY) % DAY)) / DAY;
-      const dow = (2 * Math.PI * ((Math.floor(t / DAY) + 3) % 7)) / 7; // 1970-01-01 was a Thursday: Monday = 0
-      [ts[i], tc[i], ds[i], dc[i]] = [Math.sin(tod), Math.cos(tod), Math.sin(dow), Math.cos(dow)];
+      const tod = (((t % DAY) + DAY) % DAY) / DAY;
+      const dow = (((Math.floor(t / DAY) + 3) % 7) + 7) % 7 / 7; // 1970-01-01 was a Thursday: Monday = 0
+      [[ts[i], tc[i]], [ds[i], dc[i]]] = [sinCosTurn(tod), sinCosTurn(dow)];
     }
   }
   return { names, columns };

@@ -1,6 +1,7 @@
 import { NO_LABEL } from "../data/frame.ts";
 import type { Bars } from "./bars.ts";
 import { rollingMeanStd } from "./rolling.ts";
+import { exp, log } from "./portable_math.ts";
 
 /** Triple-barrier labels of one horizon and the realised log return at exit. */
 export interface BarrierLabels {
@@ -28,12 +29,12 @@ export function tripleBarrier(bars: Bars, options: { horizon: number; k: number;
   const scale = k * Math.sqrt(H);
   for (let s = 0; s < bars.segments.length; s += 2) {
     const start = bars.segments[s], end = bars.segments[s + 1];
-    for (let i = start + 1; i < end; i++) r1[i] = Math.log(bars.close[i] / bars.close[i - 1]);
+    for (let i = start + 1; i < end; i++) r1[i] = log(bars.close[i] / bars.close[i - 1]);
     if (end - start > 1) rollingMeanStd(r1, start + 1, end, volWindow, mean, sigma);
     for (let i = start; i + H < end; i++) {
       if (!(sigma[i] >= 0)) continue;
       const c = bars.close[i];
-      const up = c * Math.exp(scale * sigma[i]), down = c * Math.exp(-scale * sigma[i]);
+      const up = c * exp(scale * sigma[i]), down = c * exp(-scale * sigma[i]);
       let exit = i + H, hit = 0;
       for (let j = i + 1; j <= i + H; j++) {
         const upper = bars.high[j] >= up, lower = bars.low[j] <= down;
@@ -44,7 +45,7 @@ export function tripleBarrier(bars: Bars, options: { horizon: number; k: number;
         }
       }
       label[i] = hit;
-      fwdReturn[i] = Math.log(bars.close[exit] / c);
+      fwdReturn[i] = log(bars.close[exit] / c);
     }
   }
   return { horizon: H, label, fwdReturn };

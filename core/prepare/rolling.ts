@@ -44,9 +44,10 @@ export function rollingMoments(x: Float64Array, start: number, end: number, w: n
     const m = s1 / w;
     const m2 = Math.max(s2 / w - m * m, 0);
     const m3 = s3 / w - 3 * m * (s2 / w) + 2 * m * m * m;
-    const m4 = s4 / w - 4 * m * (s3 / w) + 6 * m * m * (s2 / w) - 3 * m ** 4;
+    const m4 = s4 / w - 4 * m * (s3 / w) + 6 * m * m * (s2 / w) - 3 * (m * m) * (m * m);
     // a flat window has no shape: 0 rather than 0/0
-    skew[i] = m2 > 1e-20 ? m3 / m2 ** 1.5 : 0;
+    // m2 ** 1.5 as m2 * sqrt(m2): pow's last bit differs between engines, sqrt is exactly rounded
+    skew[i] = m2 > 1e-20 ? m3 / (m2 * Math.sqrt(m2)) : 0;
     kurt[i] = m2 > 1e-20 ? m4 / (m2 * m2) - 3 : 0;
   }
 }

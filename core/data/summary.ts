@@ -100,6 +100,8 @@ export function dataProblems(summaries: SplitSummaries, options: { horizon: numb
   const column = `label_h${horizon}`;
   const problems: string[] = [];
   const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(", ")}, ... (${names.length} in all)` : names.join(", "));
+  // counts as a person reads them: 1,234,567
+  const n = (count: number) => count.toLocaleString("en-US");
   for (const split of ["train", "val", "test"] as const) {
     const s = summaries[split];
     if (!s) {
@@ -109,8 +111,8 @@ export function dataProblems(summaries: SplitSummaries, options: { horizon: numb
     const counts = s.labels[column];
     if (!counts) problems.push(`${s.file} has no ${column} column; label columns: ${Object.keys(s.labels).join(", ") || "none"}`);
     else {
-      if (counts.missing) problems.push(`${s.file}: ${counts.missing} of ${s.rows} rows have no ${column} (they serve as history, not samples)`);
-      if (counts.invalid) problems.push(`${s.file}: ${counts.invalid} rows of ${column} are not -1, 0, 1 or null`);
+      if (counts.missing) problems.push(`${s.file}: ${n(counts.missing)} of ${n(s.rows)} rows have no ${column} (they serve as history, not samples)`);
+      if (counts.invalid) problems.push(`${s.file}: ${n(counts.invalid)} rows of ${column} are not -1, 0, 1 or null`);
     }
     const bad = Object.entries(s.nonFinite);
     if (bad.length) {
@@ -119,7 +121,7 @@ export function dataProblems(summaries: SplitSummaries, options: { horizon: numb
       );
     }
     const short = s.symbols.filter((x) => x.rows < seqLen);
-    if (short.length) problems.push(`${s.file}: symbols with fewer than ${seqLen} rows are skipped: ${list(short.map((x) => `${x.name} (${x.rows})`))}`);
+    if (short.length) problems.push(`${s.file}: symbols with fewer than ${seqLen} rows are skipped: ${list(short.map((x) => `${x.name} (${n(x.rows)})`))}`);
   }
   const train = summaries.train;
   for (const split of ["val", "test"] as const) {

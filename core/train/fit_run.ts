@@ -121,11 +121,14 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
       for (const [path, bytes] of Object.entries(files)) await store.write(runId, `model/${path}`, bytes);
       await store.write(runId, `model/${PREPROCESS}`, jsonText(preprocess));
     };
-    const sampled = splits.fingerprint.files.train.samples_available ? ` (sampled from ${splits.fingerprint.files.train.samples_available})` : "";
+    // counts as a person reads them (16,760), in the page and the terminal alike
+    const n = (count: number) => count.toLocaleString("en-US");
+    const available = splits.fingerprint.files.train.samples_available;
+    const sampled = available ? ` (sampled from ${n(available)})` : "";
     progress?.({
       kind: "phase",
       phase: "fit",
-      detail: `${name}: ${splits.train.size} train${sampled} / ${splits.val.size} val samples, window ${dataset.seq_len} x ${shape.nFeatures}`,
+      detail: `${name}: ${n(splits.train.size)} train${sampled} / ${n(splits.val.size)} val samples, window ${dataset.seq_len} x ${shape.nFeatures}`,
     });
     const stopping = new EarlyStopping({ patience: trainer.patience, minDelta: trainer.min_delta });
     let hookReason: string | undefined;

@@ -64,9 +64,19 @@ function seconds(text: string): number {
 }
 
 describe("the Train page's progress", () => {
-  it("shows a tree model's form as trees use it, and refuses bad settings in plain words", async () => {
+  it("checks data only once it is read, shows a tree model's form as trees use it, and refuses bad settings in plain words", async () => {
     await page.goto(server.url);
+    // a file that could not be read is not a file without problems
+    await page.locator('input[type="file"]').setInputFiles({ name: "train.parquet", mimeType: "application/octet-stream", buffer: Buffer.from("a,b\n1,2\n") });
+    await expect.poll(() => page.getByText("is not a Parquet file").first().isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByTestId("not-checked").innerText()).toBe("Not checked: train could not be read (see above).");
+    expect(await page.getByText("None found.").count()).toBe(0);
     await page.locator('input[type="file"]').setInputFiles(["train", "val", "test"].map((s) => join(work, `${s}.parquet`)));
+    // with every split read, the checks run (and counts carry separators)
+    await expect.poll(() => page.getByRole("table", { name: "Splits" }).locator("tbody tr").first().innerText(), { timeout: 60_000 }).toMatch(
+      /^train\ttrain\.parquet\t16,\d{3}\t2\t/,
+    );
+    expect(await page.getByTestId("not-checked").count()).toBe(0);
     await expect.poll(() => page.getByLabel("horizon", { exact: true }).locator("option").allInnerTexts(), { timeout: 60_000 }).toEqual(["5", "20"]);
     await page.getByLabel("Model", { exact: true }).selectOption("trees:gbdt");
     await expect.poll(() => page.getByLabel("max_depth", { exact: true }).count()).toBe(1);

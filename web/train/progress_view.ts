@@ -49,8 +49,8 @@ function sampled(p: TrainProgress, now: number): TrainProgress {
 }
 
 /** Seconds of fitting and progress events after the first one before a rate is trusted. */
-export const ETA_MIN_SECONDS = 1;
-export const ETA_MIN_SAMPLES = 2;
+export const ETA_MIN_SECONDS = 3;
+export const ETA_MIN_SAMPLES = 3;
 
 /**
  * Seconds left until the planned epochs are done, or undefined while it cannot be told yet: only after

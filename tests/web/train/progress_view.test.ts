@@ -14,19 +14,19 @@ const epoch = (e: number, epochs: number): ProgressEvent => ({ kind: "epoch", ep
 const step = (e: number, epochs: number, s: number, steps: number): ProgressEvent => ({ kind: "step", epoch: e, epochs, step: s, steps, loss: 1 });
 
 describe("time left", () => {
-  it("leaves start-up out: 10 s of reading and binning, then 100 rounds of 0.2 s, is about 19.6 s left after the first rounds", () => {
-    // the estimate the page used to make, elapsed / fraction - elapsed, says 10.2 / 0.01 - 10.2 = 1010 s here
+  it("leaves start-up out: 10 s of reading and binning, then 100 rounds of 0.2 s, is about 16.8 s left when first told", () => {
+    // the estimate the page used to make, elapsed / fraction - elapsed, said 10.2 / 0.01 - 10.2 = 1010 s after round 1
     const events: [number, ProgressEvent][] = [[0, { kind: "phase", phase: "read", detail: "train.parquet" }]];
     for (let r = 0; r < 100; r++) events.push([10_000 + 200 * (r + 1), epoch(r, 100)]);
     const states = replay(events);
-    // no estimate from the first rounds: one round is no rate, and under a second of fitting is too little
-    for (const k of [1, 2, 3, 4, 5]) expect(timeLeft(states[k], events[k][0])).toBeUndefined();
-    const k = 6; // round 6 done at 11.2 s: 1 s of fitting since round 1, 5 rounds in it
-    expect(timeLeft(states[k], events[k][0])).toBeCloseTo(94 * 0.2, 6);
+    // nothing until 3 s of fitting have passed since the first round reported
+    const first = states.findIndex((p, k) => timeLeft(p, events[k][0]) !== undefined);
+    expect(first).toBe(16); // round 16 done at 13.2 s, 3 s after round 1
+    expect(timeLeft(states[first], events[first][0])).toBeCloseTo(84 * 0.2, 6);
     // it keeps time between events: half a round later, 0.1 s less
-    expect(timeLeft(states[k], events[k][0] + 100)).toBeCloseTo(94 * 0.2 - 0.1, 6);
+    expect(timeLeft(states[first], events[first][0] + 100)).toBeCloseTo(84 * 0.2 - 0.1, 6);
     // and never goes below 0
-    expect(timeLeft(states[k], events[k][0] + 60_000)).toBe(0);
+    expect(timeLeft(states[first], events[first][0] + 60_000)).toBe(0);
   });
 
   it("leaves the first, slower rounds out of the rate (code warming up)", () => {
@@ -43,20 +43,17 @@ describe("time left", () => {
   });
 
   it("counts batches within an epoch", () => {
-    const states = replay([
-      [5_000, step(0, 4, 10, 100)],
-      [5_500, step(0, 4, 20, 100)],
-      [6_000, step(0, 4, 30, 100)],
-    ]);
-    // 0.2 epochs gained in 1 s: 3.925 epochs left take 19.625 s
-    expect(states[2].fraction).toBeCloseTo(0.075, 9);
-    expect(timeLeft(states[2], 6_000)).toBeCloseTo((1 - 0.075) / 0.05, 6);
+    const states = replay([5, 10, 15, 20, 25, 30, 35].map((s, k) => [5_000 + 500 * k, step(0, 4, s, 100)]));
+    // 5 batches (0.05 epochs) every 0.5 s: at 8 s, 0.35 of the first epoch done, 3.65 epochs left take 36.5 s
+    expect(timeLeft(states[5], 7_500)).toBeUndefined();
+    expect(states[6].fraction).toBeCloseTo(0.35 / 4, 9);
+    expect(timeLeft(states[6], 8_000)).toBeCloseTo(3.65 / 0.1, 6);
   });
 
   it("has no estimate while evaluating", () => {
-    const states = replay([[0, epoch(0, 3)], [1_000, epoch(1, 3)], [2_000, epoch(2, 3)], [2_100, { kind: "phase", phase: "evaluate" }]]);
-    expect(timeLeft(states[2], 2_000)).toBe(0);
-    expect(timeLeft(states[3], 2_100)).toBeUndefined();
+    const states = replay([[0, epoch(0, 4)], [1_500, epoch(1, 4)], [3_000, epoch(2, 4)], [4_500, epoch(3, 4)], [4_600, { kind: "phase", phase: "evaluate" }]]);
+    expect(timeLeft(states[3], 4_500)).toBe(0);
+    expect(timeLeft(states[4], 4_600)).toBeUndefined();
   });
 });
 

@@ -134,7 +134,7 @@ export class App extends LitElement {
     }
   }
 
-  /** "Train with best" on a study: the Train page with the best trial's settings in its forms. */
+  /** "Train with best" on a study, "Train again with these settings" on a run page: the Train page with those settings in its forms. */
   private trainWith = (e: CustomEvent<BestSettings>) => {
     e.preventDefault();
     this.renderRoot.querySelector<TrainPage>("mf-train-page")!.prefill(e.detail);
@@ -233,7 +233,7 @@ export class App extends LitElement {
               this.registryRoute?.name ??
                 ""
             }></mf-registry-page>`
-            : runViews(this.route, { reader: this.store, store: this.store, modelRegistry: this.modelRegistry, runsHash: this.runsHash })}
+            : runViews(this.route, { reader: this.store, store: this.store, modelRegistry: this.modelRegistry, runsHash: this.runsHash, app: true })}
           ${page === "predict"
             ? html`<mf-predict-page .reader=${this.store} .modelRegistry=${this.modelRegistry} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>`
             : ""}

@@ -118,7 +118,7 @@ describe.runIf(process.env.MF_BENCH === "1")("benchmark: the viewer with 1,000 r
           await page.evaluate(() =>
             document.querySelector("mf-viewer")!.shadowRoot!.querySelector("mf-runs-table")!.shadowRoot!.querySelector(".count")!.textContent
           ),
-        ).toBe(`${RUNS} of ${RUNS} runs`);
+        ).toBe(`${RUNS.toLocaleString("en-US")} of ${RUNS.toLocaleString("en-US")} runs`);
         sorts.push(...await sortTimes(page));
         if (repeat === 0 && name === "served") await page.screenshot({ path: join(root, "tests/web/screenshots/viewer-scale-1000.png") });
         await page.close();

@@ -1,11 +1,12 @@
-import { css, html, LitElement, type PropertyValues } from "lit";
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { RunReader } from "../../core/platform.ts";
 import type { Metrics } from "../../core/train/evaluate.ts";
 import type { ChartData } from "../chart.ts";
 import { count, num } from "../format.ts";
 import { shared } from "../styles.ts";
-import { METRICS } from "./run_columns.ts";
+import { dataDifferences } from "./data_column.ts";
+import { columnTitle, METRICS } from "./run_columns.ts";
 import { readEpochs, readRunRow, type RunRow } from "./run_data.ts";
 import "../chart.ts";
 
@@ -25,6 +26,13 @@ export class ComparePage extends LitElement {
       }
       .scroll {
         overflow-x: auto;
+      }
+      .warning {
+        border: 1px solid #d4a72c;
+        background: #fff8c5;
+        border-radius: 4px;
+        padding: 0.4rem 0.8rem;
+        margin: 0.6rem 0;
       }
     `,
   ];
@@ -85,6 +93,7 @@ export class ComparePage extends LitElement {
     return html`
       ${back}
             ${unreadable.map((r) => html`<p class="error" role="alert">Run ${r.row.id} cannot be read: ${r.row.error}</p>`)}
+            ${this.dataWarning(runs.map((r) => r.row), head)}
             <section aria-labelledby="cmp-settings"><h2 id="cmp-settings">Settings that differ</h2>
               ${settings.length > same.length
                 ? html`
@@ -127,7 +136,7 @@ export class ComparePage extends LitElement {
                 const values = runs.map((r) => r.row.metrics?.[split][m as keyof Metrics] as number | null | undefined);
                 const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
                 const best = better && finite.length > 1 ? (better === "lower" ? Math.min(...finite) : Math.max(...finite)) : undefined;
-                return html`<tr><th>${split} ${m}</th>${
+                return html`<tr><th title=${columnTitle(`${split}.${m}`) ?? nothing}>${split} ${m}${m === "sharpe" ? " (annualised)" : ""}</th>${
                   values.map((v) =>
                     html`<td class="num ${v === best ? "best" : ""}">${(m === "n" || m === "n_trades") && typeof v === "number" ? count(v) : num(v)}${
                       v === best ? " ★" : ""
@@ -151,6 +160,24 @@ export class ComparePage extends LitElement {
                 `
                 : html`<p class="empty">No epochs recorded.</p>`}
             </section>
+    `;
+  }
+
+  /** A warning naming what differs when the runs were not trained and scored on the same data and labels; nothing when they were. */
+  private dataWarning(rows: RunRow[], head: (first: string) => TemplateResult) {
+    const differences = dataDifferences(rows.map((r) => r.record!));
+    if (!differences.length) return nothing;
+    return html`
+      <section class="warning" role="alert" aria-labelledby="cmp-data">
+        <h2 id="cmp-data">These runs used different data</h2>
+        <p>Different ${differences.map((d) => d.what).join(", ")}: their metrics are not measured on the same samples, so they do not compare as equals.</p>
+        <div class="scroll">
+          <table aria-label="Data compared">
+            <thead>${head("data")}</thead>
+            <tbody>${differences.map((d) => html`<tr class="diff"><th>≠ ${d.what}</th>${d.values.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody>
+          </table>
+        </div>
+      </section>
     `;
   }
 

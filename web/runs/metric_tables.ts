@@ -1,6 +1,8 @@
 import { html } from "lit";
 import type { Metrics, SplitMetrics } from "../../core/train/evaluate.ts";
 import { count, num } from "../format.ts";
+import type { ImportanceKind } from "./importance.ts";
+import { SHARPE_NOTE } from "./run_columns.ts";
 
 const HEADLINE = [
   "n",
@@ -17,6 +19,9 @@ const HEADLINE = [
 ] as const;
 const CLASSES = [["-1", "short"], ["0", "neutral"], ["1", "long"]] as const;
 
+/** A headline metric's name as a row or column label: the Sharpe ratio says it is annualised, with how in its tooltip. */
+const metricName = (key: (typeof HEADLINE)[number]) => key === "sharpe" ? html`<span title=${SHARPE_NOTE}>sharpe (annualised)</span>` : key;
+
 const cell = (m: Metrics, key: (typeof HEADLINE)[number]) => (key === "n" || key === "n_trades" ? count(Number(m[key] ?? 0)) : num(m[key]));
 
 /** Headline classification and trading metrics, one column per split. */
@@ -27,7 +32,7 @@ export function metricsTable(splits: Record<string, Metrics>) {
       <thead>
         <tr><th>metric</th>${names.map((s) => html`<th class="num">${s}</th>`)}</tr>
       </thead>
-      <tbody>${HEADLINE.map((key) => html`<tr><td>${key}</td>${names.map((s) => html`<td class="num">${cell(splits[s], key)}</td>`)}</tr>`)}</tbody>
+      <tbody>${HEADLINE.map((key) => html`<tr><td>${metricName(key)}</td>${names.map((s) => html`<td class="num">${cell(splits[s], key)}</td>`)}</tr>`)}</tbody>
     </table>
   `;
 }
@@ -84,22 +89,28 @@ export function perSymbolTable(split: SplitMetrics, label: string) {
   return html`
     <table aria-label=${label}>
       <thead>
-        <tr><th>symbol</th>${HEADLINE.map((k) => html`<th class="num">${k}</th>`)}</tr>
+        <tr><th>symbol</th>${HEADLINE.map((k) => html`<th class="num">${metricName(k)}</th>`)}</tr>
       </thead>
       <tbody>${symbols.map((s) => html`<tr><td>${s}</td>${HEADLINE.map((k) => html`<td class="num">${cell(split.per_symbol[s], k)}</td>`)}</tr>`)}</tbody>
     </table>
   `;
 }
 
-/** Feature importance, largest first, each with a bar scaled to the largest; the top `limit` only. */
-export function importanceTable(pairs: [string, number][], limit = 30) {
+/**
+ * Feature importance, largest first: each feature's value (3 significant digits), its share of the total and a bar
+ * scaled to the largest, under a caption saying what kind of importance it is; the top `limit` only.
+ */
+export function importanceTable(pairs: [string, number][], kind: ImportanceKind, limit = 30) {
   const top = Math.max(...pairs.map(([, v]) => Math.abs(v)), 1e-12);
+  const total = pairs.reduce((sum, [, v]) => sum + Math.abs(v), 0) || 1;
   return html`
+    <p class="muted" data-testid="importance-kind">${kind.label}: ${kind.detail}</p>
     <table aria-label="Feature importance">
       <thead>
         <tr>
           <th>feature</th>
-          <th class="num">importance</th>
+          <th class="num">${kind.label}</th>
+          <th class="num">share</th>
           <th></th>
         </tr>
       </thead>
@@ -107,7 +118,8 @@ export function importanceTable(pairs: [string, number][], limit = 30) {
         html`
           <tr>
             <td>${name}</td>
-            <td class="num">${num(v, 4)}</td>
+            <td class="num" title=${String(v)}>${significant(v)}</td>
+            <td class="num">${(100 * Math.abs(v) / total).toFixed(1)}%</td>
             <td>
               <div style="width: ${Math.round((160 * Math.abs(v)) / top)}px; height: 0.7em; background: #1f6feb"></div>
             </td>
@@ -115,6 +127,13 @@ export function importanceTable(pairs: [string, number][], limit = 30) {
         `
       )}</tbody>
     </table>
-        ${pairs.length > limit ? html`<p class="muted">Top ${limit} of ${pairs.length} features.</p>` : ""}
+    ${pairs.length > limit ? html`<p class="muted">Top ${limit} of ${count(pairs.length)} features.</p>` : ""}
   `;
+}
+
+const threeDigits = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
+
+/** A value to 3 significant digits with thousands separators: 12,345.678 reads 12,300 and 0.0012345 reads 0.00123. */
+export function significant(value: number): string {
+  return Number.isFinite(value) ? threeDigits.format(value) : "-";
 }

@@ -8,8 +8,8 @@ const TOP = 50;
 const BOTTOM = 24;
 const AXIS_GAP = 120;
 const MAX_AXES = 16;
-/** Columns that are no setting (outcomes, times) or repeat another (a seed per run, the dataset's copy of horizon and window). */
-const NOT_AXES = new Set(["status", "epochs", "best_epoch", "created", "total_s", "seed", "trainer.seed", "dataset.horizon", "dataset.seq_len"]);
+/** Columns that are no setting (the data, outcomes, times) or repeat another (a seed per run, the dataset's copy of horizon and window). */
+const NOT_AXES = new Set(["data", "status", "epochs", "best_epoch", "created", "total_s", "seed", "trainer.seed", "dataset.horizon", "dataset.seq_len"]);
 /** Categories labelled on an axis; more than this and only every n-th is. */
 const MAX_LABELS = 12;
 
@@ -63,6 +63,20 @@ export class ParallelCoords extends LitElement {
   @property()
   accessor metric = "";
 
+  /**
+   * Widens the drawing to what it holds: tick labels start right of their axis and names are centred on it, so the
+   * last axis's (and a long first name's) text would run past an edge the axis spacing alone gives.
+   */
+  protected override updated() {
+    const plot = this.renderRoot.querySelector<SVGSVGElement>("svg");
+    if (!plot) return;
+    const box = plot.getBBox();
+    const left = Math.min(0, Math.floor(box.x) - 4);
+    const width = Math.max(Number(plot.getAttribute("data-width")), Math.ceil(box.x + box.width) + 8) - left;
+    plot.setAttribute("width", String(width));
+    plot.setAttribute("viewBox", `${left} 0 ${width} ${HEIGHT}`);
+  }
+
   override render() {
     const metrics = this.columns.filter((c) => c.numeric && betterOf(c.key) !== undefined);
     const metric = metrics.find((c) => c.key === this.metric) ?? metrics.find((c) => c.key === "val.f1_macro") ?? metrics[0];
@@ -98,7 +112,7 @@ export class ParallelCoords extends LitElement {
             <div class="plot">
         <svg role="img" aria-label=${`Parallel coordinates: ${
           axes.map((a) => a.column.label).join(", ")
-        }`} width=${width} height=${HEIGHT} viewBox="0 0 ${width} ${HEIGHT}">
+        }`} width=${width} data-width=${width} height=${HEIGHT} viewBox="0 0 ${width} ${HEIGHT}">
               ${order.map((run) => {
                 const points = axes.map((a, i) => [x(i), a.y(run.cells[a.column.key])] as const).filter(([, y]) => y !== undefined);
                 return svg`

@@ -1,3 +1,6 @@
+import { dataId } from "../../core/data/fingerprint_id.ts";
+import { count, num } from "../format.ts";
+import { dataSummary } from "./data_column.ts";
 import type { RunRow } from "./run_data.ts";
 
 /** A cell of the runs table: a number, a text, or nothing. */
@@ -39,6 +42,7 @@ const RECORD_LABELS: Record<string, string> = {
   model: "model",
   horizon: "horizon",
   seq_len: "window",
+  data: "data",
   status: "status",
   epochs: "epochs",
   best_epoch: "best epoch",
@@ -48,10 +52,33 @@ const RECORD_LABELS: Record<string, string> = {
   total_s: "time (s)",
 };
 
-/** Shown until a person chooses: what the runs table always showed. */
-export const DEFAULT_COLUMNS = ["model", "horizon", "seq_len", "status", "epochs", "backend", "val.f1_macro", "test.accuracy", "test.f1_macro", "test.sharpe"];
+/** Shown until a person chooses: what the runs table always showed, and the data last. */
+export const DEFAULT_COLUMNS = [
+  "model",
+  "horizon",
+  "seq_len",
+  "status",
+  "epochs",
+  "backend",
+  "val.f1_macro",
+  "test.accuracy",
+  "test.f1_macro",
+  "test.sharpe",
+  "data",
+];
 
-/** Flattens a run: record fields, `val.<metric>` and `test.<metric>`, and `params.`/`dataset.`/`trainer.` settings. */
+/** How the Sharpe ratio is annualised (core/train/metrics/trading.ts), for headers and tooltips. */
+export const SHARPE_NOTE =
+  "Sharpe ratio, annualised: mean / std of the portfolio's bar returns x sqrt(bars per year), bars per year = 365.25 days / the median bar spacing";
+
+/** A column's tooltip: what a Sharpe column means, the data's parts; none for the rest. */
+export function columnTitle(key: string): string | undefined {
+  if (/^(val|test)\.sharpe$/.test(key)) return SHARPE_NOTE;
+  if (key === "data") return "files · rows over all splits · symbols · data id (the same for runs on the same files, rows, symbols, features and split)";
+  return undefined;
+}
+
+/** Flattens a run: record fields, its data in one line (data_column.ts), `val.<metric>` and `test.<metric>`, and `params.`/`dataset.`/`trainer.` settings. */
 export function flattenRun(row: RunRow): FlatRun {
   const r = row.record;
   const cells: Record<string, Cell> = {
@@ -59,6 +86,7 @@ export function flattenRun(row: RunRow): FlatRun {
     model: r?.model,
     horizon: r?.horizon,
     seq_len: r?.seq_len,
+    data: r ? dataSummary(r.dataset) : undefined,
     status: r?.status ?? "unreadable",
     epochs: r?.epochs_run,
     best_epoch: r?.best_epoch,
@@ -79,6 +107,8 @@ export function flattenRun(row: RunRow): FlatRun {
     r?.model,
     r?.status,
     r?.backend.name,
+    // the data id and file names: searching a run's data id lists the runs on the same data
+    ...(r ? [dataId(r.dataset), ...Object.values(r.dataset.files).map((f) => f.name)] : []),
     ...Object.entries(r?.config.params ?? {}).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`),
   ].join(" ").toLowerCase();
   return { row, cells, text };
@@ -102,6 +132,14 @@ function rank(key: string): number {
   if (key in RECORD_LABELS) return Object.keys(RECORD_LABELS).indexOf(key);
   const metric = /^(val|test)\.(.+)$/.exec(key);
   return metric ? 100 + (metric[1] === "val" ? 0 : 50) + Object.keys(METRICS).indexOf(metric[2]) : 1000;
+}
+
+/** A cell as the table shows it: fractions to 3 decimals, whole metrics (counts such as trades) with thousands separators, "-" for none. */
+export function cellText(key: string, value: Cell): string {
+  if (typeof value !== "number") return value ?? "-";
+  if (!Number.isInteger(value)) return num(value);
+  // settings (a seed, a batch size) read as typed
+  return /^(val|test)\./.test(key) ? count(value) : String(value);
 }
 
 const collator = new Intl.Collator("en", { numeric: true });

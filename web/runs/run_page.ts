@@ -3,11 +3,14 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { RegistryStore } from "../../core/model_registry/store.ts";
 import type { RunReader, RunStore } from "../../core/platform.ts";
 import type { ChartData } from "../chart.ts";
-import { duration } from "../format.ts";
+import { count, duration } from "../format.ts";
 import { shared } from "../styles.ts";
 import { confusionTable, importanceTable, metricsTable, perClassTable, perSymbolTable } from "./metric_tables.ts";
 import { type EquityCurves, readEpochs, readEquity, readImportance, readRunEvaluations, readRunRow, type RunRow } from "./run_data.ts";
 import { evaluationsTable } from "./evaluations.ts";
+import { dataId } from "../../core/data/fingerprint_id.ts";
+import { importanceKind } from "./importance.ts";
+import "./run_actions.ts";
 import "../chart.ts";
 import "../registry/register_form.ts";
 
@@ -36,6 +39,9 @@ export class RunPage extends LitElement {
   /** The model registry: a finished run can be registered as a version of a named model (the app only). */
   @property({ attribute: false })
   accessor modelRegistry: RegistryStore | undefined;
+  /** Set by the app: the page offers "Predict with this run" and "Train again with these settings" (the viewer has neither). */
+  @property({ type: Boolean })
+  accessor app = false;
   @property()
   accessor runId = "";
   /** Where "all runs" leads (the runs table as it was left). */
@@ -47,6 +53,9 @@ export class RunPage extends LitElement {
   accessor epochs: Awaited<ReturnType<typeof readEpochs>> = [];
   @state()
   accessor importance: [string, number][] = [];
+  /** The run's files, for the prediction downloads. */
+  @state()
+  accessor files: string[] = [];
   @state()
   accessor equity: EquityCurves = {};
   @state()
@@ -65,12 +74,18 @@ export class RunPage extends LitElement {
     this.error = "";
     try {
       const row = await readRunRow(reader, runId);
-      const [epochs, importance, equity, evaluations] = row.record
-        ? await Promise.all([readEpochs(reader, runId), readImportance(reader, runId), readEquity(reader, runId), readRunEvaluations(reader, runId)])
-        : [[], [], {}, { evaluations: [] }];
+      const [epochs, importance, equity, evaluations, files] = row.record
+        ? await Promise.all([
+          readEpochs(reader, runId),
+          readImportance(reader, runId),
+          readEquity(reader, runId),
+          readRunEvaluations(reader, runId),
+          reader.files(runId),
+        ])
+        : [[], [], {}, { evaluations: [] }, []];
       // a newer run chosen meanwhile wins
       if (runId !== this.runId || reader !== this.reader) return;
-      Object.assign(this, { row, epochs, importance, equity, evaluations });
+      Object.assign(this, { row, epochs, importance, equity, evaluations, files });
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -100,6 +115,7 @@ export class RunPage extends LitElement {
                 }-h${record.horizon}`} label="Register as a model version"></mf-register-form>`
                 : ""}</div>
             </section>
+            <mf-run-actions .reader=${this.reader} .record=${record} .files=${this.files} ?app=${this.app}></mf-run-actions>
             <section aria-labelledby="curves-h"><h2 id="curves-h">Curves</h2>
               ${this.epochs.length
                 ? html`
@@ -131,7 +147,9 @@ export class RunPage extends LitElement {
             ${this.equitySection()}
             ${this.evaluationsSection()}
             ${this.importance.length
-              ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Feature importance</h2>${importanceTable(this.importance)}</section>`
+              ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Feature importance</h2>${
+                importanceTable(this.importance, importanceKind(record))
+              }</section>`
               : ""}
             <section aria-labelledby="config-h">
         <h2 id="config-h">Config</h2>
@@ -155,8 +173,11 @@ export class RunPage extends LitElement {
           `
         )}
               </div>
-        <p class="muted">Data: ${Object.values(record.dataset.files).map((f) => `${f.name} (${f.rows} rows, ${f.samples} samples)`).join(", ")}; ${record
-          .dataset.symbols.length} symbols, ${record.dataset.features.length} features.</p>
+        <p class="muted" data-testid="run-data">Data: ${Object.entries(record.dataset.files).map(([split, f]) =>
+          `${split} ${f.name} (${count(f.rows)} rows, ${count(f.samples)} samples)`
+        ).join(", ")}; ${count(record.dataset.symbols.length)} symbols, ${count(record.dataset.features.length)} features; data id ${dataId(
+          record.dataset,
+        )}.</p>
       </section>
     `;
   }

@@ -13,6 +13,8 @@ export interface RunViewsOptions {
   store?: RunStore;
   /** The model registry: finished runs' pages get Register (the app only). */
   modelRegistry?: RegistryStore;
+  /** The app: run pages offer Predict and Train again, which lead to its pages (the viewer has neither). */
+  app?: boolean;
   /** The runs table's hash as a person left it, for "all runs" links. */
   runsHash: string;
   /** What an empty runs table says. */
@@ -33,7 +35,9 @@ export function runViews(route: Route, o: RunViewsOptions): TemplateResult | "" 
     `;
   }
   if (route.page === "run") {
-    return html`<mf-run-page .reader=${o.reader} .store=${o.store} .modelRegistry=${o.modelRegistry} runId=${route.ids[0]} back=${o.runsHash}></mf-run-page>`;
+    return html`<mf-run-page .reader=${o.reader} .store=${o.store} .modelRegistry=${o.modelRegistry} runId=${route.ids[0]} back=${o.runsHash} ?app=${
+      o.app ?? false
+    }></mf-run-page>`;
   }
   if (route.page === "compare") {
     return html`<mf-compare-page .reader=${o.reader} .runIds=${route.ids} curve=${

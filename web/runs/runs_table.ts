@@ -1,10 +1,10 @@
-import { css, html, LitElement, type PropertyValues } from "lit";
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { RunReader } from "../../core/platform.ts";
-import { num } from "../format.ts";
+import { count } from "../format.ts";
 import { shared } from "../styles.ts";
 import { readRunRows } from "./run_data.ts";
-import { type Column, columnsOf, compareCells, DEFAULT_COLUMNS, type FlatRun, flattenRun } from "./run_columns.ts";
+import { cellText, type Column, columnsOf, columnTitle, compareCells, DEFAULT_COLUMNS, type FlatRun, flattenRun } from "./run_columns.ts";
 import { readTableView, routeHash, type TableView, writeTableView } from "./view_state.ts";
 import "./parallel_coords.ts";
 
@@ -163,7 +163,7 @@ export class RunsTable extends LitElement {
         })}
         <label>search <input type="search" name="search" .value=${filters.text ?? ""} placeholder="id, model, setting=value"
           @input=${(e: Event) => this.filter("text", (e.target as HTMLInputElement).value)} /></label>
-        <span class="muted count" aria-live="polite">${shown.length} of ${this.runs.length} runs</span>
+        <span class="muted count" aria-live="polite">${count(shown.length)} of ${count(this.runs.length)} runs</span>
         <button aria-expanded=${this.choosing} @click=${() => (this.choosing = !this.choosing)}>Columns (${chosen.length})</button>
         <button @click=${() => (location.hash = routeHash({ page: "compare", ids: selected, query: new URLSearchParams() }))} ?disabled=${selected.length <
           2}>Compare selected (${selected.length})</button>
@@ -174,7 +174,7 @@ export class RunsTable extends LitElement {
           <thead>
             <tr><th><span class="muted">compare</span></th>${[{ key: "id", label: "run", numeric: false }, ...chosen].map((c) =>
               html`
-                <th class=${c.numeric ? "num" : ""}
+                <th class=${c.numeric ? "num" : ""} title=${columnTitle(c.key) ?? nothing}
                   aria-sort=${c.key === sort.key ? (sort.descending ? "descending" : "ascending") : "none"}>
                           <button @click=${() => this.change({ sort: { key: c.key, descending: c.key === sort.key ? !sort.descending : c.numeric } })}>${c
                             .label}${c.key === sort.key ? (sort.descending ? " ▼" : " ▲") : ""}</button></th>
@@ -189,12 +189,7 @@ export class RunsTable extends LitElement {
           <td class="id"><a href=${routeHash({ page: "run", ids: [r.row.id], query: new URLSearchParams() })}>${r.row.id}</a>${
               r.row.error ? html`<span class="error" title=${r.row.error}>cannot be read</span>` : ""
             }</td>
-          ${
-              chosen.map((c) => {
-                const v = r.cells[c.key];
-                return html`<td class=${c.numeric ? "num" : ""}>${typeof v === "number" && !Number.isInteger(v) ? num(v) : v ?? "-"}</td>`;
-              })
-            }</tr>`
+          ${chosen.map((c) => html`<td class=${c.numeric ? "num" : ""}>${cellText(c.key, r.cells[c.key])}</td>`)}</tr>`
           )}
           ${to < shown.length ? html`<tr aria-hidden="true" style="height: ${(shown.length - to) * this.rowHeight}px"></tr>` : ""}</tbody>
         </table>

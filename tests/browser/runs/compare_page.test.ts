@@ -98,4 +98,29 @@ describe("mf-compare-page", () => {
     const epochs = new TextDecoder().decode(await s.read(ids[1], "metrics.jsonl")).trim().split("\n").map((l) => JSON.parse(l).train_accuracy);
     expect(chart.data[2]).toEqual(epochs);
   });
+
+  it("warns, naming what differs, when the runs used different data or horizons; says nothing when they did not", async () => {
+    const { s, ids } = await store();
+    const same = await mount(s, ids);
+    expect(deepAll(same, "#cmp-data")).toHaveLength(0);
+    const record = decode(await s.read(ids[1], "run.json"));
+    record.horizon = 20;
+    record.dataset.files.test = { ...record.dataset.files.test, name: "test-2025.parquet", rows: 25_000 };
+    await s.write(ids[1], "run.json", jsonText(record));
+    const page = await mount(s, ids);
+    const warning = await waitFor(page, '[role="alert"]:has(#cmp-data)');
+    expect(warning.querySelector("p")!.textContent).toBe(
+      "Different files, rows, horizon, data id: their metrics are not measured on the same samples, so they do not compare as equals.",
+    );
+    const data = rows(page, "Data compared");
+    expect(data.map((r) => r[0])).toEqual(["≠ files", "≠ rows", "≠ horizon", "≠ data id"]);
+    expect(data[1].slice(1)).toEqual([
+      "train 80,000 · val 20,000 · test 20,000",
+      "train 80,000 · val 20,000 · test 25,000",
+      "train 80,000 · val 20,000 · test 20,000",
+    ]);
+    expect(data[2].slice(1)).toEqual(["5", "20", "5"]);
+    expect(data[3][1]).toMatch(/^[0-9a-f]{8}$/);
+    expect(data[3][2]).not.toBe(data[3][1]);
+  });
 });

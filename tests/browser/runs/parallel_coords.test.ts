@@ -80,4 +80,20 @@ describe("mf-parallel-coords", () => {
     expect(deep(plot, "p.empty").textContent).toMatch(/share every setting/);
     expect(deepAll(plot, "path.run")).toHaveLength(0);
   });
+
+  it("is as wide as what it draws: no axis name or tick label runs past its edges", async () => {
+    // a long metric name centred on the last axis ran past the right edge
+    for (const metric of ["test.profit_factor", "test.max_drawdown"]) {
+      const { plot } = await mount(40, metric);
+      const svgEl = deep<SVGSVGElement>(plot, "svg");
+      const [left, , width] = svgEl.getAttribute("viewBox")!.split(" ").map(Number);
+      expect(Number(svgEl.getAttribute("width"))).toBe(width);
+      for (const text of deepAll<SVGTextElement>(plot, "text")) {
+        const box = text.getBBox();
+        expect(box.x, text.textContent!).toBeGreaterThanOrEqual(left);
+        expect(box.x + box.width, text.textContent!).toBeLessThanOrEqual(left + width);
+      }
+      plot.remove();
+    }
+  });
 });

@@ -102,6 +102,7 @@ describe("mf-runs-table", () => {
       "test accuracy",
       "test f1_macro",
       "test sharpe",
+      "data",
     ]);
     // the column checkboxes exist only while the chooser is open
     expect(deepAll(table, "fieldset.chooser")).toHaveLength(0);
@@ -113,7 +114,7 @@ describe("mf-runs-table", () => {
     box("params.units").click();
     box("test max_drawdown").click();
     await table.updateComplete;
-    expect(header().slice(-3)).toEqual(["test sharpe", "params.units", "test max_drawdown"]);
+    expect(header().slice(-4)).toEqual(["test sharpe", "data", "params.units", "test max_drawdown"]);
     expect(header()).not.toContain("backend");
     expect(queries.at(-1)!.getAll("cols")).toEqual([
       "model",
@@ -125,6 +126,7 @@ describe("mf-runs-table", () => {
       "test.accuracy",
       "test.f1_macro",
       "test.sharpe",
+      "data",
       "params.units",
       "test.max_drawdown",
     ]);
@@ -224,5 +226,22 @@ describe("mf-runs-table", () => {
     choose(deep(table, 'input[name="search"]'), "note=<img");
     await table.updateComplete;
     expect(rowTexts(runs)).toHaveLength(1);
+  });
+
+  it("shows each run's data in its data column, runs on other data told apart, and says in the Sharpe header's title that it is annualised", async () => {
+    const store = await fakeStore(3);
+    const [other] = await store.list();
+    const record = JSON.parse(new TextDecoder().decode(await store.read(other, "run.json")));
+    record.dataset.files.train = { ...record.dataset.files.train, name: "train-2025.parquet", rows: 1_234_567 };
+    await store.write(other, "run.json", jsonText(record));
+    const { runs } = await mount(store);
+    const ids = column(runs, "run");
+    const data = column(runs, "data");
+    expect(data[ids.indexOf(other)]).toMatch(/^train-2025\.parquet \+ val\.parquet \+ test\.parquet · 1,274,567 rows · 3 symbols · [0-9a-f]{8}$/);
+    const rest = data.filter((_, i) => ids[i] !== other);
+    expect(rest[0]).toMatch(/^train\.parquet \+ val\.parquet \+ test\.parquet · 120,000 rows · 3 symbols · [0-9a-f]{8}$/);
+    expect(new Set(rest).size).toBe(1);
+    const sharpe = Array.from(runs.tHead!.rows[0].cells).find((c) => c.textContent!.trim() === "test sharpe")!;
+    expect(sharpe.title).toMatch(/^Sharpe ratio, annualised: /);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryRunStore } from "../../../core/memory_store.ts";
-import { betterOf, columnsOf, compareCells, flattenRun } from "../../../web/runs/run_columns.ts";
+import { dataId } from "../../../core/data/fingerprint_id.ts";
+import { betterOf, cellText, columnsOf, columnTitle, compareCells, DEFAULT_COLUMNS, flattenRun, SHARPE_NOTE } from "../../../web/runs/run_columns.ts";
 import { readRunRows } from "../../../web/runs/run_data.ts";
 import { writeFakeRuns } from "../../fixtures/fake_runs.ts";
 
@@ -41,5 +42,30 @@ describe("run columns", () => {
     expect(betterOf("test.sharpe")).toBe("higher");
     expect(betterOf("test.n_trades")).toBeUndefined();
     expect(betterOf("params.learning_rate")).toBeUndefined();
+  });
+
+  it("have a data column (files, rows, symbols, data id), shown by default, and a run's data id finds it", async () => {
+    const store = new MemoryRunStore();
+    await writeFakeRuns(store, { count: 2, epochs: 1 });
+    const [run] = (await readRunRows(store)).map(flattenRun);
+    const id = dataId(run.row.record!.dataset);
+    expect(run.cells.data).toBe(`train.parquet + val.parquet + test.parquet · 120,000 rows · 3 symbols · ${id}`);
+    expect(run.text).toContain(id);
+    expect(DEFAULT_COLUMNS.at(-1)).toBe("data");
+    expect(columnsOf([run]).find((c) => c.key === "data")).toEqual({ key: "data", label: "data", numeric: false });
+  });
+
+  it("show whole metrics with thousands separators, fractions to 3 decimals, settings as typed", () => {
+    expect(cellText("test.n_trades", 12345)).toBe("12,345");
+    expect(cellText("test.sharpe", 1.23456)).toBe("1.235");
+    expect(cellText("trainer.seed", 12345)).toBe("12345");
+    expect(cellText("model", "trees:gbdt")).toBe("trees:gbdt");
+    expect(cellText("test.accuracy", undefined)).toBe("-");
+  });
+
+  it("say in a Sharpe column's title that it is annualised, and how", () => {
+    expect(columnTitle("test.sharpe")).toBe(SHARPE_NOTE);
+    expect(SHARPE_NOTE).toMatch(/annualised: .*sqrt\(bars per year\)/);
+    expect(columnTitle("test.accuracy")).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { SplitSummaries } from "../../core/data/summary.ts";
 import type { TimeIndex } from "../../core/data/time_index.ts";
+import { SYMBOL_COLUMN, TIME_COLUMN } from "../../core/data/columns.ts";
+import { looksLikeRawBars } from "../../core/prepare/raw_bars.ts";
+import type { PreparedSplits } from "./prepare_panel.ts";
 import { startJob } from "../worker/client.ts";
 import type { ChosenFiles } from "./data_picker.ts";
 import type { TimeSplitChoice } from "./time_split_picker.ts";
@@ -9,8 +12,8 @@ const SPLITS = ["train", "val", "test"] as const;
 
 /**
  * The data a page picks (the Train page, an experiment's data): three split files, each summarised in a worker, or
- * one file indexed in a worker and cut by time with the split picker. A Lit controller: its host re-renders on every
- * change, and `onChange` hears of it too. A file replaced while it was being read keeps only the newest answer.
+ * one file indexed in a worker and cut by time with the split picker, or raw bars prepared in the page into three
+ * splits. A Lit controller: its host re-renders on every change, and `onChange` hears of it too. A file replaced while it was being read keeps only the newest answer.
  */
 export class DataFiles implements ReactiveController {
   files: ChosenFiles = {};
@@ -20,6 +23,9 @@ export class DataFiles implements ReactiveController {
   one: { file: File; index?: TimeIndex; status?: string } | undefined;
   /** The time split chosen for the one file. */
   split: TimeSplitChoice | undefined;
+  /** Raw bars to prepare, and the splits prepared from them (then also opened as the three split files). */
+  bars: File | undefined;
+  prepared: PreparedSplits | undefined;
 
   constructor(private readonly host: ReactiveControllerHost, private readonly onChange: () => void = () => undefined) {
     host.addController(this);
@@ -61,6 +67,41 @@ export class DataFiles implements ReactiveController {
       (error: Error) => this.one?.file === file && ((this.one = { file, status: `${file.name}: ${error.message}` }), this.changed()),
     );
     this.changed();
+  }
+
+  /** Raw OHLCV bars chosen, to be prepared in the page. */
+  openBars(file: File): void {
+    this.bars = file;
+    this.changed();
+  }
+
+  /** Splits prepared from the bars: opened as the three split files, their recipe kept for the run. */
+  openPrepared(prepared: PreparedSplits): void {
+    this.prepared = prepared;
+    this.open(prepared.files);
+  }
+
+  /** prepare.json of the splits when the open split files are the ones prepared here (the run keeps it, as `mf train` does). */
+  recipe(): Uint8Array | undefined {
+    const p = this.prepared;
+    return p && SPLITS.every((s) => this.files[s] === p.files[s]) ? p.recipe : undefined;
+  }
+
+  /**
+   * The first file opened in `layout` whose columns are raw OHLCV bars (datetime, symbol, open/high/low/close/volume, no
+   * labels), which belongs in the raw layout rather than being read as "5 features, no labels".
+   */
+  rawLooking(layout: "splits" | "one"): File | undefined {
+    if (layout === "splits") {
+      for (const split of SPLITS) {
+        const s = this.summaries[split];
+        if (s && looksLikeRawBars([TIME_COLUMN, SYMBOL_COLUMN, ...s.features, ...Object.keys(s.labels)])) return this.files[split];
+      }
+      return undefined;
+    }
+    const index = this.one?.index;
+    if (index && looksLikeRawBars([TIME_COLUMN, SYMBOL_COLUMN, ...index.features, ...Object.keys(index.labels)])) return this.one!.file;
+    return undefined;
   }
 
   /** The time split picker's choice for the one file. */

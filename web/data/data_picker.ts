@@ -6,13 +6,20 @@ import { splitOf } from "./split_names.ts";
 /** Files chosen so far, by split. */
 export type ChosenFiles = Partial<Record<"train" | "val" | "test", File>>;
 
-/** How the data comes: three split files, or one file cut by time in the page. */
-export type DataLayout = "splits" | "one";
+/** How the data comes: three split files, one file cut by time in the page, or raw OHLCV bars prepared in the page. */
+export type DataLayout = "splits" | "one" | "raw";
+
+/** What each layout's radio button says. */
+const LAYOUTS: Record<DataLayout, string> = {
+  splits: "three split files (train, val, test)",
+  one: "one file, split by time here",
+  raw: "raw OHLCV bars, prepared here",
+};
 
 /**
  * Picks the data by file input or drag and drop: the three split files (fires `files` with each
- * split's File) or one file to cut by time (fires `file`). The layout is chosen here and reported
- * with `layout`. Nothing is uploaded.
+ * split's File), one file to cut by time (fires `file`) or raw bars to prepare (fires `bars`). The layout
+ * is chosen here and reported with `layout`. Nothing is uploaded.
  */
 @customElement("mf-data-picker")
 export class DataPicker extends LitElement {
@@ -48,16 +55,23 @@ export class DataPicker extends LitElement {
   accessor problem = "";
 
   override render() {
-    const one = this.layout === "one";
+    const one = this.layout !== "splits";
+    const what = {
+      splits: "Parquet split files (train, val, test):",
+      one: "One Parquet file (features and labels):",
+      raw: "Raw bars, one Parquet file (datetime, symbol, OHLCV):",
+    };
     return html`
       <fieldset>
         <legend class="muted">Data layout</legend>
-        <label><input type="radio" name="layout" value="splits" .checked=${!one} @change=${() =>
-          this.choose("splits")} /> three split files (train, val, test)</label>
-        <label><input type="radio" name="layout" value="one" .checked=${one} @change=${() => this.choose("one")} /> one file, split by time here</label>
+        ${(Object.keys(LAYOUTS) as DataLayout[]).map((layout) =>
+          html`<label><input type="radio" name="layout" value=${layout} .checked=${this.layout === layout} @change=${() => this.choose(layout)} /> ${
+            LAYOUTS[layout]
+          }</label>`
+        )}
       </fieldset>
       <div class="drop ${this.over ? "over" : ""}" @dragover=${this.dragOver} @dragleave=${() => (this.over = false)} @drop=${this.drop}>
-        <label>${one ? "One Parquet file (features and labels):" : "Parquet split files (train, val, test):"}
+        <label>${what[this.layout]}
           <input type="file" accept=".parquet" ?multiple=${!one} @change=${this.picked} data-testid="files" />
         </label>
         <p class="muted">or drop ${one ? "it" : "them"} here. Files are read in this tab only, a slice at a time: nothing is uploaded.</p>
@@ -66,7 +80,8 @@ export class DataPicker extends LitElement {
     `;
   }
 
-  private choose(layout: DataLayout) {
+  /** Switches the layout as if the person had chosen it (the page's "prepare these bars" offer). */
+  choose(layout: DataLayout) {
     this.layout = layout;
     this.problem = "";
     this.dispatchEvent(new CustomEvent<DataLayout>("layout", { detail: layout }));
@@ -86,12 +101,17 @@ export class DataPicker extends LitElement {
   private picked(event: Event) {
     const input = event.target as HTMLInputElement;
     this.take(Array.from(input.files ?? []));
+    // else picking the same file again (after switching layout) fires no change event
+    input.value = "";
   }
 
   private take(files: File[]) {
-    if (this.layout === "one") {
-      this.problem = files.length > 1 ? `Choose one file to split by time, not ${files.length}; for split files choose "three split files".` : "";
-      if (files.length === 1) this.dispatchEvent(new CustomEvent<File>("file", { detail: files[0] }));
+    if (this.layout !== "splits") {
+      const raw = this.layout === "raw";
+      this.problem = files.length > 1
+        ? `Choose one file ${raw ? "of raw bars" : "to split by time"}, not ${files.length}; for split files choose "three split files".`
+        : "";
+      if (files.length === 1) this.dispatchEvent(new CustomEvent<File>(raw ? "bars" : "file", { detail: files[0] }));
       return;
     }
     const chosen: ChosenFiles = {};

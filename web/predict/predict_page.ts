@@ -1,13 +1,15 @@
-import { html, LitElement } from "lit";
+import { html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { listModels } from "../../core/model_registry/list.ts";
 import type { RegistryReader } from "../../core/model_registry/store.ts";
 import type { RunReader } from "../../core/platform.ts";
+import { downloadFile } from "../download.ts";
 import { count, num } from "../format.ts";
 import { readRunRows, type RunRow } from "../runs/run_data.ts";
 import { shared } from "../styles.ts";
 import { startJob } from "../worker/client.ts";
 import type { Predictions } from "../worker/protocol.ts";
+import { rawBarsBlocker } from "./raw_recipe.ts";
 
 const CLASS = { "-1": "short", "0": "neutral", "1": "long" } as Record<string, string>;
 
@@ -19,7 +21,8 @@ interface ModelChoice {
 
 /**
  * Scores a new Parquet file with a stored run's model or a registered version (`name@alias`, `name/version`),
- * in a worker and offline: preview, then download as Parquet or CSV.
+ * in a worker and offline: preview, then download as Parquet or CSV. Raw OHLCV bars are scored through the run's
+ * prepare.json (`mf predict --raw`). `#/predict?run=<id>` chooses that run.
  */
 @customElement("mf-predict-page")
 export class PredictPage extends LitElement {
@@ -54,10 +57,48 @@ export class PredictPage extends LitElement {
   accessor result: Predictions | undefined;
   @state()
   accessor error = "";
+  /** The file is raw OHLCV bars, to be prepared with the model's prepare.json first. */
+  @state()
+  accessor raw = false;
+  /** Why the chosen model cannot score raw bars ("" when it can, undefined while that is checked). */
+  @state()
+  accessor rawBlocker: string | undefined;
+  /** The run the URL asks for (`#/predict?run=<id>`), chosen once the runs are read. */
+  private asked = "";
 
   override connectedCallback() {
     super.connectedCallback();
+    this.asked = askedRun();
+    addEventListener("hashchange", this.onHash);
     void this.load();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    removeEventListener("hashchange", this.onHash);
+  }
+
+  private readonly onHash = () => {
+    this.asked = askedRun();
+    if (this.runs) this.chooseAsked();
+  };
+
+  protected override updated(changed: PropertyValues<this>) {
+    if (!changed.has("from") && !changed.has("runId") && !changed.has("modelRef")) return;
+    const chosen = this.chosen();
+    this.rawBlocker = undefined;
+    if (!chosen) return;
+    rawBarsBlocker(chosen, this.reader, this.modelRegistry).then(
+      (why) => this.chosen() && JSON.stringify(this.chosen()) === JSON.stringify(chosen) && (this.rawBlocker = why),
+      (error: Error) => (this.rawBlocker = error.message),
+    );
+  }
+
+  /** Chooses the run the URL names, or says why it cannot be chosen. */
+  private chooseAsked() {
+    if (!this.asked) return;
+    if (this.runs!.some((r) => r.id === this.asked)) [this.from, this.runId] = ["run", this.asked];
+    else this.error = `Run ${this.asked} cannot score: it is not among the finished or stopped runs with a saved model.`;
   }
 
   /** Lists the runs that have a saved model (finished or stopped) and the registered models' aliases and versions. */
@@ -78,6 +119,7 @@ export class PredictPage extends LitElement {
     this.runs = rows.filter((r) => r.record && (r.record.status === "finished" || r.record.status === "stopped")).reverse();
     this.runId ||= this.runs[0]?.id ?? "";
     if (!this.runs.length && this.models.length) this.from = "model";
+    this.chooseAsked();
   }
 
   override render() {
@@ -117,17 +159,26 @@ export class PredictPage extends LitElement {
     }
         <label for="input">Parquet file</label>
         <input id="input" type="file" accept=".parquet" @change=${(e: Event) => (this.file = (e.target as HTMLInputElement).files?.[0])} />
+        <label title=${this.rawBlocker ?? ""}><input type="checkbox" .checked=${this.raw && this.rawBlocker === ""} ?disabled=${this.rawBlocker !== ""}
+          @change=${(e: Event) => (this.raw = (e.target as HTMLInputElement).checked)} /> raw OHLCV bars</label>
         <button class="primary" ?disabled=${!this.file || !this.chosen() || this.busy} @click=${this.predict}>${
       this.busy ? "Predicting..." : "Predict"
     }</button>
       </div>
+      <p class="muted" data-testid="raw-note">${
+      this.rawBlocker === ""
+        ? "Raw bars (datetime, symbol, OHLCV) are turned into the model's features by its prepare.json first, as mf predict --raw does."
+        : this.rawBlocker
+        ? `Raw OHLCV bars cannot be scored with this model: ${this.rawBlocker}.`
+        : ""
+    }</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ""}
       ${
       r
         ? html`
           <p data-testid="predicted">${count(r.rows)} rows scored by ${r.scoredBy} (${r.backend}).
-            <button @click=${() => download(r.parquet, "predictions.parquet", "application/vnd.apache.parquet")}>Download Parquet</button>
-            <button @click=${() => download(r.csv, "predictions.csv", "text/csv")}>Download CSV</button></p>
+            <button @click=${() => downloadFile(r.parquet, "predictions.parquet", "application/vnd.apache.parquet")}>Download Parquet</button>
+            <button @click=${() => downloadFile(r.csv, "predictions.csv", "text/csv")}>Download CSV</button></p>
           <table aria-label="Predictions preview">
             <thead>
               <tr>
@@ -163,7 +214,8 @@ export class PredictPage extends LitElement {
     this.error = "";
     this.result = undefined;
     try {
-      const done = await startJob({ kind: "predict", from: this.chosen()!, file: this.file!, wasmPaths: this.wasmPaths, db: this.db }).result;
+      const raw = this.raw && this.rawBlocker === "";
+      const done = await startJob({ kind: "predict", from: this.chosen()!, file: this.file!, wasmPaths: this.wasmPaths, db: this.db, raw }).result;
       this.result = done.predictions;
     } catch (error) {
       this.error = `Cannot predict ${this.file!.name}: ${(error as Error).message}`;
@@ -173,9 +225,8 @@ export class PredictPage extends LitElement {
   }
 }
 
-function download(data: Uint8Array | string, name: string, type: string) {
-  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
-  const a = Object.assign(document.createElement("a"), { href: url, download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** The run `#/predict?run=<id>` names, or "". */
+function askedRun(): string {
+  const search = location.hash.split("?")[1] ?? "";
+  return location.hash.startsWith("#/predict") ? new URLSearchParams(search).get("run") ?? "" : "";
 }

@@ -3,10 +3,12 @@ import { z } from "zod";
 /** The Train page's settings as the page keeps them across reloads, and the names of the files they were used with. */
 export const SavedTrainSettings = z.object({
   model: z.string(),
-  layout: z.enum(["splits", "one"]),
+  layout: z.enum(["splits", "one", "raw"]),
   params: z.record(z.string(), z.unknown()),
   dataset: z.record(z.string(), z.unknown()),
   trainer: z.record(z.string(), z.unknown()),
+  /** The prepare settings of raw bars (the raw layout's forms), when they were edited. */
+  prepare: z.record(z.string(), z.unknown()).optional(),
   /** The files last opened (a page cannot reopen them by itself: it says which to pick again). */
   files: z.array(z.string()),
 });

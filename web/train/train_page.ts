@@ -17,7 +17,9 @@ import type { JobRequest, SplitFiles } from "../worker/protocol.ts";
 import type { FormChange } from "./schema_form.ts";
 import { loadTrainSettings, saveTrainSettings } from "./saved_settings.ts";
 import { trainerView } from "./trainer_use.ts";
+import type { PreparedSplits } from "../data/prepare_panel.ts";
 import "../data/data_picker.ts";
+import "../data/prepare_panel.ts";
 import "../data/data_summary.ts";
 import "../data/time_split_picker.ts";
 import "./model_picker.ts";
@@ -62,6 +64,8 @@ export class TrainPage extends LitElement {
   accessor prefilled: Partial<BestSettings> | undefined;
   @state()
   accessor running = false;
+  /** The prepare settings as last edited (kept with the other settings). */
+  private prepareSettings: Record<string, unknown> | undefined;
   private backendAsked = "";
   /** What the last visit left: its settings go into the forms, its file names are asked for again. */
   private readonly saved = loadTrainSettings();
@@ -79,7 +83,11 @@ export class TrainPage extends LitElement {
     super.updated(changed);
     // until every form has reported, the values are placeholders that would overwrite what was saved
     if (this.params === EMPTY || this.datasetForm === EMPTY || this.trainer === EMPTY) return;
-    const files = this.layout === "one" ? [this.data.one?.file.name] : SPLITS.map((s) => this.data.files[s]?.name);
+    const files = this.layout === "one"
+      ? [this.data.one?.file.name]
+      : this.layout === "raw"
+      ? [this.data.bars?.name]
+      : SPLITS.map((s) => this.data.files[s]?.name);
     const opened = files.filter((f) => f !== undefined);
     saveTrainSettings({
       model: this.model,
@@ -87,6 +95,7 @@ export class TrainPage extends LitElement {
       params: this.params.value,
       dataset: this.datasetForm.value,
       trainer: this.trainer.value,
+      prepare: this.prepareSettings ?? this.saved?.prepare,
       // no file open yet this visit: keep asking for the last ones
       files: opened.length ? opened : this.saved?.files ?? [],
     });
@@ -98,30 +107,45 @@ export class TrainPage extends LitElement {
     const horizon = Number(this.datasetForm.value.horizon ?? 5);
     const seqLen = Number(this.datasetForm.value.seq_len ?? plugin.defaultSeqLen);
     const oneFile = this.layout === "one";
+    const raw = this.layout === "raw";
     const { data } = this;
+    // a raw-bars file opened as prepared data: say so and offer the raw layout, instead of summarising OHLCV as features
+    const rawLooking = raw ? undefined : data.rawLooking(oneFile ? "one" : "splits");
     const dataReady = oneFile ? Boolean(data.split?.view) : SPLITS.every((s) => data.summaries[s]);
     const summaries = oneFile ? data.split?.view?.summaries ?? {} : data.summaries;
     const horizons = labelHorizons(summaries).map(String);
     // an invalid dataset form says so itself; its half-parsed values would make up blockers
     const blockers = this.datasetForm.valid ? trainBlockers(summaries, this.datasetForm.value as { horizon: number }) : [];
-    const ready = dataReady && this.params.valid && this.datasetForm.valid && this.trainer.valid && !blockers.length;
+    const ready = !rawLooking && dataReady && this.params.valid && this.datasetForm.valid && this.trainer.valid && !blockers.length;
     return html`
       <section aria-labelledby="data-h">
         <h2 id="data-h">1. Data</h2>
         <mf-data-picker .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
-          @files=${(e: CustomEvent<ChosenFiles>) => data.open(e.detail)} @file=${(e: CustomEvent<File>) => data.openOne(e.detail)}></mf-data-picker>
+          @files=${(e: CustomEvent<ChosenFiles>) => data.open(e.detail)} @file=${(e: CustomEvent<File>) => data.openOne(e.detail)}
+          @bars=${(e: CustomEvent<File>) => data.openBars(e.detail)}></mf-data-picker>
+        ${raw
+          ? html`<mf-prepare-panel .file=${data.bars} .values=${this.saved?.prepare} @settings=${(e: CustomEvent<Record<string, unknown>>) => {
+            this.prepareSettings = e.detail;
+            this.requestUpdate();
+          }} @prepared=${(e: CustomEvent<PreparedSplits>) => data.openPrepared(e.detail)}></mf-prepare-panel>`
+          : ""}
+        ${rawLooking
+          ? html`<p role="status" data-testid="raw-offer">${rawLooking.name} looks like raw OHLCV bars (datetime, symbol, open, high, low, close, volume;
+            no label columns), not prepared splits: prepare it into labelled splits first.
+            <button @click=${() => this.prepareRaw(rawLooking)}>Prepare these bars</button></p>`
+          : ""}
         ${oneFile
           ? html`
             <mf-time-split .index=${data.one?.index} .defaultPurge=${defaultPurge(horizon, this.datasetForm.value.label_column as string | undefined)}
               @split=${(e: CustomEvent<TimeSplitChoice>) => data.setSplit(e.detail)}></mf-time-split>
           `
           : ""}
-        ${this.saved?.files.length && !(oneFile ? data.one : Object.keys(data.files).length)
+        ${this.saved?.files.length && !(oneFile ? data.one : raw ? data.bars : Object.keys(data.files).length)
           ? html`<p class="muted" data-testid="pick-again">Last time: ${
             this.saved.files.join(", ")
           }. A page cannot reopen files by itself: pick them again.</p>`
           : ""}
-        <mf-data-summary .summaries=${summaries} .status=${oneFile ? data.oneStatus() : data.status}
+        <mf-data-summary ?hidden=${Boolean(rawLooking)} .summaries=${summaries} .status=${oneFile ? data.oneStatus() : data.status}
           .empty=${oneFile && data.one?.index
             ? "No split to summarise: choose valid boundaries above."
             : "No data opened yet."} .horizon=${horizon} .seqLen=${seqLen}></mf-data-summary>
@@ -140,8 +164,8 @@ export class TrainPage extends LitElement {
             seq_len: `model default: ${plugin.defaultSeqLen}`,
           }}
             @change=${(e: CustomEvent<FormChange>) => (this.datasetForm = e.detail)}></mf-schema-form>
-          <mf-schema-form legend="Trainer" .schema=${TrainerConfig} .values=${this.prefilled?.trainer} .unused=${trainerUse.unused} .notes=${trainerUse.notes} @change=${(e: CustomEvent<FormChange>) =>
-            this.setTrainer(e.detail)}></mf-schema-form>
+          <mf-schema-form legend="Trainer" .schema=${TrainerConfig} .values=${this.prefilled?.trainer} .unused=${trainerUse.unused} .notes=${trainerUse
+            .notes} @change=${(e: CustomEvent<FormChange>) => this.setTrainer(e.detail)}></mf-schema-form>
         </div>
         <p data-testid="backend">Backend: ${this.backend || "checking..."}</p>
       </section>
@@ -150,7 +174,9 @@ export class TrainPage extends LitElement {
         <button class="primary" @click=${this.train} ?disabled=${!ready || this.running}>Train ${plugin.name}</button>
         ${ready || blockers.length
           ? ""
-          : html`<span class="muted">${oneFile ? "Open a file, choose a valid time split" : "Open all three splits"} and fix any invalid setting first.</span>`}
+          : html`<span class="muted">${
+            oneFile ? "Open a file, choose a valid time split" : raw ? "Open raw bars, prepare them" : "Open all three splits"
+          } and fix any invalid setting first.</span>`}
         ${blockers.length
           ? html`
             <p class="error">Train is disabled: the data cannot be trained on with these settings.</p>
@@ -166,6 +192,12 @@ export class TrainPage extends LitElement {
   prefill(settings: BestSettings) {
     this.model = fullName(this.registry.get(settings.model));
     this.prefilled = settings;
+  }
+
+  /** The raw layout with `file` as its bars: the offer made when a file opened as prepared data is raw bars. */
+  private prepareRaw(file: File) {
+    this.layout = "raw";
+    this.data.openBars(file);
   }
 
   private setTrainer(change: FormChange) {
@@ -184,6 +216,8 @@ export class TrainPage extends LitElement {
   private train() {
     this.running = true;
     const oneFile = this.layout === "one";
+    // splits prepared here: the run keeps their prepare.json, as `mf train` keeps the one beside the split files
+    const recipe = oneFile ? undefined : this.data.recipe();
     this.request = {
       kind: "train",
       model: this.model,
@@ -194,6 +228,7 @@ export class TrainPage extends LitElement {
       // one file: the run records the split chosen here as dataset.split, so it can be made again (mf train --split)
       dataset: oneFile ? { ...this.datasetForm.value, split: this.data.split!.config } : this.datasetForm.value,
       files: oneFile ? { file: this.data.one!.file } : this.data.files as SplitFiles,
+      ...(recipe ? { attachments: { "prepare.json": recipe } } : {}),
     };
   }
 }

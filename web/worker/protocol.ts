@@ -3,6 +3,7 @@ import type { BackendName } from "../../core/config/trainer.ts";
 import type { SplitSummary } from "../../core/data/summary.ts";
 import type { TimeIndex } from "../../core/data/time_index.ts";
 import type { ProgressEvent } from "../../core/platform.ts";
+import type { PrepareManifest } from "../../core/prepare/manifest.ts";
 import type { WorkerEvent } from "../../core/tune/study_worker.ts";
 import type { PredictionRow } from "../predict/predictions_csv.ts";
 
@@ -19,8 +20,22 @@ export type JobRequest =
   | { kind: "index"; file: File }
   | { kind: "backend"; requested: BackendName; wasmPaths: string }
   /** Scores a file with a stored run's model, or with a registered version (`name@alias` or `name/version`, from `<db>-registry`). */
-  | { kind: "predict"; from: { run: string } | { model: string }; file: File; wasmPaths: string; db: string }
-  | { kind: "train"; model: string; params: unknown; dataset: unknown; trainer: unknown; files: TrainFiles; wasmPaths: string; db: string }
+  /** `raw`: the file is raw OHLCV bars, turned into the model's features by the run's prepare.json first (`mf predict --raw`). */
+  | { kind: "predict"; from: { run: string } | { model: string }; file: File; wasmPaths: string; db: string; raw?: boolean }
+  /** `attachments`: files the run keeps beside its own (prepare.json of splits prepared in the page, as `mf train` keeps it). */
+  | {
+    kind: "train";
+    model: string;
+    params: unknown;
+    dataset: unknown;
+    trainer: unknown;
+    files: TrainFiles;
+    wasmPaths: string;
+    db: string;
+    attachments?: Record<string, Uint8Array>;
+  }
+  /** Raw OHLCV bars -> train/val/test.parquet and prepare.json, as `mf prepare` writes them; `config` is a PrepareConfig. */
+  | { kind: "prepare"; file: File; config: unknown }
   /**
    * An experiment's whole queue in this one worker (files read once, tfjs started once); its config and files are
    * read from the experiments database. `ensembles` builds its ensembles after the cells.
@@ -68,6 +83,14 @@ export interface Predictions {
   scoredBy: string;
 }
 
+/** What the prepare job made: the three split files and prepare.json, byte for byte as `mf prepare` writes them, and the manifest. */
+export interface PreparedData {
+  files: Record<"train" | "val" | "test", Uint8Array>;
+  /** prepare.json's bytes (the manifest as JSON, two-space indented, with a final newline). */
+  recipe: Uint8Array;
+  manifest: PrepareManifest;
+}
+
 /** A message to a running job: stop training after the current batch (an experiment then stops its queue). */
 export type JobControl = { kind: "stop" };
 
@@ -85,6 +108,7 @@ export type JobReply =
     runId?: string;
     status?: string;
     predictions?: Predictions;
+    prepared?: PreparedData;
     experiment?: QueueOutcome;
     /** How many trials this worker ran. */
     tune?: { ran: number };

@@ -1,7 +1,7 @@
 // Heavy work off the page: Parquet summaries, backend probing, training (tfjs) and experiment queues run
 // here, so the page stays responsive. Modules are imported per job kind so a summary never loads tfjs.
 import type { ComputeBackend } from "../../core/compute.ts";
-import type { ByteSource, GpuLike, ProgressEvent } from "../../core/platform.ts";
+import type { ByteSource, GpuLike, ProgressEvent, RunReader } from "../../core/platform.ts";
 import type { LoadedRun } from "../../core/predict.ts";
 import type { WorkerEvent } from "../../core/tune/study_worker.ts";
 import type { LosableDevice } from "./device_watch.ts";
@@ -25,18 +25,21 @@ scope.onmessage = async (event) => {
   }
   try {
     const done = await run(message);
-    // a time index of a large file is tens of MB: hand its buffers over instead of copying them
-    const index = done.index;
-    post(
-      { kind: "done", ...done },
-      index
-        ? [index.time, index.symbol, index.segments, ...Object.values(index.labels), ...Object.values(index.nonFinite)].map((a) => a.buffer as ArrayBuffer)
-        : undefined,
-    );
+    post({ kind: "done", ...done }, transfers(done));
   } catch (error) {
     post({ kind: "error", message: (error as Error)?.message ?? String(error) });
   }
 };
+
+/** A time index or prepared splits of a large file are tens of MB: their buffers are handed over instead of copied. */
+function transfers(done: Omit<Extract<JobReply, { kind: "done" }>, "kind">): Transferable[] | undefined {
+  const { index, prepared } = done;
+  if (index) {
+    return [index.time, index.symbol, index.segments, ...Object.values(index.labels), ...Object.values(index.nonFinite)].map((a) => a.buffer as ArrayBuffer);
+  }
+  if (prepared) return [...Object.values(prepared.files), prepared.recipe].map((a) => a.buffer as ArrayBuffer);
+  return undefined;
+}
 
 async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "done" }>, "kind">> {
   const { blobSource } = await import("../blob_source.ts");
@@ -47,6 +50,10 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   if (job.kind === "index") {
     const { readTimeIndex } = await import("../../core/data/time_index.ts");
     return { index: await readTimeIndex(blobSource(job.file)) };
+  }
+  if (job.kind === "prepare") {
+    const { runPrepareJob } = await import("./prepare_job.ts");
+    return { prepared: await runPrepareJob(job.file, job.config, (event) => post({ kind: "progress", event })) };
   }
   if (job.kind === "experiment") {
     const { runExperimentJob } = await import("./experiment_job.ts");
@@ -69,14 +76,16 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   if (job.kind === "backend") return { backend: await selectBackend(job.requested, browserBackendEnv(gpu, job.wasmPaths)) };
   const startBackend = tfjsBackend(browserBackendEnv(gpu, job.wasmPaths));
   if (job.kind === "predict") {
-    const [{ predictFile }, csv] = await Promise.all([import("../../core/predict.ts"), import("../predict/predictions_csv.ts")]);
+    const [{ predictFile, predictFrame }, csv] = await Promise.all([import("../../core/predict.ts"), import("../predict/predictions_csv.ts")]);
     const source = blobSource(job.file);
     const backend = await startBackend("auto");
-    const { run, scoredBy } = "run" in job.from
+    const { run, scoredBy, reader, runId } = "run" in job.from
       ? await runModel(job.db, job.from.run, backend)
-      : await registeredModel(job.db, job.from.model, backend, source);
+      : await registeredModel(job.db, job.from.model, backend, job.raw ? undefined : source);
     try {
-      const { windows, probs, parquet } = await predictFile(run, source);
+      const { windows, probs, parquet } = job.raw
+        ? await predictFrame(run, await (await import("../../core/predict_raw.ts")).rawBarsFrame(reader, runId, source))
+        : await predictFile(run, source);
       const horizon = run.preprocess.horizon;
       return {
         predictions: {
@@ -124,7 +133,7 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
     : { train: blobSource(files.train), val: blobSource(files.val), test: blobSource(files.test) };
   const result = await watch.guard(
     train(
-      { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources },
+      { plugin: registry.get(job.model), params: job.params, dataset: job.dataset, trainer: job.trainer, sources, attachments: job.attachments },
       { store, clock: Date, startBackend, parallel: browserParallelism(), signal, versions: { tfjs: tf.version.tfjs }, progress },
     ),
     store,
@@ -132,21 +141,31 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
   return { runId: result.runId, status: result.record.status };
 }
 
+/** A model to score with, the reader its run's files come from (prepare.json for raw bars), and what to call it. */
+interface ScoringModel {
+  run: LoadedRun;
+  scoredBy: string;
+  reader: RunReader;
+  runId: string;
+}
+
 /** A stored run's model. */
-async function runModel(db: string, runId: string, backend: ComputeBackend): Promise<{ run: LoadedRun; scoredBy: string }> {
+async function runModel(db: string, runId: string, backend: ComputeBackend): Promise<ScoringModel> {
   const [{ loadRun }, { registry }, { IdbRunStore }] = await Promise.all([
     import("../../core/predict.ts"),
     import("../../models/index.ts"),
     import("../idb_store.ts"),
   ]);
-  return { run: await loadRun(await IdbRunStore.open(db), runId, registry, backend), scoredBy: `run ${runId}` };
+  const store = await IdbRunStore.open(db);
+  return { run: await loadRun(store, runId, registry, backend), scoredBy: `run ${runId}`, reader: store, runId };
 }
 
 /**
  * A registered version's model, read from the registry alone (its run may be gone), as `mf predict --model` does:
- * the file's feature columns are checked against the version's signature first, naming the first mismatch.
+ * the file's feature columns are checked against the version's signature first, naming the first mismatch (not for raw
+ * bars, `source` absent: their features are made by the version's prepare.json).
  */
-async function registeredModel(db: string, text: string, backend: ComputeBackend, source: ByteSource): Promise<{ run: LoadedRun; scoredBy: string }> {
+async function registeredModel(db: string, text: string, backend: ComputeBackend, source?: ByteSource): Promise<ScoringModel> {
   const [{ parseModelRef }, { readVersion, resolveVersion }, { checkSignature }, { loadVersion }, { detectColumns }, { readMetadata }, { registry }, {
     IdbRegistryStore,
   }] = await Promise.all([
@@ -163,8 +182,13 @@ async function registeredModel(db: string, text: string, backend: ComputeBackend
   const ref = parseModelRef(text, { needVersion: true });
   const version = await readVersion(store, ref.name, await resolveVersion(store, ref));
   const label = `${ref.name}/${version.version}`;
-  checkSignature(version.signature, detectColumns(source.name, await readMetadata(source)).features, source.name, label);
+  if (source) checkSignature(version.signature, detectColumns(source.name, await readMetadata(source)).features, source.name, label);
   // the version checked, not whatever the alias points at by now
   const loaded = await loadVersion(store, { name: ref.name, version: version.version }, registry, backend);
-  return { run: loaded.run, scoredBy: ref.alias ? `${ref.name}@${ref.alias}, version ${version.version}` : loaded.label };
+  return {
+    run: loaded.run,
+    scoredBy: ref.alias ? `${ref.name}@${ref.alias}, version ${version.version}` : loaded.label,
+    reader: loaded.reader,
+    runId: loaded.version.run_id,
+  };
 }

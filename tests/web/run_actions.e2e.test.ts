@@ -12,8 +12,8 @@ import { storedRunFiles, storedRunJson } from "./stored_runs.ts";
 
 // The built app in headless Chromium: two logistic runs trained in the page on different synthetic data (2 and 3
 // symbols), told apart by the runs table's data column and warned of on the comparison page; a run page's downloads
-// give its stored test predictions; "Train again" fills the Train page's forms with the run's settings; the viewer page
-// of the same runs offers no Train again or Predict.
+// give its stored test predictions; "Predict with this run" chooses it on the Predict page; "Train again" fills the
+// Train page's forms with the run's settings; the viewer page of the same runs offers no Train again or Predict.
 const root = new URL("../..", import.meta.url).pathname;
 const shots = join(root, "tests/web/screenshots");
 const work = mkdtempSync(join(tmpdir(), "mf-web-run-actions-"));
@@ -136,8 +136,16 @@ describe("runs on different data, and what comes next to a run", () => {
       expect([Date.parse(datetime), symbol, Number(horizon), Number(prediction)]).toEqual([c.datetime[i], `"${c.symbol[i]}"`, c.horizon[i], c.prediction[i]]);
       probs.forEach((p, k) => expect(Math.abs(Number(p) - [c.prob_short, c.prob_neutral, c.prob_long][k][i])).toBeLessThan(1e-6));
     });
-    expect(await page.getByRole("link", { name: "Predict with this run" }).getAttribute("href")).toBe(`#/predict?run=${encodeURIComponent(runs.a.id)}`);
     await page.screenshot({ path: join(shots, "run-actions.png"), fullPage: true });
+  });
+
+  it("Predict with this run opens the Predict page with the run chosen", async () => {
+    await page.goto(`${server.url}#/runs/${runs.a.id}`);
+    const link = page.getByRole("link", { name: "Predict with this run" });
+    expect(await link.getAttribute("href", { timeout: 30_000 })).toBe(`#/predict?run=${encodeURIComponent(runs.a.id)}`);
+    await link.click();
+    // run b is newer, the one the page would choose by itself
+    await expect.poll(() => page.getByLabel("Model from run").inputValue(), { timeout: 30_000 }).toBe(runs.a.id);
   });
 
   it("Train again opens the Train page with the run's model, params, dataset and trainer settings", async () => {

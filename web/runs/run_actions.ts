@@ -3,6 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { RunReader } from "../../core/platform.ts";
 import type { RunRecord } from "../../core/train/run_record.ts";
 import type { BestSettings } from "../../core/tune/study_view.ts";
+import { downloadFile } from "../download.ts";
 import { shared } from "../styles.ts";
 import { PREDICTION_SPLITS, predictionsPath, storedPredictionsCsv } from "./prediction_files.ts";
 import { retrainSettings } from "./run_settings.ts";
@@ -83,11 +84,8 @@ export class RunActions extends LitElement {
     try {
       const bytes = await reader.read(record.id, path);
       const name = `${record.id}-${split}-predictions.${format}`;
-      const data = format === "parquet" ? bytes : await storedPredictionsCsv(bytes, record.horizon, `${record.id}/${path}`);
-      const url = URL.createObjectURL(new Blob([data as BlobPart], { type: format === "parquet" ? "application/vnd.apache.parquet" : "text/csv" }));
-      Object.assign(document.createElement("a"), { href: url, download: name }).click();
-      // the download has started by then; revoking at once can cancel it in some browsers
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      if (format === "parquet") downloadFile(bytes, name, "application/vnd.apache.parquet");
+      else downloadFile(await storedPredictionsCsv(bytes, record.horizon, `${record.id}/${path}`), name, "text/csv");
     } catch (error) {
       this.error = `Cannot download ${record.id}/${path}: ${(error as Error).message}`;
     }

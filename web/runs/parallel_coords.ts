@@ -1,12 +1,16 @@
 import { css, html, LitElement, svg } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
 import { shared } from "../styles.ts";
 import { betterOf, type Cell, type Column, compareCells, type FlatRun } from "./run_columns.ts";
 
 const HEIGHT = 320;
 const TOP = 50;
 const BOTTOM = 24;
+/** Pixels between axes where there is room; down to MIN_GAP to fit the box, below that the plot scrolls. */
 const AXIS_GAP = 120;
+const MIN_GAP = 100;
+/** Room left of the first axis and right of the last, for names and tick labels. */
+const MARGINS = 140;
 const MAX_AXES = 16;
 /** Columns that are no setting (the data, outcomes, times) or repeat another (a seed per run, the dataset's copy of horizon and window). */
 const NOT_AXES = new Set(["data", "status", "epochs", "best_epoch", "created", "total_s", "seed", "trainer.seed", "dataset.horizon", "dataset.seq_len"]);
@@ -17,7 +21,7 @@ interface Axis {
   column: Column;
   /** Maps a cell to a y position, or undefined when the run has no value there. */
   y(value: Cell): number | undefined;
-  ticks: { y: number; text: string }[];
+  ticks: { y: number; text: string; full: string }[];
 }
 
 /**
@@ -30,6 +34,9 @@ export class ParallelCoords extends LitElement {
   static override styles = [
     shared,
     css`
+      :host {
+        display: block;
+      }
       .plot {
         overflow-x: auto;
       }
@@ -62,6 +69,23 @@ export class ParallelCoords extends LitElement {
   /** Key of the metric column; the first val metric when empty. */
   @property()
   accessor metric = "";
+  /** The width the plot has to fit in (the element's own), followed as it changes. */
+  @state()
+  accessor available = 0;
+  private readonly resize = new ResizeObserver(([entry]) => {
+    const width = Math.floor(entry.contentRect.width);
+    if (width !== this.available) this.available = width;
+  });
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.resize.observe(this);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+  }
 
   /**
    * Widens the drawing to what it holds: tick labels start right of their axis and names are centred on it, so the
@@ -91,7 +115,12 @@ export class ParallelCoords extends LitElement {
     if (!settings.length) {
       return html`${picker}<p class="empty">The ${this.runs.length} run(s) shown share every setting: nothing to plot against ${metric.label}.</p>`;
     }
-    const axes = [...settings.slice(0, MAX_AXES), metric].map((c) => axisOf(c, this.runs));
+    const n = Math.min(settings.length, MAX_AXES) + 1;
+    // as wide as the box when the axes fit at MIN_GAP or more; a box the headless browser draws without scrollbars hid the rest
+    const gap = this.available ? Math.max(MIN_GAP, Math.min(AXIS_GAP, Math.floor((this.available - MARGINS) / Math.max(1, n - 1)))) : AXIS_GAP;
+    // a category label stays within the gap to the next axis (about 6.5 px a character at 11 px): 18 characters at 120 px
+    const chars = Math.min(18, Math.floor((gap - 3) / 6.5));
+    const axes = [...settings.slice(0, MAX_AXES), metric].map((c) => axisOf(c, this.runs, chars));
     const values = this.runs.map((r) => r.cells[metric.key]).filter((v): v is number => typeof v === "number");
     const [lo, hi] = [Math.min(...values), Math.max(...values)];
     const better = betterOf(metric.key);
@@ -100,8 +129,8 @@ export class ParallelCoords extends LitElement {
       const t = hi > lo ? (v - lo) / (hi - lo) : 1;
       return `hsl(${Math.round(25 + 190 * (better === "lower" ? 1 - t : t))} 75% 45%)`;
     };
-    const width = AXIS_GAP * (axes.length - 1) + 140;
-    const x = (i: number) => 70 + i * AXIS_GAP;
+    const width = gap * (axes.length - 1) + MARGINS;
+    const x = (i: number) => MARGINS / 2 + i * gap;
     // runs without the metric are drawn first, under the coloured ones
     const order = [...this.runs].sort((a, b) => compareCells(a.cells[metric.key], b.cells[metric.key]) * (better === "lower" ? -1 : 1));
     return html`
@@ -126,7 +155,7 @@ export class ParallelCoords extends LitElement {
               ${axes.map((a, i) =>
                 svg`<line class="axis" x1=${x(i)} x2=${x(i)} y1=${TOP} y2=${HEIGHT - BOTTOM}></line>
           <text class="name" x=${x(i)} y=${TOP - (i % 2 ? 12 : 30)} text-anchor="middle">${a.column.label.replace(/^params\./, "")}</text>
-          ${a.ticks.map((t) => svg`<text x=${x(i) + 5} y=${t.y + 4}>${t.text}</text>`)}`
+          ${a.ticks.map((t) => svg`<text x=${x(i) + 5} y=${t.y + 4}>${t.text}${t.text === t.full ? "" : svg`<title>${t.full}</title>`}</text>`)}`
               )}
             </svg>
       </div>
@@ -134,8 +163,8 @@ export class ParallelCoords extends LitElement {
   }
 }
 
-/** An axis for a column over these runs: numbers spread linearly from min (bottom) to max, text as categories. */
-function axisOf(column: Column, runs: FlatRun[]): Axis {
+/** An axis for a column over these runs: numbers spread linearly from min (bottom) to max, text as categories cut to `chars`. */
+function axisOf(column: Column, runs: FlatRun[], chars: number): Axis {
   const span = HEIGHT - TOP - BOTTOM;
   const bottom = HEIGHT - BOTTOM;
   const present = runs.map((r) => r.cells[column.key]).filter((v) => v !== undefined);
@@ -145,7 +174,8 @@ function axisOf(column: Column, runs: FlatRun[]): Axis {
     const y = (v: Cell) => (typeof v === "number" ? bottom - (hi > lo ? (v - lo) / (hi - lo) : 0.5) * span : undefined);
     // 4 significant digits: a learning rate of 0.0001 must not read 0.000
     const label = (v: number) => String(Number(v.toPrecision(4)));
-    return { column, y, ticks: hi > lo ? [{ y: bottom, text: label(lo) }, { y: TOP, text: label(hi) }] : [{ y: y(lo)!, text: label(lo) }] };
+    const tick = (v: number, at: number) => ({ y: at, text: label(v), full: label(v) });
+    return { column, y, ticks: hi > lo ? [tick(lo, bottom), tick(hi, TOP)] : [tick(lo, y(lo)!)] };
   }
   const categories = [...new Set(present.map(String))].sort((a, b) => compareCells(a, b));
   const step = categories.length > 1 ? span / (categories.length - 1) : 0;
@@ -154,6 +184,6 @@ function axisOf(column: Column, runs: FlatRun[]): Axis {
   return {
     column,
     y: (v) => (v === undefined ? undefined : place.get(String(v))),
-    ticks: categories.filter((_, i) => i % every === 0).map((c) => ({ y: place.get(c)!, text: c.length > 18 ? `${c.slice(0, 17)}…` : c })),
+    ticks: categories.filter((_, i) => i % every === 0).map((c) => ({ y: place.get(c)!, text: c.length > chars ? `${c.slice(0, chars - 1)}…` : c, full: c })),
   };
 }

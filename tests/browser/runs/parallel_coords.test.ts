@@ -13,14 +13,18 @@ afterEach(() => {
   mounted = [];
 });
 
-async function mount(count: number, metric = "") {
+/** A plot of `count` fake runs in a box `width` pixels wide (wide enough for every axis at full spacing by default). */
+async function mount(count: number, metric = "", width = 3000) {
   const store = new MemoryRunStore();
   await writeFakeRuns(store, { count, epochs: 2 });
   const runs = (await readRunRows(store)).map(flattenRun);
   const plot = document.createElement("mf-parallel-coords") as ParallelCoords;
   Object.assign(plot, { runs, columns: columnsOf(runs), metric });
+  plot.style.width = `${width}px`;
   document.body.append(plot);
   mounted.push(plot);
+  // the plot follows its box's width once a ResizeObserver reports it
+  await expect.poll(() => plot.available).toBe(width);
   await plot.updateComplete;
   return { plot, runs };
 }
@@ -94,6 +98,30 @@ describe("mf-parallel-coords", () => {
         expect(box.x + box.width, text.textContent!).toBeLessThanOrEqual(left + width);
       }
       plot.remove();
+    }
+  });
+
+  it("fits a narrower box by drawing the axes closer, down to 100 px apart, long categories cut with their whole text in a tooltip", async () => {
+    const wide = await mount(40, "", 3000);
+    const names = axisNames(wide.plot).length;
+    const full = Number(deep(wide.plot, "svg").getAttribute("width"));
+    wide.plot.remove();
+    const { plot } = await mount(40, "", 100 * (names - 1) + 140);
+    const svgEl = deep<SVGSVGElement>(plot, "svg");
+    const width = Number(svgEl.getAttribute("width"));
+    expect(width).toBeLessThanOrEqual(100 * (names - 1) + 140);
+    expect(width).toBeLessThan(full);
+    const [left] = svgEl.getAttribute("viewBox")!.split(" ").map(Number);
+    for (const text of deepAll<SVGTextElement>(plot, "text")) {
+      const box = text.getBBox();
+      expect(box.x + box.width, text.textContent!).toBeLessThanOrEqual(left + width);
+    }
+    const cut = deepAll<SVGTextElement>(plot, "text:not(.name)").filter((t) => t.querySelector("title"));
+    expect(cut.length).toBeGreaterThan(0);
+    for (const t of cut) {
+      const whole = t.querySelector("title")!.textContent!;
+      const shown = t.textContent!.replace(whole, "");
+      expect(shown.endsWith("…") && whole.startsWith(shown.slice(0, -1)), `${shown} of ${whole}`).toBe(true);
     }
   });
 });

@@ -76,7 +76,7 @@ describe("the Train page's progress", () => {
     await expect.poll(() => page.getByRole("table", { name: "Splits" }).locator("tbody tr").first().innerText(), { timeout: 60_000 }).toMatch(
       /^train\ttrain\.parquet\t16,\d{3}\t2\t/,
     );
-    expect(await page.getByTestId("not-checked").count()).toBe(0);
+    await expect.poll(() => page.getByTestId("not-checked").count(), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => page.getByLabel("horizon", { exact: true }).locator("option").allInnerTexts(), { timeout: 60_000 }).toEqual(["5", "20"]);
     await page.getByLabel("Model", { exact: true }).selectOption("trees:gbdt");
     await expect.poll(() => page.getByLabel("max_depth", { exact: true }).count()).toBe(1);

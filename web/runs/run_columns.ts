@@ -89,7 +89,8 @@ export function flattenRun(row: RunRow): FlatRun {
     data: r ? dataSummary(r.dataset) : undefined,
     status: r?.status ?? "unreadable",
     epochs: r?.epochs_run,
-    best_epoch: r?.best_epoch,
+    // counted from 1, as mf train, mf runs and the run page say it
+    best_epoch: r?.best_epoch === undefined || r.best_epoch < 0 ? undefined : r.best_epoch + 1,
     backend: r?.backend.name,
     seed: r?.seed,
     created: r?.created_at,

@@ -15,6 +15,8 @@ describe("run columns", () => {
     expect(typeof lstm.cells["params.units"]).toBe("number");
     expect(lstm.cells["test.accuracy"]).toBe(lstm.row.metrics!.test.accuracy);
     expect(lstm.text).toContain("units=");
+    // the best epoch counted from 1, as mf train says it (run.json keeps it from 0)
+    expect(lstm.cells.best_epoch).toBe(lstm.row.record!.best_epoch! + 1);
     const mlp = runs.find((r) => r.row.id.includes("mlp"))!;
     // arrays are shown as JSON
     expect(mlp.cells["params.hidden"]).toMatch(/^\[\d+(,\d+)*\]$/);

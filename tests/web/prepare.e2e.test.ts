@@ -107,6 +107,7 @@ describe("raw bars to a model in the tab", () => {
     const splits = page.getByRole("table", { name: "Splits", exact: true });
     await expect.poll(() => splits.locator("tbody tr").count(), { timeout: 60_000 }).toBe(3);
     expect(await page.getByLabel("horizon", { exact: true }).locator("option").allInnerTexts()).toEqual(["5", "12"]);
+    if (process.env.MF_SHOTS) await page.screenshot({ path: join(process.env.MF_SHOTS, "prepared.png"), fullPage: true });
   }, 300_000);
 
   it("trains GBDT and an MLP on the prepared splits in the page", async () => {
@@ -114,6 +115,12 @@ describe("raw bars to a model in the tab", () => {
     runs.mlp = await trainInPage("mlp");
     expect(runs.gbdt).toMatch(/-gbdt-h5-/);
     expect(runs.mlp).toMatch(/-mlp-h5-/);
+    // a reload keeps the raw layout and the prepare settings (the bars must be picked again: a page cannot reopen files)
+    await page.reload();
+    await expect.poll(() => page.getByLabel("raw OHLCV bars, prepared here").isChecked(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.getByLabel("horizons", { exact: true }).inputValue()).toBe("5, 12");
+    expect(await page.getByLabel("embargo", { exact: true }).inputValue()).toBe("6");
+    expect(await page.getByTestId("pick-again").innerText()).toContain("bars.parquet");
   }, 600_000);
 
   it("with the network off, scores the raw bars through each run's prepare.json: equal to mf prepare + mf train + mf predict --raw", async () => {

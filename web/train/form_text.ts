@@ -5,7 +5,8 @@ import { type ConfigField, rangeText } from "../../core/config/fields.ts";
 
 /** A value as a text box shows it: lists comma-separated. */
 export function shown(value: unknown): string {
-  return Array.isArray(value) ? value.join(", ") : String(value);
+  // an object default (prepare's macd, labels.k) as its JSON, not "[object Object]"
+  return Array.isArray(value) ? value.join(", ") : value !== null && typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
 /** What a setting takes, shown beside it: its default and range, or what a union allows. */

@@ -29,3 +29,11 @@ describe("union settings as typed", () => {
     expect(parseText(epochs, "2")).toEqual({ value: 2 });
   });
 });
+
+describe("object defaults", () => {
+  it("shows an object default as its JSON, not [object Object]", () => {
+    const k = configFields(z.object({ k: z.record(z.string(), z.number()).default({ "5": 1, "20": 1.5 }) }))[0];
+    expect(hint(k)).toContain('default {"5":1,"20":1.5}');
+    expect(hint(k)).not.toContain("[object Object]");
+  });
+});

@@ -104,7 +104,9 @@ export class RunPage extends LitElement {
             <section aria-labelledby="run-h">
               <h2 id="run-h">${record.id}</h2>
               <p><strong>${record.status}</strong> · ${record.model} · horizon ${record.horizon} · window ${record.seq_len} · ${record.epochs_run ??
-                0} epochs (best ${record.best_epoch === undefined || record.best_epoch < 0 ? "-" : record.best_epoch + 1}${record.stop_reason ? `, ${record.stop_reason}` : ""}) · ${duration(
+                0} epochs (best ${record.best_epoch === undefined || record.best_epoch < 0 ? "-" : record.best_epoch + 1}${record.stop_reason
+                ? `, ${record.stop_reason}`
+                : ""}) · ${duration(
                   record.timings.total_s ?? NaN,
                 )}</p>
               <p class="muted">Backend: ${record.backend.name} (${record.backend.reason}) · created ${record.created_at}</p>

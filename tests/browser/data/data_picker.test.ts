@@ -29,7 +29,7 @@ function pick(element: DataPicker, files: File[]): HTMLInputElement {
 describe("mf-data-picker", () => {
   it("offers three layouts; raw bars fire `bars` with the one file", async () => {
     const element = await picker();
-    const radios = [...element.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+    const radios = Array.from(element.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type="radio"]'));
     expect(radios.map((r) => r.value)).toEqual(["splits", "one", "raw"]);
     const layouts: string[] = [];
     element.addEventListener("layout", (e) => layouts.push((e as CustomEvent<string>).detail));

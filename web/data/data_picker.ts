@@ -122,7 +122,9 @@ export class DataPicker extends LitElement {
       else unclear.push(file.name);
     }
     this.problem = unclear.length
-      ? `Cannot tell which split ${unclear.join(", ")} is: name files with train, val or test in their names, or choose "one file, split by time here".`
+      ? `Cannot tell which split ${
+        unclear.join(", ")
+      } is: name files with train, val or test in their names, or choose "one file, split by time here" (or "raw OHLCV bars, prepared here" for raw bars).`
       : "";
     if (Object.keys(chosen).length) this.dispatchEvent(new CustomEvent<ChosenFiles>("files", { detail: chosen }));
   }

@@ -49,6 +49,9 @@ export class DataPicker extends LitElement {
 
   @property()
   accessor layout: DataLayout = "splits";
+  /** Offer the raw-bars layout (a page that prepares bars: the Train page); off where raw bars cannot be used. */
+  @property({ type: Boolean })
+  accessor raw = false;
   @state()
   accessor over = false;
   @state()
@@ -64,7 +67,7 @@ export class DataPicker extends LitElement {
     return html`
       <fieldset>
         <legend class="muted">Data layout</legend>
-        ${(Object.keys(LAYOUTS) as DataLayout[]).map((layout) =>
+        ${(Object.keys(LAYOUTS) as DataLayout[]).filter((layout) => this.raw || layout !== "raw").map((layout) =>
           html`<label><input type="radio" name="layout" value=${layout} .checked=${this.layout === layout} @change=${() => this.choose(layout)} /> ${
             LAYOUTS[layout]
           }</label>`
@@ -122,9 +125,9 @@ export class DataPicker extends LitElement {
       else unclear.push(file.name);
     }
     this.problem = unclear.length
-      ? `Cannot tell which split ${
-        unclear.join(", ")
-      } is: name files with train, val or test in their names, or choose "one file, split by time here" (or "raw OHLCV bars, prepared here" for raw bars).`
+      ? `Cannot tell which split ${unclear.join(", ")} is: name files with train, val or test in their names, or choose "one file, split by time here"${
+        this.raw ? ' (or "raw OHLCV bars, prepared here" for raw bars)' : ""
+      }.`
       : "";
     if (Object.keys(chosen).length) this.dispatchEvent(new CustomEvent<ChosenFiles>("files", { detail: chosen }));
   }

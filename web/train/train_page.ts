@@ -120,7 +120,7 @@ export class TrainPage extends LitElement {
     return html`
       <section aria-labelledby="data-h">
         <h2 id="data-h">1. Data</h2>
-        <mf-data-picker .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
+        <mf-data-picker raw .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
           @files=${(e: CustomEvent<ChosenFiles>) => data.open(e.detail)} @file=${(e: CustomEvent<File>) => data.openOne(e.detail)}
           @bars=${(e: CustomEvent<File>) => data.openBars(e.detail)}></mf-data-picker>
         ${raw

@@ -8,8 +8,9 @@ afterEach(() => {
   mounted = [];
 });
 
-async function picker(): Promise<DataPicker> {
+async function picker(raw = true): Promise<DataPicker> {
   const element = document.createElement("mf-data-picker") as DataPicker;
+  element.raw = raw;
   document.body.append(element);
   mounted.push(element);
   await element.updateComplete;
@@ -41,6 +42,12 @@ describe("mf-data-picker", () => {
     const file = new File(["PAR1"], "bars.parquet");
     pick(element, [file]);
     expect(bars).toEqual([file]);
+  });
+
+  it("offers the raw layout only where the page asks for it", async () => {
+    const element = await picker(false);
+    const radios = Array.from(element.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type="radio"]'));
+    expect(radios.map((r) => r.value)).toEqual(["splits", "one"]);
   });
 
   it("clears the input after a pick, so picking the same file again after switching layout is heard", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Page } from "playwright";
@@ -78,13 +78,42 @@ describe("a reload during training", () => {
     expect(await page.getByLabel("epochs", { exact: true }).inputValue()).toBe("5000");
     expect(await page.getByLabel("patience", { exact: true }).inputValue()).toBe("0");
     expect(await page.getByTestId("pick-again").innerText()).toBe(
-      "Last time: train.parquet, val.parquet, test.parquet. A page cannot reopen files by itself: pick them again.",
+      "Last time: train.parquet, val.parquet, test.parquet. This browser did not keep them (only files picked or dropped in Chromium are kept): pick them again.",
     );
     // with the files picked again, the horizon that was chosen is still chosen
     await page.locator('input[type="file"]').setInputFiles(["train", "val", "test"].map((s) => join(work, `${s}.parquet`)));
     await expect.poll(() => page.getByLabel("horizon", { exact: true }).locator("option").allInnerTexts(), { timeout: 30_000 }).toEqual(["5", "20"]);
     expect(await page.getByLabel("horizon", { exact: true }).inputValue()).toBe("20");
     expect(await page.getByTestId("pick-again").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("reopens by itself, after a reload, files whose handles the page kept", async () => {
+    // a picker's handles are what the page keeps (web/data/file_handles.ts); headless Chromium shows no picker, so the
+    // test keeps handles of the origin's private files instead: the same FileSystemFileHandle, kept the same way
+    const bytes = Object.fromEntries(["train", "val", "test"].map((s) => [s, Array.from(readFileSync(join(work, `${s}.parquet`)))]));
+    await page.evaluate(async (files) => {
+      const root = await navigator.storage.getDirectory();
+      const handles = [];
+      for (const [split, data] of Object.entries(files)) {
+        const handle = await root.getFileHandle(`${split}.parquet`, { create: true });
+        const writable = await handle.createWritable();
+        await writable.write(new Uint8Array(data));
+        await writable.close();
+        handles.push(handle);
+      }
+      const opening = indexedDB.open("model-factory-file-handles", 1);
+      opening.onupgradeneeded = () => opening.result.createObjectStore("handles");
+      const db = await new Promise<IDBDatabase>((resolve, reject) => ((opening.onsuccess = () => resolve(opening.result)), (opening.onerror = reject)));
+      const put = db.transaction("handles", "readwrite").objectStore("handles").put(handles, "train:splits");
+      await new Promise((resolve, reject) => ((put.onsuccess = resolve), (put.onerror = reject)));
+      db.close();
+    }, bytes);
+    await page.reload();
+    await expect.poll(() => page.getByLabel("horizon", { exact: true }).locator("option").allInnerTexts(), { timeout: 30_000 }).toEqual(["5", "20"]);
+    expect(await page.getByLabel("horizon", { exact: true }).inputValue()).toBe("20");
+    expect(await page.getByTestId("pick-again").count()).toBe(0);
+    await expect.poll(() => page.getByRole("button", { name: "Train mlp" }).isEnabled()).toBe(true);
     expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { shared } from "../styles.ts";
+import { canKeepFiles, forgetHandles, keepHandles, pickParquetHandles } from "./file_handles.ts";
 import { splitOf } from "./split_names.ts";
 
 /** Files chosen so far, by split. */
@@ -52,6 +53,12 @@ export class DataPicker extends LitElement {
   /** Offer the raw-bars layout (a page that prepares bars: the Train page); off where raw bars cannot be used. */
   @property({ type: Boolean })
   accessor raw = false;
+  /**
+   * Where the picked files are kept to be reopened after a reload (web/data/file_handles.ts, under `<keep>:<layout>`):
+   * files picked through the browser's file picker or dropped keep their handles; empty keeps nothing.
+   */
+  @property()
+  accessor keep = "";
   @state()
   accessor over = false;
   @state()
@@ -75,7 +82,7 @@ export class DataPicker extends LitElement {
       </fieldset>
       <div class="drop ${this.over ? "over" : ""}" @dragover=${this.dragOver} @dragleave=${() => (this.over = false)} @drop=${this.drop}>
         <label>${what[this.layout]}
-          <input type="file" accept=".parquet" ?multiple=${!one} @change=${this.picked} data-testid="files" />
+          <input type="file" accept=".parquet" ?multiple=${!one} @click=${this.clicked} @change=${this.picked} data-testid="files" />
         </label>
         <p class="muted">or drop ${one ? "it" : "them"} here. Files are read in this tab only, a slice at a time: nothing is uploaded.</p>
       </div>
@@ -98,7 +105,28 @@ export class DataPicker extends LitElement {
   private drop(event: DragEvent) {
     event.preventDefault();
     this.over = false;
+    // a dropped item's handle can only be asked for during the drop event itself
+    type Item = DataTransferItem & { getAsFileSystemHandle?(): Promise<FileSystemHandle | null> };
+    const handles = this.keep ? Array.from(event.dataTransfer?.items ?? [], (item) => (item as Item).getAsFileSystemHandle?.()) : [];
     this.take(Array.from(event.dataTransfer?.files ?? []));
+    if (!this.keep) return;
+    void Promise.all(handles).then((found) =>
+      found.every((h) => h?.kind === "file") && found.length ? this.remember(found as FileSystemFileHandle[]) : this.forget()
+    );
+  }
+
+  /** Where the browser has a file picker that gives handles, it replaces the input's dialog, so the files can be reopened after a reload. */
+  private async clicked(event: Event) {
+    if (!this.keep || !canKeepFiles()) return;
+    event.preventDefault();
+    try {
+      const handles = await pickParquetHandles(this.layout === "splits");
+      if (!handles) return;
+      this.take(await Promise.all(handles.map((h) => h.getFile())));
+      await this.remember(handles);
+    } catch (error) {
+      this.problem = `The files could not be opened: ${(error as Error).message}`;
+    }
   }
 
   private picked(event: Event) {
@@ -106,6 +134,25 @@ export class DataPicker extends LitElement {
     this.take(Array.from(input.files ?? []));
     // else picking the same file again (after switching layout) fires no change event
     input.value = "";
+    // files from the plain input have no handle: what was kept no longer describes what is open
+    if (this.keep) void this.forget();
+  }
+
+  private async remember(handles: FileSystemFileHandle[]) {
+    try {
+      await keepHandles(`${this.keep}:${this.layout}`, handles);
+    } catch (error) {
+      // the files are open; only their reopening after a reload is lost, so the page says so instead of failing
+      this.problem = `These files will not be reopened after a reload: ${(error as Error).message}`;
+    }
+  }
+
+  private async forget() {
+    try {
+      await forgetHandles(`${this.keep}:${this.layout}`);
+    } catch (error) {
+      console.warn(`Could not forget the files kept for ${this.keep}:${this.layout}: ${(error as Error).message}`);
+    }
   }
 
   private take(files: File[]) {

@@ -9,6 +9,8 @@ import type { BestSettings } from "../../core/tune/study_view.ts";
 import type { ChosenFiles, DataLayout } from "../data/data_picker.ts";
 import type { TimeSplitChoice } from "../data/time_split_picker.ts";
 import { DataFiles } from "../data/data_files.ts";
+import { type Reopened, reopenHandles } from "../data/file_handles.ts";
+import { splitOf } from "../data/split_names.ts";
 import { labelHorizons, trainBlockers } from "../data/train_blockers.ts";
 import { shared } from "../styles.ts";
 import { histogramNote } from "../worker/browser_platform.ts";
@@ -64,6 +66,9 @@ export class TrainPage extends LitElement {
   accessor prefilled: Partial<BestSettings> | undefined;
   @state()
   accessor running = false;
+  /** The last visit's files as reopened from their kept handles (those that need a click, those gone). */
+  @state()
+  accessor reopened: Reopened | undefined;
   /** The prepare settings as last edited (kept with the other settings). */
   private prepareSettings: Record<string, unknown> | undefined;
   private backendAsked = "";
@@ -77,6 +82,7 @@ export class TrainPage extends LitElement {
     const known = this.registry?.list().some((p) => fullName(p) === this.saved!.model);
     if (known) this.model = this.saved.model;
     this.prefilled = { params: known ? this.saved.params : undefined, dataset: this.saved.dataset, trainer: this.saved.trainer };
+    if (this.saved.files.length) void this.reopenLast(false);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -120,7 +126,7 @@ export class TrainPage extends LitElement {
     return html`
       <section aria-labelledby="data-h">
         <h2 id="data-h">1. Data</h2>
-        <mf-data-picker raw .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
+        <mf-data-picker raw keep="train" .layout=${this.layout} @layout=${(e: CustomEvent<DataLayout>) => (this.layout = e.detail)}
           @files=${(e: CustomEvent<ChosenFiles>) => data.open(e.detail)} @file=${(e: CustomEvent<File>) => data.openOne(e.detail)}
           @bars=${(e: CustomEvent<File>) => data.openBars(e.detail)}></mf-data-picker>
         ${raw
@@ -140,11 +146,7 @@ export class TrainPage extends LitElement {
               @split=${(e: CustomEvent<TimeSplitChoice>) => data.setSplit(e.detail)}></mf-time-split>
           `
           : ""}
-        ${this.saved?.files.length && !(oneFile ? data.one : raw ? data.bars : Object.keys(data.files).length)
-          ? html`<p class="muted" data-testid="pick-again">Last time: ${
-            this.saved.files.join(", ")
-          }. A page cannot reopen files by itself: pick them again.</p>`
-          : ""}
+        ${this.saved?.files.length && !(oneFile ? data.one : raw ? data.bars : Object.keys(data.files).length) ? this.pickAgain(this.saved.files) : ""}
         <mf-data-summary ?hidden=${Boolean(rawLooking)} .summaries=${summaries} .status=${oneFile ? data.oneStatus() : data.status}
           .empty=${oneFile && data.one?.index
             ? "No split to summarise: choose valid boundaries above."
@@ -192,6 +194,42 @@ export class TrainPage extends LitElement {
   prefill(settings: BestSettings) {
     this.model = fullName(this.registry.get(settings.model));
     this.prefilled = settings;
+  }
+
+  /** What to say about the last visit's files when none is open: reopen with a click where the browser kept them, else pick again. */
+  private pickAgain(names: string[]) {
+    const { reopened } = this;
+    const lost = reopened?.lost.length
+      ? html`
+        Not found any more: ${reopened.lost.join("; ")}.
+      `
+      : "";
+    if (reopened?.needPermission.length) {
+      return html`<p class="muted" data-testid="pick-again">Last time: ${names.join(", ")}.
+        <button @click=${() => this.reopenLast(true)}>Reopen ${
+        reopened.needPermission.join(", ")
+      }</button> (the browser asks to allow reading them again).${lost}</p>`;
+    }
+    return html`<p class="muted" data-testid="pick-again">Last time: ${names.join(", ")}. ${
+      reopened === undefined ? "Looking for them..." : "This browser did not keep them (only files picked or dropped in Chromium are kept): pick them again."
+    }${lost}</p>`;
+  }
+
+  /** Reopens the files the last visit picked through the browser's file picker (`ask`: from a click, so read permission may be asked for again). */
+  private async reopenLast(ask: boolean) {
+    const layout = this.layout;
+    let got: Reopened;
+    try {
+      got = await reopenHandles(`train:${layout}`, ask);
+    } catch (error) {
+      got = { files: [], needPermission: [], lost: [`the kept files could not be read (${(error as Error).message})`] };
+    }
+    this.reopened = got;
+    // the layout changed meanwhile, or files were opened by hand: those win
+    if (!got.files.length || layout !== this.layout || this.data.one || this.data.bars || Object.keys(this.data.files).length) return;
+    if (layout === "one") this.data.openOne(got.files[0]);
+    else if (layout === "raw") this.data.openBars(got.files[0]);
+    else this.data.open(Object.fromEntries(got.files.flatMap((f) => (splitOf(f.name) ? [[splitOf(f.name)!, f]] : []))));
   }
 
   /** The raw layout with `file` as its bars: the offer made when a file opened as prepared data is raw bars. */

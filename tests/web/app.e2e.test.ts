@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Browser, type Page } from "playwright";
+import { storedRunFiles } from "./stored_runs.ts";
 import { launchChromium, recordErrors } from "./chromium.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeParquet } from "../../core/data/parquet_write.ts";
@@ -241,6 +242,8 @@ describe("the browser app", () => {
     await server.close();
     await page.goto(`${server.url}#/predict`);
     const runChoice = page.getByLabel("Model from run");
+    // the runs are read after the page shows: wait for the logistic run among them
+    await expect.poll(() => runChoice.locator("option").allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringContaining("linear:logistic"));
     const logistic = (await runChoice.locator("option").allInnerTexts()).find((t) => t.includes("linear:logistic"))!;
     await runChoice.selectOption({ label: logistic });
     await page.getByLabel("Parquet file").setInputFiles(join(work, "test.parquet"));
@@ -254,5 +257,10 @@ describe("the browser app", () => {
     const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
     expect(csv[0]).toBe("datetime,symbol,horizon,prediction,prob_short,prob_neutral,prob_long");
     expect(csv).toHaveLength(241);
+    // the file has the run's labels: it is scored against them as training scored its test split
+    const stored = JSON.parse(new TextDecoder().decode((await storedRunFiles(page, logistic.split(" ")[0]))["metrics.json"]));
+    expect(await page.getByTestId("predict-scored").innerText()).toMatch(/^\d+ labelled samples \(label_h5\), scored as training scores its test split\.$/);
+    const f1 = await page.getByRole("table", { name: "Metrics" }).locator("tr", { hasText: /^f1_macro/ }).locator("td").nth(1).innerText();
+    expect(f1).toBe(stored.test.f1_macro.toFixed(3));
   });
 });

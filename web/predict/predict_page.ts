@@ -5,6 +5,7 @@ import type { RegistryReader } from "../../core/model_registry/store.ts";
 import type { RunReader } from "../../core/platform.ts";
 import { downloadFile } from "../download.ts";
 import { count, num } from "../format.ts";
+import { metricsTable } from "../runs/metric_tables.ts";
 import { readRunRows, type RunRow } from "../runs/run_data.ts";
 import { shared } from "../styles.ts";
 import { startJob } from "../worker/client.ts";
@@ -197,6 +198,15 @@ export class PredictPage extends LitElement {
             )}</tbody>
           </table>
           ${r.rows > r.preview.length ? html`<p class="muted">First ${r.preview.length} of ${count(r.rows)} rows.</p>` : ""}
+          ${r.evaluation
+            ? html`
+              <h3>Scored against the file's labels</h3>
+              <p class="muted" data-testid="predict-scored">${count(r.evaluation.samples)} labelled samples (${r.evaluation
+                .label_column}), scored as training scores
+                its test split.</p>
+              ${metricsTable({ file: r.evaluation.metrics })}
+            `
+            : ""}
         `
         : ""
     }

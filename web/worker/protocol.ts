@@ -3,6 +3,7 @@ import type { BackendName } from "../../core/config/trainer.ts";
 import type { SplitSummary } from "../../core/data/summary.ts";
 import type { TimeIndex } from "../../core/data/time_index.ts";
 import type { ProgressEvent } from "../../core/platform.ts";
+import type { SplitMetrics } from "../../core/train/evaluate.ts";
 import type { PrepareManifest } from "../../core/prepare/manifest.ts";
 import type { WorkerEvent } from "../../core/tune/study_worker.ts";
 import type { PredictionRow } from "../predict/predictions_csv.ts";
@@ -81,6 +82,8 @@ export interface Predictions {
   backend: string;
   /** What scored them: `run <id>`, or the registry's `<name>/<version>` (`<name>@<alias>, version <n>` when asked by alias). */
   scoredBy: string;
+  /** The scores against the file's labels, when it has the model's label column (the labelled rows with a full window). */
+  evaluation?: { label_column: string; samples: number; metrics: SplitMetrics };
 }
 
 /** What the prepare job made: the three split files and prepare.json, byte for byte as `mf prepare` writes them, and the manifest. */

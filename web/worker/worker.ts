@@ -87,6 +87,10 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
         ? await predictFrame(run, await (await import("../../core/predict_raw.ts")).rawBarsFrame(reader, runId, source))
         : await predictFile(run, source);
       const horizon = run.preprocess.horizon;
+      // a file that has the run's label column is scored against it too, as `mf evaluate` scores it
+      const label = run.preprocess.label_column;
+      const labelled = !job.raw && (await readMetadataOf(source)).schema.some((column) => column.name === label);
+      const scored = labelled ? await (await import("../../core/evaluate_run.ts")).evaluateRun(run, source) : undefined;
       return {
         predictions: {
           rows: windows.size,
@@ -95,6 +99,7 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
           csv: csv.predictionsCsv(windows, probs, horizon),
           backend: backend.reason,
           scoredBy,
+          ...(scored ? { evaluation: { label_column: label, samples: scored.data.samples, metrics: scored.metrics } } : {}),
         },
       };
     } finally {
@@ -147,6 +152,11 @@ interface ScoringModel {
   scoredBy: string;
   reader: RunReader;
   runId: string;
+}
+
+/** A Parquet file's footer. */
+async function readMetadataOf(source: ByteSource) {
+  return (await import("../../core/data/read_frame.ts")).readMetadata(source);
 }
 
 /** A stored run's model. */

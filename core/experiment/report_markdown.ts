@@ -7,7 +7,7 @@
 
 import type { BestModel, DiversitySummary, PerSymbolMetrics, PerSymbolTable } from "./report_best.ts";
 import type { ExperimentReport, HorizonReport, ReportRow } from "./report.ts";
-import type { SeedStat, SplitSummary } from "./report_stats.ts";
+import { countedFromOne, type SeedStat, type SplitSummary } from "./report_stats.ts";
 
 /**
  * The report as Markdown.
@@ -129,7 +129,7 @@ function horizonSection(h: HorizonReport): string[] {
         stat(r.fit.s_per_epoch, 2),
         stat(r.fit.peak_rss_mb, 0),
         stat(r.fit.epochs_run, whole(r.fit.epochs_run) ? 0 : 1),
-        stat(r.fit.best_epoch, whole(r.fit.best_epoch) ? 0 : 1),
+        stat(countedFromOne(r.fit.best_epoch), whole(r.fit.best_epoch) ? 0 : 1),
         r.fit.train_samples.mean === null
           ? "—"
           : `${num(r.fit.train_samples.mean, 0)}${r.fit.train_samples_available.mean === null ? "" : ` of ${num(r.fit.train_samples_available.mean, 0)}`}`,

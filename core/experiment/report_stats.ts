@@ -16,6 +16,11 @@ export interface SeedStat {
   n: number;
 }
 
+/** A stat of 0-based epoch numbers as a person counts them, from 1 (`mf train` and `mf runs` say "best epoch" that way): the mean moves, the spread does not. */
+export function countedFromOne(s: SeedStat): SeedStat {
+  return { ...s, mean: s.mean === null ? null : s.mean + 1 };
+}
+
 /** Split metrics the report compares, each over seeds. */
 export interface SplitSummary {
   f1_macro: SeedStat;

@@ -1,6 +1,6 @@
 import { html, type TemplateResult } from "lit";
 import type { HorizonReport, ReportRow } from "../../core/experiment/report.ts";
-import type { SeedStat, SplitSummary } from "../../core/experiment/report_stats.ts";
+import { countedFromOne, type SeedStat, type SplitSummary } from "../../core/experiment/report_stats.ts";
 import { seedsOf, stat, whole } from "./report_format.ts";
 
 /**
@@ -130,7 +130,7 @@ export function costTable(h: HorizonReport): TemplateResult {
           return html`<tr class=${h.best?.label === r.label ? "best" : ""} data-label=${r.label}>
             ${modelCell(r, h.best?.label === r.label)}
             <td class="num">${stat(f.fit_s, 1)}</td><td class="num">${stat(f.s_per_epoch, 2)}</td><td class="num">${stat(f.peak_rss_mb, 0)}</td>
-            <td class="num">${stat(f.epochs_run, whole(f.epochs_run))}</td><td class="num">${stat(f.best_epoch, whole(f.best_epoch))}</td>
+            <td class="num">${stat(f.epochs_run, whole(f.epochs_run))}</td><td class="num">${stat(countedFromOne(f.best_epoch), whole(f.best_epoch))}</td>
             <td class="num">${samples}</td>
           </tr>`;
         })}</tbody>

@@ -273,6 +273,8 @@ describe("reportMarkdown", () => {
     expect(md).toContain("**gbdt** (fam:gbdt): val macro-F1 0.422");
     expect(md).toContain("**mlp** (fam:mlp)");
     expect(md).toContain("Deflated Sharpe ratio (validation): 0.");
+    // best epoch 7 counted from 0 in run.json is the 8th epoch, as mf train and mf runs say it
+    expect(md).toContain("| lstm-60 | 100.0 | 10.00 | 900 | 10 | 8 |");
     expect(md).toContain("### Per symbol: gbdt (run gbdt-h5-s1, seed 1)");
   });
 });

@@ -17,7 +17,8 @@ export function duration(seconds: number): string {
  * elapsed, ETA), then the run's own progress beneath it, and one line as each cell ends.
  */
 export function experimentProgress(): (event: ExperimentEvent) => void {
-  const run = terminalProgress();
+  let unit = "epoch";
+  const run = terminalProgress(() => unit);
   return (event) => {
     switch (event.kind) {
       case "plan": {
@@ -44,6 +45,7 @@ export function experimentProgress(): (event: ExperimentEvent) => void {
         );
         break;
       case "run":
+        unit = event.cell.resolved.plugin.trainerSettings?.epoch ?? "epoch";
         run(event.event);
         break;
       case "report":

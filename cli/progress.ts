@@ -5,9 +5,10 @@ const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
 /**
  * Shows training progress on stderr (stdout stays free for --json): a live bar per epoch on a
- * terminal, one line per epoch otherwise.
+ * terminal, one line per epoch otherwise. `unit` names an epoch as the model counts them (a tree's
+ * boosting round: the plugin's `trainerSettings.epoch`), asked at each line.
  */
-export function terminalProgress(): ProgressSink {
+export function terminalProgress(unit: () => string = () => "epoch"): ProgressSink {
   const live = Deno.stderr.isTerminal();
   let lastDraw = 0;
   return (event: ProgressEvent) => {
@@ -31,7 +32,7 @@ export function terminalProgress(): ProgressSink {
       }
       case "epoch": {
         const m = event.metrics;
-        const line = `epoch ${String(event.epoch + 1).padStart(3)}/${event.epochs}  train loss ${m.train_loss.toFixed(4)} acc ${
+        const line = `${unit()} ${String(event.epoch + 1).padStart(3)}/${event.epochs}  train loss ${m.train_loss.toFixed(4)} acc ${
           m.train_accuracy.toFixed(3)
         }  val loss ${m.val_loss.toFixed(4)} acc ${m.val_accuracy.toFixed(3)}${event.best ? "  *best" : ""}`;
         write(`${live ? "\r\x1b[2K" : ""}${line}\n`);

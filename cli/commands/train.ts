@@ -85,7 +85,7 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
       clock: Date,
       startBackend,
       memory: processMemory,
-      progress: terminalProgress(),
+      progress: terminalProgress(() => plugin.trainerSettings?.epoch ?? "epoch"),
       versions: versions(),
       parallel: platformParallelism(),
     });
@@ -106,7 +106,7 @@ export async function trainCommand(args: string[]): Promise<TrainResult | undefi
       );
     } else {
       console.log(
-        `\nrun ${result.runId} ${result.record.status} (${result.record.stop_reason}, best epoch ${
+        `\nrun ${result.runId} ${result.record.status} (${result.record.stop_reason}, best ${plugin.trainerSettings?.epoch ?? "epoch"} ${
           (result.record.best_epoch ?? 0) + 1
         } of ${result.record.epochs_run}) on ${result.record.backend.name}`,
       );

@@ -10,12 +10,18 @@ import { lastLine, mf, quick, show, tempDir } from "./helpers.ts";
 const { dir, cleanup } = tempDir("guard");
 afterAll(cleanup);
 let good: Awaited<ReturnType<typeof trainGoodRuns>>;
-let gbdt = "";
+let gbdt = "", gbdtLog = "";
 beforeAll(async () => {
   good = await trainGoodRuns(dir);
   const r = await mf(["train", "--data", good.data, "--model", "gbdt", "--json", ...quick(join(dir, "gbdt-runs"))]);
   if (r.code !== 0) throw new Error(`training gbdt failed: ${show(r)}`);
   gbdt = JSON.parse(lastLine(r.stdout)).run_dir;
+  gbdtLog = r.stderr;
+});
+
+it("counts a tree's epochs as boosting rounds in mf train's progress", () => {
+  expect(gbdtLog).toMatch(/^boosting round +1\/\d+ +train loss/m);
+  expect(gbdtLog).not.toMatch(/^epoch /m);
 });
 
 let counter = 0;

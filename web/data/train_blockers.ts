@@ -1,3 +1,4 @@
+import { count } from "../format.ts";
 import type { SplitSummaries } from "../../core/data/summary.ts";
 
 const SPLITS = ["train", "val", "test"] as const;
@@ -32,7 +33,7 @@ export function trainBlockers(summaries: SplitSummaries, settings: BlockerSettin
     if (!counts) {
       const found = Object.keys(s.labels);
       blockers.push(`${s.file} (${split}) has no ${column} column; label columns there: ${found.join(", ") || "none"}`);
-    } else if (counts.invalid) blockers.push(`${s.file} (${split}): ${counts.invalid} rows of ${column} are not -1, 0, 1 or null`);
+    } else if (counts.invalid) blockers.push(`${s.file} (${split}): ${count(counts.invalid)} rows of ${column} are not -1, 0, 1 or null`);
     const bad = Object.keys(s.nonFinite);
     if (bad.length && (settings.nan_policy ?? "error") === "error") {
       blockers.push(

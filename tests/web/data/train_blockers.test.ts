@@ -42,9 +42,13 @@ describe("trainBlockers", () => {
   });
 
   it("names feature columns that val or test lack or add, and labels other than -1/0/1", () => {
-    const summaries = { ...clean, val: split("val.parquet", { features: ["f_a", "f_c"] }), test: split("test.parquet", { labels: { label_h5: counts(2) } }) };
+    const summaries = {
+      ...clean,
+      val: split("val.parquet", { features: ["f_a", "f_c"] }),
+      test: split("test.parquet", { labels: { label_h5: counts(2_500) } }),
+    };
     expect(trainBlockers(summaries, { horizon: 5 })).toEqual([
-      "test.parquet (test): 2 rows of label_h5 are not -1, 0, 1 or null",
+      "test.parquet (test): 2,500 rows of label_h5 are not -1, 0, 1 or null",
       "val.parquet (val) has different feature columns from train.parquet (train): lacks f_b; adds f_c",
     ]);
   });

@@ -1,5 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { tanh } from "../tfjs/fast_kernels.ts";
+import { gruSequenceFused } from "../tfjs/webgpu/gru_fused.ts";
+import { gruShape } from "../tfjs/webgpu/gru_kernels.ts";
+import { planRecurrence, type RecurrentNote } from "../tfjs/webgpu/recurrent_plan.ts";
 
 /**
  * The GRU recurrence over a whole sequence as one hand-differentiated op (tf.customGrad), for the
@@ -8,9 +11,12 @@ import { tanh } from "../tfjs/fast_kernels.ts";
  *   r, z = sigmoid(xz_r + hz_r), sigmoid(xz_z + hz_z);  n = tanh(xz_n + r * hz_n);  h' = n + z (h - n)
  * where hz = h U + bh. Inputs: `xz` (L*b, 3H), projected inputs with their bias, time-major; `u`
  * (H, 3H); `bh` (3H), the recurrent bias. Gate order r, z, n. Output: every step's hidden state,
- * (L*b, H), time-major, from a zero state.
+ * (L*b, H), time-major, from a zero state. On webgpu, when the shape fits the device, the fused kernels
+ * of models/tfjs/webgpu/gru_kernels.ts run it instead; `note` hears which path ran there.
  */
-export function gruSequence(xz: tf.Tensor2D, u: tf.Tensor2D, bh: tf.Tensor1D, steps: number): tf.Tensor2D {
+export function gruSequence(xz: tf.Tensor2D, u: tf.Tensor2D, bh: tf.Tensor1D, steps: number, note?: RecurrentNote): tf.Tensor2D {
+  const plan = planRecurrence(gruShape(u.shape[0], xz.shape[0] / steps, steps), note);
+  if (plan) return gruSequenceFused(xz, u, bh, steps, plan);
   const op = tf.customGrad((...args) => recurrence(args[0] as tf.Tensor, args[1] as tf.Tensor, args[2] as tf.Tensor, steps, args[3] as tf.GradSaveFunc));
   return op(xz, u, bh) as tf.Tensor2D;
 }

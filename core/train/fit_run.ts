@@ -173,10 +173,15 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
     }
     const tEnd = clock.now();
     const stopReason = fit.reason === "early_stopping" && hookReason ? hookReason : fit.reason;
-    // a model that says where it built its histograms (trees: "cpu x2 threads", "webgpu") has it recorded with the backend
-    const histograms = (model as { histograms?: unknown }).histograms;
+    // a model that says where it built its histograms (trees: "cpu x2 threads", "webgpu") or which kernels its layers ran
+    // (networks on webgpu: "lstm: fused") has it recorded with the backend
+    const said = (key: "histograms" | "kernels") => {
+      const value = (model as { histograms?: unknown; kernels?: unknown })[key];
+      return typeof value === "string" && value ? { [key]: value } : {};
+    };
+    const notes = { ...said("histograms"), ...said("kernels") };
     Object.assign(record, {
-      ...(typeof histograms === "string" && histograms ? { backend: { ...record.backend, histograms } } : {}),
+      ...(Object.keys(notes).length ? { backend: { ...record.backend, ...notes } } : {}),
       status: fit.reason === "aborted" ? "stopped" : "finished",
       best_epoch: fit.bestEpoch,
       epochs_run: fit.epochs,

@@ -15,7 +15,7 @@ export class FusedGru extends FusedRecurrent {
   }
 
   protected recurrence(xz: tf.Tensor2D, steps: number): tf.Tensor2D {
-    return gruSequence(xz, this.recurrentKernel.read() as tf.Tensor2D, this.recurrentBias.read() as tf.Tensor1D, steps);
+    return gruSequence(xz, this.recurrentKernel.read() as tf.Tensor2D, this.recurrentBias.read() as tf.Tensor1D, steps, this.notePath);
   }
 
   protected initialBias(): tf.Tensor1D {

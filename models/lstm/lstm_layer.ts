@@ -9,7 +9,7 @@ export class FusedLstm extends FusedRecurrent {
   protected readonly gates = 4;
 
   protected recurrence(xz: tf.Tensor2D, steps: number): tf.Tensor2D {
-    return lstmSequence(xz, this.recurrentKernel.read() as tf.Tensor2D, steps);
+    return lstmSequence(xz, this.recurrentKernel.read() as tf.Tensor2D, steps, this.notePath);
   }
 
   protected initialBias(): tf.Tensor1D {

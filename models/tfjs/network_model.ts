@@ -43,6 +43,14 @@ export class NetworkModel implements Model {
     private readonly backend: Pick<ComputeBackend, "name">,
   ) {}
 
+  /** Which kernels the layers that choose their own ran on webgpu ("mf_fused_lstm_MfFusedLstm1: fused"), recorded in run.json; empty elsewhere. */
+  get kernels(): string {
+    return this.net.layers.flatMap((l) => {
+      const k = (l as { kernels?: unknown }).kernels;
+      return typeof k === "string" && k ? [`${l.name}: ${k}`] : [];
+    }).join("; ");
+  }
+
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
     useFastKernels(this.backend.name);
     const rng = createRng(options.seed);

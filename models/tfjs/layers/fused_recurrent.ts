@@ -22,6 +22,10 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   protected kernel!: tf.LayerVariable;
   protected recurrentKernel!: tf.LayerVariable;
   protected bias!: tf.LayerVariable;
+  /** On webgpu, the path the last call's recurrence took: "fused" kernels or "unfused (why)"; empty elsewhere. */
+  kernels = "";
+  /** Handed to the op, which says here which path it took. */
+  protected readonly notePath = (path: string) => void (this.kernels = path);
 
   constructor(args: FusedRecurrentArgs) {
     super(args);

@@ -9,9 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../models/tfjs/backend.ts";
 import type { ComputeBackend } from "../core/compute.ts";
 import type { BackendName } from "../core/config/trainer.ts";
-import { type Frame } from "../core/data/frame.ts";
-import { Windows } from "../core/data/windows.ts";
-import { createRng } from "../core/random.ts";
+import { ISSUE_PARAMS, ISSUE_SHAPE, syntheticWindows } from "./training_inputs.ts";
 import { registry } from "../models/index.ts";
 import { platformBackend } from "../cli/versions.ts";
 import { machine, median } from "./machine.ts";
@@ -27,7 +25,7 @@ const { values } = parseArgs({
     skip: { type: "string" },
   },
 });
-const L = 60, F = 107, BATCH = 256;
+const { seqLen: L, features: F, batch: BATCH } = ISSUE_SHAPE;
 const backends = (values.backends ?? "wasm,cpu,webgpu").split(",") as BackendName[];
 const models = (values.models ?? "mlp,lstm,gru,tcn,transformer,nhits,patchtst").split(",");
 const maxSteps = Number(values.steps ?? 24);
@@ -35,32 +33,12 @@ const maxSeconds = Number(values.seconds ?? 20);
 const outName = values.name ?? "train_speed";
 // backend:model pairs left out; PatchTST on tfjs's cpu backend takes over a minute a step (8 steps did not end in 10 minutes).
 const skip = new Set((values.skip ?? "cpu:patchtst").split(",").filter(Boolean));
-// The issue's architectures: MLP 6420 -> 128 -> 3 and LSTM(64) (GRU likewise); the rest at their defaults.
-const params: Record<string, unknown> = { mlp: { hidden: [128], dropout: 0 }, lstm: { units: 64 }, gru: { units: 64 } };
+const params = ISSUE_PARAMS;
 // PyTorch 1.13 CPU, 2 threads, and tfjs before this work, from the issue (same shape and batch).
 const reference: Record<string, { pytorch: number; tfjs_wasm: number; tfjs_cpu: number }> = {
   mlp: { pytorch: 10_189, tfjs_wasm: 862, tfjs_cpu: 244 },
   lstm: { pytorch: 978, tfjs_wasm: 113, tfjs_cpu: 36 },
 };
-
-/** One symbol of random standardised rows with random labels: enough for `samples` windows. */
-function syntheticWindows(samples: number, seed: number): Windows {
-  const rows = samples + L - 1;
-  const rng = createRng(seed);
-  const features = Float32Array.from({ length: rows * F }, () => rng.normal());
-  const label = Int8Array.from({ length: rows }, () => rng.int(3) - 1);
-  const frame: Frame = {
-    source: "synthetic",
-    rows,
-    featureNames: Array.from({ length: F }, (_, j) => `f${j}`),
-    features,
-    time: Float64Array.from({ length: rows }, (_, i) => i * 300_000),
-    symbols: ["SYM"],
-    symbol: new Int32Array(rows),
-    label,
-  };
-  return new Windows(frame, { seqLen: L, requireLabel: true });
-}
 
 /**
  * Median samples/s over the timed steps. NetworkModel reports progress each time it reads the loss
@@ -70,7 +48,7 @@ function syntheticWindows(samples: number, seed: number): Windows {
 async function measure(name: string, backend: ComputeBackend): Promise<{ samples_per_s: number; steps: number; step_ms: number[]; warmup_included: boolean }> {
   const plugin = registry.get(name);
   const model = plugin.create(plugin.configSchema.parse(params[name] ?? {}), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1, backend });
-  const train = syntheticWindows(BATCH * (maxSteps + 32), 1), val = syntheticWindows(1, 2);
+  const train = syntheticWindows(BATCH * (maxSteps + 32), 1, { seqLen: L, features: F }), val = syntheticWindows(1, 2, { seqLen: L, features: F });
   const stepMs: number[] = [];
   const signal = { aborted: false };
   let last = performance.now(), lastStep = 0, timed = 0, startTimed = 0, warmupIncluded = false;

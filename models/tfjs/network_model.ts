@@ -9,6 +9,7 @@ import { DeviceFrame } from "./batches.ts";
 import { saveNetwork } from "./network_io.ts";
 import { useFastKernels } from "./fast_kernels.ts";
 import { taskBreaks } from "../../core/task_breaks.ts";
+import { trainingAdam } from "./webgpu/adam.ts";
 
 /** Training settings shared by the tfjs models. */
 export interface OptimizerSettings {
@@ -54,7 +55,7 @@ export class NetworkModel implements Model {
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
     useFastKernels(this.backend.name);
     const rng = createRng(options.seed);
-    const optimizer = tf.train.adam(this.optimizer.learning_rate);
+    const optimizer = trainingAdam(this.backend.name, this.optimizer.learning_rate);
     const device = new DeviceFrame(train, this.input, this.backend.name);
     const labels = train.classes();
     const weights = this.optimizer.class_weight === "balanced" ? classWeights("balanced", labels) : undefined;

@@ -5,18 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../../cli/helpers.ts";
+import type { AdamParity } from "./adam_parity.ts";
 
 // WebGPU exists under Deno (through Mesa's lavapipe), not under Node: adam_check.ts trains under Deno and
 // reports back here as one JSON line.
 const runtime = mkdtempSync(join(tmpdir(), "mf-adam-"));
-let report: {
-  steps: number;
-  parameters: number;
-  worst_relative: number[];
-  moved: number[];
-  update_dispatches: { adam: number; fused: number };
-  leaked_tensors: number;
-};
+let report: AdamParity;
 beforeAll(async () => {
   const stdout = await new Promise<string>((done, fail) => {
     execFile(join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "tests/models/tfjs/webgpu/adam_check.ts"], {

@@ -12,7 +12,7 @@ export interface DispatchCounts {
   uploads: number;
   /** GPU buffers read back to the host (`data()`, `dataSync()`, `array()`...). */
   reads: number;
-  /** Programs run, by their class name (`BinaryOpProgram`, `MatMulPackedProgram`...). */
+  /** Programs run, by their class name (`BinaryOpProgram`, `MatMulPackedProgram`...) or, for plain objects, shader key (`mf_adam_step`). */
   byProgram: Record<string, number>;
 }
 
@@ -91,11 +91,12 @@ export function countDispatches(backend: unknown): DispatchCounter {
   const createEncoder = device.createCommandEncoder;
 
   b.runWebGPUProgram = function (program, inputs, dtype, uniforms, output) {
+    // tfjs's programs are classes; ours are plain objects, named by their shader key (which tfjs rewrites in the call)
+    const name = program.constructor.name !== "Object" ? program.constructor.name : String((program as { shaderKey?: string }).shaderKey);
     const result = original.runWebGPUProgram.call(this, program, inputs, dtype, uniforms, output);
     // tfjs short-circuits an empty output without running anything
     if (result.shape.every((d) => d > 0)) {
       counts.programs++;
-      const name = program.constructor.name;
       counts.byProgram[name] = (counts.byProgram[name] ?? 0) + 1;
     }
     return result;

@@ -68,8 +68,10 @@ export class CpuHistogram implements HistogramBuilder {
       for (let c = 0; c < C; c++) gh[k * C + c] = stats[i + c];
     }
     const idx = order.subarray(start, end);
-    const column = (j: number) => bins.subarray(features[j] * rows, (features[j] + 1) * rows);
-    const slot = (j: number) => hist.subarray(j * HIST_BINS * C, (j + 1) * HIST_BINS * C);
+    // Offsets into the one bins array and the one histogram, not a subarray view per feature: with eight views in the loop
+    // below it ran ~1.4x slower in Chromium's V8 than in Deno's (a page's GBDT fit paid it); with offsets they run alike.
+    const column = (j: number) => features[j] * rows;
+    const slot = (j: number) => j * HIST_BINS * C;
     let j = 0;
     if (C === 2) {
       // The gradient-boosting case, where fitting spends its time: four features per pass over the rows share
@@ -79,18 +81,18 @@ export class CpuHistogram implements HistogramBuilder {
         const h0 = slot(j), h1 = slot(j + 1), h2 = slot(j + 2), h3 = slot(j + 3);
         for (let k = 0; k < m; k++) {
           const i = idx[k], g = gh[2 * k], hs = gh[2 * k + 1];
-          let o = c0[i] << 1;
-          h0[o] += g;
-          h0[o + 1] += hs;
-          o = c1[i] << 1;
-          h1[o] += g;
-          h1[o + 1] += hs;
-          o = c2[i] << 1;
-          h2[o] += g;
-          h2[o + 1] += hs;
-          o = c3[i] << 1;
-          h3[o] += g;
-          h3[o + 1] += hs;
+          let o = h0 + (bins[c0 + i] << 1);
+          hist[o] += g;
+          hist[o + 1] += hs;
+          o = h1 + (bins[c1 + i] << 1);
+          hist[o] += g;
+          hist[o + 1] += hs;
+          o = h2 + (bins[c2 + i] << 1);
+          hist[o] += g;
+          hist[o + 1] += hs;
+          o = h3 + (bins[c3 + i] << 1);
+          hist[o] += g;
+          hist[o + 1] += hs;
         }
       }
     }
@@ -98,14 +100,14 @@ export class CpuHistogram implements HistogramBuilder {
       const col = column(j), h = slot(j);
       if (C === 2) {
         for (let k = 0; k < m; k++) {
-          const o = col[idx[k]] << 1;
-          h[o] += gh[2 * k];
-          h[o + 1] += gh[2 * k + 1];
+          const o = h + (bins[col + idx[k]] << 1);
+          hist[o] += gh[2 * k];
+          hist[o + 1] += gh[2 * k + 1];
         }
       } else {
         for (let k = 0; k < m; k++) {
-          const o = col[idx[k]] * C;
-          for (let c = 0; c < C; c++) h[o + c] += gh[k * C + c];
+          const o = h + bins[col + idx[k]] * C;
+          for (let c = 0; c < C; c++) hist[o + c] += gh[k * C + c];
         }
       }
     }

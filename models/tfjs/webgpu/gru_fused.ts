@@ -17,7 +17,7 @@ export function gruSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, bh: tf.Tensor1
     save([w, record]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [w, record] = saved as tf.Tensor2D[];
-      const both = tf.engine().runKernel(GRU_BACKWARD, { dy, ys: record, u: w }, attrs) as tf.Tensor2D;
+      const both = tf.engine().runKernel(GRU_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor2D;
       const dhz = tf.slice(both, [n, 0], [n, 3 * H]);
       // dU = sum over t >= 1 of h_{t-1}^T dhz_t (h_{-1} = 0): the first L-1 steps' h against the last L-1 steps' dhz.
       const du = steps === 1 ? tf.zerosLike(w) : tf.matMul(tf.slice(record, [0, 0], [n - b, H]), tf.slice(both, [n + b, 0], [n - b, 3 * H]), true, false);

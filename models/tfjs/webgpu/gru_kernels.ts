@@ -3,12 +3,12 @@ import { type RecurrentPlan, recurrentProgram, type RecurrentShape, runRecurrent
 
 /**
  * The "reset after" GRU recurrence (models/gru/gru_op.ts) as two WGSL kernels registered for
- * tfjs's webgpu backend, laid out as the LSTM's (lstm_kernels.ts): a workgroup owns `rows` batch
- * rows, one invocation per (row, unit), h in workgroup memory, U read from its storage buffer.
+ * tfjs's webgpu backend, laid out as the LSTM's (lstm_kernels.ts): a workgroup runs `rows` batch
+ * rows with one invocation per unit, h in workgroup memory, U read from its storage buffer once a step.
  *
  * Forward (`MfGruForward`): xz (L*b, 3H) time-major, u (H, 3H), bh (3H) -> the record (L*b, 5H):
  * per step and row [h, r, z, n, hn] with hn = (h U + bh)_n.
- * Backward (`MfGruBackward`): dy (L*b, H), the record, u -> (2*L*b, 3H): rows [0, L*b) are dxz
+ * Backward (`MfGruBackward`): dy (L*b, H), the record, u transposed (3H, H) -> (2*L*b, 3H): rows [0, L*b) are dxz
  * ([dr, dz, dn] of the pre-activations), rows [L*b, 2*L*b) are dhz, the gradient of h U + bh
  * ([dr, dz, dn * r]), from which dU and dbh are one product and one sum.
  */
@@ -17,62 +17,71 @@ export const GRU_FORWARD = "MfGruForward";
 export const GRU_BACKWARD = "MfGruBackward";
 
 const FORWARD = `
-  sh[li] = 0.0;
-  var hj = 0.0;
+  var hj : array<f32, R>;
+  for (var q = 0; q < R; q++) { sh[q * H + j] = 0.0; }
   workgroupBarrier();
+  let br = bh[j]; let bz = bh[j + H]; let bn = bh[j + 2 * H];
   for (var t = 0; t < steps; t++) {
-    let xr = t * batch + row;
-    var ar = 0.0; var az = 0.0; var an = 0.0;
-    if (live) {
-      ar = bh[j]; az = bh[j + H]; an = bh[j + 2 * H];
-      for (var m = 0; m < H; m++) {
-        let hm = sh[r * H + m];
-        let uo = m * 3 * H + j;
-        ar += hm * rec[uo]; az += hm * rec[uo + H]; an += hm * rec[uo + 2 * H];
+    var ar : array<f32, R>; var az : array<f32, R>; var an : array<f32, R>;
+    for (var q = 0; q < R; q++) { ar[q] = br; az[q] = bz; an[q] = bn; }
+    for (var m = 0; m < H; m++) {
+      let uo = m * 3 * H + j;
+      let ur = rec[uo]; let uz = rec[uo + H]; let un = rec[uo + 2 * H];
+      for (var q = 0; q < R; q++) {
+        let hm = sh[q * H + m];
+        ar[q] += hm * ur; az[q] += hm * uz; an[q] += hm * un;
       }
     }
     workgroupBarrier();
-    if (live) {
-      let xo = xr * 3 * H + j;
-      let rg = sigmoid1(xz[xo] + ar);
-      let zg = sigmoid1(xz[xo + H] + az);
-      let n = tanhSafe(xz[xo + 2 * H] + rg * an);
-      hj = n + zg * (hj - n);
-      sh[li] = hj;
-      let yo = xr * 5 * H + j;
-      result[yo] = hj; result[yo + H] = rg; result[yo + 2 * H] = zg; result[yo + 3 * H] = n; result[yo + 4 * H] = an;
+    for (var q = 0; q < R; q++) {
+      if (base + q < batch) {
+        let xr = t * batch + base + q;
+        let xo = xr * 3 * H + j;
+        let rg = sigmoid1(xz[xo] + ar[q]);
+        let zg = sigmoid1(xz[xo + H] + az[q]);
+        let n = tanhSafe(xz[xo + 2 * H] + rg * an[q]);
+        hj[q] = n + zg * (hj[q] - n);
+        sh[q * H + j] = hj[q];
+        let yo = xr * 5 * H + j;
+        result[yo] = hj[q]; result[yo + H] = rg; result[yo + 2 * H] = zg; result[yo + 3 * H] = n; result[yo + 4 * H] = an[q];
+      }
     }
     workgroupBarrier();
   }`;
 
+// recT is U transposed (3H, H): invocation j reads its column of U as consecutive lanes read consecutive floats.
 const BACKWARD = `
-  var dh = 0.0;
+  var dh : array<f32, R>;
+  var carry : array<f32, R>;
   for (var s = 0; s < steps; s++) {
     let t = steps - 1 - s;
-    let xr = t * batch + row;
-    var carry = 0.0;
-    if (live) {
-      let d = dy[xr * H + j] + dh;
-      let yo = xr * 5 * H + j;
-      let rg = ys[yo + H]; let zg = ys[yo + 2 * H]; let n = ys[yo + 3 * H]; let hn = ys[yo + 4 * H];
-      var hp = 0.0;
-      if (t > 0) { hp = ys[(xr - batch) * 5 * H + j]; }
-      let dn = d * (1.0 - zg) * (1.0 - n * n);
-      let dr = dn * hn * rg * (1.0 - rg);
-      let dz = d * (hp - n) * zg * (1.0 - zg);
-      let xo = xr * 3 * H + j;
-      result[xo] = dr; result[xo + H] = dz; result[xo + 2 * H] = dn;
-      let ho = (steps * batch + xr) * 3 * H + j;
-      result[ho] = dr; result[ho + H] = dz; result[ho + 2 * H] = dn * rg;
-      let so = r * 3 * H + j;
-      sh[so] = dr; sh[so + H] = dz; sh[so + 2 * H] = dn * rg;
-      carry = d * zg;
+    for (var q = 0; q < R; q++) {
+      var dr = 0.0; var dz = 0.0; var dhn = 0.0;
+      if (base + q < batch) {
+        let xr = t * batch + base + q;
+        let d = dy[xr * H + j] + dh[q];
+        let yo = xr * 5 * H + j;
+        let rg = ys[yo + H]; let zg = ys[yo + 2 * H]; let n = ys[yo + 3 * H]; let hn = ys[yo + 4 * H];
+        var hp = 0.0;
+        if (t > 0) { hp = ys[(xr - batch) * 5 * H + j]; }
+        let dn = d * (1.0 - zg) * (1.0 - n * n);
+        dr = dn * hn * rg * (1.0 - rg);
+        dz = d * (hp - n) * zg * (1.0 - zg);
+        dhn = dn * rg;
+        let xo = xr * 3 * H + j;
+        result[xo] = dr; result[xo + H] = dz; result[xo + 2 * H] = dn;
+        let ho = (steps * batch + xr) * 3 * H + j;
+        result[ho] = dr; result[ho + H] = dz; result[ho + 2 * H] = dhn;
+        carry[q] = d * zg;
+      }
+      let so = q * 3 * H + j;
+      sh[so] = dr; sh[so + H] = dz; sh[so + 2 * H] = dhn;
     }
     workgroupBarrier();
-    if (live) {
-      var acc = carry;
-      for (var k = 0; k < 3 * H; k++) { acc += sh[r * 3 * H + k] * rec[j * 3 * H + k]; }
-      dh = acc;
+    for (var q = 0; q < R; q++) { dh[q] = carry[q]; }
+    for (var k = 0; k < 3 * H; k++) {
+      let w = recT[k * H + j];
+      for (var q = 0; q < R; q++) { dh[q] += sh[q * 3 * H + k] * w; }
     }
     workgroupBarrier();
   }`;
@@ -93,11 +102,11 @@ function forward({ inputs, backend, attrs }: KernelArgs) {
 }
 
 function backward({ inputs, backend, attrs }: KernelArgs) {
-  const { dy, ys, u } = inputs as { dy: tf.TensorInfo; ys: tf.TensorInfo; u: tf.TensorInfo };
-  const steps = attrs!.steps as number, rows = attrs!.rows as number, H = u.shape[0]!;
+  const { dy, ys, uT } = inputs as { dy: tf.TensorInfo; ys: tf.TensorInfo; uT: tf.TensorInfo };
+  const steps = attrs!.steps as number, rows = attrs!.rows as number, H = uT.shape[1]!;
   const shape = gruShape(H, dy.shape[0]! / steps, steps);
   const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
-  return runRecurrent(plan, recurrentProgram("mfGruBackward", ["dy", "ys", "rec"], [2 * dy.shape[0]!, 3 * H], plan, shape, BACKWARD), [dy, ys, u], shape);
+  return runRecurrent(plan, recurrentProgram("mfGruBackward", ["dy", "ys", "recT"], [2 * dy.shape[0]!, 3 * H], plan, shape, BACKWARD), [dy, ys, uT], shape);
 }
 
 /** Registers both GRU kernels for the webgpu backend, once. */

@@ -17,7 +17,7 @@ export function lstmSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number
     save([w, record]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [w, record] = saved as tf.Tensor2D[];
-      const dz = tf.engine().runKernel(LSTM_BACKWARD, { dy, ys: record, u: w }, attrs) as tf.Tensor2D;
+      const dz = tf.engine().runKernel(LSTM_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor2D;
       // dU = sum over t >= 1 of h_{t-1}^T dz_t (h_{-1} = 0): the first L-1 steps' h against the last L-1 steps' dz.
       const du = steps === 1
         ? tf.zerosLike(w)

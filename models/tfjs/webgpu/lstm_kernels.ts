@@ -3,12 +3,12 @@ import { type RecurrentPlan, recurrentProgram, type RecurrentShape, runRecurrent
 
 /**
  * The LSTM recurrence as two WGSL kernels registered for tfjs's webgpu backend. A workgroup owns
- * `rows` batch rows, one invocation per (row, unit), and loops over time: h in workgroup memory,
- * c in a register, U read from its storage buffer.
+ * `rows` batch rows with one invocation per unit, and loops over time: h in workgroup memory, c in
+ * registers, U read from its storage buffer once a step for all the rows.
  *
  * Forward (`MfLstmForward`): xz (L*b, 4H) time-major, u (H, 4H) -> the record (L*b, 6H): per step
  * and row [h, c, i, f, o, g] (activated gates), everything the backward pass reads.
- * Backward (`MfLstmBackward`): dy (L*b, H), the record, u -> dz (L*b, 4H), the gradient of the
+ * Backward (`MfLstmBackward`): dy (L*b, H), the record, u transposed (4H, H) -> dz (L*b, 4H), the gradient of the
  * gates' pre-activations, which is dxz; dU = sum_t h_{t-1}^T dz_t is one product after.
  */
 export const LSTM_FORWARD = "MfLstmForward";
@@ -16,62 +16,72 @@ export const LSTM_FORWARD = "MfLstmForward";
 export const LSTM_BACKWARD = "MfLstmBackward";
 
 const FORWARD = `
-  sh[li] = 0.0;
-  var c = 0.0;
+  var c : array<f32, R>;
+  for (var q = 0; q < R; q++) { sh[q * H + j] = 0.0; }
   workgroupBarrier();
   for (var t = 0; t < steps; t++) {
-    let xr = t * batch + row;
-    var zi = 0.0; var zf = 0.0; var zo = 0.0; var zg = 0.0;
-    if (live) {
-      let xo = xr * 4 * H + j;
-      zi = xz[xo]; zf = xz[xo + H]; zo = xz[xo + 2 * H]; zg = xz[xo + 3 * H];
-      for (var m = 0; m < H; m++) {
-        let hm = sh[r * H + m];
-        let uo = m * 4 * H + j;
-        zi += hm * rec[uo]; zf += hm * rec[uo + H]; zo += hm * rec[uo + 2 * H]; zg += hm * rec[uo + 3 * H];
+    var zi : array<f32, R>; var zf : array<f32, R>; var zo : array<f32, R>; var zg : array<f32, R>;
+    for (var q = 0; q < R; q++) {
+      if (base + q < batch) {
+        let xo = (t * batch + base + q) * 4 * H + j;
+        zi[q] = xz[xo]; zf[q] = xz[xo + H]; zo[q] = xz[xo + 2 * H]; zg[q] = xz[xo + 3 * H];
+      }
+    }
+    for (var m = 0; m < H; m++) {
+      let uo = m * 4 * H + j;
+      let ui = rec[uo]; let uf = rec[uo + H]; let uu = rec[uo + 2 * H]; let ug = rec[uo + 3 * H];
+      for (var q = 0; q < R; q++) {
+        let hm = sh[q * H + m];
+        zi[q] += hm * ui; zf[q] += hm * uf; zo[q] += hm * uu; zg[q] += hm * ug;
       }
     }
     workgroupBarrier();
-    if (live) {
-      let i = sigmoid1(zi); let f = sigmoid1(zf); let o = sigmoid1(zo); let g = tanhSafe(zg);
-      c = f * c + i * g;
-      let h = o * tanhSafe(c);
-      sh[li] = h;
-      let yo = xr * 6 * H + j;
-      result[yo] = h; result[yo + H] = c; result[yo + 2 * H] = i; result[yo + 3 * H] = f; result[yo + 4 * H] = o; result[yo + 5 * H] = g;
+    for (var q = 0; q < R; q++) {
+      let i = sigmoid1(zi[q]); let f = sigmoid1(zf[q]); let o = sigmoid1(zo[q]); let g = tanhSafe(zg[q]);
+      c[q] = f * c[q] + i * g;
+      let h = o * tanhSafe(c[q]);
+      sh[q * H + j] = h;
+      if (base + q < batch) {
+        let yo = (t * batch + base + q) * 6 * H + j;
+        result[yo] = h; result[yo + H] = c[q]; result[yo + 2 * H] = i; result[yo + 3 * H] = f; result[yo + 4 * H] = o; result[yo + 5 * H] = g;
+      }
     }
     workgroupBarrier();
   }`;
 
+// recT is U transposed (4H, H): invocation j reads its column of U as consecutive lanes read consecutive floats.
 const BACKWARD = `
-  var dh = 0.0;
-  var dc = 0.0;
+  var dh : array<f32, R>;
+  var dc : array<f32, R>;
   for (var s = 0; s < steps; s++) {
     let t = steps - 1 - s;
-    let xr = t * batch + row;
-    if (live) {
-      let d = dy[xr * H + j] + dh;
-      let yo = xr * 6 * H + j;
-      let c = ys[yo + H]; let i = ys[yo + 2 * H]; let f = ys[yo + 3 * H]; let o = ys[yo + 4 * H]; let g = ys[yo + 5 * H];
-      var cp = 0.0;
-      if (t > 0) { cp = ys[(xr - batch) * 6 * H + H + j]; }
-      let tc = tanhSafe(c);
-      dc = dc + d * o * (1.0 - tc * tc);
-      let dzi = dc * g * i * (1.0 - i);
-      let dzf = dc * cp * f * (1.0 - f);
-      let dzo = d * tc * o * (1.0 - o);
-      let dzg = dc * i * (1.0 - g * g);
-      let zo = xr * 4 * H + j;
-      result[zo] = dzi; result[zo + H] = dzf; result[zo + 2 * H] = dzo; result[zo + 3 * H] = dzg;
-      let so = r * 4 * H + j;
+    for (var q = 0; q < R; q++) {
+      var dzi = 0.0; var dzf = 0.0; var dzo = 0.0; var dzg = 0.0;
+      if (base + q < batch) {
+        let xr = t * batch + base + q;
+        let d = dy[xr * H + j] + dh[q];
+        let yo = xr * 6 * H + j;
+        let cc = ys[yo + H]; let i = ys[yo + 2 * H]; let f = ys[yo + 3 * H]; let o = ys[yo + 4 * H]; let g = ys[yo + 5 * H];
+        var cp = 0.0;
+        if (t > 0) { cp = ys[(xr - batch) * 6 * H + H + j]; }
+        let tc = tanhSafe(cc);
+        let dcc = dc[q] + d * o * (1.0 - tc * tc);
+        dzi = dcc * g * i * (1.0 - i);
+        dzf = dcc * cp * f * (1.0 - f);
+        dzo = d * tc * o * (1.0 - o);
+        dzg = dcc * i * (1.0 - g * g);
+        let zo = xr * 4 * H + j;
+        result[zo] = dzi; result[zo + H] = dzf; result[zo + 2 * H] = dzo; result[zo + 3 * H] = dzg;
+        dc[q] = dcc * f;
+      }
+      let so = q * 4 * H + j;
       sh[so] = dzi; sh[so + H] = dzf; sh[so + 2 * H] = dzo; sh[so + 3 * H] = dzg;
-      dc = dc * f;
     }
     workgroupBarrier();
-    if (live) {
-      var acc = 0.0;
-      for (var k = 0; k < 4 * H; k++) { acc += sh[r * 4 * H + k] * rec[j * 4 * H + k]; }
-      dh = acc;
+    for (var q = 0; q < R; q++) { dh[q] = 0.0; }
+    for (var k = 0; k < 4 * H; k++) {
+      let w = recT[k * H + j];
+      for (var q = 0; q < R; q++) { dh[q] += sh[q * 4 * H + k] * w; }
     }
     workgroupBarrier();
   }`;
@@ -90,11 +100,11 @@ function forward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; ba
 }
 
 function backward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
-  const { dy, ys, u } = inputs as { dy: tf.TensorInfo; ys: tf.TensorInfo; u: tf.TensorInfo };
-  const steps = attrs!.steps as number, rows = attrs!.rows as number, H = u.shape[0]!;
+  const { dy, ys, uT } = inputs as { dy: tf.TensorInfo; ys: tf.TensorInfo; uT: tf.TensorInfo };
+  const steps = attrs!.steps as number, rows = attrs!.rows as number, H = uT.shape[1]!;
   const shape = lstmShape(H, dy.shape[0]! / steps, steps);
   const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
-  return runRecurrent(plan, recurrentProgram("mfLstmBackward", ["dy", "ys", "rec"], [dy.shape[0]!, 4 * H], plan, shape, BACKWARD), [dy, ys, u], shape);
+  return runRecurrent(plan, recurrentProgram("mfLstmBackward", ["dy", "ys", "recT"], [dy.shape[0]!, 4 * H], plan, shape, BACKWARD), [dy, ys, uT], shape);
 }
 
 /** Registers both LSTM kernels for the webgpu backend, once. */

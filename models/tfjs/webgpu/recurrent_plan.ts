@@ -16,7 +16,7 @@ export interface GpuLimits {
   maxStorageBufferBindingSize: number;
 }
 
-/** How a fused recurrence runs: `rows` batch rows per workgroup, one invocation per (row, unit). */
+/** How a fused recurrence runs: a workgroup of one invocation per unit runs `rows` batch rows. */
 export interface RecurrentPlan {
   backend: WebGpuBackendLike;
   rows: number;
@@ -37,8 +37,8 @@ export type RecurrentNote = (path: string) => void;
 /**
  * The fused kernels' plan on the active backend, or undefined where the op takes its tfjs path: not
  * webgpu, the switch is off (fused_flag.ts), or the shape exceeds the device's limits (then `note`
- * hears why). One invocation per hidden unit, so the units must fit a workgroup; as many batch rows
- * per workgroup as fit 256 invocations (tfjs's usual workgroup) and the workgroup memory.
+ * hears why). One invocation per hidden unit, so the units must fit a workgroup; each invocation runs
+ * up to MAX_ROWS batch rows, so that every weight it loads serves them all.
  */
 export function planRecurrence(shape: RecurrentShape, note?: RecurrentNote): RecurrentPlan | undefined {
   if (tf.getBackend() !== "webgpu") return undefined;
@@ -46,6 +46,9 @@ export function planRecurrence(shape: RecurrentShape, note?: RecurrentNote): Rec
   note?.("why" in plan ? `unfused (${plan.why})` : "fused");
   return "why" in plan ? undefined : plan;
 }
+
+/** Batch rows per workgroup at most: more rows share each weight load, fewer leave more workgroups to run in parallel. */
+const MAX_ROWS = 8;
 
 function fit(shape: RecurrentShape): RecurrentPlan | { why: string } {
   if (!fusedKernels()) return { why: "fused kernels off" };
@@ -56,7 +59,7 @@ function fit(shape: RecurrentShape): RecurrentPlan | { why: string } {
   if (H > invocations) return { why: `${H} units exceed ${invocations} invocations per workgroup` };
   const rowBytes = shape.shared * 4;
   if (rowBytes > lim.maxComputeWorkgroupStorageSize) return { why: `${rowBytes} bytes of workgroup storage exceed ${lim.maxComputeWorkgroupStorageSize}` };
-  const rows = Math.max(1, Math.min(Math.floor(Math.min(256, invocations) / H), Math.floor(lim.maxComputeWorkgroupStorageSize / rowBytes)));
+  const rows = Math.max(1, Math.min(MAX_ROWS, shape.batch, Math.floor(lim.maxComputeWorkgroupStorageSize / rowBytes)));
   const groups = Math.ceil(shape.batch / rows);
   if (groups > lim.maxComputeWorkgroupsPerDimension) return { why: `${groups} workgroups exceed ${lim.maxComputeWorkgroupsPerDimension}` };
   const bytes = shape.steps * shape.batch * shape.width * 4;
@@ -75,16 +78,15 @@ export const WGSL_ACTIVATIONS = `
   }
 `;
 
-/** A WebGPUProgram for tfjs's runWebGPUProgram: one workgroup per `rows` batch rows, `rows * units` invocations, `batch` and `steps` as uniforms. */
+/** A WebGPUProgram for tfjs's runWebGPUProgram: one workgroup of `units` invocations per `rows` batch rows, `batch` and `steps` as uniforms. */
 export function recurrentProgram(key: string, variableNames: string[], outputShape: number[], plan: RecurrentPlan, shape: RecurrentShape, body: string) {
-  const threads = plan.rows * shape.units;
   return {
     variableNames,
     outputShape,
     shaderKey: `${key}_${shape.units}_${plan.rows}`,
     dispatchLayout: { x: [0] },
     dispatch: [Math.ceil(shape.batch / plan.rows), 1, 1] as [number, number, number],
-    workgroupSize: [threads, 1, 1] as [number, number, number],
+    workgroupSize: [shape.units, 1, 1] as [number, number, number],
     uniforms: "batch : i32, steps : i32,",
     getUserCode: () => `
       const H = ${shape.units};
@@ -92,11 +94,8 @@ export function recurrentProgram(key: string, variableNames: string[], outputSha
       ${WGSL_ACTIVATIONS}
       var<workgroup> sh : array<f32, ${plan.rows * shape.shared}>;
       fn main(index : i32) {
-        let li = i32(localIndex);
-        let r = li / H;
-        let j = li % H;
-        let row = i32(workgroupId.x) * R + r;
-        let live = row < uniforms.batch;
+        let j = i32(localIndex);
+        let base = i32(workgroupId.x) * R;
         let batch = uniforms.batch;
         let steps = uniforms.steps;
         ${body}

@@ -41,12 +41,15 @@ export function descendantsCpu(): number {
   return ticks / TICK;
 }
 
-/** A process's kind for grouping: Chromium's --type (renderer, gpu-process, utility:Storage...), else the program's name. */
+/**
+ * A process's kind for grouping: Chromium's --type (renderer, gpu-process, utility:StorageService...), else the program's
+ * name. A renderer rewrites its command line into one string that may be cut before --type; its client id tells it.
+ */
 function kind(pid: string): string {
-  const args = (read(`/proc/${pid}/cmdline`) ?? "").split("\0");
-  const type = args.find((a) => a.startsWith("--type="))?.slice(7);
-  const sub = args.find((a) => a.startsWith("--utility-sub-type="))?.slice(19).split(".").at(-1);
-  return type ? (sub ? `${type}:${sub}` : type) : (args[0].split("/").at(-1) || "?");
+  const text = (read(`/proc/${pid}/cmdline`) ?? "").replaceAll("\0", " ");
+  const type = /--type=([\w-]+)/.exec(text)?.[1] ?? (text.includes("--renderer-client-id=") ? "renderer" : undefined);
+  const sub = /--utility-sub-type=([\w.]+)/.exec(text)?.[1].split(".").at(-1);
+  return type ? (sub ? `${type}:${sub}` : type) : (text.split(" ")[0].split("/").at(-1) || "?");
 }
 
 /**
@@ -76,7 +79,9 @@ export class ThreadCpu {
       const g = groups.get(t.group) ?? { threads: 0, cpu_s: 0 };
       groups.set(t.group, { threads: g.threads + 1, cpu_s: g.cpu_s + used });
     }
-    return [...groups].map(([group, g]) => ({ group, threads: g.threads, cpu_s: Number(g.cpu_s.toFixed(2)) })).sort((a, b) => b.cpu_s - a.cpu_s);
+    // a kind under 0.05 s says nothing (idle helpers; the idle browser and vitest's esbuild while the CLI runs)
+    return [...groups].filter(([, g]) => g.cpu_s >= 0.05).map(([group, g]) => ({ group, threads: g.threads, cpu_s: Number(g.cpu_s.toFixed(2)) }))
+      .sort((a, b) => b.cpu_s - a.cpu_s);
   }
 
   private sample(): void {

@@ -106,11 +106,12 @@ const speed = (r?: StepDispatches) => (r ? r.samples_per_s.toFixed(1) : "-");
 const md = [
   "# Benchmark: WebGPU dispatches per training step",
   "",
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, WebGPU on ${choice.adapter} (${choice.reason}).`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpu}, ${m.cores} cores, Deno ${m.deno}, ${choice.reason}.`,
   `Window ${seqLen} x ${features}, batch ${batch}; NetworkModel.fit one step at a time (batch gather, forward, backward, Adam, the loss read back every 8 steps),`,
   `counted by models/tfjs/webgpu/dispatch_counter.ts over ${groups} group(s) of 8 steps after a warm-up group of 8 (kernel compilation, the split's upload).`,
   "fused: the fused WebGPU kernels registered today (models/tfjs/webgpu/); unfused: the same with MF_WEBGPU_FUSED off (tfjs's own kernels and tf.train.adam).",
-  "A software adapter emulates the GPU on the CPU cores: samples/s here say nothing about a GPU; the dispatch counts are the same on any adapter.",
+  "A software adapter emulates the GPU on the CPU cores: samples/s here say nothing about a GPU, and from so few steps on a shared machine they are noisy;",
+  "the dispatch counts are the same on any adapter.",
   ...(batch === ISSUE_SHAPE.batch ? [] : [
     `Batch ${batch}, not the issue's ${ISSUE_SHAPE.batch}: on a software adapter a step at ${ISSUE_SHAPE.batch} takes seconds for the sequence models; the kernels of a step barely`,
     "depend on the batch (tfjs picks a few by size; tests/models/tfjs/webgpu/dispatch_budget.test.ts checks it within 5%).",

@@ -34,7 +34,7 @@ function bench(args: string[]): Promise<Counts> {
       ...args,
     ], {
       cwd: ROOT,
-      timeout: 120_000,
+      timeout: 180_000,
       env: { ...process.env, NO_COLOR: "1", XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? dir },
     }, (error, _out, err) => {
       if (error) return fail(new Error(`bench/dispatches.ts failed: ${error.message}\n${err}`));
@@ -48,7 +48,7 @@ let counts: Counts, larger: Counts;
 beforeAll(async () => {
   counts = await bench(["--batch", `${batch}`, "--models", Object.keys(budgets).join(","), "--name", "budget"]);
   larger = await bench(["--batch", `${batch * 3}`, "--models", "logistic,lstm", "--name", "larger"]);
-}, 150_000);
+}, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("WebGPU dispatches per training step (lavapipe, under Deno)", () => {

@@ -24,6 +24,7 @@ import "./train/train_page.ts";
 import type { TrainPage } from "./train/train_page.ts";
 import { type BestSettings, experimentEntry } from "../core/tune/study_view.ts";
 import type { StudyView } from "./studies/study_view.ts";
+import { storedPredictionsCsv } from "./runs/prediction_files.ts";
 
 /** The page: header and navigation, then the train page, the experiments, the runs table or one run, chosen by the URL hash. */
 @customElement("mf-app")
@@ -218,6 +219,7 @@ export class App extends LitElement {
                 store: this.store,
                 modelRegistry: this.modelRegistry,
                 runsHash: this.runsHash,
+                predictionsCsv: storedPredictionsCsv,
                 empty: "No runs yet. Train a model and it shows up here; runs stay in this browser.",
                 onPicked: (ids) => (this.picked = ids),
                 actions: html`
@@ -233,7 +235,14 @@ export class App extends LitElement {
               this.registryRoute?.name ??
                 ""
             }></mf-registry-page>`
-            : runViews(this.route, { reader: this.store, store: this.store, modelRegistry: this.modelRegistry, runsHash: this.runsHash, app: true })}
+            : runViews(this.route, {
+              reader: this.store,
+              store: this.store,
+              modelRegistry: this.modelRegistry,
+              runsHash: this.runsHash,
+              predictionsCsv: storedPredictionsCsv,
+              app: true,
+            })}
           ${page === "predict"
             ? html`<mf-predict-page .reader=${this.store} .modelRegistry=${this.modelRegistry} db=${this.store.name} wasmPaths=${this.wasmPaths}></mf-predict-page>`
             : ""}

@@ -2,14 +2,6 @@ import { PREDICTION_COLUMNS, readPredictions } from "../../core/bundle/predictio
 import { DataError } from "../../core/errors.ts";
 import { type PredictionRow, rowsCsv } from "../predict/predictions_csv.ts";
 
-/** The splits whose predictions a run stores (core/train/fit_run.ts), in the order the run page offers them. */
-export const PREDICTION_SPLITS = ["test", "val"] as const;
-
-/** Where a split's predictions are in a run: `predictions/<split>.parquet`. */
-export function predictionsPath(split: string): string {
-  return `predictions/${split}.parquet`;
-}
-
 /**
  * A run's stored predictions Parquet as CSV, the same text the Predict page downloads for the same rows (one line per
  * sample: datetime ISO, symbol, horizon, the stored class -1/0/1, the three probabilities); `where` names the file in

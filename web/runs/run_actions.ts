@@ -5,12 +5,12 @@ import type { RunRecord } from "../../core/train/run_record.ts";
 import type { BestSettings } from "../../core/tune/study_view.ts";
 import { downloadFile } from "../download.ts";
 import { shared } from "../styles.ts";
-import { PREDICTION_SPLITS, predictionsPath, storedPredictionsCsv } from "./prediction_files.ts";
+import { PREDICTION_SPLITS, type PredictionsCsv, predictionsPath } from "./prediction_paths.ts";
 import { retrainSettings } from "./run_settings.ts";
 
 /**
- * What comes next to a run: its stored val and test predictions to download as Parquet or CSV (wherever the run has
- * them: the app, or a viewer whose bundle carries predictions), and, in the app (`app`), "Predict with this run"
+ * What comes next to a run: its stored val and test predictions to download as Parquet (wherever the run has
+ * them: the app, or a viewer whose bundle carries predictions) or, given `toCsv` (the app), as CSV, and, in the app (`app`), "Predict with this run"
  * (`#/predict?run=<id>`) and "Train again with these settings", which dispatches `mf-train-with` (bubbling, composed)
  * with the run's settings for the app to put in the Train page's forms.
  */
@@ -38,6 +38,9 @@ export class RunActions extends LitElement {
   /** Set by the app: it has the Predict and Train pages these actions lead to. */
   @property({ type: Boolean })
   accessor app = false;
+  /** Writes the stored predictions as CSV; the app hands it in, the viewer (Parquet downloads only) does not. */
+  @property({ attribute: false })
+  accessor toCsv: PredictionsCsv | undefined;
   @state()
   accessor error = "";
 
@@ -59,7 +62,7 @@ export class RunActions extends LitElement {
           ${splits.map((split) =>
             html`<span role="group" aria-label=${`${split} predictions`}>${split} predictions:
               <button @click=${() => this.download(split, "parquet")}>Download ${split} predictions (Parquet)</button>
-              <button @click=${() => this.download(split, "csv")}>Download ${split} predictions (CSV)</button></span>`
+              ${this.toCsv ? html`<button @click=${() => this.download(split, "csv")}>Download ${split} predictions (CSV)</button>` : nothing}</span>`
           )}
           ${splits.length ? nothing : html`<span class="muted">No stored predictions: the run is ${record.status}.</span>`}
           ${this.app
@@ -85,7 +88,7 @@ export class RunActions extends LitElement {
       const bytes = await reader.read(record.id, path);
       const name = `${record.id}-${split}-predictions.${format}`;
       if (format === "parquet") downloadFile(bytes, name, "application/vnd.apache.parquet");
-      else downloadFile(await storedPredictionsCsv(bytes, record.horizon, `${record.id}/${path}`), name, "text/csv");
+      else downloadFile(await this.toCsv!(bytes, record.horizon, `${record.id}/${path}`), name, "text/csv");
     } catch (error) {
       this.error = `Cannot download ${record.id}/${path}: ${(error as Error).message}`;
     }

@@ -13,6 +13,7 @@ import { importanceKind } from "./importance.ts";
 import "./run_actions.ts";
 import "../chart.ts";
 import "../registry/register_form.ts";
+import type { PredictionsCsv } from "./prediction_paths.ts";
 
 /** One run, read through a RunReader: config, per-epoch curves, metrics, per-class and per-symbol tables, confusion matrix, equity, evaluations; Delete when given a store. */
 @customElement("mf-run-page")
@@ -42,6 +43,9 @@ export class RunPage extends LitElement {
   /** Set by the app: the page offers "Predict with this run" and "Train again with these settings" (the viewer has neither). */
   @property({ type: Boolean })
   accessor app = false;
+  /** Stored predictions as CSV (the app hands it in; the viewer offers Parquet only). */
+  @property({ attribute: false })
+  accessor toCsv: PredictionsCsv | undefined;
   @property()
   accessor runId = "";
   /** Where "all runs" leads (the runs table as it was left). */
@@ -117,7 +121,7 @@ export class RunPage extends LitElement {
                 }-h${record.horizon}`} label="Register as a model version"></mf-register-form>`
                 : ""}</div>
             </section>
-            <mf-run-actions .reader=${this.reader} .record=${record} .files=${this.files} ?app=${this.app}></mf-run-actions>
+            <mf-run-actions .reader=${this.reader} .record=${record} .files=${this.files} ?app=${this.app} .toCsv=${this.toCsv}></mf-run-actions>
             <section aria-labelledby="curves-h"><h2 id="curves-h">Curves</h2>
               ${this.epochs.length
                 ? html`

@@ -5,6 +5,7 @@ import { type Route, routeHash } from "./view_state.ts";
 import "./compare_page.ts";
 import "./run_page.ts";
 import "./runs_table.ts";
+import type { PredictionsCsv } from "./prediction_paths.ts";
 
 /** What the run pages need from the page that shows them (the app or the static viewer). */
 export interface RunViewsOptions {
@@ -15,6 +16,8 @@ export interface RunViewsOptions {
   modelRegistry?: RegistryStore;
   /** The app: run pages offer Predict and Train again, which lead to its pages (the viewer has neither). */
   app?: boolean;
+  /** Stored predictions as CSV (the app's; the viewer offers Parquet only, so it loads no Parquet reader). */
+  predictionsCsv?: PredictionsCsv;
   /** The runs table's hash as a person left it, for "all runs" links. */
   runsHash: string;
   /** What an empty runs table says. */
@@ -35,9 +38,10 @@ export function runViews(route: Route, o: RunViewsOptions): TemplateResult | "" 
     `;
   }
   if (route.page === "run") {
-    return html`<mf-run-page .reader=${o.reader} .store=${o.store} .modelRegistry=${o.modelRegistry} runId=${route.ids[0]} back=${o.runsHash} ?app=${
-      o.app ?? false
-    }></mf-run-page>`;
+    return html`
+      <mf-run-page .reader=${o.reader} .store=${o.store} .modelRegistry=${o.modelRegistry} runId=${route.ids[0]} back=${o.runsHash} ?app=${o.app ?? false}
+        .toCsv=${o.predictionsCsv}></mf-run-page>
+    `;
   }
   if (route.page === "compare") {
     return html`<mf-compare-page .reader=${o.reader} .runIds=${route.ids} curve=${

@@ -8,6 +8,8 @@ import type { RunPage } from "../../../web/runs/run_page.ts";
 import "../../../web/runs/run_page.ts";
 import { writeFakeRuns } from "../../fixtures/fake_runs.ts";
 import { deep, deepAll, rowTexts, waitFor } from "./dom.ts";
+import { storedPredictionsCsv } from "../../../web/runs/prediction_files.ts";
+import type { PredictionsCsv } from "../../../web/runs/prediction_paths.ts";
 
 let mounted: HTMLElement[] = [];
 afterEach(() => {
@@ -53,9 +55,9 @@ async function runWithEvaluation(store: MemoryRunStore) {
   return id;
 }
 
-async function mount(reader: MemoryRunStore, runId: string, app = false) {
+async function mount(reader: MemoryRunStore, runId: string, app = false, toCsv?: PredictionsCsv) {
   const page = document.createElement("mf-run-page") as RunPage;
-  Object.assign(page, { reader, runId, app });
+  Object.assign(page, { reader, runId, app, toCsv });
   document.body.append(page);
   mounted.push(page);
   await waitFor(page, 'table[aria-label="Metrics"]');
@@ -126,14 +128,23 @@ const buttons = async (page: HTMLElement) => {
 };
 
 describe("run page actions", () => {
-  it("offers the stored predictions as Parquet and CSV, and no Predict or Train again outside the app (the viewer)", async () => {
+  it("offers the stored predictions as Parquet only in the viewer, with no Predict or Train again", async () => {
     const store = new MemoryRunStore();
     const [id] = await writeFakeRuns(store, { count: 1, epochs: 2 });
     await store.write(id, "predictions/test.parquet", testPredictions());
     const page = await mount(store, id);
     const shown = await buttons(page);
-    expect(shown.map((b) => b.textContent!.trim())).toEqual(["Download test predictions (Parquet)", "Download test predictions (CSV)"]);
+    expect(shown.map((b) => b.textContent!.trim())).toEqual(["Download test predictions (Parquet)"]);
     expect(deepAll(page, 'a[href^="#/predict"]')).toHaveLength(0);
+  });
+
+  it("offers them as CSV too where the app hands in its converter", async () => {
+    const store = new MemoryRunStore();
+    const [id] = await writeFakeRuns(store, { count: 1, epochs: 2 });
+    await store.write(id, "predictions/test.parquet", testPredictions());
+    const page = await mount(store, id, true, storedPredictionsCsv);
+    const shown = (await buttons(page)).filter((b) => b.textContent!.includes("predictions"));
+    expect(shown.map((b) => b.textContent!.trim())).toEqual(["Download test predictions (Parquet)", "Download test predictions (CSV)"]);
     // the CSV download: the blob handed to the page's download link
     const blobs: Blob[] = [];
     const create = URL.createObjectURL;

@@ -4,7 +4,8 @@ import type { Frame } from "../../../core/data/frame.ts";
 import { Windows } from "../../../core/data/windows.ts";
 import { predictionsParquet } from "../../../core/train/predictions.ts";
 import { predictionsCsv } from "../../../web/predict/predictions_csv.ts";
-import { predictionsPath, storedPredictionsCsv } from "../../../web/runs/prediction_files.ts";
+import { storedPredictionsCsv } from "../../../web/runs/prediction_files.ts";
+import { predictionsPath } from "../../../web/runs/prediction_paths.ts";
 
 const t0 = Date.UTC(2024, 0, 1);
 const frame: Frame = {

@@ -88,6 +88,8 @@ export class ComparePage extends LitElement {
     const curve = curves.includes(this.curve) ? this.curve : curves[0];
     const longest = runs.reduce((n, r) => Math.max(n, r.epochs.length), 0);
     const x = Array.from({ length: longest }, (_, i) => i);
+    // epochs counted from 1 on the axis, as the Train page's chart and the best epoch say them
+    const axis = x.map((i) => i + 1);
     const head = (first: string) =>
       html`<tr><th>${first}</th>${runs.map((r) => html`<th><a href=${`#/runs/${encodeURIComponent(r.row.id)}`}>${r.row.id}</a></th>`)}</tr>`;
     return html`
@@ -154,7 +156,7 @@ export class ComparePage extends LitElement {
                   <label>series <select name="curve" @change=${(e: Event) => this.pickCurve((e.target as HTMLSelectElement).value)}>
                             ${curves.map((c) => html`<option .value=${c} ?selected=${c === curve}>${c}</option>`)}</select></label>
                   <mf-chart label=${curve} .series=${runs.map((r) => r.row.id)} .data=${[
-                    x,
+                    axis,
                     ...runs.map((r) => x.map((i) => (r.epochs[i] as unknown as Record<string, number | undefined> | undefined)?.[curve] ?? null)),
                   ] as ChartData}></mf-chart>
                 `

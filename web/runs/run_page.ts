@@ -101,7 +101,8 @@ export class RunPage extends LitElement {
     if (!this.row) return html`${back}<p class="muted">Reading run...</p>`;
     const { record, metrics } = this.row;
     if (!record) return html`${back}<p class="error" role="alert">Run ${this.runId} cannot be read: ${this.row.error}</p>${this.deleteButton()}`;
-    const x = this.epochs.map((e) => e.epoch);
+    // counted from 1, as the best epoch above and the Train page's chart
+    const x = this.epochs.map((e) => e.epoch + 1);
     const curve = (key: "train_loss" | "val_loss" | "train_accuracy" | "val_accuracy") => this.epochs.map((e) => e[key]);
     return html`
       ${back}

@@ -88,7 +88,8 @@ describe("mf-compare-page", () => {
     expect(chart.series).toEqual(ids);
     expect(chart.label).toBe("val_loss");
     expect(chart.data).toHaveLength(4);
-    expect(chart.data[0]).toEqual([0, 1, 2, 3]);
+    // epochs counted from 1 on the axis
+    expect(chart.data[0]).toEqual([1, 2, 3, 4]);
     const queries: string[] = [];
     page.addEventListener("query", (e) => queries.push((e as CustomEvent<URLSearchParams>).detail.toString()));
     choose(deep(page, 'select[name="curve"]'), "train_accuracy");

@@ -1,3 +1,4 @@
+import { dataId } from "../../core/data/fingerprint_id.ts";
 import { matches, parseSelect, SELECT_KEYS } from "../../core/bundle/select.ts";
 import { ConfigError, DataError, NotFoundError } from "../../core/errors.ts";
 import { runLiveness } from "../../core/train/liveness.ts";
@@ -62,7 +63,7 @@ async function list(f: { runs?: string; select?: string; json?: boolean }): Prom
   }
   const fmt = (v: number | undefined) => (v === undefined ? "-" : Number.isInteger(v) ? String(v) : v.toFixed(4));
   console.log(table([
-    ["id", "model", "h", "status", "created", "epochs", "val f1", "test f1", "test sharpe"],
+    ["id", "model", "h", "status", "created", "epochs", "val f1", "test f1", "test sharpe", "data"],
     ...chosen.map((r) => [
       r.id,
       r.record.model,
@@ -73,6 +74,7 @@ async function list(f: { runs?: string; select?: string; json?: boolean }): Prom
       fmt(r.val?.f1_macro),
       fmt(r.test?.f1_macro),
       fmt(r.test?.sharpe),
+      dataId(r.record.dataset),
     ]),
   ]));
   console.log(`${chosen.length} run(s) in ${store.root}${damaged.length ? `; ${damaged.length} damaged run(s) left out` : ""}`);
@@ -90,6 +92,8 @@ function summary(r: ListedRun) {
     ...(record.error ? { error: record.error } : {}),
     epochs_run: record.epochs_run ?? null,
     best_epoch: record.best_epoch ?? null,
+    /** Runs on the same files, rows, symbols, features and time split share it (the app's runs table shows it too). */
+    data_id: dataId(record.dataset),
     val: r.val ?? {},
     test: r.test ?? {},
   };

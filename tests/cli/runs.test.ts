@@ -43,6 +43,9 @@ describe("mf runs list, show and delete", () => {
     expect(runs[0]).toMatchObject({ model: expect.any(String), horizon: expect.any(Number), status: "finished", created_at: expect.any(String) });
     expect(runs[0].val.f1_macro).toEqual(expect.any(Number));
     expect(runs[0].test.sharpe).toEqual(expect.any(Number));
+    // the good runs share their data: one short data id, as the app's runs table shows it, in the table's last column
+    expect(new Set(runs.map((x: { data_id: string }) => x.data_id))).toEqual(new Set([expect.stringMatching(/^[0-9a-f]{8}$/)]));
+    expect(table.stdout).toMatch(new RegExp(` ${runs[0].data_id}$`, "m"));
     const only = JSON.parse(lastLine((await mf(["runs", "list", "--runs", good.runs, "--select", "model=mlp", "--json"])).stdout));
     expect(only.runs.map((x: { id: string }) => x.id)).toEqual([mlp()]);
   });

@@ -5,8 +5,8 @@
  * its best split over its features. The tree grower runs one engine in the calling thread and one
  * per Web Worker (models/trees/worker.ts), each with different features, and keeps the best answer.
  */
-import { type BinnedColumns, type BuildJob, CpuHistogram, type HistogramBuilder } from "./histogram.ts";
-import { MISSING } from "./binning.ts";
+import { type BinnedColumns, type BuildJob, CpuHistogram, type HistogramBuilder, kernelBins } from "./histogram.ts";
+import type { TreeKernels } from "./kernels/kernels.ts";
 import { bestLevelSplit } from "./level_split.ts";
 import { bestSplit, type Candidate, HIST_BINS, type NodeHistogram, type SplitParams } from "./split.ts";
 
@@ -66,17 +66,29 @@ export interface Engine {
 
 /** An engine in the current thread. */
 export class HistEngine implements Engine {
-  private order = new Int32Array(0);
-  private readonly scratch: Int32Array;
+  /** The tree's rows, each node's contiguous, in the kernels' memory (as are the bins and `scratch`: byte offsets below). */
+  private readonly order: Int32Array;
+  private readonly kernels: TreeKernels;
+  private readonly at: { bins: number; order: number; scratch: number };
+  private readonly data: EngineData;
+  private readonly builder: HistogramBuilder;
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   private readonly kept = new Map<number, Float64Array>();
   private pool: Float64Array[] = [];
   private tree?: TreeStart;
 
-  constructor(private readonly data: EngineData, private readonly builder: HistogramBuilder = new CpuHistogram(data)) {
-    if (data.bins.length !== data.rows * data.cols) throw new RangeError(`Engine data holds ${data.bins.length} bins, expected ${data.rows} x ${data.cols}`);
-    this.scratch = new Int32Array(data.rows);
+  /** Copies the bins into the engine's kernel memory (the caller may drop `data.bins`); histograms from `builder`, else the CPU's. */
+  constructor(data: EngineData, builder?: HistogramBuilder) {
+    const { bins, rows, cols } = data;
+    if (bins.length !== rows * cols) throw new RangeError(`Engine data holds ${bins.length} bins, expected ${rows} x ${cols}`);
+    const place = kernelBins(data);
+    this.kernels = place.kernels;
+    this.builder = builder ?? new CpuHistogram(data, place);
+    this.at = { bins: place.bins, order: this.kernels.alloc(rows * 4, "the tree's rows"), scratch: this.kernels.alloc(rows * 4, "a split's rows") };
+    // Views last: an allocation may grow the memory and detach earlier ones.
+    this.order = this.kernels.i32(this.at.order, rows);
+    this.data = { ...data, bins: this.kernels.u8(place.bins, bins.length) };
   }
 
   async begin(tree: TreeStart): Promise<Candidate | null> {
@@ -84,13 +96,13 @@ export class HistEngine implements Engine {
     this.kept.clear();
     if (this.pool[0]?.length !== this.size(tree.features)) this.pool = [];
     this.tree = tree;
-    this.order = Int32Array.from(tree.sample);
-    [this.starts[0], this.ends[0]] = [0, this.order.length];
+    this.order.set(tree.sample);
+    [this.starts[0], this.ends[0]] = [0, tree.sample.length];
     if (tree.features.length === 0) return null;
     await this.builder.setTree(tree.stats);
     const features = this.nodeFeatures(tree.allowed);
     const hist = this.take(features);
-    await this.builder.build([{ order: this.order, start: 0, end: this.order.length, features, hist }]);
+    await this.builder.build([{ order: this.order, start: 0, end: tree.sample.length, features, hist }]);
     if (tree.symmetric) return this.answerLevel([{ node: 0, depth: 0, hist, totals: tree.totals, features }])[0];
     return this.answer(0, 0, hist, tree.totals, features);
   }
@@ -185,18 +197,9 @@ export class HistEngine implements Engine {
 
   /** Stable partition of the node's rows: left child first, then right; returns where the right child starts. */
   private partition(o: SplitOrder): number {
-    const { bins, rows } = this.data;
-    const col = bins.subarray(o.feature * rows, (o.feature + 1) * rows);
-    const order = this.order, scratch = this.scratch;
-    const start = this.starts[o.node], end = this.ends[o.node];
-    let w = start, r = 0;
-    for (let k = start; k < end; k++) {
-      const i = order[k], b = col[i];
-      if (b === MISSING ? o.defaultLeft : b <= o.bin) order[w++] = i;
-      else scratch[r++] = i;
-    }
-    order.set(scratch.subarray(0, r), w);
-    return w;
+    const start = this.starts[o.node], end = this.ends[o.node], { bins, order, scratch } = this.at;
+    const col = bins + o.feature * this.data.rows;
+    return start + this.kernels.run.partition(order + start * 4, end - start, col, o.bin, o.defaultLeft ? 1 : 0, scratch);
   }
 
   private size(features: Int32Array): number {

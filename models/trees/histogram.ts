@@ -1,3 +1,4 @@
+import { TreeKernels } from "./kernels/kernels.ts";
 import { HIST_BINS } from "./split.ts";
 
 /** Binned training data as every histogram engine sees it. */
@@ -37,22 +38,53 @@ export interface HistogramBuilder {
   dispose(): void;
 }
 
+/** Where a builder finds the binned columns in a kernel memory: the engine's, which also holds its rows. */
+export interface KernelBins {
+  kernels: TreeKernels;
+  /** Byte offset of the rows x cols bins (column-major, as `BinnedColumns.bins`). */
+  bins: number;
+}
+
+/** Copies the binned columns into a new kernel memory. */
+export function kernelBins(data: BinnedColumns): KernelBins {
+  const kernels = new TreeKernels();
+  const bins = kernels.alloc(data.bins.length, `${data.rows} rows x ${data.cols} features of bins`);
+  kernels.u8(bins, data.bins.length).set(data.bins);
+  return { kernels, bins };
+}
+
 /**
- * The CPU histogram: gathers the node's statistics into one contiguous buffer, then walks one
- * feature column at a time, so each feature's 256-bin histogram stays in the L1 cache.
- * Sums are float64 in row order, so any split of the features across threads gives the same bits.
+ * The CPU histogram, in WebAssembly (kernels/tree_kernels.wat): gathers the node's statistics into one contiguous
+ * buffer, then walks the feature columns four at a time (two channels) or one at a time, so each feature's 256-bin
+ * histogram stays in the L1 cache. Sums are float64 in row order, so any split of the features across threads gives
+ * the same bits.
  */
 export class CpuHistogram implements HistogramBuilder {
   readonly subtracts = true;
-  private stats: Float32Array = new Float32Array(0);
-  private readonly gathered: Float64Array;
+  private readonly kernels: TreeKernels;
+  private readonly bins: number;
+  /** Offsets of the tree's statistics (rows x channels float32), the gathered rows (float64), one histogram, and rows to copy in. */
+  private readonly stats: number;
+  private readonly gathered: number;
+  private readonly hist: number;
+  private readonly copied: number;
+  private readonly rows: number;
+  private readonly channels: number;
 
-  constructor(private readonly data: BinnedColumns) {
-    this.gathered = new Float64Array(data.rows * data.channels);
+  /** Builds from the bins in `place` (an engine's memory), or from a copy of `data.bins` in its own; keeps no reference to `data.bins`. */
+  constructor(data: BinnedColumns, place: KernelBins = kernelBins(data)) {
+    const { rows, cols, channels: C } = data;
+    [this.rows, this.channels] = [rows, C];
+    this.kernels = place.kernels;
+    this.bins = place.bins;
+    this.stats = this.kernels.alloc(rows * C * 4, "the tree's statistics");
+    this.gathered = this.kernels.alloc(rows * C * 8, "a node's statistics");
+    this.hist = this.kernels.alloc(cols * HIST_BINS * C * 8, "a histogram");
+    this.copied = this.kernels.alloc(rows * 4, "a node's rows");
   }
 
   setTree(stats: Float32Array): void {
-    this.stats = stats;
+    this.kernels.f32(this.stats, stats.length).set(stats);
   }
 
   build(jobs: readonly BuildJob[]): void {
@@ -60,57 +92,26 @@ export class CpuHistogram implements HistogramBuilder {
   }
 
   private buildOne(order: Int32Array, start: number, end: number, features: Int32Array, hist: Float64Array): void {
-    const { bins, rows, channels: C } = this.data;
-    const { stats, gathered: gh } = this;
+    const { kernels, rows, channels: C } = this, { run } = kernels;
     const m = end - start;
-    for (let k = 0; k < m; k++) {
-      const i = order[start + k] * C;
-      for (let c = 0; c < C; c++) gh[k * C + c] = stats[i + c];
+    let idx = order.byteOffset + start * 4;
+    if (order.buffer !== run.memory.buffer) {
+      kernels.i32(this.copied, m).set(order.subarray(start, end));
+      idx = this.copied;
     }
-    const idx = order.subarray(start, end);
-    // Offsets into the one bins array and the one histogram, not a subarray view per feature: with eight views in the loop
-    // below it ran ~1.4x slower in Chromium's V8 than in Deno's (a page's GBDT fit paid it); with offsets they run alike.
-    const column = (j: number) => features[j] * rows;
-    const slot = (j: number) => j * HIST_BINS * C;
+    run.gather(idx, m, this.stats, C, this.gathered);
+    const size = features.length * HIST_BINS * C, out = kernels.f64(this.hist, size).fill(0);
+    const column = (j: number) => this.bins + features[j] * rows;
+    const slot = (j: number) => this.hist + j * HIST_BINS * C * 8;
     let j = 0;
     if (C === 2) {
-      // The gradient-boosting case, where fitting spends its time: four features per pass over the rows share
-      // the row index and statistics loads (~1.5x faster in V8). Each bin still sums its rows in order: same bits.
+      // The gradient-boosting case, where fitting spends its time: four features per pass share the row and statistics loads.
       for (; j + 4 <= features.length; j += 4) {
-        const c0 = column(j), c1 = column(j + 1), c2 = column(j + 2), c3 = column(j + 3);
-        const h0 = slot(j), h1 = slot(j + 1), h2 = slot(j + 2), h3 = slot(j + 3);
-        for (let k = 0; k < m; k++) {
-          const i = idx[k], g = gh[2 * k], hs = gh[2 * k + 1];
-          let o = h0 + (bins[c0 + i] << 1);
-          hist[o] += g;
-          hist[o + 1] += hs;
-          o = h1 + (bins[c1 + i] << 1);
-          hist[o] += g;
-          hist[o + 1] += hs;
-          o = h2 + (bins[c2 + i] << 1);
-          hist[o] += g;
-          hist[o + 1] += hs;
-          o = h3 + (bins[c3 + i] << 1);
-          hist[o] += g;
-          hist[o + 1] += hs;
-        }
+        run.hist2x4(idx, m, this.gathered, column(j), column(j + 1), column(j + 2), column(j + 3), slot(j), slot(j + 1), slot(j + 2), slot(j + 3));
       }
     }
-    for (; j < features.length; j++) {
-      const col = column(j), h = slot(j);
-      if (C === 2) {
-        for (let k = 0; k < m; k++) {
-          const o = h + (bins[col + idx[k]] << 1);
-          hist[o] += gh[2 * k];
-          hist[o + 1] += gh[2 * k + 1];
-        }
-      } else {
-        for (let k = 0; k < m; k++) {
-          const o = h + bins[col + idx[k]] * C;
-          for (let c = 0; c < C; c++) hist[o + c] += gh[k * C + c];
-        }
-      }
-    }
+    for (; j < features.length; j++) run.hist(idx, m, this.gathered, C, column(j), slot(j));
+    hist.set(out);
   }
 
   dispose(): void {}

@@ -21,19 +21,6 @@ export interface Tree {
   gain: Float64Array;
 }
 
-/** Adds the tree's leaf values to `scores` (rows x 3) for every row of column-major bins. */
-export function addBinned(tree: Tree, bins: Uint8Array, rows: number, scores: Float64Array): void {
-  const { feature, bin, defaultLeft, left, right, value, nOut, output } = tree;
-  for (let i = 0; i < rows; i++) {
-    let node = 0;
-    for (let f = feature[0]; f >= 0; f = feature[node]) {
-      const b = bins[f * rows + i];
-      node = (b === MISSING ? defaultLeft[node] === 1 : b <= bin[node]) ? left[node] : right[node];
-    }
-    for (let o = 0; o < nOut; o++) scores[i * 3 + output + o] += value[node * nOut + o];
-  }
-}
-
 /** Adds the tree's leaf values to `scores` (rows x 3) for every row of a row-major float matrix (rows x cols). */
 export function addRaw(tree: Tree, x: Float32Array, cols: number, scores: Float64Array): void {
   const { feature, threshold, defaultLeft, left, right, value, nOut, output } = tree;

@@ -10,7 +10,8 @@ import { inputColumns, sourceFeature, tabular } from "./inputs.ts";
 import { ensembleFromJson, type EnsembleMeta, ensembleToJson, type Link, TREES_FILE } from "./model_json.ts";
 import { startEngines } from "./parallel.ts";
 import type { SplitParams } from "./split.ts";
-import { addBinned, addRaw, type Tree } from "./tree.ts";
+import { addRaw, type Tree } from "./tree.ts";
+import { BinnedScores } from "./kernels/binned_scores.ts";
 import type { GpuDevice } from "./webgpu_types.ts";
 
 /** What a learner sees each round: the binned training data and the scores so far. */
@@ -65,26 +66,27 @@ export class TreeModel implements Model {
     const { cols } = this.meta;
     const x = tabular(train, this.meta.input), rows = train.size;
     const binning = fitBins(x, { rows, cols, maxBins: this.settings.max_bins });
+    // The bins go to the engines and the scores' kernels, each of which keeps its own copy; this array is then dropped.
     const bins = applyBins(binning, x, rows);
-    const valBins = applyBins(binning, tabular(val, this.meta.input), val.size);
+    const trainScores = new BinnedScores(bins, rows);
+    const valScores = new BinnedScores(applyBins(binning, tabular(val, this.meta.input), val.size), val.size);
     const classes = train.classes(), valClasses = val.classes();
     const { engines, kind, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, {
       parallel: this.context?.parallel,
       gpu: this.gpu(),
     });
     const state: RoundState = {
-      bins,
+      bins: trainScores.bins,
       rows,
       cols,
       edges: binning.edges,
       classes,
       weights: sampleWeights(this.settings.class_weight, classes),
-      scores: new Float64Array(rows * 3),
+      scores: trainScores.scores,
       engines,
       rng: createRng(options.seed),
       round: 0,
     };
-    const valScores = new Float64Array(val.size * 3);
     this.histograms = kind;
     this.trees = [];
     let round = 0, best = -1, reason: FitResult["reason"] = "completed";
@@ -96,12 +98,14 @@ export class TreeModel implements Model {
         }
         state.round = round;
         for (const tree of await learner.round(state)) {
-          addBinned(tree, bins, rows, state.scores);
-          addBinned(tree, valBins, val.size, valScores);
+          trainScores.add(tree);
+          valScores.add(tree);
           this.trees.push(tree);
         }
+        // Adding may have grown the kernels' memory: fresh views.
+        [state.bins, state.scores] = [trainScores.bins, trainScores.scores];
         const fitTrain = lossAndAccuracy(this.probabilities(state.scores), classes);
-        const fitVal = lossAndAccuracy(this.probabilities(valScores), valClasses);
+        const fitVal = lossAndAccuracy(this.probabilities(valScores.scores), valClasses);
         this.bestIteration = round;
         const decision = await options.onEpoch({
           epoch: round,

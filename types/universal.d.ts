@@ -34,3 +34,19 @@ declare class DecompressionStream {
   readonly readable: ByteReadable;
   readonly writable: ByteWritable;
 }
+// Base64 decoding (browsers, Deno, Node 16+), as models/trees/kernels uses it.
+declare function atob(data: string): string;
+// WebAssembly's JavaScript API (every runtime core/ targets), as far as models/trees/kernels uses it.
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: Record<string, unknown>);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+}

@@ -4,7 +4,7 @@ import { LIMIT_MESSAGE, limitsTrees, type TreeSettings, treeSettings } from "../
 import { growTree, sampleFeatures } from "../trees/grow.ts";
 import { inputColumns } from "../trees/inputs.ts";
 import type { EnsembleMeta } from "../trees/model_json.ts";
-import { leavesBinned, type Tree } from "../trees/tree.ts";
+import type { Tree } from "../trees/tree.ts";
 import { type Learner, type RoundState, TreeModel } from "../trees/tree_model.ts";
 import { gossSample } from "./goss.ts";
 import { OrderedScores, setLeafValues } from "./ordered.ts";
@@ -96,7 +96,7 @@ class Boosting implements Learner {
         rng,
       });
       if (this.ordered && c.ordered_boosting) {
-        const leafOf = leavesBinned(tree, state.bins, rows);
+        const leafOf = state.leaves(tree);
         setLeafValues(tree, leafOf, sample, this.stats[k], this.params, c.learning_rate);
         const inSample = new Uint8Array(rows);
         for (const i of sample) inSample[i] = 1;

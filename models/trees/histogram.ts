@@ -55,15 +55,15 @@ export function kernelBins(data: BinnedColumns): KernelBins {
 
 /**
  * The CPU histogram, in WebAssembly (kernels/tree_kernels.wat): gathers the node's statistics into one contiguous
- * buffer, then walks the feature columns four at a time (two channels) or one at a time, so each feature's 256-bin
- * histogram stays in the L1 cache. Sums are float64 in row order, so any split of the features across threads gives
- * the same bits.
+ * buffer, then walks it once per four features with two channels (once per feature with more), so the features'
+ * 256-bin histograms stay in the L1 cache. Sums are float64 in row order, so any split of the features across threads
+ * gives the same bits.
  */
 export class CpuHistogram implements HistogramBuilder {
   readonly subtracts = true;
   private readonly kernels: TreeKernels;
   private readonly bins: number;
-  /** Offsets of the tree's statistics (rows x channels float32), the gathered rows (float64), one histogram, and rows to copy in. */
+  /** Offsets of the tree's statistics (rows x channels float32), the gathered rows (float64), one histogram (plus three spare slots), and rows to copy in. */
   private readonly stats: number;
   private readonly gathered: number;
   private readonly hist: number;
@@ -79,7 +79,7 @@ export class CpuHistogram implements HistogramBuilder {
     this.bins = place.bins;
     this.stats = this.kernels.alloc(rows * C * 4, "the tree's statistics");
     this.gathered = this.kernels.alloc(rows * C * 8, "a node's statistics");
-    this.hist = this.kernels.alloc(cols * HIST_BINS * C * 8, "a histogram");
+    this.hist = this.kernels.alloc((cols + 3) * HIST_BINS * C * 8, "a histogram");
     this.copied = this.kernels.alloc(rows * 4, "a node's rows");
   }
 
@@ -100,17 +100,18 @@ export class CpuHistogram implements HistogramBuilder {
       idx = this.copied;
     }
     run.gather(idx, m, this.stats, C, this.gathered);
-    const size = features.length * HIST_BINS * C, out = kernels.f64(this.hist, size).fill(0);
-    const column = (j: number) => this.bins + features[j] * rows;
+    const n = features.length, size = n * HIST_BINS * C, out = kernels.f64(this.hist, size).fill(0);
+    // Past the last feature: its column again, summed into a spare slot that nobody reads.
+    const column = (j: number) => this.bins + features[Math.min(j, n - 1)] * rows;
     const slot = (j: number) => this.hist + j * HIST_BINS * C * 8;
-    let j = 0;
     if (C === 2) {
       // The gradient-boosting case, where fitting spends its time: four features per pass share the row and statistics loads.
-      for (; j + 4 <= features.length; j += 4) {
+      for (let j = 0; j < n; j += 4) {
         run.hist2x4(idx, m, this.gathered, column(j), column(j + 1), column(j + 2), column(j + 3), slot(j), slot(j + 1), slot(j + 2), slot(j + 3));
       }
+    } else {
+      for (let j = 0; j < n; j++) run.hist(idx, m, this.gathered, C, column(j), slot(j));
     }
-    for (; j < features.length; j++) run.hist(idx, m, this.gathered, C, column(j), slot(j));
     hist.set(out);
   }
 

@@ -1,5 +1,3 @@
-import { MISSING } from "./binning.ts";
-
 /** One grown tree as flat arrays indexed by node (0 is the root); a leaf has feature -1. */
 export interface Tree {
   /** Score column its first output adds to: a boosted tree feeds one class, a forest tree all three. */
@@ -96,19 +94,4 @@ export function treeFromJson(json: TreeJson, cols: number, where: string): Tree 
     value: Float64Array.from(json.value),
     gain: Float64Array.from(json.gain),
   };
-}
-
-/** The leaf each row of column-major bins (rows x cols) falls in, as a node index. */
-export function leavesBinned(tree: Tree, bins: Uint8Array, rows: number): Int32Array {
-  const { feature, bin, defaultLeft, left, right } = tree;
-  const out = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let node = 0;
-    for (let f = feature[0]; f >= 0; f = feature[node]) {
-      const b = bins[f * rows + i];
-      node = (b === MISSING ? defaultLeft[node] === 1 : b <= bin[node]) ? left[node] : right[node];
-    }
-    out[i] = node;
-  }
-  return out;
 }

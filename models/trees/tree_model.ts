@@ -16,8 +16,8 @@ import type { GpuDevice } from "./webgpu_types.ts";
 
 /** What a learner sees each round: the binned training data and the scores so far. */
 export interface RoundState {
-  /** Column-major bins (rows x cols). */
-  bins: Uint8Array;
+  /** The leaf (node index) each training row reaches in a tree (a new array). */
+  leaves(tree: Tree): Int32Array;
   rows: number;
   cols: number;
   edges: readonly Float32Array[];
@@ -68,15 +68,15 @@ export class TreeModel implements Model {
     const binning = fitBins(x, { rows, cols, maxBins: this.settings.max_bins });
     // The bins go to the engines and the scores' kernels, each of which keeps its own copy; this array is then dropped.
     const bins = applyBins(binning, x, rows);
-    const trainScores = new BinnedScores(bins, rows);
-    const valScores = new BinnedScores(applyBins(binning, tabular(val, this.meta.input), val.size), val.size);
+    const trainScores = new BinnedScores(bins, rows, cols);
+    const valScores = new BinnedScores(applyBins(binning, tabular(val, this.meta.input), val.size), val.size, cols);
     const classes = train.classes(), valClasses = val.classes();
     const { engines, kind, close } = await startEngines({ bins, rows, cols, nBins: binning.nBins, channels: learner.channels, params: learner.params }, {
       parallel: this.context?.parallel,
       gpu: this.gpu(),
     });
     const state: RoundState = {
-      bins: trainScores.bins,
+      leaves: (tree) => trainScores.leaves(tree),
       rows,
       cols,
       edges: binning.edges,
@@ -102,8 +102,8 @@ export class TreeModel implements Model {
           valScores.add(tree);
           this.trees.push(tree);
         }
-        // Adding may have grown the kernels' memory: fresh views.
-        [state.bins, state.scores] = [trainScores.bins, trainScores.scores];
+        // Adding may have grown the kernels' memory: a fresh view.
+        state.scores = trainScores.scores;
         const fitTrain = lossAndAccuracy(this.probabilities(state.scores), classes);
         const fitVal = lossAndAccuracy(this.probabilities(valScores.scores), valClasses);
         this.bestIteration = round;

@@ -26,6 +26,7 @@
 
   ;; hist2x4: two channels (gradient, hessian), four features per pass over the rows, sharing the row and statistics
   ;; loads. c0..c3 point at the features' bin columns, h0..h3 at their 256 x 2 histograms; gh holds the m gathered rows.
+  ;; A pass over fewer features points the spare histograms at scratch.
   (func (export "hist2x4") (param $idx i32) (param $m i32) (param $gh i32)
         (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32)
         (param $h0 i32) (param $h1 i32) (param $h2 i32) (param $h3 i32)
@@ -97,36 +98,53 @@
     (memory.copy (local.get $w) (local.get $scratch) (i32.sub (local.get $r) (local.get $scratch)))
     (i32.shr_u (i32.sub (local.get $w) (local.get $rows)) (i32.const 2)))
 
-  ;; score: adds one tree's leaf values to scores (rows x 3 float64, from column `output`) for every row of the
-  ;; column-major bins. Nodes are 5 x int32 each: feature (-1 at a leaf), bin, default left (1 or 0), left, right;
-  ;; `values` holds nOut float64 per node.
-  (func (export "score") (param $bins i32) (param $rows i32) (param $nodes i32) (param $values i32) (param $nOut i32)
-        (param $output i32) (param $scores i32)
-    (local $i i32) (local $node i32) (local $f i32) (local $b i32) (local $left i32) (local $out i32) (local $v i32) (local $o i32)
+  ;; leaf: the byte offset of the leaf node that row `row` of the row-major bins (`cols` per row) reaches. Nodes are
+  ;; 5 x int32 each: feature (-1 at a leaf), bin, default left (1 or 0), left, right.
+  (func $leaf (param $row i32) (param $nodes i32) (result i32)
+    (local $node i32) (local $f i32) (local $b i32)
+    (local.set $node (local.get $nodes))
+    (block $leaf
+      (loop $down
+        (local.set $f (i32.load (local.get $node)))
+        (br_if $leaf (i32.lt_s (local.get $f) (i32.const 0)))
+        (local.set $b (i32.load8_u (i32.add (local.get $row) (local.get $f))))
+        (local.set $node (i32.add (local.get $nodes) (i32.mul (i32.const 20)
+          (select (i32.load offset=12 (local.get $node)) (i32.load offset=16 (local.get $node))
+            (select (i32.load offset=8 (local.get $node)) (i32.le_u (local.get $b) (i32.load offset=4 (local.get $node)))
+              (i32.eq (local.get $b) (i32.const 255)))))))
+        (br $down)))
+    (local.get $node))
+
+  ;; score: adds one tree's leaf values (nOut float64 per node at `values`) to scores (rows x 3 float64, from column
+  ;; `output`) for every row of the row-major bins.
+  (func (export "score") (param $bins i32) (param $rows i32) (param $cols i32) (param $nodes i32) (param $values i32)
+        (param $nOut i32) (param $output i32) (param $scores i32)
+    (local $i i32) (local $v i32) (local $out i32) (local $stop i32)
     (block $done
       (br_if $done (i32.eqz (local.get $rows)))
       (loop $each
-        (local.set $node (local.get $nodes))
-        (block $leaf
-          (loop $down
-            (local.set $f (i32.load (local.get $node)))
-            (br_if $leaf (i32.lt_s (local.get $f) (i32.const 0)))
-            (local.set $b (i32.load8_u (i32.add (local.get $bins) (i32.add (i32.mul (local.get $f) (local.get $rows)) (local.get $i)))))
-            (local.set $left (select (i32.load offset=8 (local.get $node)) (i32.le_u (local.get $b) (i32.load offset=4 (local.get $node)))
-              (i32.eq (local.get $b) (i32.const 255))))
-            (local.set $node (i32.add (local.get $nodes) (i32.mul
-              (select (i32.load offset=12 (local.get $node)) (i32.load offset=16 (local.get $node)) (local.get $left)) (i32.const 20))))
-            (br $down)))
-        (local.set $v (i32.add (local.get $values)
-          (i32.shl (i32.mul (i32.div_u (i32.sub (local.get $node) (local.get $nodes)) (i32.const 20)) (local.get $nOut)) (i32.const 3))))
+        (local.set $v (i32.add (local.get $values) (i32.shl (i32.mul (local.get $nOut)
+          (i32.div_u (i32.sub (call $leaf (i32.add (local.get $bins) (i32.mul (local.get $i) (local.get $cols))) (local.get $nodes))
+            (local.get $nodes)) (i32.const 20))) (i32.const 3))))
         (local.set $out (i32.add (local.get $scores) (i32.shl (i32.add (i32.mul (local.get $i) (i32.const 3)) (local.get $output)) (i32.const 3))))
-        (local.set $o (i32.const 0))
+        (local.set $stop (i32.add (local.get $out) (i32.shl (local.get $nOut) (i32.const 3))))
         (loop $outs
           (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (f64.load (local.get $v))))
           (local.set $out (i32.add (local.get $out) (i32.const 8)))
           (local.set $v (i32.add (local.get $v) (i32.const 8)))
-          (local.set $o (i32.add (local.get $o) (i32.const 1)))
-          (br_if $outs (i32.lt_u (local.get $o) (local.get $nOut))))
+          (br_if $outs (i32.lt_u (local.get $out) (local.get $stop))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $each (i32.lt_u (local.get $i) (local.get $rows))))))
+
+  ;; leaves: each row's leaf (its node index) into `out` (rows x int32), for the row-major bins.
+  (func (export "leaves") (param $bins i32) (param $rows i32) (param $cols i32) (param $nodes i32) (param $out i32)
+    (local $i i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $rows)))
+      (loop $each
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (i32.div_u (i32.sub (call $leaf (i32.add (local.get $bins) (i32.mul (local.get $i) (local.get $cols))) (local.get $nodes))
+            (local.get $nodes)) (i32.const 20)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $each (i32.lt_u (local.get $i) (local.get $rows))))))
 )

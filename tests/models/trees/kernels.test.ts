@@ -36,8 +36,9 @@ function randomTree(depth: number, cols: number, nOut: number, output: number, s
   };
 }
 
-/** The reference walk: each row down the tree in JavaScript. */
-function scoreReference(tree: Tree, bins: Uint8Array, rows: number, scores: Float64Array): void {
+/** The reference walk: each row down the tree in JavaScript, adding its leaf's values; returns each row's leaf. */
+function scoreReference(tree: Tree, bins: Uint8Array, rows: number, scores: Float64Array): Int32Array {
+  const leaves = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     let node = 0;
     for (let f = tree.feature[0]; f >= 0; f = tree.feature[node]) {
@@ -45,7 +46,9 @@ function scoreReference(tree: Tree, bins: Uint8Array, rows: number, scores: Floa
       node = (b === MISSING ? tree.defaultLeft[node] === 1 : b <= tree.bin[node]) ? tree.left[node] : tree.right[node];
     }
     for (let o = 0; o < tree.nOut; o++) scores[i * 3 + tree.output + o] += tree.value[node * tree.nOut + o];
+    leaves[i] = node;
   }
+  return leaves;
 }
 
 describe("the trees' WebAssembly kernels", () => {
@@ -95,15 +98,15 @@ describe("the trees' WebAssembly kernels", () => {
     }
   });
 
-  it("score every row through trees as the JavaScript walk does, as the memory grows for larger trees", () => {
+  it("score every row and find its leaf as the JavaScript walk does, as the memory grows for larger trees", () => {
     const rows = 257, cols = 5, bins = randomBins(rows, cols, 4);
-    const scores = new BinnedScores(bins, rows), expected = new Float64Array(rows * 3);
+    const scores = new BinnedScores(bins, rows, cols), expected = new Float64Array(rows * 3);
     const trees = [randomTree(1, cols, 1, 2, 5), randomTree(3, cols, 1, 0, 6), randomTree(12, cols, 3, 0, 7), randomTree(0, cols, 1, 1, 8)];
     for (const tree of trees) {
       scores.add(tree);
-      scoreReference(tree, bins, rows, expected);
+      const leaves = scoreReference(tree, bins, rows, expected);
       expect(scores.scores).toEqual(expected);
+      expect(scores.leaves(tree)).toEqual(leaves);
     }
-    expect(scores.bins).toEqual(bins);
   });
 });

@@ -1,8 +1,8 @@
 import type { Tree } from "../tree.ts";
 import { TreeKernels } from "./kernels.ts";
 
-/** int32 fields per node in the kernels' tree layout: feature, bin, default left, left, right. */
-const NODE_FIELDS = 5;
+/** int32 fields per node in the kernels' tree layout (tree_kernels.wat, `leaf`): feature, bin, default left, the addresses of left, right and values, index, unused. */
+const NODE_FIELDS = 8;
 
 /**
  * A fit's running scores (rows x 3 summed leaf values) over a fixed set of binned rows, updated in WebAssembly: the
@@ -40,8 +40,8 @@ export class BinnedScores {
   /** Adds the tree's leaf values to every row's scores. */
   add(tree: Tree): void {
     this.upload(tree);
-    const { bins, nodes, values, scores } = this.at;
-    this.kernels.run.score(bins, this.rows, this.cols, nodes, values, tree.nOut, tree.output, scores);
+    const { bins, nodes, scores } = this.at;
+    this.kernels.run.score(bins, this.rows, this.cols, nodes, tree.nOut, tree.output, scores);
   }
 
   /** The leaf (node index) each row reaches in the tree; a new array. */
@@ -61,10 +61,16 @@ export class BinnedScores {
       this.at.nodes = k.alloc(this.capacity * NODE_FIELDS * 4, "a tree's nodes");
       this.at.values = k.alloc(this.capacity * 3 * 8, "a tree's leaf values");
     }
-    const nodes = k.i32(this.at.nodes, n * NODE_FIELDS);
+    const nodes = k.i32(this.at.nodes, n * NODE_FIELDS), address = (node: number) => this.at.nodes + node * NODE_FIELDS * 4;
     for (let j = 0; j < n; j++) {
-      const o = j * NODE_FIELDS;
-      [nodes[o], nodes[o + 1], nodes[o + 2], nodes[o + 3], nodes[o + 4]] = [tree.feature[j], tree.bin[j], tree.defaultLeft[j], tree.left[j], tree.right[j]];
+      const o = j * NODE_FIELDS, leaf = tree.feature[j] < 0;
+      nodes[o] = tree.feature[j];
+      nodes[o + 1] = tree.bin[j];
+      nodes[o + 2] = tree.defaultLeft[j];
+      nodes[o + 3] = leaf ? 0 : address(tree.left[j]);
+      nodes[o + 4] = leaf ? 0 : address(tree.right[j]);
+      nodes[o + 5] = this.at.values + j * tree.nOut * 8;
+      nodes[o + 6] = j;
     }
     k.f64(this.at.values, tree.value.length).set(tree.value);
   }

@@ -12,8 +12,8 @@ export interface TreeKernelExports {
   hist2x4(idx: number, m: number, gh: number, c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number): void;
   hist(idx: number, m: number, gh: number, channels: number, col: number, hist: number): void;
   partition(rows: number, n: number, col: number, bin: number, defaultLeft: number, scratch: number): number;
-  score(bins: number, rows: number, cols: number, nodes: number, values: number, nOut: number, output: number, scores: number): void;
-  leaves(bins: number, rows: number, cols: number, nodes: number, out: number): void;
+  score(bins: number, rows: number, cols: number, root: number, nOut: number, output: number, scores: number): void;
+  leaves(bins: number, rows: number, cols: number, root: number, out: number): void;
 }
 
 const PAGE = 65536;

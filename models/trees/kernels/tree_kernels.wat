@@ -98,53 +98,56 @@
     (memory.copy (local.get $w) (local.get $scratch) (i32.sub (local.get $r) (local.get $scratch)))
     (i32.shr_u (i32.sub (local.get $w) (local.get $rows)) (i32.const 2)))
 
-  ;; leaf: the byte offset of the leaf node that row `row` of the row-major bins (`cols` per row) reaches. Nodes are
-  ;; 5 x int32 each: feature (-1 at a leaf), bin, default left (1 or 0), left, right.
-  (func $leaf (param $row i32) (param $nodes i32) (result i32)
-    (local $node i32) (local $f i32) (local $b i32)
-    (local.set $node (local.get $nodes))
+;; leaf: the address of the leaf node that row `row` of the row-major bins reaches. A node is 8 x int32 (32 bytes):
+  ;; feature (-1 at a leaf), bin, default left (1 or 0), the addresses of its left and right children and of its values,
+  ;; its index, and one unused: addresses, not indices, so the walk needs no multiplication and the leaf no division.
+  (func $leaf (param $row i32) (param $node i32) (result i32)
+    (local $f i32) (local $b i32)
     (block $leaf
       (loop $down
         (local.set $f (i32.load (local.get $node)))
         (br_if $leaf (i32.lt_s (local.get $f) (i32.const 0)))
         (local.set $b (i32.load8_u (i32.add (local.get $row) (local.get $f))))
-        (local.set $node (i32.add (local.get $nodes) (i32.mul (i32.const 20)
+        (local.set $node
           (select (i32.load offset=12 (local.get $node)) (i32.load offset=16 (local.get $node))
             (select (i32.load offset=8 (local.get $node)) (i32.le_u (local.get $b) (i32.load offset=4 (local.get $node)))
-              (i32.eq (local.get $b) (i32.const 255)))))))
+              (i32.eq (local.get $b) (i32.const 255)))))
         (br $down)))
     (local.get $node))
 
-  ;; score: adds one tree's leaf values (nOut float64 per node at `values`) to scores (rows x 3 float64, from column
-  ;; `output`) for every row of the row-major bins.
-  (func (export "score") (param $bins i32) (param $rows i32) (param $cols i32) (param $nodes i32) (param $values i32)
-        (param $nOut i32) (param $output i32) (param $scores i32)
-    (local $i i32) (local $v i32) (local $out i32) (local $stop i32)
+  ;; score: adds one tree's leaf values (nOut float64 per node) to scores (rows x 3 float64, from column `output`) for
+  ;; every row of the row-major bins (`cols` per row); `root` is the address of node 0.
+  (func (export "score") (param $bins i32) (param $rows i32) (param $cols i32) (param $root i32) (param $nOut i32)
+        (param $output i32) (param $scores i32)
+    (local $row i32) (local $end i32) (local $v i32) (local $out i32) (local $stop i32)
+    (local.set $row (local.get $bins))
+    (local.set $end (i32.add (local.get $bins) (i32.mul (local.get $rows) (local.get $cols))))
+    (local.set $out (i32.add (local.get $scores) (i32.shl (local.get $output) (i32.const 3))))
     (block $done
       (br_if $done (i32.eqz (local.get $rows)))
       (loop $each
-        (local.set $v (i32.add (local.get $values) (i32.shl (i32.mul (local.get $nOut)
-          (i32.div_u (i32.sub (call $leaf (i32.add (local.get $bins) (i32.mul (local.get $i) (local.get $cols))) (local.get $nodes))
-            (local.get $nodes)) (i32.const 20))) (i32.const 3))))
-        (local.set $out (i32.add (local.get $scores) (i32.shl (i32.add (i32.mul (local.get $i) (i32.const 3)) (local.get $output)) (i32.const 3))))
+        (local.set $v (i32.load offset=20 (call $leaf (local.get $row) (local.get $root))))
         (local.set $stop (i32.add (local.get $out) (i32.shl (local.get $nOut) (i32.const 3))))
         (loop $outs
           (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (f64.load (local.get $v))))
           (local.set $out (i32.add (local.get $out) (i32.const 8)))
           (local.set $v (i32.add (local.get $v) (i32.const 8)))
           (br_if $outs (i32.lt_u (local.get $out) (local.get $stop))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $each (i32.lt_u (local.get $i) (local.get $rows))))))
+        ;; on to the next row's score column: 3 float64 per row, nOut of them just passed
+        (local.set $out (i32.add (local.get $out) (i32.shl (i32.sub (i32.const 3) (local.get $nOut)) (i32.const 3))))
+        (local.set $row (i32.add (local.get $row) (local.get $cols)))
+        (br_if $each (i32.lt_u (local.get $row) (local.get $end))))))
 
   ;; leaves: each row's leaf (its node index) into `out` (rows x int32), for the row-major bins.
-  (func (export "leaves") (param $bins i32) (param $rows i32) (param $cols i32) (param $nodes i32) (param $out i32)
-    (local $i i32)
+  (func (export "leaves") (param $bins i32) (param $rows i32) (param $cols i32) (param $root i32) (param $out i32)
+    (local $row i32) (local $end i32)
+    (local.set $row (local.get $bins))
+    (local.set $end (i32.add (local.get $bins) (i32.mul (local.get $rows) (local.get $cols))))
     (block $done
       (br_if $done (i32.eqz (local.get $rows)))
       (loop $each
-        (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
-          (i32.div_u (i32.sub (call $leaf (i32.add (local.get $bins) (i32.mul (local.get $i) (local.get $cols))) (local.get $nodes))
-            (local.get $nodes)) (i32.const 20)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $each (i32.lt_u (local.get $i) (local.get $rows))))))
+        (i32.store (local.get $out) (i32.load offset=24 (call $leaf (local.get $row) (local.get $root))))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $row (i32.add (local.get $row) (local.get $cols)))
+        (br_if $each (i32.lt_u (local.get $row) (local.get $end))))))
 )

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
 import { irfft, rfft } from "../tfjs/spectral.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode AutoCorrelation}. */
 export interface AutoCorrelationArgs extends LayerArgs {
@@ -54,9 +55,9 @@ export class AutoCorrelation extends tf.layers.Layer {
 
   override build(shape: tf.Shape | tf.Shape[]): void {
     const d = (shape as tf.Shape).at(-1)!;
-    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
+    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
     this.qkvBias = this.addWeight("qkv_bias", [3 * d], "float32", tf.initializers.zeros());
-    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
+    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
     this.outBias = this.addWeight("out_bias", [d], "float32", tf.initializers.zeros());
     this.built = true;
   }

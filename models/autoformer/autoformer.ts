@@ -9,6 +9,7 @@ import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { AutoCorrelation } from "./auto_correlation.ts";
 import { SeriesDecomposition } from "./decomposition.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Autoformer encoder settings. */
 export const AutoformerConfig = z.strictObject({
@@ -43,7 +44,7 @@ export function autoformerNetwork(config: AutoformerConfig, shape: InputShape, s
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
   const drop = (x: tf.SymbolicTensor, s: number) => (config.dropout > 0 ? apply(new SeededDropout({ rate: config.dropout, seed: s }), x) : x);
   const dense = (units: number, s: number, activation?: "relu") =>
-    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: s }) });
+    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(s) }) });
   const part = (x: tf.SymbolicTensor, which: "trend" | "seasonal") => apply(new SeriesDecomposition({ kernel, part: which }), x);
   const embedded = apply(dense(d, seed), input);
   let seasonal = part(embedded, "seasonal");

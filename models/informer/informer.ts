@@ -11,6 +11,7 @@ import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { CausalMaxPool } from "./distil.ts";
 import { ProbSparseAttention } from "./prob_sparse.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Informer encoder settings. */
 export const InformerConfig = z.strictObject({
@@ -44,7 +45,7 @@ export function informerNetwork(config: InformerConfig, shape: InputShape, seed:
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
   const drop = (x: tf.SymbolicTensor, s: number) => (config.dropout > 0 ? apply(new SeededDropout({ rate: config.dropout, seed: s }), x) : x);
   const dense = (units: number, s: number, activation?: "relu") =>
-    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: s }) });
+    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(s) }) });
   let x = drop(apply(new PositionalEncoding(), apply(dense(d, seed), input)), seed + 1);
   for (let i = 0; i < config.layers; i++) {
     const s = seed + 10 * (i + 1);

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { causalMask } from "../tfjs/causal_mask.ts";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode ProbSparseAttention}. */
 export interface ProbSparseArgs extends LayerArgs {
@@ -49,9 +50,9 @@ export class ProbSparseAttention extends tf.layers.Layer {
   override build(shape: tf.Shape | tf.Shape[]): void {
     const d = (shape as tf.Shape).at(-1)!;
     if (d % this.heads !== 0) throw new RangeError(`Attention width ${d} is not divisible by ${this.heads} heads`);
-    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
+    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
     this.qkvBias = this.addWeight("qkv_bias", [3 * d], "float32", tf.initializers.zeros());
-    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
+    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
     this.outBias = this.addWeight("out_bias", [d], "float32", tf.initializers.zeros());
     this.built = true;
   }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { InputShape, ModelPlugin } from "../../core/model.ts";
 import { headParams } from "../tfjs/footprint.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Multinomial logistic regression settings. */
 export const LogisticConfig = z.strictObject({
@@ -19,7 +20,7 @@ export function logisticNetwork(config: LogisticConfig, shape: InputShape, seed:
     layers: [tf.layers.dense({
       inputShape: [shape.seqLen * shape.nFeatures],
       units: shape.nClasses,
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed) }),
       kernelRegularizer: config.l2 > 0 ? tf.regularizers.l2({ l2: config.l2 }) : undefined,
     })],
   });

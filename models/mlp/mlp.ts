@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { InputShape, ModelFootprint, ModelPlugin } from "../../core/model.ts";
 import { denseParams, headParams } from "../tfjs/footprint.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Multi-layer perceptron settings. */
 export const MlpConfig = z.strictObject({
@@ -25,12 +26,12 @@ export function mlpNetwork(config: MlpConfig, shape: InputShape, seed: number): 
       ...(i === 0 ? { inputShape: [shape.seqLen * shape.nFeatures] } : {}),
       units,
       activation: config.activation,
-      kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
+      kernelInitializer: tf.initializers.heNormal({ seed: tfjsSeed(seed + i) }),
       kernelRegularizer: regularizer(),
     }));
-    if (config.dropout > 0) layers.push(tf.layers.dropout({ rate: config.dropout, seed: seed + 100 + i }));
+    if (config.dropout > 0) layers.push(tf.layers.dropout({ rate: config.dropout, seed: tfjsSeed(seed + 100 + i) }));
   });
-  layers.push(tf.layers.dense({ units: shape.nClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }) }));
+  layers.push(tf.layers.dense({ units: shape.nClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed + 99) }) }));
   return tf.sequential({ layers });
 }
 

@@ -5,6 +5,7 @@ import { dropoutField, networkFields } from "../tfjs/config.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { Interpolate } from "./interpolate.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** N-HiTS-style settings. */
 export const NhitsConfig = z.strictObject({
@@ -30,7 +31,7 @@ export function nhitsNetwork(config: NhitsConfig, shape: InputShape, seed: numbe
   const input = tf.input({ shape: [L, F] });
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
   const dense = (units: number, s: number, activation?: "relu") =>
-    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.heNormal({ seed: s }) });
+    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.heNormal({ seed: tfjsSeed(s) }) });
   let residual = input;
   const logits: tf.SymbolicTensor[] = [];
   config.pools.forEach((k, i) => {
@@ -41,7 +42,7 @@ export function nhitsNetwork(config: NhitsConfig, shape: InputShape, seed: numbe
       h = apply(dense(config.hidden, s + j, "relu"), h);
       if (config.dropout > 0) h = apply(new SeededDropout({ rate: config.dropout, seed: s + 50 + j }), h);
     }
-    logits.push(apply(tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: s + 10 }) }), h));
+    logits.push(apply(tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(s + 10) }) }), h));
     if (i === config.pools.length - 1) return;
     const knots = pooled.shape[1]!;
     const coefficients = apply(tf.layers.reshape({ targetShape: [knots, F] }), apply(dense(knots * F, s + 11), h));

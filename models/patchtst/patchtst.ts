@@ -11,6 +11,7 @@ import { PositionalEncoding } from "../tfjs/layers/positional.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { patchCount, Patching } from "./patching.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** PatchTST settings. */
 export const PatchTstConfig = z.strictObject({
@@ -34,7 +35,8 @@ export function patchTstNetwork(config: PatchTstConfig, shape: InputShape, seed:
   patchCount(shape.seqLen, config.patch_len, config.stride);
   const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
   const patches = new Patching({ patchLen: config.patch_len, stride: config.stride }).apply(input) as tf.SymbolicTensor;
-  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(patches) as tf.SymbolicTensor;
+  const embedding = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed) }) });
+  const embed = embedding.apply(patches) as tf.SymbolicTensor;
   let x = new PositionalEncoding().apply(embed) as tf.SymbolicTensor;
   for (let i = 0; i < config.layers; i++) x = encoderBlock(x, { heads: config.heads, ff: config.ff, dropout: config.dropout, seed: seed + 10 * (i + 1) });
   x = new LayerNorm().apply(x) as tf.SymbolicTensor;

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { oneTensor } from "../tfjs/layers/layer_args.ts";
 import { shiftSteps } from "./scan.ts";
 import { channelRamp, type MixArgs, tokenShift } from "./time_mix.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode ChannelMix}. */
 export interface ChannelMixArgs extends MixArgs {
@@ -37,9 +38,9 @@ export class ChannelMix extends tf.layers.Layer {
     const C = (shape as tf.Shape).at(-1)!;
     const p = 1 - (this.blocks > 1 ? this.block / (this.blocks - 1) : 0);
     this.mix = this.addWeight("mix", [2, C], "float32", tf.initializers.zeros());
-    this.keyKernel = this.addWeight("key", [C, this.hidden], "float32", tf.initializers.heNormal({ seed: this.seed }));
-    this.valueKernel = this.addWeight("value", [this.hidden, C], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
-    this.receptanceKernel = this.addWeight("receptance", [C, C], "float32", tf.initializers.glorotUniform({ seed: this.seed + 2 }));
+    this.keyKernel = this.addWeight("key", [C, this.hidden], "float32", tf.initializers.heNormal({ seed: tfjsSeed(this.seed) }));
+    this.valueKernel = this.addWeight("value", [this.hidden, C], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
+    this.receptanceKernel = this.addWeight("receptance", [C, C], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 2) }));
     tf.tidy(() => void this.mix.write(tf.stack([channelRamp(C, p), channelRamp(C, p)])));
     this.built = true;
   }

@@ -9,6 +9,7 @@ import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { ChannelMix } from "./channel_mix.ts";
 import { TimeMix } from "./time_mix.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** RWKV settings. */
 export const RwkvConfig = z.strictObject({
@@ -33,7 +34,7 @@ export function rwkvNetwork(config: RwkvConfig, shape: InputShape, seed: number)
   const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
   const drop = (x: tf.SymbolicTensor, s: number) => (config.dropout > 0 ? apply(new SeededDropout({ rate: config.dropout, seed: s }), x) : x);
-  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed) }) });
   let x = apply(new LayerNorm(), apply(embed, input));
   for (let i = 0; i < config.layers; i++) {
     const args = { block: i, blocks: config.layers, seed: seed + 10 * (i + 1) };

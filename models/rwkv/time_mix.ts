@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
 import { shiftSteps, wkv } from "./scan.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of the RWKV mixing layers. */
 export interface MixArgs extends LayerArgs {
@@ -51,8 +52,8 @@ export class TimeMix extends tf.layers.Layer {
     this.mix = this.addWeight("mix", [3, C], "float32", tf.initializers.zeros());
     this.decay = this.addWeight("decay", [C], "float32", tf.initializers.zeros());
     this.bonus = this.addWeight("bonus", [C], "float32", tf.initializers.constant({ value: Math.log(0.3) }));
-    this.kernel = this.addWeight("kernel", [C, 3 * C], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
-    this.outKernel = this.addWeight("output", [C, C], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
+    this.kernel = this.addWeight("kernel", [C, 3 * C], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
+    this.outKernel = this.addWeight("output", [C, C], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
     tf.tidy(() => {
       const p = 1 - ratio;
       this.mix.write(tf.stack([channelRamp(C, p), tf.add(channelRamp(C, p), 0.3 * ratio), channelRamp(C, 0.5 * p)]));

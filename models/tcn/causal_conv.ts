@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode CausalConv1D}. */
 export interface CausalConvArgs extends LayerArgs {
@@ -36,7 +37,7 @@ export class CausalConv1D extends tf.layers.Layer {
 
   override build(shape: tf.Shape | tf.Shape[]): void {
     const channels = (shape as tf.Shape)[2]!;
-    this.kernel = this.addWeight("kernel", [this.kernelSize * channels, this.filters], "float32", tf.initializers.heNormal({ seed: this.seed }));
+    this.kernel = this.addWeight("kernel", [this.kernelSize * channels, this.filters], "float32", tf.initializers.heNormal({ seed: tfjsSeed(this.seed) }));
     this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.built = true;
   }

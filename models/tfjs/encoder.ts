@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { MultiHeadAttention } from "./layers/attention.ts";
 import { LayerNorm } from "./layers/layer_norm.ts";
 import { SeededDropout } from "./layers/seeded_dropout.ts";
+import { tfjsSeed } from "./seed.ts";
 
 /** Options of one encoder block. */
 export interface EncoderOptions {
@@ -24,7 +25,7 @@ export function encoderBlock(x: tf.SymbolicTensor, options: EncoderOptions): tf.
   const norm = (t: tf.SymbolicTensor) => apply(new LayerNorm(), t);
   const attended = drop(apply(new MultiHeadAttention({ heads, seed }), norm(x)), seed + 2);
   x = apply(tf.layers.add(), [x, attended]);
-  const hidden = apply(tf.layers.dense({ units: ff, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: seed + 3 }) }), norm(x));
-  const fed = drop(apply(tf.layers.dense({ units: d, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 4 }) }), hidden), seed + 5);
+  const hidden = apply(tf.layers.dense({ units: ff, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: tfjsSeed(seed + 3) }) }), norm(x));
+  const fed = drop(apply(tf.layers.dense({ units: d, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed + 4) }) }), hidden), seed + 5);
   return apply(tf.layers.add(), [x, fed]);
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { causalMask } from "../tfjs/causal_mask.ts";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode InterpretableAttention}. */
 export interface InterpretableAttentionArgs extends LayerArgs {
@@ -34,9 +35,9 @@ export class InterpretableAttention extends tf.layers.Layer {
     const d = (shape as tf.Shape).at(-1)!;
     if (d % this.heads !== 0) throw new RangeError(`Attention width ${d} is not divisible by ${this.heads} heads`);
     const dh = d / this.heads;
-    this.qk = this.addWeight("qk_kernel", [d, 2 * d], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
-    this.value = this.addWeight("value_kernel", [d, dh], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
-    this.out = this.addWeight("out_kernel", [dh, d], "float32", tf.initializers.glorotUniform({ seed: this.seed + 2 }));
+    this.qk = this.addWeight("qk_kernel", [d, 2 * d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
+    this.value = this.addWeight("value_kernel", [d, dh], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
+    this.out = this.addWeight("out_kernel", [dh, d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 2) }));
     this.built = true;
   }
 

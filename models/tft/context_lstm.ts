@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { tanh } from "../tfjs/fast_kernels.ts";
 import type { LayerArgs } from "../tfjs/layers/layer_args.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode ContextLstm}. */
 export interface ContextLstmArgs extends LayerArgs {
@@ -32,8 +33,8 @@ export class ContextLstm extends tf.layers.Layer {
 
   override build(shape: tf.Shape | tf.Shape[]): void {
     const F = (shape as tf.Shape[])[0][2]!, H = this.units;
-    this.kernel = this.addWeight("kernel", [F, 4 * H], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
-    this.recurrentKernel = this.addWeight("recurrent_kernel", [H, 4 * H], "float32", tf.initializers.orthogonal({ seed: this.seed + 1 }));
+    this.kernel = this.addWeight("kernel", [F, 4 * H], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
+    this.recurrentKernel = this.addWeight("recurrent_kernel", [H, 4 * H], "float32", tf.initializers.orthogonal({ seed: tfjsSeed(this.seed + 1) }));
     // A forget gate open at the start lets gradients reach early steps (Jozefowicz et al., 2015).
     const bias = Float32Array.from({ length: 4 * H }, (_, k) => (k >= H && k < 2 * H ? 1 : 0));
     this.bias = this.addWeight("bias", [4 * H], "float32", tf.initializers.zeros());

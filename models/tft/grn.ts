@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
 import { LayerNorm } from "../tfjs/layers/layer_norm.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** The gated linear unit over (..., 2C): the first C channels times the sigmoid of the last C. */
 export class GatedLinearUnit extends tf.layers.Layer {
@@ -35,7 +36,8 @@ export interface GateOptions {
 }
 
 const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
-const dense = (units: number, seed: number, useBias = true) => tf.layers.dense({ units, useBias, kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+const dense = (units: number, seed: number, useBias = true) =>
+  tf.layers.dense({ units, useBias, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed) }) });
 
 /**
  * The TFT's "gate, add and norm" (Lim et al., 2021, eq. 2 and 5): LayerNorm(skip + GLU(dropout(x))),

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode LearnedContext}. */
 export interface LearnedContextArgs extends LayerArgs {
@@ -27,7 +28,7 @@ export class LearnedContext extends tf.layers.Layer {
   }
 
   override build(): void {
-    this.embedding = this.addWeight("embedding", [this.units], "float32", tf.initializers.randomNormal({ stddev: 1, seed: this.seed }));
+    this.embedding = this.addWeight("embedding", [this.units], "float32", tf.initializers.randomNormal({ stddev: 1, seed: tfjsSeed(this.seed) }));
     this.built = true;
   }
 

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
 import { grn } from "./grn.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode FeatureEmbedding}. */
 export interface FeatureEmbeddingArgs extends LayerArgs {
@@ -25,7 +26,7 @@ export class FeatureEmbedding extends tf.layers.Layer {
 
   override build(shape: tf.Shape | tf.Shape[]): void {
     const F = (shape as tf.Shape)[2]!;
-    this.kernel = this.addWeight("kernel", [F, this.units], "float32", tf.initializers.randomNormal({ stddev: 1, seed: this.seed }));
+    this.kernel = this.addWeight("kernel", [F, this.units], "float32", tf.initializers.randomNormal({ stddev: 1, seed: tfjsSeed(this.seed) }));
     this.bias = this.addWeight("bias", [F, this.units], "float32", tf.initializers.zeros());
     this.built = true;
   }

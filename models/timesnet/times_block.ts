@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
 import { causalConv2d, meanCausalKernel } from "./causal_conv2d.ts";
 import { candidatePeriods, prefixAmplitudes, topKMask } from "./periods.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode TimesBlock}. */
 export interface TimesBlockArgs extends LayerArgs {
@@ -51,7 +52,7 @@ export class TimesBlock extends tf.layers.Layer {
     const d = (shape as tf.Shape).at(-1)!;
     this.convs = [];
     for (let k = 1; k <= this.kernels; k++) {
-      const he = (s: number) => tf.initializers.heNormal({ seed: this.seed + 10 * k + s });
+      const he = (s: number) => tf.initializers.heNormal({ seed: tfjsSeed(this.seed + 10 * k + s) });
       this.convs.push(
         this.addWeight(`in_${k}`, [k, k, d, this.ff], "float32", he(0)),
         this.addWeight(`in_bias_${k}`, [this.ff], "float32", tf.initializers.zeros()),

@@ -9,6 +9,7 @@ import { PositionalEncoding } from "../tfjs/layers/positional.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { TimesBlock } from "./times_block.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** TimesNet settings. */
 export const TimesnetConfig = z.strictObject({
@@ -35,7 +36,7 @@ export const TIMESNET_FEATURES = "timesnet_features";
 export function timesnetNetwork(config: TimesnetConfig, shape: InputShape, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
-  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed) }) });
   let x = apply(new PositionalEncoding(), apply(embed, input));
   for (let i = 0; i < config.layers; i++) {
     const s = seed + 100 * (i + 1);

@@ -11,6 +11,7 @@ import { LayerNorm } from "../tfjs/layers/layer_norm.ts";
 import { PositionalEncoding } from "../tfjs/layers/positional.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Transformer encoder settings. */
 export const TransformerConfig = z.strictObject({
@@ -32,7 +33,9 @@ export type TransformerConfig = z.output<typeof TransformerConfig>;
 /** Steps projected to d_model, plus sinusoidal positions, through pre-norm encoder blocks, then a head. */
 export function transformerNetwork(config: TransformerConfig, shape: InputShape, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [shape.seqLen, shape.nFeatures] });
-  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
+  const embed = tf.layers.dense({ units: config.d_model, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(seed) }) }).apply(
+    input,
+  ) as tf.SymbolicTensor;
   let x = new PositionalEncoding().apply(embed) as tf.SymbolicTensor;
   for (let i = 0; i < config.layers; i++) x = encoderBlock(x, { heads: config.heads, ff: config.ff, dropout: config.dropout, seed: seed + 10 * (i + 1) });
   x = new LayerNorm().apply(x) as tf.SymbolicTensor;

@@ -8,6 +8,7 @@ import { LastStep } from "../tfjs/layers/last_step.ts";
 import { SeededDropout } from "../tfjs/layers/seeded_dropout.ts";
 import { networkMethods } from "../tfjs/network_plugin.ts";
 import { GatedActivation } from "./gate.ts";
+import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** WaveNet settings. */
 export const WavenetConfig = z.strictObject({
@@ -40,7 +41,7 @@ export function wavenetNetwork(config: WavenetConfig, shape: InputShape, seed: n
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
   // Dense on (b, L, C) maps each step alone: a 1x1 convolution, causal by construction.
   const pointwise = (units: number, s: number, activation?: "relu", name?: string) =>
-    tf.layers.dense({ units, activation, name, kernelInitializer: tf.initializers.glorotUniform({ seed: s }) });
+    tf.layers.dense({ units, activation, name, kernelInitializer: tf.initializers.glorotUniform({ seed: tfjsSeed(s) }) });
   const R = config.residual_channels;
   let x = apply(pointwise(R, seed), input);
   const skips: tf.SymbolicTensor[] = [];

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "./layer_args.ts";
+import { tfjsSeed } from "../seed.ts";
 
 /** Options of {@linkcode MultiHeadAttention}. */
 export interface AttentionArgs extends LayerArgs {
@@ -33,9 +34,9 @@ export class MultiHeadAttention extends tf.layers.Layer {
   override build(shape: tf.Shape | tf.Shape[]): void {
     const d = (shape as tf.Shape).at(-1)!;
     if (d % this.heads !== 0) throw new RangeError(`Attention width ${d} is not divisible by ${this.heads} heads`);
-    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
+    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
     this.qkvBias = this.addWeight("qkv_bias", [3 * d], "float32", tf.initializers.zeros());
-    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
+    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
     this.outBias = this.addWeight("out_bias", [d], "float32", tf.initializers.zeros());
     this.built = true;
   }

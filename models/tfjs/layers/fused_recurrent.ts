@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "./layer_args.ts";
+import { tfjsSeed } from "../seed.ts";
 
 /** Options of a fused recurrent layer. */
 export interface FusedRecurrentArgs extends LayerArgs {
@@ -44,8 +45,8 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   override build(shape: tf.Shape | tf.Shape[]): void {
     const features = (shape as tf.Shape)[2]!;
     const width = this.gates * this.units;
-    this.kernel = this.addWeight("kernel", [features, width], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
-    this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, width], "float32", tf.initializers.glorotUniform({ seed: this.seed + 1 }));
+    this.kernel = this.addWeight("kernel", [features, width], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
+    this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, width], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
     this.bias = this.addWeight("bias", [width], "float32", tf.initializers.zeros());
     tf.tidy(() => void this.bias.write(this.initialBias()));
     this.built = true;

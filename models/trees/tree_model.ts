@@ -3,7 +3,7 @@ import type { FitOptions, FitResult, Model, ModelContext, ModelFiles } from "../
 import { createRng, type Rng } from "../../core/random.ts";
 import { applyBins, fitBins } from "./binning.ts";
 import { sampleWeights } from "../../core/train/class_weights.ts";
-import { lossAndAccuracy } from "../../core/train/metrics/classification.ts";
+import { LossSums } from "../../core/train/metrics/classification.ts";
 import type { TreeSettings } from "./config.ts";
 import type { Engine } from "./engine.ts";
 import { inputColumns, sourceFeature, tabular } from "./inputs.ts";
@@ -104,8 +104,8 @@ export class TreeModel implements Model {
         }
         // Adding may have grown the kernels' memory: a fresh view.
         state.scores = trainScores.scores;
-        const fitTrain = lossAndAccuracy(this.probabilities(state.scores), classes);
-        const fitVal = lossAndAccuracy(this.probabilities(valScores.scores), valClasses);
+        const fitTrain = this.lossAndAccuracy(state.scores, classes);
+        const fitVal = this.lossAndAccuracy(valScores.scores, valClasses);
         this.bestIteration = round;
         const decision = await options.onEpoch({
           epoch: round,
@@ -172,18 +172,38 @@ export class TreeModel implements Model {
     return { gain, count };
   }
 
+  /** Log loss and accuracy of the probabilities of summed leaf values, a block of rows at a time (no array of them all). */
+  private lossAndAccuracy(scores: Float64Array, classes: Int8Array): { loss: number; accuracy: number } {
+    const sums = new LossSums(), block = new Float32Array(3 * 4096);
+    for (let start = 0; start < classes.length; start += 4096) {
+      const end = Math.min(classes.length, start + 4096);
+      const probs = block.subarray(0, 3 * (end - start));
+      this.probabilitiesInto(scores.subarray(3 * start, 3 * end), probs);
+      sums.add(probs, classes.subarray(start, end));
+    }
+    return sums.result();
+  }
+
   /** n x 3 probabilities from summed leaf values. */
   private probabilities(scores: Float64Array): Float32Array {
-    const out = new Float32Array(scores.length);
+    return this.probabilitiesInto(scores, new Float32Array(scores.length));
+  }
+
+  /** Writes the probabilities of `scores` (n x 3 summed leaf values) into `out`: softmax, or a forest's shares of its votes. */
+  private probabilitiesInto(scores: Float64Array, out: Float32Array): Float32Array {
+    const softmax = this.meta.link === "softmax";
     for (let i = 0; i < scores.length; i += 3) {
-      const [a, b, c] = [scores[i], scores[i + 1], scores[i + 2]];
-      if (this.meta.link === "softmax") {
+      const a = scores[i], b = scores[i + 1], c = scores[i + 2];
+      if (softmax) {
         const m = Math.max(a, b, c), ea = Math.exp(a - m), eb = Math.exp(b - m), ec = Math.exp(c - m), s = ea + eb + ec;
-        [out[i], out[i + 1], out[i + 2]] = [ea / s, eb / s, ec / s];
+        out[i] = ea / s;
+        out[i + 1] = eb / s;
+        out[i + 2] = ec / s;
       } else {
         const s = a + b + c;
-        if (s > 0) [out[i], out[i + 1], out[i + 2]] = [a / s, b / s, c / s];
-        else out.fill(1 / 3, i, i + 3);
+        out[i] = s > 0 ? a / s : 1 / 3;
+        out[i + 1] = s > 0 ? b / s : 1 / 3;
+        out[i + 2] = s > 0 ? c / s : 1 / 3;
       }
     }
     return out;

@@ -127,7 +127,7 @@ export function classificationMetrics(yTrue: ArrayLike<number>, probs: ArrayLike
     f1: perClass(f1),
     support: perClass(support),
     confusion,
-    log_loss: n > 0 ? logLoss(yTrue, probs, n) : NaN,
+    log_loss: logLoss(yTrue, probs),
   };
 }
 
@@ -136,27 +136,48 @@ export function classificationMetrics(yTrue: ArrayLike<number>, probs: ArrayLike
  * epoch, so early stopping and pruning see the same figures whatever the family (the same log loss as the metrics).
  */
 export function lossAndAccuracy(probs: Float32Array | Float64Array, classes: Int8Array): { loss: number; accuracy: number } {
-  const n = classes.length;
-  checkProbsLength(probs, n);
-  if (n === 0) return { loss: NaN, accuracy: NaN };
-  const predicted = argmaxClasses(probs, n);
-  let correct = 0;
-  for (let i = 0; i < n; i++) if (predicted[i] === classes[i]) correct++;
-  return { loss: logLoss(classes, probs, n), accuracy: correct / n };
+  const sums = new LossSums();
+  sums.add(probs, classes);
+  return sums.result();
 }
 
-/** sklearn's log_loss: clip each probability to [eps, 1-eps], renormalise the row, average -log p(true). */
-function logLoss(yTrue: ArrayLike<number>, probs: ArrayLike<number>, n: number): number {
-  // sklearn's eps="auto" is the machine epsilon of the probabilities' dtype.
-  const eps = probs instanceof Float32Array ? EPS_F32 : EPS_F64;
-  const clip = (p: number) => Math.min(Math.max(p, eps), 1 - eps);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * K;
-    const rowSum = clip(probs[o]) + clip(probs[o + 1]) + clip(probs[o + 2]);
-    sum -= Math.log(clip(probs[o + yTrue[i]]) / rowSum);
+/**
+ * {@linkcode lossAndAccuracy} over rows given a block at a time, with the same sums in the same order (the same bits), so a
+ * caller need not hold every row's probabilities at once (a tree model turns 835,500 rows of scores into them each round).
+ */
+export class LossSums {
+  private sum = 0;
+  private correct = 0;
+  private n = 0;
+
+  /** Adds the rows of `probs` (rows x 3) against their class indices; a Float32Array is clipped with float32's epsilon. */
+  add(probs: ArrayLike<number>, classes: ArrayLike<number>): void {
+    const rows = classes.length;
+    checkProbsLength(probs, rows);
+    // sklearn's eps="auto" is the machine epsilon of the probabilities' dtype.
+    const eps = probs instanceof Float32Array ? EPS_F32 : EPS_F64;
+    const clip = (p: number) => Math.min(Math.max(p, eps), 1 - eps);
+    for (let i = 0; i < rows; i++) {
+      const o = i * K, p0 = probs[o], p1 = probs[o + 1], p2 = probs[o + 2], y = classes[i];
+      // Strict ">" keeps the first maximum, as argmaxClasses.
+      const best = p1 > p0 ? (p2 > p1 ? 2 : 1) : p2 > p0 ? 2 : 0;
+      if (best === y) this.correct++;
+      this.sum -= Math.log(clip(probs[o + y]) / (clip(p0) + clip(p1) + clip(p2)));
+    }
+    this.n += rows;
   }
-  return sum / n;
+
+  /** Mean log loss and accuracy of the rows added; NaN for both with none. */
+  result(): { loss: number; accuracy: number } {
+    return this.n === 0 ? { loss: NaN, accuracy: NaN } : { loss: this.sum / this.n, accuracy: this.correct / this.n };
+  }
+}
+
+/** sklearn's log_loss: clip each probability to [eps, 1-eps], renormalise the row, average -log p(true); NaN with no rows. */
+function logLoss(yTrue: ArrayLike<number>, probs: ArrayLike<number>): number {
+  const sums = new LossSums();
+  sums.add(probs, yTrue);
+  return sums.result().loss;
 }
 
 function perClass(v: number[]): PerClass {

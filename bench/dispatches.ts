@@ -100,8 +100,8 @@ if (values.budgets) {
   await Deno.writeTextFile(values.budgets, JSON.stringify(file, null, 2) + "\n");
 }
 const cell = (r?: StepDispatches) => (r ? `${r.dispatches_per_step.toFixed(1)}` : "-");
-// WebGpuAdam's two programs (models/tfjs/webgpu/adam_programs.ts); tf.train.adam's kernels are tfjs's generic ones, not told apart
-const adam = (r?: StepDispatches) => (r ? ((r.by_program.mf_adam_moments ?? 0) + (r.by_program.mf_adam_step ?? 0)).toFixed(0) : "-");
+// WebGpuAdam's kernel (models/tfjs/webgpu/adam_kernel.ts); tf.train.adam's kernels are tfjs's generic ones, not told apart
+const adam = (r?: StepDispatches) => (r ? (r.by_program.mf_adam ?? 0).toFixed(0) : "-");
 const speed = (r?: StepDispatches) => (r ? r.samples_per_s.toFixed(1) : "-");
 const md = [
   "# Benchmark: WebGPU dispatches per training step",

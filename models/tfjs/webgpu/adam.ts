@@ -1,20 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
-import { adamMomentsProgram, adamStepProgram, type WebGpuProgram } from "./adam_programs.ts";
+import { ADAM_KERNEL, ADAM_WORKGROUP } from "./adam_kernel.ts";
 import { fusedKernels } from "./fused_flag.ts";
+import { dispatchRaw, flatWorkgroups, type RawUniform } from "./raw_dispatch.ts";
 
 // tf.train.adam runs ~14 kernels per parameter and step (moments: mul, mul, add, square, mul, mul, add; bias
 // correction and update: div, div, sqrt, add, div, mul, add) plus three for its beta powers; on WebGPU each is a
-// dispatch with ~100-200 us of CPU work, whatever the parameter's size. Here a parameter costs two: its moments,
-// kept as one tensor [m, v], then the parameter itself, with the beta powers computed on the host as uniforms.
-// Two, not one, because a tfjs program writes one output, and the parameter stays a tfjs variable (layers read it).
-
-/** The part of tfjs's WebGPU backend the optimizer runs programs through. */
-interface WebGpuRunner {
-  runWebGPUProgram(program: WebGpuProgram, inputs: tf.TensorInfo[], dtype: "float32", uniforms: { type: "float32"; data: number[] }[]): tf.TensorInfo;
-}
+// dispatch with ~100-200 us of CPU work, whatever the parameter's size. Here a parameter costs one: its moments, kept
+// as one tensor [m, v] that only the optimizer holds, are updated in place and the new parameter written beside them
+// (raw_dispatch.ts: a tfjs program writes one output), with the beta powers computed on the host as uniforms.
 
 /**
- * Adam (Kingma & Ba; tf.train.adam's arithmetic and defaults) as two WebGPU kernels per parameter and step.
+ * Adam (Kingma & Ba; tf.train.adam's arithmetic and defaults) as one WebGPU kernel per parameter and step.
  * Only for the webgpu backend: `trainingAdam` chooses it there.
  *
  * @example
@@ -39,27 +35,28 @@ export class WebGpuAdam extends tf.Optimizer {
 
   override applyGradients(gradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
     const list = Array.isArray(gradients) ? gradients : Object.entries(gradients).map(([name, tensor]) => ({ name, tensor }));
-    const backend = tf.backend() as unknown as WebGpuRunner;
     // beta^t as tf.train.adam keeps it: a float32 product, step by step (its rounding shows in 1 - beta2^t)
     this.power1 = Math.fround(this.power1 * Math.fround(this.beta1));
     this.power2 = Math.fround(this.power2 * Math.fround(this.beta2));
     const d1 = Math.fround(1 - this.power1), d2 = Math.fround(1 - this.power2);
-    const uniforms = (values: number[]) => values.map((x) => ({ type: "float32" as const, data: [x] }));
-    const betas = uniforms([this.beta1, this.beta2, 1 - this.beta1, 1 - this.beta2]);
-    const step = uniforms([this.learningRate, d1, d2, this.epsilon]);
+    const f = (x: number): RawUniform => ({ type: "float32", data: [x] });
+    const settings = [this.beta1, this.beta2, 1 - this.beta1, 1 - this.beta2, this.learningRate, d1, d2, this.epsilon].map(f);
     for (const { name, tensor: gradient } of list) {
       const variable = tf.engine().registeredVariables[name];
       if (!variable || gradient == null) continue;
-      const before = this.moments.get(name) ?? tf.zeros([2 * variable.size]);
-      const run = (program: WebGpuProgram, inputs: tf.TensorInfo[], uniforms: typeof step) =>
-        tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(program, inputs, "float32", uniforms));
-      const after = run(adamMomentsProgram(variable.size), [gradient, before], betas);
-      const value = run(adamStepProgram(variable.shape), [variable, after], step);
+      let moments = this.moments.get(name);
+      if (!moments) this.moments.set(name, moments = tf.keep(tf.zeros([2 * variable.size])));
+      const [out] = dispatchRaw(ADAM_KERNEL, {
+        outputs: [{ shape: variable.shape }],
+        inPlace: [moments],
+        inputs: [variable, gradient],
+        uniforms: [{ type: "int32", data: [variable.size] }, ...settings],
+        workgroups: flatWorkgroups(variable.size, ADAM_WORKGROUP),
+      });
+      const value = tf.engine().makeTensorFromTensorInfo(out);
       variable.assign(value);
-      // the moments outlive the caller's tidy scope (minimize runs inside one); the parameter lives on in the variable
+      // the parameter lives on in the variable; the moments, kept, outlive the caller's tidy scope (minimize runs inside one)
       value.dispose();
-      before.dispose();
-      this.moments.set(name, tf.keep(after));
     }
     this.incrementIterations();
   }
@@ -75,7 +72,7 @@ export class WebGpuAdam extends tf.Optimizer {
 }
 
 /**
- * The Adam a network trains with: two kernels per parameter on WebGPU (unless the fused kernels are turned off,
+ * The Adam a network trains with: one kernel per parameter on WebGPU (unless the fused kernels are turned off,
  * `MF_WEBGPU_FUSED`), tf.train.adam elsewhere.
  */
 export function trainingAdam(backend: string, learningRate: number): tf.Optimizer {

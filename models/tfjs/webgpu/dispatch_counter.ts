@@ -12,7 +12,10 @@ export interface DispatchCounts {
   uploads: number;
   /** GPU buffers read back to the host (`data()`, `dataSync()`, `array()`...). */
   reads: number;
-  /** Programs run, by their class name (`BinaryOpProgram`, `MatMulPackedProgram`...) or, for plain objects, shader key (`mf_adam_step`). */
+  /**
+   * Programs run, by their class name (`BinaryOpProgram`, `MatMulPackedProgram`...) or, for plain objects, shader key (`mfLstmForward_...`);
+   * dispatches encoded outside runWebGPUProgram (raw_dispatch.ts) by their pipeline's label (`mf_adam`).
+   */
   byProgram: Record<string, number>;
 }
 
@@ -33,6 +36,7 @@ interface TensorData {
   dtype: string;
 }
 interface ComputePass {
+  setPipeline?: (pipeline: { label?: string }) => void;
   dispatchWorkgroups: Fn;
   dispatchWorkgroupsIndirect?: Fn;
 }
@@ -89,11 +93,22 @@ export function countDispatches(backend: unknown): DispatchCounter {
   const restore = [...WRAPPED.map((name) => saved(b, name)), saved(device, "createCommandEncoder")];
   const original = Object.fromEntries(WRAPPED.map((name) => [name, b[name]])) as unknown as WebGpuBackendLike;
   const createEncoder = device.createCommandEncoder;
+  // dispatches made while a tfjs program runs are that program's; any other is named by the label of the pipeline set last
+  let inProgram = 0, label = "unlabelled";
+  const outside = () => {
+    if (inProgram === 0) counts.byProgram[label] = (counts.byProgram[label] ?? 0) + 1;
+  };
 
   b.runWebGPUProgram = function (program, inputs, dtype, uniforms, output) {
     // tfjs's programs are classes; ours are plain objects, named by their shader key (which tfjs rewrites in the call)
     const name = program.constructor.name !== "Object" ? program.constructor.name : String((program as { shaderKey?: string }).shaderKey);
-    const result = original.runWebGPUProgram.call(this, program, inputs, dtype, uniforms, output);
+    inProgram++;
+    let result;
+    try {
+      result = original.runWebGPUProgram.call(this, program, inputs, dtype, uniforms, output);
+    } finally {
+      inProgram--;
+    }
     // tfjs short-circuits an empty output without running anything
     if (result.shape.every((d) => d > 0)) {
       counts.programs++;
@@ -121,14 +136,22 @@ export function countDispatches(backend: unknown): DispatchCounter {
     const begin = encoder.beginComputePass;
     encoder.beginComputePass = function (...passArgs) {
       const pass = begin.apply(this, passArgs);
-      const dispatch = pass.dispatchWorkgroups, indirect = pass.dispatchWorkgroupsIndirect;
+      const dispatch = pass.dispatchWorkgroups, indirect = pass.dispatchWorkgroupsIndirect, setPipeline = pass.setPipeline;
+      if (setPipeline) {
+        pass.setPipeline = function (pipeline) {
+          label = pipeline?.label || "unlabelled";
+          return setPipeline.call(this, pipeline);
+        };
+      }
       pass.dispatchWorkgroups = function (...d) {
         counts.dispatches++;
+        outside();
         return dispatch.apply(this, d);
       };
       if (indirect) {
         pass.dispatchWorkgroupsIndirect = function (...d) {
           counts.dispatches++;
+          outside();
           return indirect.apply(this, d);
         };
       }

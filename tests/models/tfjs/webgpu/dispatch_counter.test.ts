@@ -5,6 +5,7 @@ import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter
 // methods live on the prototype, as a class's do. The real backend is counted under Deno in dispatch_budget.test.ts.
 class FakePass {
   dispatched = 0;
+  setPipeline(_pipeline: { label?: string }) {}
   dispatchWorkgroups() {
     this.dispatched++;
   }
@@ -38,14 +39,17 @@ class FakeBackend {
 }
 
 describe("countDispatches", () => {
-  it("counts encoded dispatches, programs by class, real uploads and reads", async () => {
+  it("counts encoded dispatches, programs by class (raw dispatches by pipeline label), real uploads and reads", async () => {
     const backend = new FakeBackend();
     const counter = countDispatches(backend);
     backend.runWebGPUProgram(new FakeProgram(), [], "float32", undefined, { shape: [3, 2] });
-    backend.runWebGPUProgram({ shaderKey: "mf_adam_step" }, [], "float32", undefined, { shape: [4] });
+    backend.runWebGPUProgram({ shaderKey: "mfLstmForward" }, [], "float32", undefined, { shape: [4] });
     backend.runWebGPUProgram(new FakeProgram(), [], "float32", undefined, { shape: [0, 2] }); // empty: tfjs runs nothing
-    // a kernel of our own on the same device, bypassing runWebGPUProgram
-    backend.device.createCommandEncoder().beginComputePass().dispatchWorkgroups();
+    // kernels of our own on the same device, bypassing runWebGPUProgram: named by their pipeline's label
+    const pass = backend.device.createCommandEncoder().beginComputePass();
+    pass.setPipeline({ label: "mf_adam" });
+    pass.dispatchWorkgroups();
+    pass.dispatchWorkgroups();
     const onHost = {}, onDevice = {}, empty = {};
     backend.tensors.set(onHost, { values: new Float32Array(2), resource: null, dtype: "float32" });
     backend.tensors.set(onDevice, { values: null, resource: {}, dtype: "float32" });
@@ -56,7 +60,7 @@ describe("countDispatches", () => {
     backend.readSync(onDevice);
     backend.tensors.get(onDevice)!.values = new Float32Array(1);
     backend.readSync(onDevice); // values cached on the host: no read
-    expect(counter.counts()).toEqual({ dispatches: 3, programs: 2, uploads: 1, reads: 2, byProgram: { FakeProgram: 1, mf_adam_step: 1 } });
+    expect(counter.counts()).toEqual({ dispatches: 4, programs: 2, uploads: 1, reads: 2, byProgram: { FakeProgram: 1, mfLstmForward: 1, mf_adam: 2 } });
     counter.reset();
     expect(counter.counts().dispatches).toBe(0);
     counter.stop();

@@ -1,0 +1,116 @@
+import * as tf from "@tensorflow/tfjs";
+
+// tfjs's runWebGPUProgram binds one output (read-write) and read-only inputs, so a kernel that must write two
+// tensors (a parameter and its moments, a gradient and a reduction beside it) would take one dispatch per output.
+// Here a kernel is our own WGSL with its own bindings, recorded into tfjs's command stream as runWebGPUProgram
+// records: the same command encoder and compute pass, the same deferred submit, the same guard that keeps a
+// tensor's buffer alive until the commands that use it are submitted. Written against tfjs-backend-webgpu 4.22.
+
+/** A uniform value: one 32-bit scalar per field, declared in the kernel's `Uniforms` struct in this order. */
+export interface RawUniform {
+  type: "float32" | "int32";
+  data: [number];
+}
+
+/** The part of tfjs-backend-webgpu 4.22's WebGPUBackend a raw dispatch records through (typed here: its .d.ts needs the DOM's WebGPU types). */
+interface RawBackend {
+  device: {
+    createShaderModule(d: { code: string; label?: string }): unknown;
+    createComputePipeline(d: { layout: "auto"; compute: { module: unknown; entryPoint: string }; label?: string }): Pipeline;
+    createBindGroup(d: { layout: unknown; entries: { binding: number; resource: unknown }[] }): unknown;
+  };
+  commandEncoder: { beginComputePass(d: object): ComputePass } | null;
+  computePassEncoder: ComputePass | null;
+  dispatchCountInPass: number;
+  commandQueueOwnedIds: WeakSet<object>;
+  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  uploadToGPU(dataId: object): void;
+  tensorToBinding(t: tf.TensorInfo): unknown;
+  makeUniforms(u: RawUniform[]): unknown;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
+interface Pipeline {
+  getBindGroupLayout(i: number): unknown;
+}
+interface ComputePass {
+  setPipeline(p: Pipeline): void;
+  setBindGroup(i: number, g: unknown): void;
+  dispatchWorkgroups(x: number, y?: number, z?: number): void;
+}
+
+/** One raw kernel: WGSL with entry point `main` and bindings 0.. in the order outputs, in-place tensors, inputs, then the uniforms. */
+export interface RawKernel {
+  /** Names the compiled pipeline (and the dispatch in the counter's breakdown); the same key must mean the same code. */
+  key: string;
+  /** The whole shader. */
+  code: string;
+}
+
+/** What one dispatch reads and writes. */
+export interface RawCall {
+  /** New tensors the kernel writes (dtype float32 unless given). */
+  outputs?: { shape: number[]; dtype?: tf.DataType }[];
+  /** Existing tensors the kernel updates in place (read-write): only ones nothing else holds, such as an optimizer's moments. */
+  inPlace?: tf.TensorInfo[];
+  /** Tensors the kernel reads. */
+  inputs?: tf.TensorInfo[];
+  uniforms?: RawUniform[];
+  /** Workgroups along x, y, z. */
+  workgroups: [number, number, number];
+}
+
+const pipelines = new WeakMap<object, Map<string, Pipeline>>();
+
+/**
+ * Records one dispatch of `kernel` on tfjs's active WebGPU backend and returns its new output tensors' infos
+ * (wrap them with `tf.engine().makeTensorFromTensorInfo`, or return them from a kernel function).
+ *
+ * @example
+ * const [out] = dispatchRaw(kernel, { outputs: [{ shape: [n] }], inputs: [x], workgroups: [Math.ceil(n / 64), 1, 1] });
+ */
+export function dispatchRaw(kernel: RawKernel, call: RawCall): tf.TensorInfo[] {
+  const backend = tf.backend() as unknown as RawBackend;
+  let cache = pipelines.get(backend);
+  if (!cache) pipelines.set(backend, cache = new Map());
+  let pipeline = cache.get(kernel.key);
+  if (!pipeline) {
+    const module = backend.device.createShaderModule({ code: kernel.code, label: kernel.key });
+    pipeline = backend.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: kernel.key });
+    cache.set(kernel.key, pipeline);
+  }
+  const outputs = (call.outputs ?? []).map((o) => backend.makeTensorInfo(o.shape, o.dtype ?? "float32"));
+  const tensors = [...outputs, ...(call.inPlace ?? []), ...(call.inputs ?? [])];
+  for (const t of tensors) backend.uploadToGPU(t.dataId);
+  const resources = tensors.map((t) => backend.tensorToBinding(t));
+  if (call.uniforms?.length) resources.push(backend.makeUniforms(call.uniforms));
+  // tfjs defers a disposed buffer's release until the queue holding commands that use it is submitted
+  for (const t of tensors) backend.commandQueueOwnedIds.add(t.dataId);
+  const bindGroup = backend.device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: resources.map((resource, binding) => ({ binding, resource })),
+  });
+  backend.ensureCommandEncoderReady();
+  if (!backend.computePassEncoder) backend.computePassEncoder = backend.commandEncoder!.beginComputePass({});
+  const pass = backend.computePassEncoder;
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(...call.workgroups);
+  if (++backend.dispatchCountInPass >= (tf.env().get("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE") as number)) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+  return outputs;
+}
+
+/** Workgroups of `size` invocations covering `n` items, folded into y past the per-dimension limit (65535). */
+export function flatWorkgroups(n: number, size: number): [number, number, number] {
+  const groups = Math.max(1, Math.ceil(n / size));
+  if (groups <= 65535) return [groups, 1, 1];
+  const y = Math.ceil(groups / 65535);
+  return [Math.ceil(groups / y), y, 1];
+}
+
+/** WGSL for the flat index of an invocation under flatWorkgroups (needs `gid` and `nwg` builtins in main's parameters). */
+export const FLAT_INDEX = "let index = i32(gid.x + gid.y * nwg.x * WG);";

@@ -7,9 +7,9 @@ import { writeParquet } from "../../core/data/parquet_write.ts";
 import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../core/data/synth.ts";
 import { DataError } from "../../core/errors.ts";
 import { type Evaluation, evaluationName, readEvaluations, saveEvaluation } from "../../core/evaluation.ts";
-import { evaluateRun } from "../../core/evaluate_run.ts";
+import { evaluateRun, predictAndEvaluate } from "../../core/evaluate_run.ts";
 import { MemoryRunStore } from "../../core/memory_store.ts";
-import { type LoadedRun, loadRun } from "../../core/predict.ts";
+import { type LoadedRun, loadRun, predictFile } from "../../core/predict.ts";
 import type { SplitMetrics } from "../../core/train/evaluate.ts";
 import { train } from "../../core/train/trainer.ts";
 import { registry } from "../../models/index.ts";
@@ -134,6 +134,46 @@ describe("evaluateRun", () => {
   });
 });
 
+/** Counts the calls of the run's model.predict from now on. */
+function countPredicts(run: LoadedRun): { calls: number } {
+  const counter = { calls: 0 };
+  const predict = run.model.predict.bind(run.model);
+  run.model.predict = (data, options) => (counter.calls++, predict(data, options));
+  return counter;
+}
+
+describe("predictAndEvaluate", () => {
+  const store = new MemoryRunStore();
+  let run: LoadedRun;
+  beforeAll(async () => {
+    run = await trainAndLoad(store);
+  });
+  afterAll(() => run?.model.dispose());
+
+  it("runs the model once and gives predictFile's predictions and evaluateRun's scores", async () => {
+    const [alone, scored] = [await predictFile(run, sources().test), await evaluateRun(run, sources().test)];
+    const counter = countPredicts(run);
+    const { predictions, evaluation } = await predictAndEvaluate(run, sources().test);
+    expect(counter.calls).toBe(1);
+    // every row with a full window is predicted, the unlabelled ones too (the file ends in rows without a label)
+    expect(predictions.windows.size).toBeGreaterThan(evaluation.data.samples);
+    expect(Array.from(predictions.windows.ends)).toEqual(Array.from(alone.windows.ends));
+    expect(predictions.probs).toEqual(alone.probs);
+    expect(predictions.parquet).toEqual(alone.parquet);
+    expect(evaluation).toEqual(scored);
+  });
+
+  it("a file without labelled samples of a full window is the DataError evaluateRun gives", async () => {
+    const labels = tiny.test.columns.find((c) => c.name === "label_h5")!;
+    const nullLabels = { ...labels, data: Array.from({ length: (labels.data as ArrayLike<unknown>).length }, () => null) } as WriteColumn;
+    const columns = tiny.test.columns.map((c) => (c.name === "label_h5" ? nullLabels : c));
+    const ours = await predictAndEvaluate(run, source("nolabels.parquet", columns)).catch((e) => e);
+    const theirs = await evaluateRun(run, source("nolabels.parquet", columns)).catch((e) => e);
+    expect(ours).toBeInstanceOf(DataError);
+    expect(ours.message).toBe(theirs.message);
+  });
+});
+
 describe("evaluateRun with exclude_neutrals", () => {
   it("leaves out neutral samples as the run's training did, so its test metrics come back", async () => {
     const store = new MemoryRunStore();
@@ -142,6 +182,8 @@ describe("evaluateRun with exclude_neutrals", () => {
     expect(data.samples).toBe(run.record.dataset.files.test.samples);
     expect(metrics.support["0"]).toBe(0);
     expect(JSON.parse(JSON.stringify(metrics))).toEqual(decode(await store.read(run.record.id, "metrics.json")).test);
+    // the Predict page's single pass leaves the neutral samples out of its scores the same way
+    expect((await predictAndEvaluate(run, sources().test)).evaluation).toEqual({ data, metrics });
     run.model.dispose();
   });
 });

@@ -83,14 +83,15 @@ async function run(job: JobRequest): Promise<Omit<Extract<JobReply, { kind: "don
       ? await runModel(job.db, job.from.run, backend)
       : await registeredModel(job.db, job.from.model, backend, job.raw ? undefined : source);
     try {
-      const { windows, probs, parquet } = job.raw
-        ? await predictFrame(run, await (await import("../../core/predict_raw.ts")).rawBarsFrame(reader, runId, source))
-        : await predictFile(run, source);
       const horizon = run.preprocess.horizon;
-      // a file that has the run's label column is scored against it too, as `mf evaluate` scores it
+      // a file that has the run's label column is scored against it too, as `mf evaluate` scores it, from the same predictions
       const label = run.preprocess.label_column;
       const labelled = !job.raw && (await readMetadataOf(source)).schema.some((column) => column.name === label);
-      const scored = labelled ? await (await import("../../core/evaluate_run.ts")).evaluateRun(run, source) : undefined;
+      const { predictions: { windows, probs, parquet }, evaluation: scored } = job.raw
+        ? { predictions: await predictFrame(run, await (await import("../../core/predict_raw.ts")).rawBarsFrame(reader, runId, source)), evaluation: undefined }
+        : labelled
+        ? await (await import("../../core/evaluate_run.ts")).predictAndEvaluate(run, source)
+        : { predictions: await predictFile(run, source), evaluation: undefined };
       return {
         predictions: {
           rows: windows.size,

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ComputeBackend } from "./compute.ts";
 import type { Windows } from "./data/windows.ts";
 import type { AbortLike, Parallelism } from "./platform.ts";
+import type { ImportanceKind } from "./train/run_record.ts";
 import type { SearchSpace } from "./tune/space.ts";
 
 /** What a model sees of its input: a window of `seqLen` rows of `nFeatures`, and three classes. */
@@ -51,6 +52,13 @@ export interface FitResult {
   reason: "completed" | "early_stopping" | "aborted";
 }
 
+/** A model's importance of each feature, and what kind of importance that is (the run records both). */
+export interface FeatureImportance {
+  kind: ImportanceKind;
+  /** One value per feature index. */
+  values: Float32Array;
+}
+
 /** A model's own files, saved under the run's `model/` folder (e.g. tfjs model.json + weights.bin). */
 export type ModelFiles = Record<string, Uint8Array>;
 
@@ -59,8 +67,8 @@ export interface Model {
   fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult>;
   predict(data: Windows, options?: { batchSize?: number }): Promise<Float32Array>;
   save(): Promise<ModelFiles>;
-  /** Importance per feature index, when the model has a notion of it. */
-  featureImportance?(): Float32Array;
+  /** Importance per feature index and its kind, when the model has a notion of it. */
+  featureImportance?(): FeatureImportance;
   dispose(): void;
 }
 

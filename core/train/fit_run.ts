@@ -169,7 +169,8 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
     await saveModel();
     const importance = model.featureImportance?.();
     if (importance) {
-      await store.write(runId, "feature_importance.json", jsonText(Object.fromEntries(splits.featureNames.map((f, j) => [f, importance[j]]))));
+      const { values } = importance;
+      await store.write(runId, "feature_importance.json", jsonText(Object.fromEntries(splits.featureNames.map((f, j) => [f, values[j]]))));
     }
     const tEnd = clock.now();
     const stopReason = fit.reason === "early_stopping" && hookReason ? hookReason : fit.reason;
@@ -189,6 +190,8 @@ export async function fitRun(data: RunData, request: RunRequest, env: TrainEnv, 
       ...(scoreTest ? {} : { test_scored: false }),
       timings: { ...load, setup_s: (tFit - t0) / 1000, fit_s: (tEval - tFit) / 1000, evaluate_s: (tEnd - tEval) / 1000, total_s: (tEnd - t0) / 1000 },
       ...(peak > 0 ? { resources: { peak_rss_mb: Math.round(peak / 2 ** 20) } } : {}),
+      // readers caption feature_importance.json with the kind the model gave, rather than guess it from the model's name
+      ...(importance ? { importance_kind: importance.kind } : {}),
     });
     await store.write(runId, "run.json", jsonText(record));
     return { runId, location: store.location(runId), record, val: val.metrics, test: test?.metrics };

@@ -17,6 +17,11 @@ export const StudyTag = z.looseObject({ name: z.string(), trial: z.number().int(
 /** The experiment cell a run was trained for. */
 export const ExperimentTag = z.looseObject({ name: z.string(), cell_id: z.string(), label: z.string() });
 
+/** What a model's feature importance measures, as the model says: a short name (a column heading) and how it is measured. */
+export const ImportanceKind = z.looseObject({ label: z.string().min(1), detail: z.string() });
+/** A parsed importance kind. */
+export type ImportanceKind = z.output<typeof ImportanceKind>;
+
 /** run.json: what was trained, on what, how, and how it ended (DESIGN.md "A run"). */
 export const RunRecord = z.looseObject({
   id: z.string().min(1),
@@ -49,6 +54,8 @@ export const RunRecord = z.looseObject({
   experiment: ExperimentTag.optional(),
   /** The study and trial the run was trained for. */
   study: StudyTag.optional(),
+  /** What feature_importance.json measures, as the model reported it; absent without one, and in runs stored before it was recorded. */
+  importance_kind: ImportanceKind.optional(),
 });
 /** A parsed run.json. */
 export type RunRecord = z.output<typeof RunRecord>;

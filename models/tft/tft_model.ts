@@ -1,10 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ComputeBackend } from "../../core/compute.ts";
 import type { Windows } from "../../core/data/windows.ts";
-import type { FitOptions, FitResult, ModelFiles } from "../../core/model.ts";
+import type { FeatureImportance, FitOptions, FitResult, ModelFiles } from "../../core/model.ts";
+import type { ImportanceKind } from "../../core/train/run_record.ts";
 import { DeviceFrame } from "../tfjs/batches.ts";
 import { NetworkModel, type OptimizerSettings } from "../tfjs/network_model.ts";
 import { TFT_SELECTION } from "./variable_selection.ts";
+
+/** The kind of the TFT's feature importance, recorded in run.json. */
+export const SELECTION_WEIGHT: ImportanceKind = {
+  label: "selection weight",
+  detail: "the TFT's mean variable-selection weight of the feature over the validation windows (they sum to 1)",
+};
 
 /** The model file holding the mean selection weights (the run's feature importance). */
 export const SELECTION_FILE = "selection_weights.json";
@@ -31,9 +38,9 @@ export class TftModel extends NetworkModel {
   }
 
   /** Mean variable selection weight per feature over the validation windows (sums to 1). */
-  featureImportance(): Float32Array {
+  featureImportance(): FeatureImportance {
     if (!this.importance) throw new Error("The TFT's feature importance is measured at the end of fit; this model has not been fitted or loaded with it");
-    return this.importance;
+    return { kind: SELECTION_WEIGHT, values: this.importance };
   }
 
   override async save(): Promise<ModelFiles> {

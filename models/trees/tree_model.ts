@@ -1,9 +1,10 @@
 import type { Windows } from "../../core/data/windows.ts";
-import type { FitOptions, FitResult, Model, ModelContext, ModelFiles } from "../../core/model.ts";
+import type { FeatureImportance, FitOptions, FitResult, Model, ModelContext, ModelFiles } from "../../core/model.ts";
 import { createRng, type Rng } from "../../core/random.ts";
 import { applyBins, fitBins } from "./binning.ts";
 import { sampleWeights } from "../../core/train/class_weights.ts";
 import { LossSums } from "../../core/train/metrics/classification.ts";
+import type { ImportanceKind } from "../../core/train/run_record.ts";
 import type { TreeSettings } from "./config.ts";
 import type { Engine } from "./engine.ts";
 import { inputColumns, sourceFeature, tabular } from "./inputs.ts";
@@ -30,6 +31,12 @@ export interface RoundState {
   /** The round being grown, from 0. */
   round: number;
 }
+
+/** The kind of a tree model's feature importance, recorded in run.json. */
+export const SPLIT_GAIN: ImportanceKind = {
+  label: "gain",
+  detail: "total split gain, the loss reduction of every split on the feature (its window's lags included) summed over all trees",
+};
 
 /** The part of a tree model that differs between boosting and bagging: which trees a round grows. */
 export interface Learner {
@@ -142,8 +149,8 @@ export class TreeModel implements Model {
   }
 
   /** Total split gain per frame feature (summed over the columns derived from it). */
-  featureImportance(): Float32Array {
-    return Float32Array.from(this.importance().gain);
+  featureImportance(): FeatureImportance {
+    return { kind: SPLIT_GAIN, values: Float32Array.from(this.importance().gain) };
   }
 
   dispose(): void {

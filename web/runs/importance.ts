@@ -1,17 +1,13 @@
-import type { RunRecord } from "../../core/train/run_record.ts";
-
-/** What a run's feature_importance.json measures: a short name for the column and a sentence on how it was measured. */
-export interface ImportanceKind {
-  label: string;
-  detail: string;
-}
+import type { ImportanceKind, RunRecord } from "../../core/train/run_record.ts";
 
 /**
- * The kind of a run's feature importance. run.json does not record it, so it follows from the model that wrote the
- * file (core/train/fit_run.ts writes `model.featureImportance()`): the trees' total split gain, the TFT's mean
- * variable-selection weight; a model this does not know is shown as it reports itself.
+ * The kind of a run's feature importance: the one the model reported, recorded in run.json (`importance_kind`). Runs
+ * stored before run.json recorded it have it inferred from the model that wrote the file, as it was before: the trees'
+ * total split gain, the TFT's mean variable-selection weight; a model this does not know is shown as it reports itself.
  */
-export function importanceKind(record: Pick<RunRecord, "model" | "family">): ImportanceKind {
+export function importanceKind(record: Pick<RunRecord, "model" | "family" | "importance_kind">): ImportanceKind {
+  if (record.importance_kind) return record.importance_kind;
+  // only for runs stored before importance_kind: the kinds those models reported then
   if (record.family === "trees") {
     return {
       label: "gain",

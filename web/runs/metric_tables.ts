@@ -1,7 +1,7 @@
 import { html } from "lit";
 import type { Metrics, SplitMetrics } from "../../core/train/evaluate.ts";
 import { count, num } from "../format.ts";
-import type { ImportanceKind } from "./importance.ts";
+import type { ImportanceKind } from "../../core/train/run_record.ts";
 import { SHARPE_NOTE } from "./run_columns.ts";
 
 const HEADLINE = [

@@ -5,12 +5,13 @@ import { z } from "zod";
 import { writeParquet } from "../../../core/data/parquet_write.ts";
 import { SYNTH_STRONG_SIGNAL, synthSplits } from "../../../core/data/synth.ts";
 import { MemoryRunStore } from "../../../core/memory_store.ts";
-import type { EpochReport, ModelPlugin } from "../../../core/model.ts";
+import type { EpochReport, FeatureImportance, ModelPlugin } from "../../../core/model.ts";
 import type { ProgressEvent } from "../../../core/platform.ts";
 import { loadRun, predictFile } from "../../../core/predict.ts";
 import { train } from "../../../core/train/trainer.ts";
 import { markRunFailed } from "../../../core/train/run_record.ts";
 import { registry } from "../../../models/index.ts";
+import { SPLIT_GAIN } from "../../../models/trees/tree_model.ts";
 import { memorySource } from "../../helpers.ts";
 
 const tiny = synthSplits({ symbols: 2, rows: 1500, features: 8, seed: 3, signal: SYNTH_STRONG_SIGNAL });
@@ -24,7 +25,7 @@ let clock = 1_700_000_000_000;
 const env = (store: MemoryRunStore, extra = {}) => ({ store, clock: { now: () => (clock += 1000) }, startBackend: tfjsBackend(), ...extra });
 
 /** A plugin whose model reports the given validation losses and records what the trainer asked of it. */
-function scripted(losses: number[], opts: { throwAt?: number } = {}) {
+function scripted(losses: number[], opts: { throwAt?: number; importance?: FeatureImportance } = {}) {
   const seen = { snapshots: [] as number[], restored: false, stopped: false };
   const plugin: ModelPlugin = {
     name: "scripted",
@@ -50,6 +51,7 @@ function scripted(losses: number[], opts: { throwAt?: number } = {}) {
       predict: (data) => Promise.resolve(new Float32Array(data.size * 3).fill(1 / 3)),
       save: () => Promise.resolve({ "weights.json": new TextEncoder().encode("{}") }),
       dispose: () => {},
+      ...(opts.importance ? { featureImportance: () => opts.importance! } : {}),
     }),
     load: () => Promise.reject(new Error("unused")),
   };
@@ -195,6 +197,20 @@ describe("train", () => {
     expect(trees.record.backend).toMatchObject({ name: "cpu", histograms: "cpu" });
     const net = await train({ plugin: registry.get("logistic"), sources: sources(), trainer: { epochs: 1, backend: "cpu" } }, env(new MemoryRunStore()));
     expect(net.record.backend).not.toHaveProperty("histograms");
+  });
+
+  it("records in run.json the kind of feature importance the model reports; a model without importance records none", async () => {
+    const kind = { label: "weight", detail: "a scripted figure" };
+    const values = Float32Array.from({ length: 8 }, (_, j) => j / 8);
+    const store = new MemoryRunStore();
+    const { plugin } = scripted([1.0], { importance: { kind, values } });
+    const out = await train({ plugin, sources: sources(), trainer: { epochs: 1, backend: "cpu" } }, env(store));
+    expect(JSON.parse(await text(store, out.runId, "run.json")).importance_kind).toEqual(kind);
+    expect(Object.values(JSON.parse(await text(store, out.runId, "feature_importance.json")))).toEqual(Array.from(values));
+    const trees = await train({ plugin: registry.get("gbdt"), sources: sources(), trainer: { epochs: 1, backend: "cpu" } }, env(new MemoryRunStore()));
+    expect(trees.record.importance_kind).toEqual(SPLIT_GAIN);
+    const none = await train({ plugin: scripted([1.0]).plugin, sources: sources(), trainer: { epochs: 1, backend: "cpu" } }, env(new MemoryRunStore()));
+    expect(none.record).not.toHaveProperty("importance_kind");
   });
 
   it("skips the test split when asked (tuning): no test metrics, predictions or curve, and run.json says so", async () => {

@@ -59,7 +59,9 @@ describe("TFT", () => {
       restoreBest: false,
       onEpoch: () => Promise.resolve({ stop: false, best: false }),
     });
-    const importance = model.featureImportance();
+    const { kind, values: importance } = model.featureImportance();
+    // the model says which kind of importance it reports (run.json records it)
+    expect(kind.label).toBe("selection weight");
     expect(importance).toHaveLength(F);
     expect(importance.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     // the same figure computed here from the network's selection layer
@@ -68,7 +70,7 @@ describe("TFT", () => {
     const expected = tf.mean(selection.predict(windows) as tf.Tensor, [0, 1]).dataSync();
     importance.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
     const loaded = await tft.load(await model.save(), config, shape, { backend });
-    expect(loaded.featureImportance()).toEqual(importance);
+    expect(loaded.featureImportance()).toEqual({ kind, values: importance });
     model.dispose();
     loaded.dispose();
   });

@@ -3,7 +3,12 @@ import { importanceKind } from "../../../web/runs/importance.ts";
 import { significant } from "../../../web/runs/metric_tables.ts";
 
 describe("feature importance", () => {
-  it("is named by kind after the model that wrote it", () => {
+  it("is named by the kind the model reported, recorded in run.json", () => {
+    const kind = { label: "permutation", detail: "drop in accuracy when the feature is shuffled" };
+    expect(importanceKind({ model: "trees:gbdt", family: "trees", importance_kind: kind })).toEqual(kind);
+  });
+
+  it("in runs stored before run.json recorded the kind, is named after the model that wrote it", () => {
     expect(importanceKind({ model: "trees:gbdt", family: "trees" }).label).toBe("gain");
     expect(importanceKind({ model: "trees:forest", family: "trees" }).detail).toMatch(/^total split gain/);
     expect(importanceKind({ model: "timeseries:tft", family: "timeseries" }).label).toBe("selection weight");

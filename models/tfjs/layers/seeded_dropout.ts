@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "./layer_args.ts";
+import { dropoutFused } from "../webgpu/dropout.ts";
+import { fusedKernels } from "../webgpu/fused_flag.ts";
 
 /** Options of {@linkcode SeededDropout}. */
 export interface SeededDropoutArgs extends LayerArgs {
@@ -29,7 +31,10 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = oneTensor(inputs);
     if (!kwargs.training || this.rate === 0) return x;
-    return tf.dropout(x, this.rate, undefined, `${this.seed}:${this.calls++}`);
+    const seed = `${this.seed}:${this.calls++}`;
+    // on webgpu one kernel each way (webgpu/dropout.ts) instead of five, from the same draws
+    if (tf.getBackend() === "webgpu" && fusedKernels()) return dropoutFused(x, this.rate, seed);
+    return tf.dropout(x, this.rate, undefined, seed);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -2,8 +2,8 @@
 LSTM(64) on a window of 60 x 107, batch 256, one Adam step at a time with the loss read back each step
 (as NetworkModel.fit does). Run on the same machine as the tfjs figures so they compare as a ratio.
 
-Usage: python3 bench/torch_speed_reference.py [--devices cpu,cuda] [--threads 2] [--steps 20]
-Prints one JSON object.
+Usage: python3 bench/torch_speed_reference.py [--devices cpu,cuda] [--threads 2] [--steps 20] [--models mlp,lstm]
+Prints one JSON object. bench/train_speed.ts --torch runs it between its own measurements, one model at a time.
 """
 import argparse
 import json
@@ -62,15 +62,20 @@ def main():
     parser.add_argument("--devices", default="cpu")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--models", default="mlp,lstm")
     args = parser.parse_args()
+    models = {"mlp": Mlp, "lstm": Lstm}
+    unknown = [m for m in args.models.split(",") if m not in models]
+    if unknown:
+        parser.error(f"--models: unknown {', '.join(unknown)}; expected some of {', '.join(models)}")
     torch.set_num_threads(args.threads)
-    result = {"torch": torch.__version__, "threads": args.threads, "results": {}}
+    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "results": {}}
     for device in args.devices.split(","):
         if device == "cuda":
             if not torch.cuda.is_available():
                 continue
             result["gpu"] = torch.cuda.get_device_name(0)
-        result["results"][device] = {name: measure(cls, device, args.steps) for name, cls in (("mlp", Mlp), ("lstm", Lstm))}
+        result["results"][device] = {name: measure(models[name], device, args.steps) for name in args.models.split(",")}
     print(json.dumps(result))
 
 

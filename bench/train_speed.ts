@@ -2,7 +2,12 @@
 // a window of 60 x 107, batch 256, one training step at a time (NetworkModel.fit, so the batch gather,
 // the Adam step and reading the loss back are all counted).
 // Usage: npm run bench:speed [-- --backends wasm,cpu,webgpu --models mlp,lstm --steps 24 --seconds 20 --skip cpu:patchtst]
-// Writes experiments/benchmarks/<name>.json and <name>.md (--name, default train_speed; e.g. train_speed_h200 for a GPU machine).
+//   [--torch python3 --rounds 2 --out DIR]
+// --torch runs bench/torch_speed_reference.py with that Python (PyTorch's CPU samples/s, as many threads as the wasm
+// backend has) in the same command: per round, each model on every backend and then in PyTorch, so background load on a
+// shared machine falls on both arms alike; each figure is the median over --rounds rounds.
+// Writes <out>/<name>.json and <name>.md (--out, default experiments/benchmarks; --name, default train_speed; e.g.
+// train_speed_h200 for a GPU machine).
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -11,7 +16,7 @@ import type { ComputeBackend } from "../core/compute.ts";
 import type { BackendName } from "../core/config/trainer.ts";
 import { ISSUE_PARAMS, ISSUE_SHAPE, syntheticWindows } from "./training_inputs.ts";
 import { registry } from "../models/index.ts";
-import { platformBackend } from "../cli/versions.ts";
+import { cpuThreads, platformBackend } from "../cli/versions.ts";
 import { machine, median } from "./machine.ts";
 
 const { values } = parseArgs({
@@ -23,6 +28,9 @@ const { values } = parseArgs({
     seconds: { type: "string" },
     name: { type: "string" },
     skip: { type: "string" },
+    torch: { type: "string" },
+    rounds: { type: "string" },
+    out: { type: "string" },
   },
 });
 const { seqLen: L, features: F, batch: BATCH } = ISSUE_SHAPE;
@@ -31,6 +39,9 @@ const models = (values.models ?? "mlp,lstm,gru,tcn,transformer,nhits,patchtst").
 const maxSteps = Number(values.steps ?? 24);
 const maxSeconds = Number(values.seconds ?? 20);
 const outName = values.name ?? "train_speed";
+const outDir = values.out ?? join("experiments", "benchmarks");
+const rounds = Number(values.rounds ?? 1);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: expected a positive integer`);
 // backend:model pairs left out; PatchTST on tfjs's cpu backend takes over a minute a step (8 steps did not end in 10 minutes).
 const skip = new Set((values.skip ?? "cpu:patchtst").split(",").filter(Boolean));
 const params = ISSUE_PARAMS;
@@ -80,29 +91,77 @@ async function measure(name: string, backend: ComputeBackend): Promise<{ samples
   return { samples_per_s: Math.round((BATCH * 1000) / median(stepMs)), steps: timed, step_ms: stepMs.map(Math.round), warmup_included: warmupIncluded };
 }
 
-const results: Record<string, Record<string, unknown>> = {};
+/** One model's samples/s in PyTorch on the CPU (bench/torch_speed_reference.py), with the wasm backend's thread count. */
+async function torchSpeed(python: string, name: string): Promise<{ samples_per_s: number; torch: string; threads: number }> {
+  const args = ["bench/torch_speed_reference.py", "--devices", "cpu", "--threads", String(cpuThreads()), "--models", name];
+  const out = await new Deno.Command(python, { args, stdout: "piped", stderr: "piped" }).output().catch((e) => e as Error);
+  if (out instanceof Error || !out.success) {
+    const why = out instanceof Error ? out.message : new TextDecoder().decode(out.stderr).trim().split("\n").slice(-2).join(" ");
+    throw new Error(`bench/torch_speed_reference.py did not run with ${python} (pip install --break-system-packages torch): ${why}`);
+  }
+  const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  return { samples_per_s: r.results.cpu[name], torch: r.torch, threads: r.threads };
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+const runs: Record<string, Record<string, Measured[]>> = {};
+const torchRuns: Record<string, number[]> = {};
+let torchVersion = "", torchThreads = 0;
 const notes: string[] = [];
-for (const backend of backends) {
-  let choice;
+const started = new Map<string, ComputeBackend | null>();
+/** Makes the backend tfjs's active one (started once, on first use); null when it cannot start. */
+async function use(backend: BackendName): Promise<ComputeBackend | null> {
+  const known = started.get(backend);
+  if (known !== undefined) return known && (await tf.setBackend(known.name)) ? known : null;
   try {
-    choice = await selectBackend(backend, platformBackend());
+    const choice = await selectBackend(backend, platformBackend());
+    if (choice.reason.includes("software adapter")) {
+      notes.push(`${backend}: a software adapter emulates the GPU on the CPU cores, so these figures say nothing about a real GPU`);
+    }
+    notes.push(`${backend}: ${choice.reason}${backend === "wasm" ? `; SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}` : ""}`);
+    started.set(backend, choice);
+    return choice;
   } catch (error) {
     notes.push(`${backend}: not measured (${(error as Error).message})`);
-    continue;
+    started.set(backend, null);
+    return null;
   }
-  if (choice.reason.includes("software adapter")) {
-    notes.push(`${backend}: a software adapter emulates the GPU on the CPU cores, so these figures say nothing about a real GPU`);
-  }
-  notes.push(`${backend}: ${choice.reason}${backend === "wasm" ? `; SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}` : ""}`);
+}
+for (const backend of backends) {
   for (const name of models) {
-    if (skip.has(`${backend}:${name}`)) {
-      notes.push(`${name} on ${backend}: not measured (--skip ${backend}:${name}; over a minute a step)`);
-      continue;
-    }
-    const r = await measure(name, choice);
-    (results[name] ??= {})[backend] = r;
-    console.log(`${name} on ${backend}: ${r.samples_per_s} samples/s (${r.steps} steps; ms per step by group of 8: ${r.step_ms.join(", ")})`);
+    if (skip.has(`${backend}:${name}`)) notes.push(`${name} on ${backend}: not measured (--skip ${backend}:${name}; over a minute a step)`);
   }
+}
+for (let round = 1; round <= rounds; round++) {
+  for (const name of models) {
+    for (const backend of backends) {
+      const choice = skip.has(`${backend}:${name}`) ? null : await use(backend);
+      if (!choice) continue;
+      const r = await measure(name, choice);
+      ((runs[name] ??= {})[backend] ??= []).push(r);
+      console.log(`round ${round}: ${name} on ${backend}: ${r.samples_per_s} samples/s (${r.steps} steps; ms per step by group of 8: ${r.step_ms.join(", ")})`);
+    }
+    if (values.torch) {
+      const t = await torchSpeed(values.torch, name);
+      (torchRuns[name] ??= []).push(t.samples_per_s);
+      torchVersion = t.torch, torchThreads = t.threads;
+      console.log(`round ${round}: ${name} in PyTorch ${t.torch} CPU, ${t.threads} threads: ${t.samples_per_s} samples/s`);
+    }
+  }
+}
+const results: Record<string, Record<string, unknown>> = {};
+for (const [name, byBackend] of Object.entries(runs)) {
+  for (const [backend, list] of Object.entries(byBackend)) {
+    (results[name] ??= {})[backend] = {
+      samples_per_s: Math.round(median(list.map((r) => r.samples_per_s))),
+      runs: list.map((r) => r.samples_per_s),
+      warmup_included: list.some((r) => r.warmup_included),
+      step_ms: list.map((r) => r.step_ms),
+    };
+  }
+}
+for (const [name, list] of Object.entries(torchRuns)) {
+  (results[name] ??= {}).pytorch_cpu = { samples_per_s: Math.round(median(list)), runs: list, torch: torchVersion, threads: torchThreads };
 }
 
 const m = machine();
@@ -112,33 +171,52 @@ const result = {
   machine: m,
   shape: { seq_len: L, features: F, batch: BATCH },
   params,
+  rounds,
   reference,
   notes,
   results,
 };
-await Deno.mkdir(join("experiments", "benchmarks"), { recursive: true });
-await Deno.writeTextFile(join("experiments", "benchmarks", `${outName}.json`), JSON.stringify(result, null, 2) + "\n");
+await Deno.mkdir(outDir, { recursive: true });
+await Deno.writeTextFile(join(outDir, `${outName}.json`), JSON.stringify(result, null, 2) + "\n");
+const fmt = (x: number) => x.toLocaleString("en-US");
 const cell = (name: string, backend: string) => {
-  const r = results[name]?.[backend] as { samples_per_s: number; warmup_included: boolean } | undefined;
-  return r ? `${r.samples_per_s.toLocaleString("en-US")}${r.warmup_included ? "*" : ""}` : "-";
+  const r = results[name]?.[backend] as { samples_per_s: number; runs: number[]; warmup_included?: boolean } | undefined;
+  if (!r) return "-";
+  return `${fmt(r.samples_per_s)}${r.warmup_included ? "*" : ""}${r.runs.length > 1 ? ` (${r.runs.map(fmt).join(", ")})` : ""}`;
 };
+const speed = (name: string, arm: string) => (results[name]?.[arm] as { samples_per_s: number } | undefined)?.samples_per_s;
+const torchTable = [
+  `| model | ${backends.join(" | ")} | PyTorch ${torchVersion} CPU, ${torchThreads} threads | wasm / PyTorch |`,
+  `|---|${backends.map(() => "---|").join("")}---|---|`,
+  ...models.map((name) => {
+    const wasm = speed(name, "wasm"), torch = speed(name, "pytorch_cpu");
+    return `| ${name} | ${backends.map((b) => cell(name, b)).join(" | ")} | ${cell(name, "pytorch_cpu")} | ${
+      wasm && torch ? `${(wasm / torch).toFixed(2)}x` : "-"
+    } |`;
+  }),
+];
+const issueTable = [
+  `| model | ${backends.join(" | ")} | PyTorch 1.13 CPU, 2 threads (issue) | PyTorch / wasm | tfjs wasm before (issue) |`,
+  `|---|${backends.map(() => "---|").join("")}---|---|---|`,
+  ...models.map((name) => {
+    const wasm = speed(name, "wasm");
+    const ratio = reference[name] && wasm ? `${(reference[name].pytorch / wasm).toFixed(2)}x` : "-";
+    return `| ${name} | ${backends.map((b) => cell(name, b)).join(" | ")} | ${reference[name]?.pytorch.toLocaleString("en-US") ?? "-"} | ${ratio} | ${
+      reference[name]?.tfjs_wasm ?? "-"
+    } |`;
+  }),
+];
 const md = [
   "# Benchmark: training speed",
   "",
   `Measured ${
     result.date.slice(0, 10)
   } on ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Deno ${m.deno}. Training samples/s, window ${L} x ${F}, batch ${BATCH}, one step at a time`,
-  `(NetworkModel.fit: batch gather, forward, backward, Adam, loss read back); median of the per-step time over about ${maxSteps} steps (read back in groups of 8) after the first 8, which build kernels. Rerun with \`npm run bench:speed\`.`,
+  `(NetworkModel.fit: batch gather, forward, backward, Adam, loss read back); median of the per-step time over about ${maxSteps} steps (read back in groups of 8) after the first 8, which build kernels${
+    rounds > 1 ? `; each figure the median of ${rounds} rounds (each round's in brackets), the arms alternating within a round` : ""
+  }. Rerun with \`npm run bench:speed\`.`,
   "",
-  `| model | ${backends.join(" | ")} | PyTorch 1.13 CPU, 2 threads (issue) | PyTorch / wasm | tfjs wasm before (issue) |`,
-  `|---|${backends.map(() => "---|").join("")}---|---|---|`,
-  ...models.map((name) => {
-    const wasm = (results[name]?.wasm as { samples_per_s: number } | undefined)?.samples_per_s;
-    const ratio = reference[name] && wasm ? `${(reference[name].pytorch / wasm).toFixed(2)}x` : "-";
-    return `| ${name} | ${backends.map((b) => cell(name, b)).join(" | ")} | ${reference[name]?.pytorch.toLocaleString("en-US") ?? "-"} | ${ratio} | ${
-      reference[name]?.tfjs_wasm ?? "-"
-    } |`;
-  }),
+  ...(values.torch ? torchTable : issueTable),
   "",
   "\\* the first 8 steps took longer than the time budget, so they were timed with their warm-up (an underestimate).",
   "",

@@ -6,7 +6,10 @@
 import wabtInit from "wabt";
 
 /** Each kernel source and the constant its module exports. */
-export const WASM_SOURCES = [{ wat: "models/trees/kernels/tree_kernels.wat", constant: "TREE_KERNELS_WASM" }] as const;
+export const WASM_SOURCES = [
+  { wat: "models/trees/kernels/tree_kernels.wat", constant: "TREE_KERNELS_WASM" },
+  { wat: "models/tfjs/host_adam.wat", constant: "HOST_ADAM_WASM" },
+] as const;
 
 /** The `_wasm.ts` module (path and text) for one `.wat` source text. */
 export async function assemble(source: { wat: string; constant: string }, text: string): Promise<{ path: string; module: string }> {

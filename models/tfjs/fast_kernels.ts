@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { type HostStorage as Storage, hostStorage, type HostValues as Values } from "./host_storage.ts";
 
 // Slow paths of the tfjs 4.22 cpu and wasm backends that training hits on every step, measured with
 // bench/train_speed.ts (experiments/benchmarks/train_speed.md):
@@ -11,6 +12,9 @@ import * as tf from "@tensorflow/tfjs";
 // - wasm Sum over the leading axes (every bias gradient: a sum over the batch rows) transposes the
 //   input first: ~25 ms for (15360, 256), against ~1 ms as the product ones(1, n) x.
 // - wasm Tanh is ~4x slower than Sigmoid (see {@linkcode tanh}).
+// - wasm Square runs on XNNPACK's thread pool, whose hand-off to the other thread can cost far more than squaring a
+//   small tensor: (256, 64) took 1.0-1.25 ms with 2 threads while other work kept the 2 cores busy (3.8 us with one
+//   thread), Multiply x * x 12-29 us either way; an LSTM's backward pass squares two such tensors per step.
 // - cpu Slice, SplitV and PadV2 move a non-contiguous box one element at a time through index
 //   arithmetic (~20 ms for a (64, 20, 32) slice along time).
 // The replacements copy whole contiguous runs or use the fast product. Results are identical
@@ -18,41 +22,6 @@ import * as tf from "@tensorflow/tfjs";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
-type Values = Float32Array | Int32Array | Uint8Array;
-
-/** How to read a tensor's values and make an output tensor on one backend. */
-interface Storage {
-  read(x: Info): Values;
-  /** A new tensor and a writable view of its values, filled with `fill`. */
-  make(shape: number[], dtype: tf.DataType, fill: number): { info: Info; values: Values };
-}
-
-const storages: Record<string, (backend: unknown) => Storage> = {
-  wasm: (backend) => {
-    const b = backend as { makeOutput(s: number[], d: tf.DataType): Info; typedArrayFromHeap(x: Info): Values };
-    return {
-      // Views into the heap; taken after any allocation, since growing the heap replaces its buffer.
-      read: (x) => b.typedArrayFromHeap(x),
-      make: (shape, dtype, fill) => {
-        const info = b.makeOutput(shape, dtype);
-        return { info, values: b.typedArrayFromHeap(info).fill(fill) };
-      },
-    };
-  },
-  cpu: (backend) => {
-    const b = backend as { data: { get(id: object): { values: Values } }; makeTensorInfo(s: number[], d: tf.DataType, v: Values): Info };
-    return {
-      read: (x) => b.data.get(x.dataId).values,
-      make: (shape, dtype, fill) => {
-        const size = shape.reduce((p, d) => p * d, 1);
-        const values = dtype === "int32" ? new Int32Array(size) : dtype === "bool" ? new Uint8Array(size) : new Float32Array(size);
-        if (fill !== 0) values.fill(fill);
-        return { info: b.makeTensorInfo(shape, dtype, values), values };
-      },
-    };
-  },
-};
-
 const PATCHED = Symbol("model-factory fast kernel");
 
 /**
@@ -60,8 +29,8 @@ const PATCHED = Symbol("model-factory fast kernel");
  * Idempotent; does nothing for backends without such paths (webgpu). NetworkModel calls it.
  */
 export function useFastKernels(backendName: string): void {
-  const storage = storages[backendName];
-  if (!storage) return;
+  if (backendName !== "cpu" && backendName !== "wasm") return;
+  const storage = (backend: unknown) => hostStorage(backendName, backend)!;
   patch(backendName, "Slice", (args, plain) => {
     const x = args.inputs.x as Info;
     if (x.dtype === "string" || x.shape.length === 0) return plain(args) as Info;
@@ -94,6 +63,10 @@ export function useFastKernels(backendName: string): void {
     patch(backendName, "BatchMatMul", matMul);
     patch(backendName, "_FusedMatMul", matMul);
     patch(backendName, "Sum", (args, plain) => sumLeading(args, plain, storage(args.backend)));
+    patch(backendName, "Square", (args) => {
+      const x = args.inputs.x as Info;
+      return tf.getKernel("Multiply", "wasm")!.kernelFunc({ inputs: { a: x, b: x }, backend: args.backend, attrs: {} }) as Info;
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ADAM_KERNEL, ADAM_WORKGROUP } from "./adam_kernel.ts";
 import { fusedKernels } from "./fused_flag.ts";
 import { dispatchRaw, flatWorkgroups, type RawUniform } from "./raw_dispatch.ts";
+import { HostAdam } from "../host_adam.ts";
 
 // tf.train.adam runs ~14 kernels per parameter and step (moments: mul, mul, add, square, mul, mul, add; bias
 // correction and update: div, div, sqrt, add, div, mul, add) plus three for its beta powers; on WebGPU each is a
@@ -73,8 +74,9 @@ export class WebGpuAdam extends tf.Optimizer {
 
 /**
  * The Adam a network trains with: one kernel per parameter on WebGPU (unless the fused kernels are turned off,
- * `MF_WEBGPU_FUSED`), tf.train.adam elsewhere.
+ * `MF_WEBGPU_FUSED`), one pass per parameter on cpu and wasm (HostAdam), tf.train.adam elsewhere.
  */
 export function trainingAdam(backend: string, learningRate: number): tf.Optimizer {
-  return backend === "webgpu" && fusedKernels() ? new WebGpuAdam(learningRate) : tf.train.adam(learningRate);
+  if (backend === "webgpu" && fusedKernels()) return new WebGpuAdam(learningRate);
+  return backend === "cpu" || backend === "wasm" ? new HostAdam(learningRate) : tf.train.adam(learningRate);
 }

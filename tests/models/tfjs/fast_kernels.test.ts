@@ -15,6 +15,7 @@ const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
   ["a split along time", () => tf.split(tf.range(0, 120).reshape([2, 6, 10]), 3, 1)],
   ["a left pad along time", () => tf.pad(tf.range(0, 24).reshape([2, 3, 4]), [[0, 0], [2, 0], [0, 0]], 0)],
   ["a pad on every side with a constant", () => tf.pad(tf.range(0, 6).reshape([2, 3]), [[1, 2], [0, 1]], -1)],
+  ["a square (x * x on wasm)", () => tf.square(tf.randomNormal([37, 5], 0, 1, "float32", 18))],
 ];
 // Products, sums and tanh compared to float rounding: the fast paths add in another order.
 const products: [string, () => tf.Tensor][] = [

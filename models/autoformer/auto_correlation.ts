@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
+import { AttentionLayer } from "../tfjs/layers/attention_base.ts";
+import type { LayerArgs } from "../tfjs/layers/layer_args.ts";
 import { irfft, rfft } from "../tfjs/spectral.ts";
-import { tfjsSeed } from "../tfjs/seed.ts";
 
 /** Options of {@linkcode AutoCorrelation}. */
 export interface AutoCorrelationArgs extends LayerArgs {
@@ -37,54 +37,30 @@ function delayTable(T: number): tf.Tensor3D {
  * aggregation, the value that many steps back). The paper correlates whole series with circular
  * shifts, which lets each step read later ones; this form reads only steps <= t.
  */
-export class AutoCorrelation extends tf.layers.Layer {
+export class AutoCorrelation extends AttentionLayer {
   /** Name in saved model.json files. */
   static readonly className = "MfAutoCorrelation";
   readonly factor: number;
-  readonly seed: number;
-  private qkv!: tf.LayerVariable;
-  private qkvBias!: tf.LayerVariable;
-  private out!: tf.LayerVariable;
-  private outBias!: tf.LayerVariable;
 
   constructor(args: AutoCorrelationArgs) {
-    super(args);
+    super(args, { factor: args.factor, seed: args.seed });
     this.factor = args.factor;
-    this.seed = args.seed;
   }
 
-  override build(shape: tf.Shape | tf.Shape[]): void {
-    const d = (shape as tf.Shape).at(-1)!;
-    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
-    this.qkvBias = this.addWeight("qkv_bias", [3 * d], "float32", tf.initializers.zeros());
-    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
-    this.outBias = this.addWeight("out_bias", [d], "float32", tf.initializers.zeros());
-    this.built = true;
-  }
-
-  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
-    return shape as tf.Shape;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = oneTensor(inputs);
-      const [b, T, d] = x.shape;
-      const [q, k, v] = tf.split(tf.add(tf.matMul(tf.reshape(x, [b * T, d]), this.qkv.read()), this.qkvBias.read()), 3, 1)
-        .map((t) => tf.reshape(t, [b, T, d]));
-      const correlation = this.correlation(q, k); // (b, T_t, T_tau)
-      const K = topLags(T, this.factor);
-      // Lags above t are no lags of step t; each step ranks its own lags (step() has a zero gradient).
-      const valid = prefixMask(T);
-      const scored = tf.add(tf.mul(correlation, valid), tf.mul(tf.sub(1, valid), -1e9));
-      const larger = tf.sum(tf.step(tf.sub(tf.expandDims(scored, -2), tf.expandDims(scored, -1))), -1);
-      const chosen = tf.mul(tf.step(tf.sub(K - 0.5, larger)), valid);
-      const weights = tf.softmax(tf.add(scored, tf.mul(tf.sub(1, chosen), -1e9))); // (b, T_t, T_tau)
-      // per-lag weights -> per-step weights A[t][j] = w[t][t - j], then one product with the values
-      const perStep = tf.transpose(tf.matMul(tf.transpose(weights, [1, 0, 2]), delayTable(T)), [1, 0, 2]);
-      const aggregated = tf.reshape(tf.matMul(perStep, v), [b * T, d]);
-      return tf.reshape(tf.add(tf.matMul(aggregated, this.out.read()), this.outBias.read()), [b, T, d]);
-    });
+  protected attend(x: tf.Tensor): tf.Tensor {
+    const { rows, n: b, T, d } = this.rowsOf(x);
+    const [q, k, v] = tf.split(this.project(rows, "qkv"), 3, 1).map((t) => tf.reshape(t, [b, T, d]));
+    const correlation = this.correlation(q, k); // (b, T_t, T_tau)
+    const K = topLags(T, this.factor);
+    // Lags above t are no lags of step t; each step ranks its own lags (step() has a zero gradient).
+    const valid = prefixMask(T);
+    const scored = tf.add(tf.mul(correlation, valid), tf.mul(tf.sub(1, valid), -1e9));
+    const larger = tf.sum(tf.step(tf.sub(tf.expandDims(scored, -2), tf.expandDims(scored, -1))), -1);
+    const chosen = tf.mul(tf.step(tf.sub(K - 0.5, larger)), valid);
+    const weights = tf.softmax(tf.add(scored, tf.mul(tf.sub(1, chosen), -1e9))); // (b, T_t, T_tau)
+    // per-lag weights -> per-step weights A[t][j] = w[t][t - j], then one product with the values
+    const perStep = tf.transpose(tf.matMul(tf.transpose(weights, [1, 0, 2]), delayTable(T)), [1, 0, 2]);
+    return tf.reshape(this.project(tf.reshape(tf.matMul(perStep, v), [b * T, d]), "out"), [b, T, d]);
   }
 
   /** R_t(tau) (b, T, T): channel-mean correlation of each prefix's queries with the keys, divided by the t + 1 - tau terms. */
@@ -100,9 +76,5 @@ export class AutoCorrelation extends tf.layers.Layer {
     const sums = irfft({ re, im }, n, T); // (b, T_t, T_tau)
     const terms = Float32Array.from({ length: T * T }, (_, z) => Math.max(Math.floor(z / T) + 1 - (z % T), 1));
     return tf.div(sums, tf.tensor2d(terms, [T, T]));
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), factor: this.factor, seed: this.seed };
   }
 }

@@ -1,14 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { causalMask } from "../tfjs/causal_mask.ts";
-import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
-import { tfjsSeed } from "../tfjs/seed.ts";
+import { type AttentionArgs, AttentionLayer } from "../tfjs/layers/attention_base.ts";
 
 /** Options of {@linkcode ProbSparseAttention}. */
-export interface ProbSparseArgs extends LayerArgs {
-  heads: number;
+export interface ProbSparseArgs extends AttentionArgs {
   /** The sampling factor c: u = c ceil(ln T) queries attend, the others take the running mean of the values. */
   factor: number;
-  seed: number;
 }
 
 /** Active queries of a T-step sequence: u = min(T, factor ceil(ln T)), at least 1. */
@@ -29,67 +26,33 @@ export function activeQueries(T: number, factor: number): number {
  * step, the causal form of the unmasked version's mean of all values. Scores are computed densely
  * (gathering the u queries saves nothing at window lengths of tens), so the cost is full attention's.
  */
-export class ProbSparseAttention extends tf.layers.Layer {
+export class ProbSparseAttention extends AttentionLayer {
   /** Name in saved model.json files. */
   static readonly className = "MfProbSparseAttention";
-  readonly heads: number;
   readonly factor: number;
-  readonly seed: number;
-  private qkv!: tf.LayerVariable;
-  private qkvBias!: tf.LayerVariable;
-  private out!: tf.LayerVariable;
-  private outBias!: tf.LayerVariable;
 
   constructor(args: ProbSparseArgs) {
-    super(args);
-    this.heads = args.heads;
+    super(args, { heads: args.heads, factor: args.factor, seed: args.seed });
     this.factor = args.factor;
-    this.seed = args.seed;
   }
 
-  override build(shape: tf.Shape | tf.Shape[]): void {
-    const d = (shape as tf.Shape).at(-1)!;
-    if (d % this.heads !== 0) throw new RangeError(`Attention width ${d} is not divisible by ${this.heads} heads`);
-    this.qkv = this.addWeight("qkv_kernel", [d, 3 * d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed) }));
-    this.qkvBias = this.addWeight("qkv_bias", [3 * d], "float32", tf.initializers.zeros());
-    this.out = this.addWeight("out_kernel", [d, d], "float32", tf.initializers.glorotUniform({ seed: tfjsSeed(this.seed + 1) }));
-    this.outBias = this.addWeight("out_bias", [d], "float32", tf.initializers.zeros());
-    this.built = true;
-  }
-
-  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
-    return shape as tf.Shape;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = oneTensor(inputs);
-      const [b, T, d] = x.shape;
-      const H = this.heads, dh = d / H;
-      const qkv = tf.add(tf.matMul(tf.reshape(x, [b * T, d]), this.qkv.read()), this.qkvBias.read());
-      const perHead = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, T, H, dh]), [0, 2, 1, 3]); // (b, H, T, dh)
-      const [q, k, v] = tf.split(qkv, 3, 1).map(perHead);
-      const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
-      const u = activeQueries(T, this.factor);
-      const lower = tf.linalg.bandPart(tf.ones([T, T]), -1, 0); // 1 where key j <= query i
-      const recent = tf.linalg.bandPart(tf.ones([T, T]), u - 1, 0); // 1 where i - u < j <= i
-      const steps = tf.range(1, T + 1).reshape([T, 1]); // keys each query attends to
-      const masked = tf.add(scores, causalMask(T));
-      const measured = tf.add(scores, tf.mul(tf.sub(1, recent), -1e9));
-      const measure = tf.sub(tf.max(measured, -1), tf.div(tf.sum(tf.mul(scores, recent), -1), tf.minimum(steps, u).reshape([T]))); // (b, H, T)
-      // larger[i][j] = 1 when an earlier-or-same step j has a larger measure than i; step() has a zero gradient.
-      const larger = tf.mul(tf.step(tf.sub(tf.expandDims(measure, -2), tf.expandDims(measure, -1))), lower);
-      const active = tf.expandDims(tf.step(tf.sub(u - 0.5, tf.sum(larger, -1))), -1); // (b, H, T, 1)
-      // A lazy query's running mean is attention with weights 1/(i+1) on keys j <= i, so both kinds share one product with v.
-      const meanWeights = tf.div(lower, steps);
-      const weights = tf.add(tf.mul(active, tf.softmax(masked)), tf.mul(tf.sub(1, active), meanWeights));
-      const mixed = tf.matMul(weights, v);
-      const heads = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [b * T, d]);
-      return tf.reshape(tf.add(tf.matMul(heads, this.out.read()), this.outBias.read()), [b, T, d]);
-    });
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), heads: this.heads, factor: this.factor, seed: this.seed };
+  protected attend(x: tf.Tensor): tf.Tensor {
+    const { rows, n: b, T, d } = this.rowsOf(x);
+    const [q, k, v] = tf.split(this.project(rows, "qkv"), 3, 1).map((t) => this.splitHeads(t, b, T)); // (b, H, T, dh)
+    const scores = this.scores(q, k);
+    const u = activeQueries(T, this.factor);
+    const lower = tf.linalg.bandPart(tf.ones([T, T]), -1, 0); // 1 where key j <= query i
+    const recent = tf.linalg.bandPart(tf.ones([T, T]), u - 1, 0); // 1 where i - u < j <= i
+    const steps = tf.range(1, T + 1).reshape([T, 1]); // keys each query attends to
+    const masked = tf.add(scores, causalMask(T));
+    const measured = tf.add(scores, tf.mul(tf.sub(1, recent), -1e9));
+    const measure = tf.sub(tf.max(measured, -1), tf.div(tf.sum(tf.mul(scores, recent), -1), tf.minimum(steps, u).reshape([T]))); // (b, H, T)
+    // larger[i][j] = 1 when an earlier-or-same step j has a larger measure than i; step() has a zero gradient.
+    const larger = tf.mul(tf.step(tf.sub(tf.expandDims(measure, -2), tf.expandDims(measure, -1))), lower);
+    const active = tf.expandDims(tf.step(tf.sub(u - 0.5, tf.sum(larger, -1))), -1); // (b, H, T, 1)
+    // A lazy query's running mean is attention with weights 1/(i+1) on keys j <= i, so both kinds share one product with v.
+    const meanWeights = tf.div(lower, steps);
+    const weights = tf.add(tf.mul(active, tf.softmax(masked)), tf.mul(tf.sub(1, active), meanWeights));
+    return tf.reshape(this.project(this.mergeHeads(tf.matMul(weights, v)), "out"), [b, T, d]);
   }
 }

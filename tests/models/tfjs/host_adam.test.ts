@@ -17,7 +17,7 @@ function train(make: () => tf.Optimizer, steps: number): Float32Array[] {
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: 37 }, (_, i) => i % 3), "int32"), 3);
   const net = network(), optimizer = make();
   for (let step = 0; step < steps; step++) {
-    tf.tidy(() => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor) as tf.Scalar));
+    tf.tidy(() => void optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor) as tf.Scalar));
   }
   const weights = net.getWeights().map((w) => w.dataSync() as Float32Array);
   optimizer.dispose();

@@ -225,6 +225,6 @@ const md = [
   ...notes.map((n) => `- ${n}`),
   "",
 ].join("\n");
-await Deno.writeTextFile(join("experiments", "benchmarks", `${outName}.md`), md);
+await Deno.writeTextFile(join(outDir, `${outName}.md`), md);
 console.log(md);
 Deno.exit(0);

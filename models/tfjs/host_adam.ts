@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type HostStorage, hostStorage } from "./host_storage.ts";
 import { HOST_ADAM_WASM } from "./host_adam_wasm.ts";
+import { heapModule } from "./wasm/heap_module.ts";
 
 // tf.train.adam runs ~14 kernels per parameter and step (moments: mul, mul, add, square, mul, mul, add; bias
 // correction and update: div, div, sqrt, add, div, mul, add), each a pass over the parameter that allocates its
@@ -103,30 +104,8 @@ function step([g, m, v, w]: Arrays, next: Float32Array, [b1, b2, r1, r2, d1, d2,
 /** host_adam.wat's export, and the heap offset of a tensor's data. */
 type WasmKernel = ((...args: [...Offsets, number, ...Scalars]) => void) & { offset(x: tf.TensorInfo): number };
 
-/** The part of tfjs's wasm backend the kernel needs: its module (whose memory it imports) and where each tensor lives. */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(id: object): { memoryOffset: number } };
-}
-
-const kernels = new WeakMap<WebAssembly.Memory, WasmKernel>();
-
-/** The SIMD kernel instantiated over the wasm backend's memory (the threaded build's is shared and not exported; the others' is). */
+/** The SIMD kernel, over the wasm backend's heap. */
 function wasmKernel(backend: unknown): WasmKernel {
-  const b = backend as WasmBackend;
-  const memory = b.wasm.wasmMemory ?? b.wasm.asm?.memory;
-  if (!memory) throw new Error("HostAdam: the tfjs wasm backend's memory is not reachable (neither Module.wasmMemory nor its exported memory)");
-  let kernel = kernels.get(memory);
-  if (!kernel) {
-    const bytes = Uint8Array.from(atob(HOST_ADAM_WASM), (c) => c.charCodeAt(0));
-    // the memory import's limits flag: 1 (a maximum), 3 (a maximum, shared); see host_adam.wat
-    const field = [6, ...new TextEncoder().encode("memory"), 2];
-    const at = bytes.findIndex((_, i) => field.every((x, k) => bytes[i + k] === x)) + field.length;
-    if (at < field.length || bytes[at] !== 1) throw new Error("HostAdam: host_adam_wasm.ts does not import an unshared memory with a maximum");
-    if (memory.buffer instanceof SharedArrayBuffer) bytes[at] = 3;
-    const adam = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.adam as (...args: number[]) => void;
-    kernel = Object.assign((...args: number[]) => adam(...args), { offset: (x: tf.TensorInfo) => b.dataIdMap.get(x.dataId).memoryOffset });
-    kernels.set(memory, kernel);
-  }
-  return kernel;
+  const { exports, offset } = heapModule(HOST_ADAM_WASM, backend);
+  return Object.assign(exports.adam as (...args: number[]) => void, { offset });
 }

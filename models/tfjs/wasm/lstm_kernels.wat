@@ -1,0 +1,134 @@
+;; The pointwise part of one LSTM step, forward and backward, over the tfjs wasm backend's own heap
+;; (models/tfjs/wasm/lstm_wasm.ts runs them; the products h U and dz U^T stay XNNPACK's). Gate order i, f, o, g;
+;; rows of b samples, H units, H a multiple of 4; every array float32, row-major, addressed by byte offset.
+;; tanh(x) is 2 sigmoid(2x) - 1, as the unfused path computes it on wasm; exp is Cephes' expf (range reduction by ln 2
+;; and a degree-6 polynomial, ~1 ulp), since WebAssembly has no exp.
+;; The memory is the backend's, imported; declared unshared here and marked shared when loaded beside the threaded
+;; backend (heap_module.ts).
+(module
+  (import "env" "memory" (memory 1 65536))
+
+  (func $exp (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -87.3))) (f32x4.splat (f32.const 88.7))))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
+    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375)))))
+    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (f32x4.splat (f32.const -2.12194440e-4)))))
+    (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.3981999507e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1665795894e-2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.6666665459e-1))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
+    (local.set $p (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r)) (f32x4.splat (f32.const 1))))
+    ;; times 2^n, built in the exponent bits
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+
+  (func $sigmoid (param $x v128) (result v128)
+    (f32x4.div (f32x4.splat (f32.const 1))
+      (f32x4.add (f32x4.splat (f32.const 1)) (call $exp (f32x4.neg (local.get $x))))))
+
+  (func $tanh (param $x v128) (result v128)
+    (f32x4.sub
+      (f32x4.mul (call $sigmoid (f32x4.add (local.get $x) (local.get $x))) (f32x4.splat (f32.const 2)))
+      (f32x4.splat (f32.const 1))))
+
+  ;; z = xz + hu (b, 4H); sig (b, 3H) = sigmoid(z_i, z_f, z_o); g (b, H) = tanh(z_g); c = f c_prev + i g; tc = tanh(c);
+  ;; h = o tc, written to h and to hs (the step's rows of every step's states).
+  (func (export "forward") (param $xz i32) (param $hu i32) (param $cprev i32) (param $sig i32) (param $g i32) (param $c i32)
+    (param $tc i32) (param $h i32) (param $hs i32) (param $b i32) (param $H i32)
+    (local $r i32) (local $j i32) (local $z4 i32) (local $s3 i32) (local $s1 i32) (local $hb i32)
+    (local $i v128) (local $f v128) (local $o v128) (local $gg v128) (local $cn v128) (local $t v128)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $b)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $hb)))
+            ;; byte offsets of unit j in row r of a (b, 4H), (b, 3H) and (b, H) array
+            (local.set $z4 (i32.add (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 2))) (local.get $j)))
+            (local.set $s3 (i32.add (i32.mul (local.get $r) (i32.mul (local.get $hb) (i32.const 3))) (local.get $j)))
+            (local.set $s1 (i32.add (i32.mul (local.get $r) (local.get $hb)) (local.get $j)))
+            (local.set $i (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
+              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
+            (local.set $f (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
+              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
+            (local.set $o (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
+              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
+            (local.set $gg (call $tanh (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
+              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (v128.store (i32.add (local.get $sig) (local.get $s3)) (local.get $i))
+            (v128.store (i32.add (local.get $sig) (i32.add (local.get $s3) (local.get $hb))) (local.get $f))
+            (v128.store (i32.add (local.get $sig) (i32.add (local.get $s3) (i32.shl (local.get $hb) (i32.const 1)))) (local.get $o))
+            (v128.store (i32.add (local.get $g) (local.get $s1)) (local.get $gg))
+            (local.set $cn (f32x4.add (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cprev) (local.get $s1))))
+              (f32x4.mul (local.get $i) (local.get $gg))))
+            (v128.store (i32.add (local.get $c) (local.get $s1)) (local.get $cn))
+            (local.set $t (call $tanh (local.get $cn)))
+            (v128.store (i32.add (local.get $tc) (local.get $s1)) (local.get $t))
+            (local.set $t (f32x4.mul (local.get $o) (local.get $t)))
+            (v128.store (i32.add (local.get $h) (local.get $s1)) (local.get $t))
+            (v128.store (i32.add (local.get $hs) (local.get $s1)) (local.get $t))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; dh = dhu + dy (dhu: the next step's dz U^T); dc += dh o (1 - tc^2); dz (b, 4H) = [dc g i(1-i), dc c_prev f(1-f),
+  ;; dh tc o(1-o), dc i (1-g^2)], written to dz and to dxz (the step's rows of every step's dz); then dc = dc f, in place.
+  (func (export "backward") (param $dy i32) (param $dhu i32) (param $dc i32) (param $sig i32) (param $g i32) (param $cprev i32)
+    (param $tc i32) (param $dz i32) (param $dxz i32) (param $b i32) (param $H i32)
+    (local $r i32) (local $j i32) (local $z4 i32) (local $s3 i32) (local $s1 i32) (local $hb i32)
+    (local $i v128) (local $f v128) (local $o v128) (local $gg v128) (local $t v128) (local $dh v128) (local $d v128) (local $one v128)
+    (local $x v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $hb (i32.shl (local.get $H) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $b)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $hb)))
+            (local.set $z4 (i32.add (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 2))) (local.get $j)))
+            (local.set $s3 (i32.add (i32.mul (local.get $r) (i32.mul (local.get $hb) (i32.const 3))) (local.get $j)))
+            (local.set $s1 (i32.add (i32.mul (local.get $r) (local.get $hb)) (local.get $j)))
+            (local.set $i (v128.load (i32.add (local.get $sig) (local.get $s3))))
+            (local.set $f (v128.load (i32.add (local.get $sig) (i32.add (local.get $s3) (local.get $hb)))))
+            (local.set $o (v128.load (i32.add (local.get $sig) (i32.add (local.get $s3) (i32.shl (local.get $hb) (i32.const 1))))))
+            (local.set $gg (v128.load (i32.add (local.get $g) (local.get $s1))))
+            (local.set $t (v128.load (i32.add (local.get $tc) (local.get $s1))))
+            (local.set $dh (f32x4.add (v128.load (i32.add (local.get $dhu) (local.get $s1))) (v128.load (i32.add (local.get $dy) (local.get $s1)))))
+            (local.set $d (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $s1)))
+              (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o)) (f32x4.sub (local.get $one) (f32x4.mul (local.get $t) (local.get $t))))))
+            ;; dz_i
+            (local.set $x (f32x4.mul (f32x4.mul (local.get $d) (local.get $gg)) (f32x4.mul (local.get $i) (f32x4.sub (local.get $one) (local.get $i)))))
+            (v128.store (i32.add (local.get $dz) (local.get $z4)) (local.get $x))
+            (v128.store (i32.add (local.get $dxz) (local.get $z4)) (local.get $x))
+            (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
+            ;; dz_f
+            (local.set $x (f32x4.mul (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $cprev) (local.get $s1))))
+              (f32x4.mul (local.get $f) (f32x4.sub (local.get $one) (local.get $f)))))
+            (v128.store (i32.add (local.get $dz) (local.get $z4)) (local.get $x))
+            (v128.store (i32.add (local.get $dxz) (local.get $z4)) (local.get $x))
+            (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
+            ;; dz_o
+            (local.set $x (f32x4.mul (f32x4.mul (local.get $dh) (local.get $t)) (f32x4.mul (local.get $o) (f32x4.sub (local.get $one) (local.get $o)))))
+            (v128.store (i32.add (local.get $dz) (local.get $z4)) (local.get $x))
+            (v128.store (i32.add (local.get $dxz) (local.get $z4)) (local.get $x))
+            (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
+            ;; dz_g
+            (local.set $x (f32x4.mul (f32x4.mul (local.get $d) (local.get $i)) (f32x4.sub (local.get $one) (f32x4.mul (local.get $gg) (local.get $gg)))))
+            (v128.store (i32.add (local.get $dz) (local.get $z4)) (local.get $x))
+            (v128.store (i32.add (local.get $dxz) (local.get $z4)) (local.get $x))
+            (v128.store (i32.add (local.get $dc) (local.get $s1)) (f32x4.mul (local.get $d) (local.get $f)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))))

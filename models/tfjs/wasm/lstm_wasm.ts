@@ -1,0 +1,97 @@
+import * as tf from "@tensorflow/tfjs";
+import { hostStorage } from "../host_storage.ts";
+import { heapModule } from "./heap_module.ts";
+import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
+
+// On wasm, the unfused recurrence (models/lstm/lstm_op.ts) runs ~13 tfjs kernels a step forward and ~20 backward, each
+// through the engine and several (sigmoid, square) handed to XNNPACK's thread pool, whose hand-off alone can cost a
+// millisecond when the cores are busy. Here a step is XNNPACK's product (h U forward, dz U^T backward), called on the
+// backend directly, and one SIMD kernel for everything pointwise (lstm_kernels.wat), which writes the saved gates and
+// states straight into whole-sequence tensors: no per-step tensors, slices, splits or concats.
+
+type Info = tf.TensorInfo;
+/** The backend calls this needs: its own kernels, and freeing the temporaries made with them. */
+interface Backend {
+  disposeData(id: object): void;
+}
+
+/**
+ * The LSTM recurrence over a whole sequence (lstm_op.ts's contract: `xz` (L*b, 4H) time-major projected inputs, gate
+ * order i, f, o, g; `u` (H, 4H); every step's hidden state (L*b, H) time-major, from a zero state) as one
+ * differentiable op on the wasm backend; undefined elsewhere, or when H is not a multiple of 4 (the kernel's SIMD width).
+ */
+export function lstmSequenceWasm(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number): tf.Tensor2D | undefined {
+  const H = u.shape[0];
+  if (tf.getBackend() !== "wasm" || H % 4 !== 0) return undefined;
+  return tf.customGrad((...args) => recurrence(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, steps, args[2] as tf.GradSaveFunc))(xz, u) as tf.Tensor2D;
+}
+
+function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.GradSaveFunc) {
+  const backend = tf.backend() as unknown as Backend;
+  const storage = hostStorage("wasm", backend)!;
+  const { exports, offset } = heapModule(LSTM_KERNELS_WASM, backend);
+  const forward = exports.forward as (...args: number[]) => void, backward = exports.backward as (...args: number[]) => void;
+  const b = xz.shape[0] / steps, H = u.shape[0];
+  const make = (rows: number, cols: number, fill?: number) => storage.make([rows, cols], "float32", fill).info;
+  const matMul = (a: Info, w: Info) =>
+    tf.getKernel("BatchMatMul", "wasm")!.kernelFunc({
+      inputs: { a, b: w },
+      backend: backend as unknown as tf.KernelBackend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as Info;
+  // Saved for the backward pass: every step's gates (sigmoids of i, f, o; tanh of g), cell states and their tanh.
+  const sigs = make(steps * b, 3 * H), gs = make(steps * b, H), cs = make(steps * b, H), tcs = make(steps * b, H), hs = make(steps * b, H);
+  const zero = make(b, H, 0), h = make(b, H);
+  const rowBytes = (cols: number) => b * cols * 4;
+  for (let t = 0; t < steps; t++) {
+    const hu = matMul(t === 0 ? zero : h, u);
+    const cPrev = t === 0 ? offset(zero) : offset(cs) + (t - 1) * rowBytes(H);
+    forward(
+      offset(xz) + t * rowBytes(4 * H),
+      offset(hu),
+      cPrev,
+      offset(sigs) + t * rowBytes(3 * H),
+      offset(gs) + t * rowBytes(H),
+      offset(cs) + t * rowBytes(H),
+      offset(tcs) + t * rowBytes(H),
+      offset(h),
+      offset(hs) + t * rowBytes(H),
+      b,
+      H,
+    );
+    backend.disposeData(hu.dataId);
+  }
+  backend.disposeData(h.dataId);
+  const tensor = (info: Info) => tf.engine().makeTensorFromTensorInfo(info);
+  const value = tensor(hs) as tf.Tensor2D;
+  save([u, value, tensor(sigs), tensor(gs), tensor(cs), tensor(tcs), tensor(zero)]);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+    const [u, value, sigs, gs, cs, tcs, zero] = saved;
+    const uT = tf.transpose(u);
+    const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0);
+    let dhu: Info = zero;
+    for (let t = steps - 1; t >= 0; t--) {
+      backward(
+        offset(dy) + t * rowBytes(H),
+        offset(dhu),
+        offset(dc),
+        offset(sigs) + t * rowBytes(3 * H),
+        offset(gs) + t * rowBytes(H),
+        t === 0 ? offset(zero) : offset(cs) + (t - 1) * rowBytes(H),
+        offset(tcs) + t * rowBytes(H),
+        offset(dz),
+        offset(dxz) + t * rowBytes(4 * H),
+        b,
+        H,
+      );
+      if (dhu !== zero) backend.disposeData(dhu.dataId);
+      if (t > 0) dhu = matMul(dz, uT);
+    }
+    for (const temp of [dz, dc]) backend.disposeData(temp.dataId);
+    const dxzTensor = tensor(dxz);
+    // h_{t-1} for every step, time-major: zeros, then the outputs but the last.
+    const hPrev = tf.concat([zero, tf.slice(value, [0, 0], [(steps - 1) * b, H])], 0);
+    return [dxzTensor, tf.matMul(hPrev, dxzTensor, true, false)];
+  };
+  return { value, gradFunc };
+}

@@ -1,0 +1,50 @@
+import * as tf from "@tensorflow/tfjs";
+import { describe, expect, it } from "vitest";
+import { selectBackend } from "../../../../models/tfjs/backend.ts";
+import { lstmSequence } from "../../../../models/lstm/lstm_op.ts";
+import { lstmSequenceWasm } from "../../../../models/tfjs/wasm/lstm_wasm.ts";
+
+/** The recurrence's output and the gradients of a weighted sum of it, as plain arrays. */
+function run(op: (xz: tf.Tensor2D, u: tf.Tensor2D) => tf.Tensor2D, b: number, H: number, steps: number) {
+  return tf.tidy(() => {
+    const xz = tf.randomNormal([steps * b, 4 * H], 0, 1, "float32", 1) as tf.Tensor2D;
+    const u = tf.randomNormal([H, 4 * H], 0, 0.3, "float32", 2) as tf.Tensor2D;
+    const weights = tf.randomNormal([steps * b, H], 0, 1, "float32", 3);
+    const value = op(xz, u);
+    const grads = tf.grads((a, w) => tf.sum(tf.mul(op(a as tf.Tensor2D, w as tf.Tensor2D), weights)))([xz, u]);
+    return [value, ...grads].map((t) => Array.from(t.dataSync()));
+  });
+}
+
+/**
+ * Worst |a - b| over the tensor's largest |b|: float32 rounding in another order (and exp as a polynomial) leaves
+ * ~1e-7 of the scale on every element, which an element-wise relative error blows up where an element is near zero.
+ */
+const worst = (a: number[], b: number[]) => a.reduce((w, x, i) => Math.max(w, Math.abs(x - b[i])), 0) / Math.max(...b.map(Math.abs), 1e-30);
+
+describe("lstmSequenceWasm", () => {
+  for (const [b, H, steps] of [[1, 4, 1], [37, 16, 7], [8, 64, 60]]) {
+    it(`matches the tfjs recurrence on cpu (batch ${b}, ${H} units, ${steps} steps) within 1e-5 of the scale`, async () => {
+      await selectBackend("cpu");
+      const expected = run((xz, u) => lstmSequence(xz, u, steps), b, H, steps);
+      await selectBackend("wasm");
+      const before = tf.memory().numTensors;
+      const got = run((xz, u) => lstmSequenceWasm(xz, u, steps)!, b, H, steps);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(got.length).toBe(expected.length);
+      got.forEach((g, k) => expect(worst(g, expected[k]), `output ${k}`).toBeLessThan(1e-5));
+      await selectBackend("cpu");
+    });
+  }
+
+  it("leaves other backends and widths that are not a multiple of 4 to the tfjs path", async () => {
+    await selectBackend("wasm");
+    const xz = tf.zeros([6, 4 * 17]) as tf.Tensor2D, u = tf.zeros([17, 4 * 17]) as tf.Tensor2D;
+    expect(lstmSequenceWasm(xz, u, 2)).toBeUndefined();
+    tf.dispose([xz, u]);
+    await selectBackend("cpu");
+    const xz4 = tf.zeros([6, 16]) as tf.Tensor2D, u4 = tf.zeros([4, 16]) as tf.Tensor2D;
+    expect(lstmSequenceWasm(xz4, u4, 2)).toBeUndefined();
+    tf.dispose([xz4, u4]);
+  });
+});

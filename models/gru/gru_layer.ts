@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { FusedRecurrent } from "../tfjs/layers/fused_recurrent.ts";
 import { gruSequence } from "./gru_op.ts";
+import { gruLayerFused } from "../tfjs/webgpu/gru_fused.ts";
 
 /** A GRU layer ("reset after", gates r, z, n) running on the fused op of gru_op.ts. */
 export class FusedGru extends FusedRecurrent {
@@ -16,6 +17,11 @@ export class FusedGru extends FusedRecurrent {
 
   protected recurrence(xz: tf.Tensor2D, steps: number): tf.Tensor2D {
     return gruSequence(xz, this.recurrentKernel.read() as tf.Tensor2D, this.recurrentBias.read() as tf.Tensor1D, steps, this.notePath);
+  }
+
+  protected fusedRecurrence(xw: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean): tf.Tensor2D | undefined {
+    const u = this.recurrentKernel.read() as tf.Tensor2D;
+    return gruLayerFused(xw, u, this.recurrentBias.read() as tf.Tensor1D, bias, steps, last, this.notePath);
   }
 
   protected initialBias(): tf.Tensor1D {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { FusedRecurrent } from "../tfjs/layers/fused_recurrent.ts";
 import { lstmSequence } from "./lstm_op.ts";
+import { lstmLayerFused } from "../tfjs/webgpu/lstm_fused.ts";
 
 /** An LSTM layer (gates i, f, o, g; forget-gate bias starting at 1) running on the fused op of lstm_op.ts. */
 export class FusedLstm extends FusedRecurrent {
@@ -10,6 +11,10 @@ export class FusedLstm extends FusedRecurrent {
 
   protected recurrence(xz: tf.Tensor2D, steps: number): tf.Tensor2D {
     return lstmSequence(xz, this.recurrentKernel.read() as tf.Tensor2D, steps, this.notePath);
+  }
+
+  protected fusedRecurrence(xw: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean): tf.Tensor2D | undefined {
+    return lstmLayerFused(xw, this.recurrentKernel.read() as tf.Tensor2D, bias, steps, last, this.notePath);
   }
 
   protected initialBias(): tf.Tensor1D {

@@ -41,6 +41,11 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   protected abstract recurrence(xz: tf.Tensor2D, steps: number): tf.Tensor2D;
   /** The input bias's starting value (gates*H). */
   protected abstract initialBias(): tf.Tensor1D;
+  /**
+   * On webgpu with the fused kernels (models/tfjs/webgpu/): the recurrence from the unbiased projection `xw`, the bias
+   * added in the kernel, every step's state (L*b, H) time-major or with `last` the last step's (b, H); undefined elsewhere.
+   */
+  protected abstract fusedRecurrence(xw: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean): tf.Tensor2D | undefined;
 
   override build(shape: tf.Shape | tf.Shape[]): void {
     const features = (shape as tf.Shape)[2]!;
@@ -62,8 +67,11 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       const x = oneTensor(inputs);
       const [b, L, F] = x.shape;
       const timeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [L * b, F]);
-      const xz = tf.add(tf.matMul(timeMajor, this.kernel.read()), this.bias.read()) as tf.Tensor2D;
-      const hs = this.recurrence(xz, L);
+      const xw = tf.matMul(timeMajor, this.kernel.read()) as tf.Tensor2D;
+      // the fused kernels add the bias and write the last step themselves: no add, slice or pad around them
+      const fused = this.fusedRecurrence(xw, this.bias.read() as tf.Tensor1D, L, !this.returnSequences);
+      if (fused && !this.returnSequences) return fused;
+      const hs = fused ?? this.recurrence(tf.add(xw, this.bias.read()) as tf.Tensor2D, L);
       if (!this.returnSequences) return tf.slice(hs, [(L - 1) * b, 0], [b, this.units]);
       return tf.transpose(tf.reshape(hs, [L, b, this.units]), [1, 0, 2]);
     });

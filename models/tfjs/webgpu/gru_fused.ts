@@ -1,29 +1,57 @@
 import * as tf from "@tensorflow/tfjs";
-import { GRU_BACKWARD, GRU_FORWARD, registerGruKernels } from "./gru_kernels.ts";
-import type { RecurrentPlan } from "./recurrent_plan.ts";
+import { GRU_BACKWARD, GRU_FORWARD, gruShape, registerGruKernels } from "./gru_kernels.ts";
+import type { RecurrentExtras } from "./lstm_fused.ts";
+import { planRecurrence, type RecurrentNote, type RecurrentPlan } from "./recurrent_plan.ts";
 
 /**
  * gruSequence (models/gru/gru_op.ts) on the fused WebGPU kernels: the whole window's recurrence in
- * one dispatch forward and one backward, plus a product for dU and a sum for dbh. Same inputs,
- * output and gate order; `plan` comes from planRecurrence with gruShape.
+ * one dispatch forward and one backward (which also sums dbh and, with a bias, the input bias's
+ * gradient in one more), plus a product for dU. Same inputs, output and gate order; `plan` comes
+ * from planRecurrence with gruShape.
  */
-export function gruSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, bh: tf.Tensor1D, steps: number, plan: RecurrentPlan): tf.Tensor2D {
+export function gruSequenceFused(
+  xz: tf.Tensor2D,
+  u: tf.Tensor2D,
+  bh: tf.Tensor1D,
+  steps: number,
+  plan: RecurrentPlan,
+  extras: RecurrentExtras = {},
+): tf.Tensor2D {
   registerGruKernels();
-  const attrs = { steps, rows: plan.rows };
+  const last = extras.last ?? false, withBias = extras.bias != null;
+  const attrs = { steps, rows: plan.rows, last, bias: withBias };
   const op = tf.customGrad((...args) => {
-    const [x, w, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    const b = x.shape[0] / steps, H = w.shape[0], n = steps * b;
-    const record = tf.engine().runKernel(GRU_FORWARD, { xz: x, u: w, bh: bias }, attrs) as tf.Tensor2D;
-    save([w, record]);
+    const [x, w, recurrentBias, ...rest] = args as tf.Tensor[];
+    const save = rest.at(-1) as unknown as tf.GradSaveFunc;
+    const inputs: tf.NamedTensorMap = withBias ? { xz: x, u: w, bh: recurrentBias, bias: rest[0] } : { xz: x, u: w, bh: recurrentBias };
+    const [record, hPrev, out] = tf.engine().runKernel(GRU_FORWARD, inputs, attrs) as tf.Tensor[];
+    save([w, record, hPrev]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [w, record] = saved as tf.Tensor2D[];
-      const both = tf.engine().runKernel(GRU_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor2D;
-      const dhz = tf.slice(both, [n, 0], [n, 3 * H]);
-      // dU = sum over t >= 1 of h_{t-1}^T dhz_t (h_{-1} = 0): the first L-1 steps' h against the last L-1 steps' dhz.
-      const du = steps === 1 ? tf.zerosLike(w) : tf.matMul(tf.slice(record, [0, 0], [n - b, H]), tf.slice(both, [n + b, 0], [n - b, 3 * H]), true, false);
-      return [tf.slice(both, [0, 0], [n, 3 * H]), du, tf.sum(dhz, 0)];
+      const [w, record, hPrev] = saved;
+      const [dxz, dhz, dbh, dbias] = tf.engine().runKernel(GRU_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor[];
+      // dU = sum over t of h_{t-1}^T dhz_t, h_{-1} = 0: the kernel wrote each step's previous state beside its own
+      const du = tf.matMul(hPrev, dhz, true, false);
+      return withBias ? [dxz, du, dbh, dbias] : [dxz, du, dbh];
     };
-    return { value: tf.slice(record, [0, 0], [n, H]), gradFunc };
+    return { value: out, gradFunc };
   });
-  return op(xz, u, bh) as tf.Tensor2D;
+  return (withBias ? op(xz, u, bh, extras.bias!) : op(xz, u, bh)) as tf.Tensor2D;
+}
+
+/**
+ * A FusedGru layer's recurrence on the fused kernels, from its unbiased input projection `xw` (L*b, 3H), time-major:
+ * the input bias added in the kernel, every step's state (L*b, H) or with `last` the last step's (b, H); undefined
+ * where the fused kernels don't run (not webgpu, turned off or beyond the device: `note` hears which).
+ */
+export function gruLayerFused(
+  xw: tf.Tensor2D,
+  u: tf.Tensor2D,
+  bh: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  steps: number,
+  last: boolean,
+  note?: RecurrentNote,
+): tf.Tensor2D | undefined {
+  const plan = planRecurrence(gruShape(u.shape[0], xw.shape[0] / steps, steps), note);
+  return plan ? gruSequenceFused(xw, u, bh, steps, plan, { bias, last }) : undefined;
 }

@@ -1,26 +1,28 @@
 import * as tf from "@tensorflow/tfjs";
-import { type RecurrentPlan, recurrentProgram, type RecurrentShape, runRecurrent, type WebGpuBackendLike } from "./recurrent_plan.ts";
+import { type RecurrentPlan, type RecurrentShape, runRecurrentKernel, sumPartials, type WebGpuBackendLike } from "./recurrent_plan.ts";
 
 /**
  * The "reset after" GRU recurrence (models/gru/gru_op.ts) as two WGSL kernels registered for
  * tfjs's webgpu backend, laid out as the LSTM's (lstm_kernels.ts): a workgroup runs `rows` batch
  * rows with one invocation per unit, h in workgroup memory, U read from its storage buffer once a step.
  *
- * Forward (`MfGruForward`): xz (L*b, 3H) time-major, u (H, 3H), bh (3H) -> the record (L*b, 5H):
- * per step and row [h, r, z, n, hn] with hn = (h U + bh)_n.
- * Backward (`MfGruBackward`): dy (L*b, H), the record, u transposed (3H, H) -> (2*L*b, 3H): rows [0, L*b) are dxz
- * ([dr, dz, dn] of the pre-activations), rows [L*b, 2*L*b) are dhz, the gradient of h U + bh
- * ([dr, dz, dn * r]), from which dU and dbh are one product and one sum.
+ * Forward (`MfGruForward`): xz (L*b, 3H) time-major, u (H, 3H), bh (3H) and, with attr `bias`, the input bias (3H),
+ * added here -> [the record (L*b, 5H): per step and row [h, r, z, n, hn] with hn = (h U + bh)_n; hPrev (L*b, H),
+ * each step's previous state; the output: every step's state (L*b, H), or with attr `last` the last step's (b, H)].
+ * Backward (`MfGruBackward`): dy, the record, u transposed (3H, H) -> [dxz (L*b, 3H), [dr, dz, dn] of the
+ * pre-activations; dhz (L*b, 3H), the gradient of h U + bh ([dr, dz, dn * r]), from which dU is one product;
+ * dbh (3H); with `bias`, the input bias's gradient (3H)]: the sums from the kernel's per-workgroup partials.
  */
 export const GRU_FORWARD = "MfGruForward";
 /** The backward kernel's name (see GRU_FORWARD). */
 export const GRU_BACKWARD = "MfGruBackward";
 
-const FORWARD = `
+const forwardBody = (bias: boolean, last: boolean) => `
   var hj : array<f32, R>;
   for (var q = 0; q < R; q++) { sh[q * H + j] = 0.0; }
   workgroupBarrier();
   let br = bh[j]; let bz = bh[j + H]; let bn = bh[j + 2 * H];
+  ${bias ? "let c0 = bias[j]; let c1 = bias[j + H]; let c2 = bias[j + 2 * H];" : "let c0 = 0.0; let c1 = 0.0; let c2 = 0.0;"}
   for (var t = 0; t < steps; t++) {
     var ar : array<f32, R>; var az : array<f32, R>; var an : array<f32, R>;
     for (var q = 0; q < R; q++) { ar[q] = br; az[q] = bz; an[q] = bn; }
@@ -37,29 +39,33 @@ const FORWARD = `
       if (base + q < batch) {
         let xr = t * batch + base + q;
         let xo = xr * 3 * H + j;
-        let rg = sigmoid1(xz[xo] + ar[q]);
-        let zg = sigmoid1(xz[xo + H] + az[q]);
-        let n = tanhSafe(xz[xo + 2 * H] + rg * an[q]);
+        let rg = sigmoid1(${bias ? "(xz[xo] + c0)" : "xz[xo]"} + ar[q]);
+        let zg = sigmoid1(${bias ? "(xz[xo + H] + c1)" : "xz[xo + H]"} + az[q]);
+        let n = tanhSafe(${bias ? "(xz[xo + 2 * H] + c2)" : "xz[xo + 2 * H]"} + rg * an[q]);
+        hPrev[xr * H + j] = hj[q];
         hj[q] = n + zg * (hj[q] - n);
         sh[q * H + j] = hj[q];
         let yo = xr * 5 * H + j;
-        result[yo] = hj[q]; result[yo + H] = rg; result[yo + 2 * H] = zg; result[yo + 3 * H] = n; result[yo + 4 * H] = an[q];
+        record[yo] = hj[q]; record[yo + H] = rg; record[yo + 2 * H] = zg; record[yo + 3 * H] = n; record[yo + 4 * H] = an[q];
+        ${last ? "if (t == steps - 1) { hOut[(base + q) * H + j] = hj[q]; }" : "hOut[xr * H + j] = hj[q];"}
       }
     }
     workgroupBarrier();
   }`;
 
 // recT is U transposed (3H, H): invocation j reads its column of U as consecutive lanes read consecutive floats.
-const BACKWARD = `
+const backwardBody = (bias: boolean, last: boolean) => `
   var dh : array<f32, R>;
   var carry : array<f32, R>;
+  var s0 = 0.0; var s1 = 0.0; var s2 = 0.0; var s3 = 0.0;
   for (var s = 0; s < steps; s++) {
     let t = steps - 1 - s;
     for (var q = 0; q < R; q++) {
       var dr = 0.0; var dz = 0.0; var dhn = 0.0;
       if (base + q < batch) {
         let xr = t * batch + base + q;
-        let d = dy[xr * H + j] + dh[q];
+        ${last ? "var dyv = 0.0; if (t == steps - 1) { dyv = dy[(base + q) * H + j]; }" : "let dyv = dy[xr * H + j];"}
+        let d = dyv + dh[q];
         let yo = xr * 5 * H + j;
         let rg = ys[yo + H]; let zg = ys[yo + 2 * H]; let n = ys[yo + 3 * H]; let hn = ys[yo + 4 * H];
         var hp = 0.0;
@@ -69,9 +75,9 @@ const BACKWARD = `
         dz = d * (hp - n) * zg * (1.0 - zg);
         dhn = dn * rg;
         let xo = xr * 3 * H + j;
-        result[xo] = dr; result[xo + H] = dz; result[xo + 2 * H] = dn;
-        let ho = (steps * batch + xr) * 3 * H + j;
-        result[ho] = dr; result[ho + H] = dz; result[ho + 2 * H] = dhn;
+        dxz[xo] = dr; dxz[xo + H] = dz; dxz[xo + 2 * H] = dn;
+        dhz[xo] = dr; dhz[xo + H] = dz; dhz[xo + 2 * H] = dhn;
+        s0 += dr; s1 += dz; s2 += dhn; s3 += dn;
         carry[q] = d * zg;
       }
       let so = q * 3 * H + j;
@@ -84,7 +90,11 @@ const BACKWARD = `
       for (var q = 0; q < R; q++) { dh[q] += sh[q * 3 * H + k] * w; }
     }
     workgroupBarrier();
-  }`;
+  }
+  // per-workgroup sums: dhz's (dbh) and, with the input bias, dxz's (which differ from dhz's in the n gate only)
+  let po = wg * ${bias ? 6 : 3} * H + j;
+  partials[po] = s0; partials[po + H] = s1; partials[po + 2 * H] = s2;
+  ${bias ? "partials[po + 3 * H] = s0; partials[po + 4 * H] = s1; partials[po + 5 * H] = s3;" : ""}`;
 
 /** The shape both GRU kernels plan for: the backward's two gradients are the widest buffer, its 3H gradients the largest workgroup memory. */
 export function gruShape(units: number, batch: number, steps: number): RecurrentShape {
@@ -93,25 +103,59 @@ export function gruShape(units: number, batch: number, steps: number): Recurrent
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-function forward({ inputs, backend, attrs }: KernelArgs) {
-  const { xz, u, bh } = inputs as { xz: tf.TensorInfo; u: tf.TensorInfo; bh: tf.TensorInfo };
-  const steps = attrs!.steps as number, rows = attrs!.rows as number, H = u.shape[0]!;
-  const shape = gruShape(H, xz.shape[0]! / steps, steps);
+function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { xz, u, bh, bias } = inputs as { xz: tf.TensorInfo; u: tf.TensorInfo; bh: tf.TensorInfo; bias?: tf.TensorInfo };
+  const steps = attrs!.steps as number, rows = attrs!.rows as number, last = attrs!.last as boolean, H = u.shape[0]!, n = xz.shape[0]!;
+  const shape = gruShape(H, n / steps, steps);
   const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
-  return runRecurrent(plan, recurrentProgram("mfGruForward", ["xz", "rec", "bh"], [xz.shape[0]!, 5 * H], plan, shape, FORWARD), [xz, u, bh], shape);
+  return runRecurrentKernel(
+    `mf_gru_forward${bias ? "_bias" : ""}${last ? "_last" : ""}`,
+    plan,
+    shape,
+    [
+      { name: "record", access: "out", shape: [n, 5 * H] },
+      { name: "hPrev", access: "out", shape: [n, H] },
+      { name: "hOut", access: "out", shape: [last ? n / steps : n, H] },
+      { name: "xz", access: "in" },
+      { name: "rec", access: "in" },
+      { name: "bh", access: "in" },
+      ...(bias ? [{ name: "bias", access: "in" as const }] : []),
+    ],
+    bias ? [xz, u, bh, bias] : [xz, u, bh],
+    forwardBody(bias != null, last),
+  );
 }
 
-function backward({ inputs, backend, attrs }: KernelArgs) {
+function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { dy, ys, uT } = inputs as { dy: tf.TensorInfo; ys: tf.TensorInfo; uT: tf.TensorInfo };
-  const steps = attrs!.steps as number, rows = attrs!.rows as number, H = uT.shape[1]!;
-  const shape = gruShape(H, dy.shape[0]! / steps, steps);
+  const steps = attrs!.steps as number, rows = attrs!.rows as number, last = attrs!.last as boolean, bias = attrs!.bias as boolean;
+  const H = uT.shape[1]!, n = ys.shape[0]!;
+  const shape = gruShape(H, n / steps, steps);
   const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
-  return runRecurrent(plan, recurrentProgram("mfGruBackward", ["dy", "ys", "recT"], [2 * dy.shape[0]!, 3 * H], plan, shape, BACKWARD), [dy, ys, uT], shape);
+  const groups = Math.ceil(shape.batch / rows);
+  const [dxz, dhz, partials] = runRecurrentKernel(
+    `mf_gru_backward${bias ? "_bias" : ""}${last ? "_last" : ""}`,
+    plan,
+    shape,
+    [
+      { name: "dxz", access: "out", shape: [n, 3 * H] },
+      { name: "dhz", access: "out", shape: [n, 3 * H] },
+      { name: "partials", access: "out", shape: [groups, (bias ? 6 : 3) * H] },
+      { name: "dy", access: "in" },
+      { name: "ys", access: "in" },
+      { name: "recT", access: "in" },
+    ],
+    [dy, ys, uT],
+    backwardBody(bias, last),
+  );
+  const sums = sumPartials(partials, bias ? [3 * H, 3 * H] : [3 * H]);
+  (backend as { disposeData(id: object): void }).disposeData(partials.dataId);
+  return [dxz, dhz, ...sums];
 }
 
 /** Registers both GRU kernels for the webgpu backend, once. */
 export function registerGruKernels(): void {
   if (tf.getKernel(GRU_FORWARD, "webgpu")) return;
-  tf.registerKernel({ kernelName: GRU_FORWARD, backendName: "webgpu", kernelFunc: forward as tf.KernelFunc });
-  tf.registerKernel({ kernelName: GRU_BACKWARD, backendName: "webgpu", kernelFunc: backward as tf.KernelFunc });
+  tf.registerKernel({ kernelName: GRU_FORWARD, backendName: "webgpu", kernelFunc: forward as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: GRU_BACKWARD, backendName: "webgpu", kernelFunc: backward as unknown as tf.KernelFunc });
 }

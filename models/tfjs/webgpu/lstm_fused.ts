@@ -1,30 +1,56 @@
 import * as tf from "@tensorflow/tfjs";
-import { LSTM_BACKWARD, LSTM_FORWARD, registerLstmKernels } from "./lstm_kernels.ts";
-import type { RecurrentPlan } from "./recurrent_plan.ts";
+import { LSTM_BACKWARD, LSTM_FORWARD, lstmShape, registerLstmKernels } from "./lstm_kernels.ts";
+import { planRecurrence, type RecurrentNote, type RecurrentPlan } from "./recurrent_plan.ts";
+
+/** What a fused recurrence adds to the op's own inputs: the input bias added in the kernel, and only the last step's state out. */
+export interface RecurrentExtras {
+  /** The gates' bias, added to xz inside the kernel (its gradient summed there too). */
+  bias?: tf.Tensor1D;
+  /** Output only the last step's state (b, H), not every step's (L*b, H). */
+  last?: boolean;
+}
 
 /**
  * lstmSequence (models/lstm/lstm_op.ts) on the fused WebGPU kernels: the whole window's recurrence
- * in one dispatch forward and one backward, plus a product for dU. Same inputs, output and gate
- * order; `plan` comes from planRecurrence with lstmShape.
+ * in one dispatch forward and one backward, plus a product for dU (and, with a bias, one sum of the
+ * kernel's partial bias gradients). Same inputs, output and gate order; `plan` comes from planRecurrence
+ * with lstmShape.
  */
-export function lstmSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, plan: RecurrentPlan): tf.Tensor2D {
+export function lstmSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, plan: RecurrentPlan, extras: RecurrentExtras = {}): tf.Tensor2D {
   registerLstmKernels();
-  const attrs = { steps, rows: plan.rows };
+  const last = extras.last ?? false, withBias = extras.bias != null;
+  const attrs = { steps, rows: plan.rows, last, bias: withBias };
   const op = tf.customGrad((...args) => {
-    const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-    const b = x.shape[0] / steps, H = w.shape[0];
-    const record = tf.engine().runKernel(LSTM_FORWARD, { xz: x, u: w }, attrs) as tf.Tensor2D;
-    save([w, record]);
+    const [x, w, ...rest] = args as tf.Tensor[];
+    const save = rest.at(-1) as unknown as tf.GradSaveFunc;
+    const inputs: tf.NamedTensorMap = withBias ? { xz: x, u: w, bias: rest[0] } : { xz: x, u: w };
+    const [record, hPrev, out] = tf.engine().runKernel(LSTM_FORWARD, inputs, attrs) as tf.Tensor[];
+    save([w, record, hPrev]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [w, record] = saved as tf.Tensor2D[];
-      const dz = tf.engine().runKernel(LSTM_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor2D;
-      // dU = sum over t >= 1 of h_{t-1}^T dz_t (h_{-1} = 0): the first L-1 steps' h against the last L-1 steps' dz.
-      const du = steps === 1
-        ? tf.zerosLike(w)
-        : tf.matMul(tf.slice(record, [0, 0], [(steps - 1) * b, H]), tf.slice(dz, [b, 0], [(steps - 1) * b, 4 * H]), true, false);
-      return [dz, du];
+      const [w, record, hPrev] = saved;
+      const [dz, dbias] = tf.engine().runKernel(LSTM_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor[];
+      // dU = sum over t of h_{t-1}^T dz_t, h_{-1} = 0: the kernel wrote each step's previous state beside its own
+      const du = tf.matMul(hPrev, dz, true, false);
+      return withBias ? [dz, du, dbias] : [dz, du];
     };
-    return { value: tf.slice(record, [0, 0], [steps * b, H]), gradFunc };
+    return { value: out, gradFunc };
   });
-  return op(xz, u) as tf.Tensor2D;
+  return (withBias ? op(xz, u, extras.bias!) : op(xz, u)) as tf.Tensor2D;
+}
+
+/**
+ * A FusedLstm layer's recurrence on the fused kernels, from its unbiased input projection `xw` (L*b, 4H), time-major:
+ * the bias added in the kernel, every step's state (L*b, H) or with `last` the last step's (b, H); undefined where the
+ * fused kernels don't run (not webgpu, turned off or beyond the device: `note` hears which).
+ */
+export function lstmLayerFused(
+  xw: tf.Tensor2D,
+  u: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  steps: number,
+  last: boolean,
+  note?: RecurrentNote,
+): tf.Tensor2D | undefined {
+  const plan = planRecurrence(lstmShape(u.shape[0], xw.shape[0] / steps, steps), note);
+  return plan ? lstmSequenceFused(xw, u, steps, plan, { bias, last }) : undefined;
 }

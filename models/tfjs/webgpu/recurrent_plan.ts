@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "./fused_flag.ts";
+import { dispatchRaw } from "./raw_dispatch.ts";
 
 /** The part of tfjs's WebGPU backend the fused recurrent kernels use (typed here: its .d.ts needs the DOM's WebGPU types). */
 export interface WebGpuBackendLike {
@@ -78,32 +79,86 @@ export const WGSL_ACTIVATIONS = `
   }
 `;
 
-/** A WebGPUProgram for tfjs's runWebGPUProgram: one workgroup of `units` invocations per `rows` batch rows, `batch` and `steps` as uniforms. */
-export function recurrentProgram(key: string, variableNames: string[], outputShape: number[], plan: RecurrentPlan, shape: RecurrentShape, body: string) {
-  return {
-    variableNames,
-    outputShape,
-    shaderKey: `${key}_${shape.units}_${plan.rows}`,
-    dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(shape.batch / plan.rows), 1, 1] as [number, number, number],
-    workgroupSize: [shape.units, 1, 1] as [number, number, number],
-    uniforms: "batch : i32, steps : i32,",
-    getUserCode: () => `
-      const H = ${shape.units};
-      const R = ${plan.rows};
-      ${WGSL_ACTIVATIONS}
-      var<workgroup> sh : array<f32, ${plan.rows * shape.shared}>;
-      fn main(index : i32) {
-        let j = i32(localIndex);
-        let base = i32(workgroupId.x) * R;
-        let batch = uniforms.batch;
-        let steps = uniforms.steps;
-        ${body}
-      }`,
-  };
+/** A binding of a recurrent kernel: a tensor it writes (`out`) or reads (`in`), by the name its WGSL uses. */
+export interface RecurrentBinding {
+  name: string;
+  access: "out" | "in";
+  /** The tensor's shape, for outputs. */
+  shape?: number[];
 }
 
-/** Runs a recurrent program on the plan's backend; `batch` and `steps` go in as uniforms. */
-export function runRecurrent(plan: RecurrentPlan, program: ReturnType<typeof recurrentProgram>, inputs: tf.TensorInfo[], shape: RecurrentShape): tf.TensorInfo {
-  return plan.backend.runWebGPUProgram(program, inputs, "float32", [{ type: "int32", data: [shape.batch] }, { type: "int32", data: [shape.steps] }]);
+/**
+ * Runs a recurrent kernel (raw_dispatch.ts, so it may write several tensors): one workgroup of `units` invocations per
+ * `rows` batch rows, `batch` and `steps` as uniforms; the body sees H, R, j (the unit), base (the first row), wg (the
+ * workgroup), batch, steps and `sh`, `shape.shared` floats of workgroup memory per row. Outputs come first in
+ * `bindings`, then inputs; returns the outputs.
+ */
+export function runRecurrentKernel(
+  key: string,
+  plan: RecurrentPlan,
+  shape: RecurrentShape,
+  bindings: RecurrentBinding[],
+  inputs: tf.TensorInfo[],
+  body: string,
+): tf.TensorInfo[] {
+  const outs = bindings.filter((b) => b.access === "out");
+  const decls = bindings.map((b, i) => `@group(0) @binding(${i}) var<storage, ${b.access === "out" ? "read_write" : "read"}> ${b.name} : array<f32>;`);
+  const code = `
+    const H = ${shape.units};
+    const R = ${plan.rows};
+    struct Uniforms { batch : i32, steps : i32, };
+    ${decls.join("\n    ")}
+    @group(0) @binding(${bindings.length}) var<uniform> u : Uniforms;
+    ${WGSL_ACTIVATIONS}
+    var<workgroup> sh : array<f32, ${plan.rows * shape.shared}>;
+    @compute @workgroup_size(${shape.units})
+    fn main(@builtin(local_invocation_index) lid : u32, @builtin(workgroup_id) wid : vec3<u32>) {
+      let j = i32(lid);
+      let wg = i32(wid.x);
+      let base = wg * R;
+      let batch = u.batch;
+      let steps = u.steps;
+      ${body}
+    }`;
+  return dispatchRaw({ key: `${key}_${shape.units}_${plan.rows}`, code }, {
+    outputs: outs.map((o) => ({ shape: o.shape! })),
+    inputs,
+    uniforms: [{ type: "int32", data: [shape.batch] }, { type: "int32", data: [shape.steps] }],
+    workgroups: [Math.ceil(shape.batch / plan.rows), 1, 1],
+  });
+}
+
+const SUM_WG = 64;
+
+/**
+ * Column sums of per-workgroup partials (groups, sum of `widths`), split into one vector per width: the bias
+ * gradients of a recurrence, whose kernel sums its own rows, in one dispatch.
+ */
+export function sumPartials(partials: tf.TensorInfo, widths: number[]): tf.TensorInfo[] {
+  const [groups, width] = partials.shape as [number, number];
+  const outs = widths.map((_, k) => `@group(0) @binding(${k}) var<storage, read_write> out${k} : array<f32>;`).join("\n");
+  let offset = 0;
+  const writes = widths.map((w, k) => {
+    const line = `if (col >= ${offset} && col < ${offset + w}) { out${k}[col - ${offset}] = s; }`;
+    offset += w;
+    return line;
+  }).join("\n");
+  const code = `
+    const G = ${groups};
+    const W = ${width};
+    ${outs}
+    @group(0) @binding(${widths.length}) var<storage, read> p : array<f32>;
+    @compute @workgroup_size(${SUM_WG})
+    fn main(@builtin(global_invocation_id) gid : vec3<u32>) {
+      let col = i32(gid.x);
+      if (col >= W) { return; }
+      var s = 0.0;
+      for (var g = 0; g < G; g++) { s += p[g * W + col]; }
+      ${writes}
+    }`;
+  return dispatchRaw({ key: `mf_sum_partials_${groups}_${widths.join("_")}`, code }, {
+    outputs: widths.map((w) => ({ shape: [w] })),
+    inputs: [partials],
+    workgroups: [Math.ceil(width / SUM_WG), 1, 1],
+  });
 }

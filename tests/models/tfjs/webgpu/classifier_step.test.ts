@@ -8,7 +8,7 @@ let ce: ParityCase[], step: ParityCase[];
 const run = fusedParity();
 beforeAll(async () => {
   ce = await run.check("softmax_ce");
-  step = await run.check("lstm_step");
+  step = await run.check("step");
 }, 120_000);
 afterAll(() => run.dispose());
 
@@ -26,9 +26,11 @@ describe("fused softmax cross-entropy on lavapipe (under Deno)", () => {
     }
   });
 
-  it("a few LSTM training steps end within 1e-4 of the same steps with the fused kernels off, in far fewer dispatches", () => {
-    const [c] = step;
-    for (const [what, e] of Object.entries(c.errors)) expect(e, what).toBeLessThan(1e-4);
-    expect(c.dispatches!).toBeLessThan(c.unfusedDispatches! / 4);
+  it("a few LSTM and GRU training steps end within 1e-4 of the same steps with the fused kernels off, in far fewer dispatches", () => {
+    expect(step.map((c) => c.name)).toEqual(["lstm steps, flag on vs off", "gru 2 layers, mean head, class weights steps, flag on vs off"]);
+    for (const c of step) {
+      for (const [what, e] of Object.entries(c.errors)) expect(e, `${c.name}: ${what}`).toBeLessThan(1e-4);
+      expect(c.dispatches!, c.name).toBeLessThan(c.unfusedDispatches! / 4);
+    }
   });
 });

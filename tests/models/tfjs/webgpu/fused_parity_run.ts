@@ -15,7 +15,7 @@ export function fusedParity(): { check(name: string): Promise<ParityCase[]>; dis
       new Promise((done, fail) => {
         execFile(join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "tests/models/tfjs/webgpu/fused_parity_check.ts", name], {
           cwd: ROOT,
-          timeout: 100_000,
+          timeout: 240_000,
           env: { ...process.env, NO_COLOR: "1", XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? runtime },
         }, (error, out, err) => {
           if (error) return fail(new Error(`fused_parity_check.ts ${name} failed: ${error.message}\n${err}`));

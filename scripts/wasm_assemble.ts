@@ -10,6 +10,7 @@ export const WASM_SOURCES = [
   { wat: "models/trees/kernels/tree_kernels.wat", constant: "TREE_KERNELS_WASM" },
   { wat: "models/tfjs/host_adam.wat", constant: "HOST_ADAM_WASM" },
   { wat: "models/tfjs/wasm/lstm_kernels.wat", constant: "LSTM_KERNELS_WASM" },
+  { wat: "models/tfjs/wasm/transpose.wat", constant: "TRANSPOSE_WASM" },
 ] as const;
 
 /** The `_wasm.ts` module (path and text) for one `.wat` source text. */

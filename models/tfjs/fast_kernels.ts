@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type HostStorage as Storage, hostStorage, type HostValues as Values } from "./host_storage.ts";
+import { transposeLastTwo } from "./wasm/transpose.ts";
 
 // Slow paths of the tfjs 4.22 cpu and wasm backends that training hits on every step, measured with
 // bench/train_speed.ts (experiments/benchmarks/train_speed.md):
@@ -15,6 +16,8 @@ import { type HostStorage as Storage, hostStorage, type HostValues as Values } f
 // - wasm Square runs on XNNPACK's thread pool, whose hand-off to the other thread can cost far more than squaring a
 //   small tensor: (256, 64) took 1.0-1.25 ms with 2 threads while other work kept the 2 cores busy (3.8 us with one
 //   thread), Multiply x * x 12-29 us either way; an LSTM's backward pass squares two such tensors per step.
+// - wasm Transpose moves one element at a time: ~9.5 ms for (256, 6420), the MLP's batch, transposed for every
+//   first-layer weight gradient; the last two axes are swapped by a blocked SIMD kernel instead (wasm/transpose.ts).
 // - cpu Slice, SplitV and PadV2 move a non-contiguous box one element at a time through index
 //   arithmetic (~20 ms for a (64, 20, 32) slice along time).
 // The replacements copy whole contiguous runs or use the fast product. Results are identical
@@ -63,6 +66,7 @@ export function useFastKernels(backendName: string): void {
     patch(backendName, "BatchMatMul", matMul);
     patch(backendName, "_FusedMatMul", matMul);
     patch(backendName, "Sum", (args, plain) => sumLeading(args, plain, storage(args.backend)));
+    patch(backendName, "Transpose", transposeLastTwo);
     patch(backendName, "Square", (args) => {
       const x = args.inputs.x as Info;
       return tf.getKernel("Multiply", "wasm")!.kernelFunc({ inputs: { a: x, b: x }, backend: args.backend, attrs: {} }) as Info;

@@ -15,6 +15,10 @@ const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
   ["a split along time", () => tf.split(tf.range(0, 120).reshape([2, 6, 10]), 3, 1)],
   ["a left pad along time", () => tf.pad(tf.range(0, 24).reshape([2, 3, 4]), [[0, 0], [2, 0], [0, 0]], 0)],
   ["a pad on every side with a constant", () => tf.pad(tf.range(0, 6).reshape([2, 3]), [[1, 2], [0, 1]], -1)],
+  ["a transpose of a matrix (blocked on wasm)", () => tf.transpose(tf.range(0, 7 * 9).reshape([7, 9]))],
+  ["a transpose of a matrix with whole 4 x 4 blocks and edges", () => tf.transpose(tf.range(0, 70 * 133).reshape([70, 133]))],
+  ["a transpose of the last two axes of int32 matrices", () => tf.transpose(tf.range(0, 3 * 5 * 8, 1, "int32").reshape([3, 5, 8]), [0, 2, 1])],
+  ["another permutation (tfjs's own)", () => tf.transpose(tf.range(0, 3 * 5 * 8).reshape([3, 5, 8]), [1, 0, 2])],
   ["a square (x * x on wasm)", () => tf.square(tf.randomNormal([37, 5], 0, 1, "float32", 18))],
 ];
 // Products, sums and tanh compared to float rounding: the fast paths add in another order.

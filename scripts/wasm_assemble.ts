@@ -11,6 +11,7 @@ export const WASM_SOURCES = [
   { wat: "models/tfjs/host_adam.wat", constant: "HOST_ADAM_WASM" },
   { wat: "models/tfjs/wasm/lstm_kernels.wat", constant: "LSTM_KERNELS_WASM" },
   { wat: "models/tfjs/wasm/transpose.wat", constant: "TRANSPOSE_WASM" },
+  { wat: "models/tfjs/wasm/sum_rows.wat", constant: "SUM_ROWS_WASM" },
 ] as const;
 
 /** The `_wasm.ts` module (path and text) for one `.wat` source text. */

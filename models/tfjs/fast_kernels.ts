@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type HostStorage as Storage, hostStorage, type HostValues as Values } from "./host_storage.ts";
 import { transposeLastTwo } from "./wasm/transpose.ts";
+import { sumRows } from "./wasm/sum_rows.ts";
 
 // Slow paths of the tfjs 4.22 cpu and wasm backends that training hits on every step, measured with
 // bench/train_speed.ts (experiments/benchmarks/train_speed.md):
@@ -11,7 +12,8 @@ import { transposeLastTwo } from "./wasm/transpose.ts";
 // - wasm Slice (and SplitV, built on it) first copies the whole input out of the heap, so taking one
 //   step out of a (L*b, 4H) sequence costs as much as copying all of it.
 // - wasm Sum over the leading axes (every bias gradient: a sum over the batch rows) transposes the
-//   input first: ~25 ms for (15360, 256), against ~1 ms as the product ones(1, n) x.
+//   input first: ~25 ms for (15360, 256); as the product ones(1, n) x it cost ~35 ms when XNNPACK had to pack a fresh
+//   x (~1 ms only when x was already packed for another product); one SIMD pass over the rows instead (wasm/sum_rows.ts).
 // - wasm Tanh is ~4x slower than Sigmoid (see {@linkcode tanh}).
 // - wasm Square runs on XNNPACK's thread pool, whose hand-off to the other thread can cost far more than squaring a
 //   small tensor: (256, 64) took 1.0-1.25 ms with 2 threads while other work kept the 2 cores busy (3.8 us with one
@@ -65,7 +67,7 @@ export function useFastKernels(backendName: string): void {
   if (backendName === "wasm") {
     patch(backendName, "BatchMatMul", matMul);
     patch(backendName, "_FusedMatMul", matMul);
-    patch(backendName, "Sum", (args, plain) => sumLeading(args, plain, storage(args.backend)));
+    patch(backendName, "Sum", sumLeading);
     patch(backendName, "Transpose", transposeLastTwo);
     patch(backendName, "Square", (args) => {
       const x = args.inputs.x as Info;
@@ -113,32 +115,22 @@ function copyBox(src: Values, srcShape: number[], from: number[], dst: Values, d
   }
 }
 
-/** A float sum over the leading axes of x as ones(1, n) times x viewed as (n, m). */
-function sumLeading(args: KernelArgs, plain: tf.KernelFunc, storage: Storage): Info {
+/** A float sum over the leading axes of x, one pass over x viewed as (n, m) (wasm/sum_rows.ts). */
+function sumLeading(args: KernelArgs, plain: tf.KernelFunc): Info {
   const x = args.inputs.x as Info;
   const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
   if (x.dtype !== "float32" || axes.length >= x.shape.length || axes.some((a, i) => a !== i)) return plain(args) as Info;
   const n = x.shape.slice(0, axes.length).reduce((p, d) => p * d, 1), m = x.shape.reduce((p, d) => p * d, 1) / n;
-  const reshape = (t: Info, shape: number[]) =>
-    tf.getKernel("Reshape", "wasm")!.kernelFunc({ inputs: { x: t }, backend: args.backend, attrs: { shape } }) as Info;
-  const ones = storage.make([1, n], "float32", 1).info;
-  const rows = reshape(x, [n, m]);
-  const product = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc({
-    inputs: { a: ones, b: rows },
-    backend: args.backend,
-    attrs: { transposeA: false, transposeB: false },
-  }) as Info;
-  const out = reshape(product, keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length));
-  for (const t of [ones, rows, product]) (args.backend as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
-  return out;
+  return sumRows(args.backend, x, [n, m], keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length));
 }
 
 /**
- * A product with a transposed operand as a transpose (one pass) and XNNPACK's plain product. Not
- * (B^T A)^T for A^T B with a small B: XNNPACK packs its right operand on every call with new values,
- * and packing the wide batch (the first layer's dW = x^T dy) cost more than transposing it
- * (26 vs 18 ms for 256 x 6420 by 256 x 128 with fresh tensors, 2 threads).
+ * A product with a transposed operand as a transpose (one pass) and XNNPACK's plain product. XNNPACK packs its right
+ * operand on every call with new values, which costs ~4x a transpose per element (dxz (15360, 256): ~40 ms packed,
+ * ~10 ms transposed), so A^T B goes as (B^T A)^T, packing A, when B is the larger by more than a third of the result
+ * (an LSTM's weight gradients, h^T dz and x^T dz over all steps: ~60 vs ~30 ms for (15360, 64) by (15360, 256)), and
+ * as A^T then B otherwise (the MLP's first-layer dW = x^T dy, with the small dy packed: 18 vs 26 ms).
  */
 function matMul(args: KernelArgs, plain: tf.KernelFunc): Info {
   const { inputs, backend, attrs } = args;
@@ -153,11 +145,24 @@ function matMul(args: KernelArgs, plain: tf.KernelFunc): Info {
     temps.push(out);
     return out;
   };
+  const dispose = () => temps.forEach((t) => (backend as unknown as { disposeData(id: object): void }).disposeData(t.dataId));
+  const size = (x: Info) => x.shape.reduce((p, d) => p * d, 1);
+  const plainOnly = inputs.bias == null && inputs.preluActivationWeights == null && !(attrs as { activation?: string }).activation;
+  if (transposeA && !transposeB && plainOnly && a.shape.length === 2 && b.shape.length === 2) {
+    const resultSize = a.shape[1] * b.shape[1];
+    if (size(b) > size(a) + resultSize / 3) {
+      const ct = plain({ inputs: { a: swapLast(b), b: a }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as Info;
+      temps.push(ct);
+      const out = tf.getKernel("Transpose", "wasm")!.kernelFunc({ inputs: { x: ct }, backend, attrs: { perm: [1, 0] } }) as Info;
+      dispose();
+      return out;
+    }
+  }
   const out = plain({
     inputs: { ...inputs, a: transposeA ? swapLast(a) : a, b: transposeB ? swapLast(b) : b },
     backend,
     attrs: { ...attrs, transposeA: false, transposeB: false },
   }) as Info;
-  for (const t of temps) (backend as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
+  dispose();
   return out;
 }

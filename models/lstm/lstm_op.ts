@@ -16,7 +16,7 @@ import { lstmSequenceWasm } from "../tfjs/wasm/lstm_wasm.ts";
  * (H, 4H), the recurrent kernel. Gate order i, f, o, g. Output: every step's hidden state, (L*b, H),
  * time-major. The state starts at zero. On webgpu, when the shape fits the device, the fused kernels
  * of models/tfjs/webgpu/lstm_kernels.ts run it instead; `note` hears which path ran there. On wasm
- * (H a multiple of 4) models/tfjs/wasm/lstm_wasm.ts runs it.
+ * (H a multiple of 16) models/tfjs/wasm/lstm_wasm.ts runs it.
  */
 export function lstmSequence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, note?: RecurrentNote): tf.Tensor2D {
   const plan = planRecurrence(lstmShape(u.shape[0], xz.shape[0] / steps, steps), note);

@@ -2,7 +2,7 @@
 // step, and samples/s, for every tfjs network model, with the fused WebGPU kernels (models/tfjs/webgpu/) on and
 // off (the MF_WEBGPU_FUSED flag), alternating per model. Runs on whatever WebGPU adapter Deno finds (lavapipe here).
 // Usage: npm run bench:dispatches [-- --models mlp,lstm --batch 256 --window 60 --features 107 --groups 1 --seconds 60 --modes fused,unfused
-//   --name dispatches --out experiments/benchmarks --budgets models/tfjs/webgpu/dispatch_budgets.json]
+//   --name dispatches --out experiments/benchmarks --budgets models/tfjs/webgpu/dispatch_budgets.json --before old.json --before-label 2cf1819]
 // Writes <out>/<name>.json ({model: {fused: {dispatches_per_step, samples_per_s, ...}, unfused: {...}}}) and <name>.md; with
 // --budgets, also that file: this run's fused dispatches per step plus headroom, the budgets tests/models/tfjs/webgpu/dispatch_budget.test.ts holds.
 import { parseArgs } from "node:util";
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     modes: { type: "string" },
     out: { type: "string" },
     budgets: { type: "string" },
+    before: { type: "string" },
+    "before-label": { type: "string" },
   },
 });
 const batch = Number(values.batch ?? ISSUE_SHAPE.batch), seqLen = Number(values.window ?? ISSUE_SHAPE.seqLen);
@@ -40,6 +42,11 @@ const modes = (values.modes ?? "fused,unfused").split(",") as ("fused" | "unfuse
 for (const mode of modes) if (mode !== "fused" && mode !== "unfused") throw new TypeError(`--modes: "${mode}" is not fused or unfused`);
 if (values.budgets && !modes.includes("fused")) throw new TypeError("--budgets needs the fused mode measured (--modes fused or fused,unfused)");
 
+// --before: an earlier run's JSON, whose fused dispatches the table shows beside this run's (before and after a change)
+const before: Record<string, { fused?: { dispatches_per_step: number } }> | undefined = values.before
+  ? JSON.parse(await Deno.readTextFile(values.before))
+  : undefined;
+const beforeLabel = values["before-label"] ?? "before";
 const choice = await selectBackend("webgpu", platformBackend());
 const counter = countDispatches(tf.backend());
 const backend = { ...choice, gpuDevice: (tf.backend() as unknown as { device: unknown }).device };
@@ -114,18 +121,21 @@ const md = [
   "the dispatch counts are the same on any adapter.",
   ...(batch === ISSUE_SHAPE.batch ? [] : [
     `Batch ${batch}, not the issue's ${ISSUE_SHAPE.batch}: on a software adapter a step at ${ISSUE_SHAPE.batch} takes seconds for the sequence models; the kernels of a step barely`,
-    "depend on the batch (tfjs picks a few by size; tests/models/tfjs/webgpu/dispatch_budget.test.ts checks it within 5%).",
+    "depend on the batch (tfjs picks a few by size; tests/models/tfjs/webgpu/dispatch_budget.test.ts checks it within 5% or 2 dispatches).",
   ]),
   `Rerun with \`npm run bench:dispatches\`${values.batch || values.window || values.models ? ` (this run: ${Deno.args.join(" ")})` : ""}.`,
   "",
-  "| model | dispatches/step fused | unfused | fused / unfused | of which Adam, fused | uploads/step fused | unfused | reads/step | samples/s fused | unfused |",
-  "|---|---|---|---|---|---|---|---|---|---|",
+  `| model | dispatches/step fused |${
+    before ? ` fused ${beforeLabel} |` : ""
+  } unfused | fused / unfused | of which Adam, fused | uploads/step fused | unfused | reads/step | samples/s fused | unfused |`,
+  `|---|---|${before ? "---|" : ""}---|---|---|---|---|---|---|---|`,
   ...Object.entries(results).map(([name, r]) => {
     const ratio = r.fused && r.unfused ? (r.fused.dispatches_per_step / r.unfused.dispatches_per_step).toFixed(2) : "-";
     const uploads = [r.fused, r.unfused].map((x) => x?.uploads_per_step.toFixed(2) ?? "-").join(" | ");
-    return `| ${name} | ${cell(r.fused)} | ${cell(r.unfused)} | ${ratio} | ${adam(r.fused)} | ${uploads} | ${r.fused?.reads_per_step.toFixed(3) ?? "-"} | ${
-      speed(r.fused)
-    } | ${speed(r.unfused)} |`;
+    const was = before ? ` ${before[name]?.fused?.dispatches_per_step.toFixed(1) ?? "-"} |` : "";
+    return `| ${name} | ${cell(r.fused)} |${was} ${cell(r.unfused)} | ${ratio} | ${adam(r.fused)} | ${uploads} | ${
+      r.fused?.reads_per_step.toFixed(3) ?? "-"
+    } | ${speed(r.fused)} | ${speed(r.unfused)} |`;
   }),
   "",
   ...(skipped.length ? [`Not tfjs networks, so not measured: ${skipped.join(", ")}.`, ""] : []),

@@ -62,10 +62,12 @@ describe("WebGPU dispatches per training step (lavapipe, under Deno)", () => {
     expect(over.map(([name, budget]) => `${name}: ${counts[name]?.fused.dispatches_per_step} > ${budget}`)).toEqual([]);
   });
 
-  it("a step's kernels barely depend on the batch size (within 5%)", () => {
+  // 5% or 2 dispatches, whichever is more: with the fused step a small network's step is ~10 dispatches, and tfjs running
+  // one small op on the CPU at batch 4 (WEBGPU_CPU_FORWARD) but not at 12 is one dispatch, 10%
+  it("a step's kernels barely depend on the batch size (within 5% or 2 dispatches)", () => {
     for (const name of ["logistic", "lstm"]) {
       const [small, large] = [counts[name].fused.dispatches_per_step, larger[name].fused.dispatches_per_step];
-      expect(Math.abs(large - small), `${name}: ${small} at batch ${batch}, ${large} at batch ${batch * 3}`).toBeLessThanOrEqual(0.05 * small);
+      expect(Math.abs(large - small), `${name}: ${small} at batch ${batch}, ${large} at batch ${batch * 3}`).toBeLessThanOrEqual(Math.max(2, 0.05 * small));
     }
   });
 });

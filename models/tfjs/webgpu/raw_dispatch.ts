@@ -24,6 +24,7 @@ interface RawBackend {
   dispatchCountInPass: number;
   commandQueueOwnedIds: WeakSet<object>;
   makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  tensorMap: { get(dataId: object): { values?: unknown } | undefined };
   uploadToGPU(dataId: object): void;
   tensorToBinding(t: tf.TensorInfo): unknown;
   makeUniforms(u: RawUniform[]): unknown;
@@ -82,6 +83,11 @@ export function dispatchRaw(kernel: RawKernel, call: RawCall): tf.TensorInfo[] {
   }
   const outputs = (call.outputs ?? []).map((o) => backend.makeTensorInfo(o.shape, o.dtype ?? "float32"));
   const tensors = [...outputs, ...(call.inPlace ?? []), ...(call.inputs ?? [])];
+  // an empty tensor has no buffer to bind (WebGPU rejects a zero-size binding); as tfjs does, run nothing
+  if (tensors.some((t) => t.shape.some((d) => d === 0))) {
+    for (const o of outputs) backend.tensorMap.get(o.dataId)!.values = new Float32Array(0);
+    return outputs;
+  }
   for (const t of tensors) backend.uploadToGPU(t.dataId);
   const resources = tensors.map((t) => backend.tensorToBinding(t));
   if (call.uniforms?.length) resources.push(backend.makeUniforms(call.uniforms));

@@ -1,5 +1,5 @@
 // Parity checks of the fused WebGPU kernels against the unfused tfjs computation on the same adapter, run under Deno
-// (fused_parity_check.ts) on lavapipe: each returns, per case, max |fused - unfused| / max |unfused| of every output
+// (fused_parity_check.ts) on lavapipe and in Chromium on SwiftShader (tests/browser/fused_step_webgpu.test.ts): each returns, per case, max |fused - unfused| / max |unfused| of every output
 // and gradient (issue 15 asks for 1e-4), on awkward batches (1 and 37).
 import * as tf from "@tensorflow/tfjs";
 import { classifierLoss, NetworkModel } from "../../../../models/tfjs/network_model.ts";

@@ -2,10 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "./fused_flag.ts";
 import { dispatchRaw } from "./raw_dispatch.ts";
 
-/** The part of tfjs's WebGPU backend the fused recurrent kernels use (typed here: its .d.ts needs the DOM's WebGPU types). */
+/** The part of tfjs's WebGPU backend the fused recurrent kernels plan with (typed here: its .d.ts needs the DOM's WebGPU types). */
 export interface WebGpuBackendLike {
   device: { limits: GpuLimits };
-  runWebGPUProgram(program: unknown, inputs: tf.TensorInfo[], dtype: "float32", uniforms?: { type: "int32"; data: number[] }[]): tf.TensorInfo;
 }
 
 /** The adapter limits a fused recurrence must fit (GPUSupportedLimits' names). */

@@ -41,7 +41,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   const rowBytes = (cols: number) => b * cols * 4;
   for (let t = 0; t < steps; t++) {
     // h_0 U is zero, as hu starts
-    if (t > 0) gemm(offset(h), offset(u), offset(hu), b, H, 4 * H);
+    if (t > 0) gemm(offset(h), offset(u), offset(hu), b, H, 4 * H, 4 * H, 4, 0);
     const cPrev = t === 0 ? offset(zero) : offset(cs) + (t - 1) * rowBytes(H);
     forward(
       offset(xz) + t * rowBytes(4 * H),
@@ -64,8 +64,9 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [u, value, sigs, gs, cs, tcs, zero] = saved;
     const uT = tf.transpose(u);
-    // dhu: the next step's dz U^T, zero after the last step
-    const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0);
+    // dhu: the next step's dz U^T, zero after the last step; dU = sum over steps of h_{t-1}^T dz_t, accumulated here
+    // rather than as one product after, which would pack or transpose all of dxz (L*b, 4H) in XNNPACK
+    const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0), du = make(H, 4 * H, 0);
     for (let t = steps - 1; t >= 0; t--) {
       backward(
         offset(dy) + t * rowBytes(H),
@@ -80,13 +81,14 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
         b,
         H,
       );
-      if (t > 0) gemm(offset(dz), offset(uT), offset(dhu), b, 4 * H, H);
+      if (t > 0) {
+        gemm(offset(dz), offset(uT), offset(dhu), b, 4 * H, H, 16 * H, 4, 0);
+        // h_{t-1}^T dz_t: h_{t-1} (b, H) read transposed
+        gemm(offset(value) + (t - 1) * rowBytes(H), offset(dz), offset(du), H, b, 4 * H, 4, 4 * H, 1);
+      }
     }
     for (const temp of [dz, dc, dhu]) backend.disposeData(temp.dataId);
-    const dxzTensor = tensor(dxz);
-    // h_{t-1} for every step, time-major: zeros, then the outputs but the last.
-    const hPrev = tf.concat([zero, tf.slice(value, [0, 0], [(steps - 1) * b, H])], 0);
-    return [dxzTensor, tf.matMul(hPrev, dxzTensor, true, false)];
+    return [tensor(dxz), tensor(du)];
   };
   return { value, gradFunc };
 }

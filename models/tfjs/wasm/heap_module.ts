@@ -8,7 +8,7 @@ interface WasmBackend {
 
 /** A WebAssembly kernel module instantiated over the wasm backend's heap, and the byte offset of a tensor's data in it. */
 export interface HeapModule {
-  exports: WebAssembly.Exports;
+  exports: Record<string, unknown>;
   offset(x: tf.TensorInfo): number;
 }
 

@@ -9,6 +9,7 @@ import { synthSplits } from "../../core/data/synth.ts";
 import type { EpochReport, Model } from "../../core/model.ts";
 import { registry } from "../../models/index.ts";
 import { memorySource } from "../helpers.ts";
+import { TINY_NETWORKS as cases } from "./tiny_networks.ts";
 
 const tiny = synthSplits({ symbols: 2, rows: 600, features: 6, seed: 11 });
 const load = (seqLen: number) =>
@@ -17,24 +18,6 @@ const load = (seqLen: number) =>
     val: memorySource("val.parquet", writeParquet(tiny.val.columns)),
     test: memorySource("test.parquet", writeParquet(tiny.test.columns)),
   }, { ...DatasetConfig.parse({ horizon: 5 }), seq_len: seqLen });
-
-// Every tfjs model, small enough for the cpu backend; the sequence models on 8-step windows.
-const cases: Record<string, { seqLen: number; params: object }> = {
-  logistic: { seqLen: 1, params: {} },
-  mlp: { seqLen: 4, params: {} },
-  lstm: { seqLen: 8, params: { units: 8 } },
-  gru: { seqLen: 8, params: { units: 8, layers: 2, head: "mean", class_weight: "balanced" } },
-  tcn: { seqLen: 8, params: { filters: 8, dilations: [1, 2] } },
-  transformer: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 1 } },
-  nhits: { seqLen: 8, params: { hidden: 16, pools: [4, 1] } },
-  patchtst: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 1, patch_len: 4, stride: 2 } },
-  wavenet: { seqLen: 8, params: { residual_channels: 8, skip_channels: 8, dilations: [1, 2] } },
-  rwkv: { seqLen: 8, params: { d_model: 8, layers: 2 } },
-  tft: { seqLen: 8, params: { d_model: 8, heads: 2 } },
-  informer: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 2 } },
-  autoformer: { seqLen: 8, params: { d_model: 8, ff: 16, layers: 1, moving_average: 3 } },
-  timesnet: { seqLen: 8, params: { d_model: 8, ff: 8, layers: 1, kernels: 2 } },
-};
 
 let backend: BackendChoice;
 beforeAll(async () => {

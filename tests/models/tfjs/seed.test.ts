@@ -3,6 +3,7 @@ import type { BackendChoice } from "../../../core/compute.ts";
 import { registry } from "../../../models/index.ts";
 import { selectBackend } from "../../../models/tfjs/backend.ts";
 import { tfjsSeed } from "../../../models/tfjs/seed.ts";
+import { TINY_NETWORKS as cases } from "../tiny_networks.ts";
 
 let backend: BackendChoice;
 beforeAll(async () => {
@@ -20,26 +21,9 @@ describe("tfjsSeed", () => {
   });
 });
 
-// Small settings for every tfjs network. From run seed 0, mlp, tcn and nhits hand a heNormal (a truncated normal) the
+// Every tfjs network, small (TINY_NETWORKS). From run seed 0, mlp, tcn and nhits hand a heNormal (a truncated normal) the
 // seed 0 and tft its static embedding's randomNormal, which tfjs drew unseeded; the others' seed-0 initializers are
 // uniform ones (glorotUniform), which tfjs always seeded, so they were already reproducible and must stay so.
-const cases: Record<string, { seqLen: number; params: object }> = {
-  logistic: { seqLen: 1, params: {} },
-  mlp: { seqLen: 4, params: {} },
-  lstm: { seqLen: 8, params: { units: 8 } },
-  gru: { seqLen: 8, params: { units: 8, layers: 2 } },
-  tcn: { seqLen: 8, params: { filters: 8, dilations: [1, 2] } },
-  transformer: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 1 } },
-  nhits: { seqLen: 8, params: { hidden: 16, pools: [4, 1] } },
-  patchtst: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 1, patch_len: 4, stride: 2 } },
-  wavenet: { seqLen: 8, params: { residual_channels: 8, skip_channels: 8, dilations: [1, 2] } },
-  rwkv: { seqLen: 8, params: { d_model: 8, layers: 2 } },
-  tft: { seqLen: 8, params: { d_model: 8, heads: 2 } },
-  informer: { seqLen: 8, params: { d_model: 8, heads: 2, ff: 16, layers: 2 } },
-  autoformer: { seqLen: 8, params: { d_model: 8, ff: 16, layers: 1, moving_average: 3 } },
-  timesnet: { seqLen: 8, params: { d_model: 8, ff: 8, layers: 1, kernels: 2 } },
-};
-
 /** The saved weights of a freshly built (untrained) model. */
 async function initialWeights(name: string, seed: number): Promise<Uint8Array> {
   const { seqLen, params } = cases[name]!;

@@ -36,7 +36,8 @@ export function heapModule(base64: string, backend: unknown): HeapModule {
     const field = [6, ...new TextEncoder().encode("memory"), 2];
     const at = bytes.findIndex((_, i) => field.every((x, k) => bytes[i + k] === x)) + field.length;
     if (at < field.length || bytes[at] !== 1) throw new Error("A heap kernel module must import an unshared memory with a maximum (env.memory)");
-    if (memory.buffer instanceof SharedArrayBuffer) bytes[at] = 3;
+    // SharedArrayBuffer is a global only where shared memory is allowed (not in a page that is not cross-origin isolated).
+    if (typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer) bytes[at] = 3;
     const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
     const offset = (x: tf.TensorInfo) => {
       const data = b.dataIdMap.get(x.dataId);

@@ -9,6 +9,7 @@ import { SAMPLER_CHOICES } from "../../core/tune/samplers/make.ts";
 import type { DataChoice } from "../experiments/experiment_data.ts";
 import { shared } from "../styles.ts";
 import type { FormChange } from "../train/schema_form.ts";
+import { trainerView } from "../train/trainer_use.ts";
 import type { TrainFiles } from "../worker/protocol.ts";
 import type { TuneChoice } from "./new_study.ts";
 import "../experiments/experiment_data.ts";
@@ -77,6 +78,8 @@ export class TuneForm extends LitElement {
 
   override render() {
     const tunable = this.registry.list().filter((p) => p.searchSpace);
+    // as on the Train page: settings the model does not use are hidden, and trees' epochs are called rounds
+    const use = trainerView(this.registry.get(this.model));
     const horizons = this.data?.horizons ?? [];
     const pick = <T>(set: (v: T) => void) => (e: Event) => set((e.target as HTMLSelectElement | HTMLInputElement).value as T);
     return html`
@@ -109,9 +112,10 @@ export class TuneForm extends LitElement {
         <label for="study-name">Study name</label>
         <input id="study-name" .value=${this.name} placeholder=${this.defaultName()} @input=${pick<string>((v) => (this.name = v.trim()))} />
       </div>
-      <mf-schema-form legend="Trainer (every trial starts from these)" .schema=${TrainerConfig} @change=${(
-        e: CustomEvent<FormChange>,
-      ) => (this.trainer = e.detail)}></mf-schema-form>
+      <mf-schema-form legend="Trainer (every trial starts from these)" .schema=${TrainerConfig} .unused=${use.unused} .notes=${use.notes}
+        @change=${(
+          e: CustomEvent<FormChange>,
+        ) => (this.trainer = e.detail)}></mf-schema-form>
     `;
   }
 

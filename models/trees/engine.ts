@@ -70,7 +70,8 @@ export class HistEngine implements Engine {
   private readonly order: Int32Array;
   private readonly kernels: TreeKernels;
   private readonly at: { bins: number; order: number; scratch: number };
-  private readonly data: EngineData;
+  /** The data's shape and split rules; its bins are in the kernels' memory only. */
+  private readonly data: Omit<EngineData, "bins">;
   private readonly builder: HistogramBuilder;
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
@@ -86,9 +87,10 @@ export class HistEngine implements Engine {
     this.kernels = place.kernels;
     this.builder = builder ?? new CpuHistogram(data, place);
     this.at = { bins: place.bins, order: this.kernels.alloc(rows * 4, "the tree's rows"), scratch: this.kernels.alloc(rows * 4, "a split's rows") };
-    // Views last: an allocation may grow the memory and detach earlier ones.
+    // The view last: an allocation may grow the memory and detach earlier ones.
     this.order = this.kernels.i32(this.at.order, rows);
-    this.data = { ...data, bins: this.kernels.u8(place.bins, bins.length) };
+    const { bins: _, ...shape } = data;
+    this.data = shape;
   }
 
   async begin(tree: TreeStart): Promise<Candidate | null> {

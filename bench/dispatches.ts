@@ -108,7 +108,8 @@ if (values.budgets) {
 }
 const cell = (r?: StepDispatches) => (r ? `${r.dispatches_per_step.toFixed(1)}` : "-");
 // WebGpuAdam's kernel (models/tfjs/webgpu/adam_kernel.ts); tf.train.adam's kernels are tfjs's generic ones, not told apart
-const adam = (r?: StepDispatches) => (r ? (r.by_program.mf_adam ?? 0).toFixed(0) : "-");
+const adam = (r?: StepDispatches) =>
+  r ? Object.entries(r.by_program).reduce((n, [program, k]) => n + (/^mf_adam(_x\d+)?$/.test(program) ? k : 0), 0).toFixed(0) : "-";
 const speed = (r?: StepDispatches) => (r ? r.samples_per_s.toFixed(1) : "-");
 const md = [
   "# Benchmark: WebGPU dispatches per training step",

@@ -1,17 +1,20 @@
 import * as tf from "@tensorflow/tfjs";
-import { ADAM_KERNEL, ADAM_WORKGROUP } from "./adam_kernel.ts";
+import { ADAM_BUFFERS_PER_PARAMETER, ADAM_WORKGROUP, adamKernel } from "./adam_kernel.ts";
 import { fusedKernels } from "./fused_flag.ts";
 import { dispatchRaw, flatWorkgroups, type RawUniform } from "./raw_dispatch.ts";
 import { HostAdam } from "../host_adam.ts";
 
 // tf.train.adam runs ~14 kernels per parameter and step (moments: mul, mul, add, square, mul, mul, add; bias
 // correction and update: div, div, sqrt, add, div, mul, add) plus three for its beta powers; on WebGPU each is a
-// dispatch with ~100-200 us of CPU work, whatever the parameter's size. Here a parameter costs one: its moments, kept
-// as one tensor [m, v] that only the optimizer holds, are updated in place and the new parameter written beside them
-// (raw_dispatch.ts: a tfjs program writes one output), with the beta powers computed on the host as uniforms.
+// dispatch with ~100-200 us of CPU work, whatever the parameter's size. Here a parameter costs at most one: its
+// moments, kept as one tensor [m, v] that only the optimizer holds, are updated in place and the new parameter written
+// beside them (raw_dispatch.ts: a tfjs program writes one output), with the beta powers computed on the host as
+// uniforms; and as many parameters share a dispatch as the device's storage-buffer bindings allow (2 at WebGPU's
+// default limit of 8, 4 buffers each).
 
 /**
- * Adam (Kingma & Ba; tf.train.adam's arithmetic and defaults) as one WebGPU kernel per parameter and step.
+ * Adam (Kingma & Ba; tf.train.adam's arithmetic and defaults) as one WebGPU dispatch per group of parameters and
+ * step (two parameters at WebGPU's default limits: adam_kernel.ts).
  * Only for the webgpu backend: `trainingAdam` chooses it there.
  *
  * @example
@@ -42,22 +45,32 @@ export class WebGpuAdam extends tf.Optimizer {
     const d1 = Math.fround(1 - this.power1), d2 = Math.fround(1 - this.power2);
     const f = (x: number): RawUniform => ({ type: "float32", data: [x] });
     const settings = [this.beta1, this.beta2, 1 - this.beta1, 1 - this.beta2, this.learningRate, d1, d2, this.epsilon].map(f);
-    for (const { name, tensor: gradient } of list) {
+    const updates = list.flatMap(({ name, tensor: gradient }) => {
       const variable = tf.engine().registeredVariables[name];
-      if (!variable || gradient == null) continue;
-      let moments = this.moments.get(name);
-      if (!moments) this.moments.set(name, moments = tf.keep(tf.zeros([2 * variable.size])));
-      const [out] = dispatchRaw(ADAM_KERNEL, {
-        outputs: [{ shape: variable.shape }],
-        inPlace: [moments],
-        inputs: [variable, gradient],
-        uniforms: [{ type: "int32", data: [variable.size] }, ...settings],
-        workgroups: flatWorkgroups(variable.size, ADAM_WORKGROUP),
+      return variable && gradient != null ? [{ name, variable, gradient }] : [];
+    });
+    const group = parametersPerDispatch();
+    for (let start = 0; start < updates.length; start += group) {
+      const batch = updates.slice(start, start + group);
+      const moments = batch.map(({ name, variable }) => {
+        let mv = this.moments.get(name);
+        if (!mv) this.moments.set(name, mv = tf.keep(tf.zeros([2 * variable.size])));
+        return mv;
       });
-      const value = tf.engine().makeTensorFromTensorInfo(out);
-      variable.assign(value);
-      // the parameter lives on in the variable; the moments, kept, outlive the caller's tidy scope (minimize runs inside one)
-      value.dispose();
+      const total = batch.reduce((n, { variable }) => n + variable.size, 0);
+      const outs = dispatchRaw(adamKernel(batch.length), {
+        outputs: batch.map(({ variable }) => ({ shape: variable.shape })),
+        inPlace: moments,
+        inputs: batch.flatMap(({ variable, gradient }) => [variable, gradient]),
+        uniforms: [...batch.map(({ variable }): RawUniform => ({ type: "int32", data: [variable.size] })), ...settings],
+        workgroups: flatWorkgroups(total, ADAM_WORKGROUP),
+      });
+      for (const [k, out] of outs.entries()) {
+        const value = tf.engine().makeTensorFromTensorInfo(out);
+        batch[k].variable.assign(value);
+        // the parameter lives on in the variable; the moments, kept, outlive the caller's tidy scope (minimize runs inside one)
+        value.dispose();
+      }
     }
     this.incrementIterations();
   }
@@ -70,6 +83,12 @@ export class WebGpuAdam extends tf.Optimizer {
   override getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
+}
+
+/** Parameters one Adam dispatch updates: as many as the device's storage-buffer bindings per shader stage hold, at most 4. */
+function parametersPerDispatch(): number {
+  const limits = (tf.backend() as unknown as { device: { limits: { maxStorageBuffersPerShaderStage: number } } }).device.limits;
+  return Math.max(1, Math.min(4, Math.floor(limits.maxStorageBuffersPerShaderStage / ADAM_BUFFERS_PER_PARAMETER)));
 }
 
 /**

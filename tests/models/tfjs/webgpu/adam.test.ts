@@ -25,14 +25,15 @@ afterAll(() => rmSync(runtime, { recursive: true, force: true }));
 
 describe("WebGpuAdam on lavapipe (under Deno)", () => {
   it("after 30 steps from the same seed every weight equals tf.train.adam's within 1e-4 relative", () => {
-    expect(report.parameters).toBe(4);
+    expect(report.parameters).toBe(5);
     for (const [k, share] of report.moved.entries()) expect(share, `weight ${k} moved`).toBeGreaterThan(0.9);
     for (const [k, worst] of report.worst_relative.entries()) expect(worst, `weight ${k}`).toBeLessThan(1e-4);
   });
 
-  it("updates each parameter in one dispatch, where tf.train.adam takes over a dozen, and keeps no tensors", () => {
-    expect(report.update_dispatches.fused).toBe(4);
-    expect(report.update_dispatches.adam).toBeGreaterThanOrEqual(10 * 4);
+  it("updates the parameters in one dispatch per group the device's bindings allow, where tf.train.adam takes over a dozen each, and keeps no tensors", () => {
+    expect(report.per_dispatch).toBeGreaterThanOrEqual(2); // WebGPU's default limit of 8 storage buffers holds 2 parameters' 4 each
+    expect(report.update_dispatches.fused).toBe(Math.ceil(5 / report.per_dispatch));
+    expect(report.update_dispatches.adam).toBeGreaterThanOrEqual(10 * 5);
     expect(report.leaked_tensors).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { fullName } from "../../core/model.ts";
 import type { Registry } from "../../core/registry.ts";
 import { shared } from "../styles.ts";
 import type { FormChange } from "../train/schema_form.ts";
+import { sharedTrainerNotes } from "../train/trainer_use.ts";
 import type { TrainFiles } from "../worker/protocol.ts";
 import type { DataChoice } from "./experiment_data.ts";
 import "../train/schema_form.ts";
@@ -147,10 +148,19 @@ export class ExperimentForm extends LitElement {
         <div class="row">
           <mf-schema-form legend="Dataset" .schema=${SharedDataset} .placeholders=${{ seq_len: "each model's default" }}
             @change=${(e: CustomEvent<FormChange>) => (this.sharedDataset = e.detail)}></mf-schema-form>
-          <mf-schema-form legend="Trainer" .schema=${SharedTrainer} @change=${(e: CustomEvent<FormChange>) => (this.sharedTrainer = e.detail)}></mf-schema-form>
+          <mf-schema-form legend="Trainer" .schema=${SharedTrainer} .notes=${this.trainerNotes()} @change=${(
+            e: CustomEvent<FormChange>,
+          ) => (this.sharedTrainer = e.detail)}></mf-schema-form>
         </div>
       </fieldset>
     `;
+  }
+
+  /** What the shared trainer settings mean to the chosen models that ignore some or count rounds, by full name. */
+  private trainerNotes(): Record<string, string> {
+    // an added entry's name came from the registry (a study's model), so it resolves
+    const plugins = [...this.models, ...this.added.map((e) => String(e.name))].map((n) => this.registry.get(n));
+    return sharedTrainerNotes([...new Set(plugins)].map((p) => ({ trainerSettings: p.trainerSettings, name: fullName(p) })));
   }
 
   private skipHorizon(h: number, skip: boolean) {

@@ -26,3 +26,23 @@ export function trainerView(plugin: Pick<ModelPlugin, "trainerSettings">): Train
     : {};
   return { unused: use?.unused ?? NONE, notes, unit };
 }
+
+/**
+ * Notes for a Trainer form shared by several models (an experiment's): each setting some of them ignore names them
+ * ("not used by trees:gbdt, trees:forest"), and `epochs` and `patience` name the models that count something else
+ * ("trees:gbdt counts boosting rounds"). Nothing is hidden: the other models use every setting.
+ */
+export function sharedTrainerNotes(plugins: readonly (Pick<ModelPlugin, "trainerSettings"> & { name: string })[]): Record<string, string> {
+  const notes: Record<string, string[]> = {};
+  const add = (key: string, note: string) => (notes[key] ??= []).push(note);
+  const settings = new Set(plugins.flatMap((p) => p.trainerSettings?.unused ?? []));
+  for (const key of settings) {
+    const ignoring = plugins.filter((p) => p.trainerSettings?.unused?.includes(key)).map((p) => p.name);
+    add(key, `not used by ${ignoring.join(", ")}`);
+  }
+  for (const p of plugins) {
+    const unit = p.trainerSettings?.epoch;
+    if (unit) { for (const key of ["epochs", "patience"]) add(key, `${p.name} counts ${unit}s`); }
+  }
+  return Object.fromEntries(Object.entries(notes).map(([key, list]) => [key, list.join("; ")]));
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TrainerConfig } from "../../../core/config/trainer.ts";
 import { plugins, registry } from "../../../models/index.ts";
-import { trainerView } from "../../../web/train/trainer_use.ts";
+import { sharedTrainerNotes, trainerView } from "../../../web/train/trainer_use.ts";
 
 describe("trainerView", () => {
   it("hides batch_size for trees and says that their epochs are rounds", () => {
@@ -19,5 +19,22 @@ describe("trainerView", () => {
   it("names only real trainer settings in every plugin", () => {
     const keys = Object.keys(TrainerConfig.shape);
     for (const plugin of plugins) for (const key of plugin.trainerSettings?.unused ?? []) expect(keys, `${plugin.name}: ${key}`).toContain(key);
+  });
+});
+
+describe("sharedTrainerNotes", () => {
+  const named = (name: string) => ({ ...registry.get(name), name });
+
+  it("names the chosen models that ignore a setting or count rounds", () => {
+    expect(sharedTrainerNotes(["linear:logistic", "trees:gbdt", "trees:forest"].map(named))).toEqual({
+      batch_size: "not used by trees:gbdt, trees:forest",
+      epochs: "trees:gbdt counts boosting rounds; trees:forest counts rounds",
+      patience: "trees:gbdt counts boosting rounds; trees:forest counts rounds",
+    });
+  });
+
+  it("says nothing when every chosen model uses every setting", () => {
+    expect(sharedTrainerNotes(["linear:logistic", "neural:mlp"].map(named))).toEqual({});
+    expect(sharedTrainerNotes([])).toEqual({});
   });
 });

@@ -1,0 +1,101 @@
+// The fused LayerNorm (models/tfjs/webgpu/layer_norm_fused.ts) against the layer's unfused path on the same adapter, and
+// a whole transformer's training steps with the fused kernels on and off; run by fused_parity_check.ts ("layer_norm").
+import * as tf from "@tensorflow/tfjs";
+import { LayerNorm } from "../../../../models/tfjs/layers/layer_norm.ts";
+import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
+import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
+import { transformer } from "../../../../models/transformer/transformer.ts";
+import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
+import { syntheticWindows } from "../../../../bench/training_inputs.ts";
+import type { ParityCase } from "./fused_parity.ts";
+
+/** max |a - b| / max |b| (max |a - b| where b is all zeros). */
+export async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const [d, m] = await Promise.all([tf.max(tf.abs(tf.sub(a, b))).data(), tf.max(tf.abs(b)).data()]);
+  return m[0] === 0 ? d[0] : d[0] / m[0];
+}
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+
+/**
+ * A LayerNorm layer with random gamma and beta on x (b, L, d) of mean 2 and deviation 3, flag on and off: the output and
+ * the gradients of a fixed random weighting of it with respect to x, gamma and beta, and the dispatches of a training
+ * call (forward and backward) either way.
+ */
+async function layerCase(b: number, L: number, d: number, counter: ReturnType<typeof countDispatches>): Promise<ParityCase> {
+  const layer = new LayerNorm();
+  layer.build([b, L, d]);
+  layer.setWeights([tf.randomNormal([d], 1, 0.3, "float32", 2), tf.randomNormal([d], 0, 0.3, "float32", 3)]);
+  const x = tf.add(tf.mul(tf.randomNormal([b, L, d], 0, 1, "float32", 1), 3), 2);
+  const k = tf.randomNormal([b, L, d], 0, 1, "float32", 4);
+  const vars = layer.trainableWeights.map((w) => w.read());
+  const paths: string[] = [];
+  const dispatches: number[] = [];
+  const run = (on: boolean) => {
+    setFusedKernels(on);
+    const out = layer.apply(x) as tf.Tensor;
+    counter.reset();
+    // k as the output's gradient: the gradients of sum(y k), counting only the layer's own dispatches
+    const { value, grads } = tf.engine().gradients(() => layer.apply(x) as tf.Tensor, [x, ...vars], k);
+    dispatches.push(counter.counts().dispatches);
+    paths.push(layer.kernels);
+    value.dispose();
+    return [out, ...grads];
+  };
+  const fused = run(true), plain = run(false);
+  if (paths[0] !== "fused" || paths[1] !== "unfused (fused kernels off)") {
+    throw new Error(`layer_norm parity: the layer said "${paths[0]}" on, "${paths[1]}" off`);
+  }
+  const errors: Record<string, number> = {};
+  for (const [i, name] of ["output", "dx", "dgamma", "dbeta"].entries()) errors[name] = await relError(fused[i], plain[i]);
+  tf.dispose([x, k, ...fused, ...plain]);
+  for (const w of layer.weights) w.dispose();
+  return { name: `layer norm ${b}x${L}x${d}`, errors, dispatches: dispatches[0], unfusedDispatches: dispatches[1] };
+}
+
+/** Four steps (batch 37, window 16, 9 features) of a small transformer with its defaults' dropout, flag on and off, from the same seed. */
+async function transformerSteps(counter: ReturnType<typeof countDispatches>): Promise<ParityCase> {
+  const train = syntheticWindows(37 * 4, 3, { seqLen: 16, features: 9 });
+  const val = syntheticWindows(50, 4, { seqLen: 16, features: 9 });
+  const backend = { name: "webgpu" as const, requested: "webgpu" as const, reason: "parity check" };
+  const params = transformer.configSchema.parse({ d_model: 17, heads: 1, ff: 23, layers: 2, learning_rate: 0.01 });
+  const losses: { train: number; val: number }[] = [];
+  const dispatches: number[] = [];
+  for (const on of [true, false]) {
+    setFusedKernels(on);
+    counter.reset();
+    const model = transformer.create(params, { seqLen: 16, nFeatures: 9, nClasses: 3 }, { seed: 2, backend }) as NetworkModel;
+    await model.fit(train, val, {
+      epochs: 1,
+      batchSize: 37,
+      seed: 1,
+      restoreBest: false,
+      onEpoch: (e) => {
+        losses.push({ train: e.train_loss, val: e.val_loss });
+        return Promise.resolve({ stop: false, best: false });
+      },
+    });
+    dispatches.push(counter.counts().dispatches);
+    model.dispose();
+  }
+  return {
+    name: "transformer steps, flag on vs off",
+    errors: { train_loss: rel(losses[0].train, losses[1].train), val_loss: rel(losses[0].val, losses[1].val) },
+    dispatches: dispatches[0],
+    unfusedDispatches: dispatches[1],
+  };
+}
+
+/** The fused LayerNorm on batch 1 and 37, widths 17, 64 and 128, lengths 1, 60 and 200; then a transformer's training steps. */
+export async function parity(): Promise<ParityCase[]> {
+  const cases: ParityCase[] = [];
+  const counter = countDispatches(tf.backend());
+  try {
+    for (const b of [1, 37]) for (const d of [17, 64, 128]) for (const L of [1, 60, 200]) cases.push(await layerCase(b, L, d, counter));
+    cases.push(await transformerSteps(counter));
+  } finally {
+    counter.stop();
+    setFusedKernels(true);
+  }
+  return cases;
+}

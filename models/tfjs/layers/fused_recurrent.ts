@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "./layer_args.ts";
 import { tfjsSeed } from "../seed.ts";
+import { projectTimeMajorFused } from "../webgpu/recurrent_projection.ts";
 
 /** Options of a fused recurrent layer. */
 export interface FusedRecurrentArgs extends LayerArgs {
@@ -66,8 +67,9 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = oneTensor(inputs);
       const [b, L, F] = x.shape;
-      const timeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [L * b, F]);
-      const xw = tf.matMul(timeMajor, this.kernel.read()) as tf.Tensor2D;
+      // on webgpu with the fused kernels, one kernel reads the window batch-major and writes x W time-major
+      const kernel = this.kernel.read() as tf.Tensor2D;
+      const xw = projectTimeMajorFused(x as tf.Tensor3D, kernel) ?? tf.matMul(tf.reshape(tf.transpose(x, [1, 0, 2]), [L * b, F]), kernel) as tf.Tensor2D;
       // the fused kernels add the bias and write the last step themselves: no add, slice or pad around them
       const fused = this.fusedRecurrence(xw, this.bias.read() as tf.Tensor1D, L, !this.returnSequences);
       if (fused && !this.returnSequences) return fused;

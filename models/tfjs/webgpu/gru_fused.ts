@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { GRU_BACKWARD, GRU_FORWARD, gruShape, registerGruKernels } from "./gru_kernels.ts";
 import type { RecurrentExtras } from "./lstm_fused.ts";
+import { recurrentWeightGrad } from "./recurrent_products.ts";
 import { planRecurrence, type RecurrentNote, type RecurrentPlan } from "./recurrent_plan.ts";
 
 /**
@@ -24,13 +25,13 @@ export function gruSequenceFused(
     const [x, w, recurrentBias, ...rest] = args as tf.Tensor[];
     const save = rest.at(-1) as unknown as tf.GradSaveFunc;
     const inputs: tf.NamedTensorMap = withBias ? { xz: x, u: w, bh: recurrentBias, bias: rest[0] } : { xz: x, u: w, bh: recurrentBias };
-    const [record, hPrev, out] = tf.engine().runKernel(GRU_FORWARD, inputs, attrs) as tf.Tensor[];
-    save([w, record, hPrev]);
+    const [record, out] = tf.engine().runKernel(GRU_FORWARD, inputs, attrs) as tf.Tensor[];
+    save([w, record]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [w, record, hPrev] = saved;
+      const [w, record] = saved;
       const [dxz, dhz, dbh, dbias] = tf.engine().runKernel(GRU_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor[];
-      // dU = sum over t of h_{t-1}^T dhz_t, h_{-1} = 0: the kernel wrote each step's previous state beside its own
-      const du = tf.matMul(hPrev, dhz, true, false);
+      // dU = sum over t of h_{t-1}^T dhz_t, h_{-1} = 0, h read from the record one step back
+      const du = tf.engine().makeTensorFromTensorInfo(recurrentWeightGrad(record, dhz, w.shape[0], 0, steps));
       return withBias ? [dxz, du, dbh, dbias] : [dxz, du, dbh];
     };
     return { value: out, gradFunc };

@@ -7,8 +7,8 @@ import { type RecurrentPlan, type RecurrentShape, runRecurrentKernel, sumPartial
  * rows with one invocation per unit, h in workgroup memory, U read from its storage buffer once a step.
  *
  * Forward (`MfGruForward`): xz (L*b, 3H) time-major, u (H, 3H), bh (3H) and, with attr `bias`, the input bias (3H),
- * added here -> [the record (L*b, 5H): per step and row [h, r, z, n, hn] with hn = (h U + bh)_n; hPrev (L*b, H),
- * each step's previous state; the output: every step's state (L*b, H), or with attr `last` the last step's (b, H)].
+ * added here -> [the record (L*b, 5H): per step and row [h, r, z, n, hn] with hn = (h U + bh)_n (dU reads h_{t-1}
+ * from it); the output: every step's state (L*b, H), or with attr `last` the last step's (b, H)].
  * Backward (`MfGruBackward`): dy, the record, u transposed (3H, H) -> [dxz (L*b, 3H), [dr, dz, dn] of the
  * pre-activations; dhz (L*b, 3H), the gradient of h U + bh ([dr, dz, dn * r]), from which dU is one product;
  * dbh (3H); with `bias`, the input bias's gradient (3H)]: the sums from the kernel's per-workgroup partials.
@@ -42,7 +42,6 @@ const forwardBody = (bias: boolean, last: boolean) => `
         let rg = sigmoid1(${bias ? "(xz[xo] + c0)" : "xz[xo]"} + ar[q]);
         let zg = sigmoid1(${bias ? "(xz[xo + H] + c1)" : "xz[xo + H]"} + az[q]);
         let n = tanhSafe(${bias ? "(xz[xo + 2 * H] + c2)" : "xz[xo + 2 * H]"} + rg * an[q]);
-        hPrev[xr * H + j] = hj[q];
         hj[q] = n + zg * (hj[q] - n);
         sh[q * H + j] = hj[q];
         let yo = xr * 5 * H + j;
@@ -114,7 +113,6 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
     shape,
     [
       { name: "record", access: "out", shape: [n, 5 * H] },
-      { name: "hPrev", access: "out", shape: [n, H] },
       { name: "hOut", access: "out", shape: [last ? n / steps : n, H] },
       { name: "xz", access: "in" },
       { name: "rec", access: "in" },

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { LSTM_BACKWARD, LSTM_FORWARD, lstmShape, registerLstmKernels } from "./lstm_kernels.ts";
+import { recurrentWeightGrad } from "./recurrent_products.ts";
 import { planRecurrence, type RecurrentNote, type RecurrentPlan } from "./recurrent_plan.ts";
 
 /** What a fused recurrence adds to the op's own inputs: the input bias added in the kernel, and only the last step's state out. */
@@ -24,13 +25,13 @@ export function lstmSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number
     const [x, w, ...rest] = args as tf.Tensor[];
     const save = rest.at(-1) as unknown as tf.GradSaveFunc;
     const inputs: tf.NamedTensorMap = withBias ? { xz: x, u: w, bias: rest[0] } : { xz: x, u: w };
-    const [record, hPrev, out] = tf.engine().runKernel(LSTM_FORWARD, inputs, attrs) as tf.Tensor[];
-    save([w, record, hPrev]);
+    const [record, out] = tf.engine().runKernel(LSTM_FORWARD, inputs, attrs) as tf.Tensor[];
+    save([w, record]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [w, record, hPrev] = saved;
+      const [w, record] = saved;
       const [dz, dbias] = tf.engine().runKernel(LSTM_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor[];
-      // dU = sum over t of h_{t-1}^T dz_t, h_{-1} = 0: the kernel wrote each step's previous state beside its own
-      const du = tf.matMul(hPrev, dz, true, false);
+      // dU = sum over t of h_{t-1}^T dz_t, h_{-1} = 0, h read from the record one step back
+      const du = tf.engine().makeTensorFromTensorInfo(recurrentWeightGrad(record, dz, w.shape[0], 0, steps));
       return withBias ? [dz, du, dbias] : [dz, du];
     };
     return { value: out, gradFunc };

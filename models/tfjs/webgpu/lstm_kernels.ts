@@ -9,8 +9,8 @@ import { type RecurrentPlan, type RecurrentShape, runRecurrentKernel, sumPartial
  *
  * Forward (`MfLstmForward`): xz (L*b, 4H) time-major, u (H, 4H) and, with attr `bias`, the gates' bias (4H),
  * added here -> [the record (L*b, 6H): per step and row [h, c, i, f, o, g] (activated gates), everything the
- * backward pass reads; hPrev (L*b, H): each step's previous state (zeros at step 0), for dU = hPrev^T dz; the
- * output: every step's state (L*b, H), or with attr `last` the last step's (b, H)].
+ * backward pass reads, and from which dU reads h_{t-1} (recurrent_products.ts); the output: every step's state
+ * (L*b, H), or with attr `last` the last step's (b, H)].
  * Backward (`MfLstmBackward`): dy (the output's gradient), the record, u transposed (4H, H) -> [dz (L*b, 4H), the
  * gradient of the gates' pre-activations, which is dxz; with `bias`, dbias (4H)].
  */
@@ -45,7 +45,6 @@ const forwardBody = (bias: boolean, last: boolean) => `
     }
     workgroupBarrier();
     for (var q = 0; q < R; q++) {
-      let hp = sh[q * H + j];
       let i = sigmoid1(zi[q]); let f = sigmoid1(zf[q]); let o = sigmoid1(zo[q]); let g = tanhSafe(zg[q]);
       c[q] = f * c[q] + i * g;
       let h = o * tanhSafe(c[q]);
@@ -54,7 +53,6 @@ const forwardBody = (bias: boolean, last: boolean) => `
         let row = t * batch + base + q;
         let yo = row * 6 * H + j;
         record[yo] = h; record[yo + H] = c[q]; record[yo + 2 * H] = i; record[yo + 3 * H] = f; record[yo + 4 * H] = o; record[yo + 5 * H] = g;
-        hPrev[row * H + j] = hp;
         ${last ? "if (t == steps - 1) { hOut[(base + q) * H + j] = h; }" : "hOut[row * H + j] = h;"}
       }
     }
@@ -120,7 +118,6 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
     shape,
     [
       { name: "record", access: "out", shape: [n, 6 * H] },
-      { name: "hPrev", access: "out", shape: [n, H] },
       { name: "hOut", access: "out", shape: [last ? n / steps : n, H] },
       { name: "xz", access: "in" },
       { name: "rec", access: "in" },

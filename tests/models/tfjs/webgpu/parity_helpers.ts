@@ -1,0 +1,62 @@
+// What the attention and patching parity checks share: the relative error of two tensors, and a whole model's
+// training step with the fused kernels on and off.
+import * as tf from "@tensorflow/tfjs";
+import type { ModelPlugin } from "../../../../core/model.ts";
+import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
+import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
+import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
+import { syntheticWindows } from "../../../../bench/training_inputs.ts";
+import type { ParityCase } from "./fused_parity.ts";
+
+/** max |a - b| / max |b| (max |a - b| where b is all zeros). */
+export async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const [d, m] = await Promise.all([tf.max(tf.abs(tf.sub(a, b))).data(), tf.max(tf.abs(b)).data()]);
+  return m[0] === 0 ? d[0] : d[0] / m[0];
+}
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+
+/**
+ * One epoch of four steps (NetworkModel.fit: Adam, batch 37, window 16, 9 features) of `plugin` with `params`, with the
+ * fused kernels on and off from the same seed: the epoch's train loss, the validation loss after it, the dispatches
+ * either way and, with the flag on, which kernels the layers say they ran.
+ */
+export async function modelStepParity(name: string, plugin: ModelPlugin, params: object): Promise<ParityCase & { kernels: string }> {
+  const train = syntheticWindows(37 * 4, 3, { seqLen: 16, features: 9 });
+  const val = syntheticWindows(50, 4, { seqLen: 16, features: 9 });
+  const backend = { name: "webgpu" as const, requested: "webgpu" as const, reason: "parity check" };
+  const losses: { train: number; val: number }[] = [];
+  const dispatches: number[] = [];
+  let kernels = "";
+  const counter = countDispatches(tf.backend());
+  try {
+    for (const on of [true, false]) {
+      setFusedKernels(on);
+      counter.reset();
+      const model = plugin.create(plugin.configSchema.parse(params), { seqLen: 16, nFeatures: 9, nClasses: 3 }, { seed: 2, backend }) as NetworkModel;
+      await model.fit(train, val, {
+        epochs: 1,
+        batchSize: 37,
+        seed: 1,
+        restoreBest: false,
+        onEpoch: (e) => {
+          losses.push({ train: e.train_loss, val: e.val_loss });
+          return Promise.resolve({ stop: false, best: false });
+        },
+      });
+      dispatches.push(counter.counts().dispatches);
+      if (on) kernels = model.kernels;
+      model.dispose();
+    }
+  } finally {
+    counter.stop();
+    setFusedKernels(true);
+  }
+  return {
+    name: `${name} steps, flag on vs off`,
+    errors: { train_loss: rel(losses[0].train, losses[1].train), val_loss: rel(losses[0].val, losses[1].val) },
+    dispatches: dispatches[0],
+    unfusedDispatches: dispatches[1],
+    kernels,
+  };
+}

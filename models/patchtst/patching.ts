@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
+import { patchesFused, patchingFits } from "../tfjs/webgpu/patching_fused.ts";
 
 /** Options of {@linkcode Patching}. */
 export interface PatchingArgs extends LayerArgs {
@@ -23,6 +24,9 @@ export class Patching extends tf.layers.Layer {
   static readonly className = "MfPatching";
   readonly patchLen: number;
   readonly stride: number;
+  /** On webgpu, the path the last call took: "fused" (one gather each way) or "unfused (why)"; empty elsewhere. */
+  kernels = "";
+  private readonly notePath = (path: string) => void (this.kernels = path);
 
   constructor(args: PatchingArgs) {
     super(args);
@@ -41,6 +45,10 @@ export class Patching extends tf.layers.Layer {
       const [b, L, F] = x.shape;
       const P = patchCount(L, this.patchLen, this.stride);
       const first = L - ((P - 1) * this.stride + this.patchLen);
+      // on webgpu one gather forward and one back (models/tfjs/webgpu/patching_fused.ts) instead of P slices and a stack
+      if (patchingFits(x.size, b * F * P * this.patchLen, this.notePath)) {
+        return patchesFused(x as tf.Tensor3D, { patchLen: this.patchLen, stride: this.stride, patches: P, first });
+      }
       const series = tf.transpose(x, [0, 2, 1]);
       if (this.stride === this.patchLen) return tf.reshape(tf.slice(series, [0, 0, first], [b, F, P * this.patchLen]), [b, F, P, this.patchLen]);
       const patches = Array.from({ length: P }, (_, p) => tf.slice(series, [0, 0, first + p * this.stride], [b, F, this.patchLen]));

@@ -29,7 +29,7 @@ export function gruSequenceFused(
     save([w, record]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [w, record] = saved;
-      const [dxz, dhz, dbh, dbias] = tf.engine().runKernel(GRU_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor[];
+      const [dxz, dhz, dbh, dbias] = tf.engine().runKernel(GRU_BACKWARD, { dy, ys: record, u: w }, attrs) as tf.Tensor[];
       // dU = sum over t of h_{t-1}^T dhz_t, h_{-1} = 0, h read from the record one step back
       const du = tf.engine().makeTensorFromTensorInfo(recurrentWeightGrad(record, dhz, w.shape[0], 0, steps));
       return withBias ? [dxz, du, dbh, dbias] : [dxz, du, dbh];

@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
+import { perRow } from "./lstm_kernels.ts";
 import { type RecurrentPlan, type RecurrentShape, runRecurrentKernel, sumPartials, type WebGpuBackendLike } from "./recurrent_plan.ts";
+import { padded4, recurrentWeights } from "./recurrent_products.ts";
 
 /**
  * The "reset after" GRU recurrence (models/gru/gru_op.ts) as two WGSL kernels registered for
@@ -9,7 +11,7 @@ import { type RecurrentPlan, type RecurrentShape, runRecurrentKernel, sumPartial
  * Forward (`MfGruForward`): xz (L*b, 3H) time-major, u (H, 3H), bh (3H) and, with attr `bias`, the input bias (3H),
  * added here -> [the record (L*b, 5H): per step and row [h, r, z, n, hn] with hn = (h U + bh)_n (dU reads h_{t-1}
  * from it); the output: every step's state (L*b, H), or with attr `last` the last step's (b, H)].
- * Backward (`MfGruBackward`): dy, the record, u transposed (3H, H) -> [dxz (L*b, 3H), [dr, dz, dn] of the
+ * Backward (`MfGruBackward`): dy, the record, u (H, 3H) -> [dxz (L*b, 3H), [dr, dz, dn] of the
  * pre-activations; dhz (L*b, 3H), the gradient of h U + bh ([dr, dz, dn * r]), from which dU is one product;
  * dbh (3H); with `bias`, the input bias's gradient (3H)]: the sums from the kernel's per-workgroup partials.
  */
@@ -17,54 +19,56 @@ export const GRU_FORWARD = "MfGruForward";
 /** The backward kernel's name (see GRU_FORWARD). */
 export const GRU_BACKWARD = "MfGruBackward";
 
-const forwardBody = (bias: boolean, last: boolean) => `
-  var hj : array<f32, R>;
-  for (var q = 0; q < R; q++) { sh[q * H + j] = 0.0; }
+// As the LSTM's (lstm_kernels.ts): U transposed and padded (G, HP) read in vec4s along m, h's rows in workgroup memory as vec4s.
+const forwardBody = (R: number, HP4: number, bias: boolean, last: boolean) => `
+  ${perRow(R, (q) => `var hj${q} = 0.0; let live${q} = base + ${q} < batch;`)}
+  for (var x = j; x < ${R * HP4}; x += H) { sh[x] = vec4<f32>(0.0); }
   workgroupBarrier();
   let br = bh[j]; let bz = bh[j + H]; let bn = bh[j + 2 * H];
-  ${bias ? "let c0 = bias[j]; let c1 = bias[j + H]; let c2 = bias[j + 2 * H];" : "let c0 = 0.0; let c1 = 0.0; let c2 = 0.0;"}
+  ${bias ? "let c0 = bias[j]; let c1 = bias[j + H]; let c2 = bias[j + 2 * H];" : ""}
   for (var t = 0; t < steps; t++) {
-    var ar : array<f32, R>; var az : array<f32, R>; var an : array<f32, R>;
-    for (var q = 0; q < R; q++) { ar[q] = br; az[q] = bz; an[q] = bn; }
-    for (var m = 0; m < H; m++) {
-      let uo = m * 3 * H + j;
-      let ur = rec[uo]; let uz = rec[uo + H]; let un = rec[uo + 2 * H];
-      for (var q = 0; q < R; q++) {
-        let hm = sh[q * H + m];
-        ar[q] += hm * ur; az[q] += hm * uz; an[q] += hm * un;
-      }
+    ${perRow(R, (q) => `var ar${q} = br; var az${q} = bz; var an${q} = bn;`)}
+    for (var m = 0; m < ${HP4}; m++) {
+      let ur = rec[j * ${HP4} + m]; let uz = rec[(H + j) * ${HP4} + m]; let un = rec[(2 * H + j) * ${HP4} + m];
+      ${perRow(R, (q) => `let h${q} = sh[${q * HP4} + m]; ar${q} += dot(h${q}, ur); az${q} += dot(h${q}, uz); an${q} += dot(h${q}, un);`)}
     }
     workgroupBarrier();
-    for (var q = 0; q < R; q++) {
-      if (base + q < batch) {
-        let xr = t * batch + base + q;
-        let xo = xr * 3 * H + j;
-        let rg = sigmoid1(${bias ? "(xz[xo] + c0)" : "xz[xo]"} + ar[q]);
-        let zg = sigmoid1(${bias ? "(xz[xo + H] + c1)" : "xz[xo + H]"} + az[q]);
-        let n = tanhSafe(${bias ? "(xz[xo + 2 * H] + c2)" : "xz[xo + 2 * H]"} + rg * an[q]);
-        hj[q] = n + zg * (hj[q] - n);
-        sh[q * H + j] = hj[q];
-        let yo = xr * 5 * H + j;
-        record[yo] = hj[q]; record[yo + H] = rg; record[yo + 2 * H] = zg; record[yo + 3 * H] = n; record[yo + 4 * H] = an[q];
-        ${last ? "if (t == steps - 1) { hOut[(base + q) * H + j] = hj[q]; }" : "hOut[xr * H + j] = hj[q];"}
-      }
-    }
+    ${
+  perRow(R, (q) =>
+    `if (live${q}) {
+      let xr = t * batch + base + ${q};
+      let xo = xr * 3 * H + j;
+      let rg = sigmoid1(${bias ? "(xz[xo] + c0)" : "xz[xo]"} + ar${q});
+      let zg = sigmoid1(${bias ? "(xz[xo + H] + c1)" : "xz[xo + H]"} + az${q});
+      let n = tanhSafe(${bias ? "(xz[xo + 2 * H] + c2)" : "xz[xo + 2 * H]"} + rg * an${q});
+      hj${q} = n + zg * (hj${q} - n);
+      sh[${q * HP4} + j / 4][j % 4] = hj${q};
+      let yo = xr * 5 * H + j;
+      record[yo] = hj${q}; record[yo + H] = rg; record[yo + 2 * H] = zg; record[yo + 3 * H] = n; record[yo + 4 * H] = an${q};
+      ${last ? `if (t == steps - 1) { hOut[(base + ${q}) * H + j] = hj${q}; }` : `hOut[xr * H + j] = hj${q};`}
+    }`)
+}
     workgroupBarrier();
   }`;
 
-// recT is U transposed (3H, H): invocation j reads its column of U as consecutive lanes read consecutive floats.
-const backwardBody = (bias: boolean, last: boolean) => `
-  var dh : array<f32, R>;
-  var carry : array<f32, R>;
+// rec is u (H, 3H), or padded to GP4 vec4s a row where 3H is not a multiple of 4; the step's dhz in workgroup memory
+// likewise (its pad stays zero), so invocation j reads its row of U 4 gate columns at a time.
+const backwardBody = (R: number, GP4: number, bias: boolean, last: boolean) => `
+  ${perRow(R, (q) => `var dh${q} = 0.0; var carry${q} = 0.0; let live${q} = base + ${q} < batch;`)}
   var s0 = 0.0; var s1 = 0.0; var s2 = 0.0; var s3 = 0.0;
+  let c0 = j; let c1 = H + j; let c2 = 2 * H + j;
+  for (var x = j; x < ${R * GP4}; x += H) { sh[x] = vec4<f32>(0.0); }
+  workgroupBarrier();
   for (var s = 0; s < steps; s++) {
     let t = steps - 1 - s;
-    for (var q = 0; q < R; q++) {
+    ${
+  perRow(R, (q) =>
+    `{
       var dr = 0.0; var dz = 0.0; var dhn = 0.0;
-      if (base + q < batch) {
-        let xr = t * batch + base + q;
-        ${last ? "var dyv = 0.0; if (t == steps - 1) { dyv = dy[(base + q) * H + j]; }" : "let dyv = dy[xr * H + j];"}
-        let d = dyv + dh[q];
+      if (live${q}) {
+        let xr = t * batch + base + ${q};
+        ${last ? `var dyv = 0.0; if (t == steps - 1) { dyv = dy[(base + ${q}) * H + j]; }` : "let dyv = dy[xr * H + j];"}
+        let d = dyv + dh${q};
         let yo = xr * 5 * H + j;
         let rg = ys[yo + H]; let zg = ys[yo + 2 * H]; let n = ys[yo + 3 * H]; let hn = ys[yo + 4 * H];
         var hp = 0.0;
@@ -77,16 +81,16 @@ const backwardBody = (bias: boolean, last: boolean) => `
         dxz[xo] = dr; dxz[xo + H] = dz; dxz[xo + 2 * H] = dn;
         dhz[xo] = dr; dhz[xo + H] = dz; dhz[xo + 2 * H] = dhn;
         s0 += dr; s1 += dz; s2 += dhn; s3 += dn;
-        carry[q] = d * zg;
+        carry${q} = d * zg;
       }
-      let so = q * 3 * H + j;
-      sh[so] = dr; sh[so + H] = dz; sh[so + 2 * H] = dhn;
-    }
+      sh[${q * GP4} + c0 / 4][c0 % 4] = dr; sh[${q * GP4} + c1 / 4][c1 % 4] = dz; sh[${q * GP4} + c2 / 4][c2 % 4] = dhn;
+    }`)
+}
     workgroupBarrier();
-    for (var q = 0; q < R; q++) { dh[q] = carry[q]; }
-    for (var k = 0; k < 3 * H; k++) {
-      let w = recT[k * H + j];
-      for (var q = 0; q < R; q++) { dh[q] += sh[q * 3 * H + k] * w; }
+    ${perRow(R, (q) => `dh${q} = carry${q};`, " ")}
+    for (var k = 0; k < ${GP4}; k++) {
+      let w = rec[j * ${GP4} + k];
+      ${perRow(R, (q) => `dh${q} += dot(sh[${q * GP4} + k], w);`, " ")}
     }
     workgroupBarrier();
   }
@@ -97,7 +101,7 @@ const backwardBody = (bias: boolean, last: boolean) => `
 
 /** The shape both GRU kernels plan for: the backward's two gradients are the widest buffer, its 3H gradients the largest workgroup memory. */
 export function gruShape(units: number, batch: number, steps: number): RecurrentShape {
-  return { units, batch, steps, width: 6 * units, shared: 3 * units };
+  return { units, batch, steps, width: 6 * units, shared: Math.max(padded4(3 * units), padded4(units)) };
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
@@ -107,7 +111,8 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const steps = attrs!.steps as number, rows = attrs!.rows as number, last = attrs!.last as boolean, H = u.shape[0]!, n = xz.shape[0]!;
   const shape = gruShape(H, n / steps, steps);
   const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
-  return runRecurrentKernel(
+  const uT = recurrentWeights(u, "transposed");
+  const outs = runRecurrentKernel(
     `mf_gru_forward${bias ? "_bias" : ""}${last ? "_last" : ""}`,
     plan,
     shape,
@@ -115,19 +120,23 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       { name: "record", access: "out", shape: [n, 5 * H] },
       { name: "hOut", access: "out", shape: [last ? n / steps : n, H] },
       { name: "xz", access: "in" },
-      { name: "rec", access: "in" },
+      { name: "rec", access: "in", vec4: true },
       { name: "bh", access: "in" },
       ...(bias ? [{ name: "bias", access: "in" as const }] : []),
     ],
-    bias ? [xz, u, bh, bias] : [xz, u, bh],
-    forwardBody(bias != null, last),
+    bias ? [xz, uT, bh, bias] : [xz, uT, bh],
+    forwardBody(rows, padded4(H) / 4, bias != null, last),
   );
+  // released once the commands that read it are submitted (raw_dispatch.ts)
+  (backend as { disposeData(id: object): void }).disposeData(uT.dataId);
+  return outs;
 }
 
 function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
-  const { dy, ys, uT } = inputs as { dy: tf.TensorInfo; ys: tf.TensorInfo; uT: tf.TensorInfo };
+  const { dy, ys, u } = inputs as { dy: tf.TensorInfo; ys: tf.TensorInfo; u: tf.TensorInfo };
   const steps = attrs!.steps as number, rows = attrs!.rows as number, last = attrs!.last as boolean, bias = attrs!.bias as boolean;
-  const H = uT.shape[1]!, n = ys.shape[0]!;
+  const H = u.shape[0]!, n = ys.shape[0]!, GP = padded4(3 * H);
+  const uP = GP === 3 * H ? u : recurrentWeights(u, "padded");
   const shape = gruShape(H, n / steps, steps);
   const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
   const groups = Math.ceil(shape.batch / rows);
@@ -141,11 +150,12 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       { name: "partials", access: "out", shape: [groups, (bias ? 6 : 3) * H] },
       { name: "dy", access: "in" },
       { name: "ys", access: "in" },
-      { name: "recT", access: "in" },
+      { name: "rec", access: "in", vec4: true },
     ],
-    [dy, ys, uT],
-    backwardBody(bias, last),
+    [dy, ys, uP],
+    backwardBody(rows, GP / 4, bias, last),
   );
+  if (uP !== u) (backend as { disposeData(id: object): void }).disposeData(uP.dataId);
   const sums = sumPartials(partials, bias ? [3 * H, 3 * H] : [3 * H]);
   (backend as { disposeData(id: object): void }).disposeData(partials.dataId);
   return [dxz, dhz, ...sums];

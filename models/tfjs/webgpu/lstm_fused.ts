@@ -29,7 +29,7 @@ export function lstmSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number
     save([w, record]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [w, record] = saved;
-      const [dz, dbias] = tf.engine().runKernel(LSTM_BACKWARD, { dy, ys: record, uT: tf.transpose(w) }, attrs) as tf.Tensor[];
+      const [dz, dbias] = tf.engine().runKernel(LSTM_BACKWARD, { dy, ys: record, u: w }, attrs) as tf.Tensor[];
       // dU = sum over t of h_{t-1}^T dz_t, h_{-1} = 0, h read from the record one step back
       const du = tf.engine().makeTensorFromTensorInfo(recurrentWeightGrad(record, dz, w.shape[0], 0, steps));
       return withBias ? [dz, du, dbias] : [dz, du];

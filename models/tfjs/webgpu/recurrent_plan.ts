@@ -84,13 +84,15 @@ export interface RecurrentBinding {
   access: "out" | "in";
   /** The tensor's shape, for outputs. */
   shape?: number[];
+  /** Bound as vec4s (its rows a multiple of 4 floats): a software adapter loads a vec4 for about the cost of one float. */
+  vec4?: boolean;
 }
 
 /**
  * Runs a recurrent kernel (raw_dispatch.ts, so it may write several tensors): one workgroup of `units` invocations per
  * `rows` batch rows, `batch` and `steps` as uniforms; the body sees H, R, j (the unit), base (the first row), wg (the
- * workgroup), batch, steps and `sh`, `shape.shared` floats of workgroup memory per row. Outputs come first in
- * `bindings`, then inputs; returns the outputs.
+ * workgroup), batch, steps and `sh`, `shape.shared` floats (a multiple of 4) of workgroup memory per row as vec4s.
+ * Outputs come first in `bindings`, then inputs; returns the outputs.
  */
 export function runRecurrentKernel(
   key: string,
@@ -101,7 +103,9 @@ export function runRecurrentKernel(
   body: string,
 ): tf.TensorInfo[] {
   const outs = bindings.filter((b) => b.access === "out");
-  const decls = bindings.map((b, i) => `@group(0) @binding(${i}) var<storage, ${b.access === "out" ? "read_write" : "read"}> ${b.name} : array<f32>;`);
+  const decls = bindings.map((b, i) =>
+    `@group(0) @binding(${i}) var<storage, ${b.access === "out" ? "read_write" : "read"}> ${b.name} : array<${b.vec4 ? "vec4<f32>" : "f32"}>;`
+  );
   const code = `
     const H = ${shape.units};
     const R = ${plan.rows};
@@ -109,7 +113,7 @@ export function runRecurrentKernel(
     ${decls.join("\n    ")}
     @group(0) @binding(${bindings.length}) var<uniform> u : Uniforms;
     ${WGSL_ACTIVATIONS}
-    var<workgroup> sh : array<f32, ${plan.rows * shape.shared}>;
+    var<workgroup> sh : array<vec4<f32>, ${(plan.rows * shape.shared) / 4}>;
     @compute @workgroup_size(${shape.units})
     fn main(@builtin(local_invocation_index) lid : u32, @builtin(workgroup_id) wid : vec3<u32>) {
       let j = i32(lid);

@@ -147,3 +147,36 @@ export function recurrentWeightGrad(record: tf.TensorInfo, dz: tf.TensorInfo, un
     kFrom: batch,
   });
 }
+
+/** Floats of a row of `n` padded to whole vec4s. */
+export const padded4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * The recurrent weights u (H, G) laid out as the fused kernels read them in vec4s, in one dispatch: `transposed` (G, HP)
+ * for the forward (invocation j reads its gate columns along m), `padded` (H, GP) for a backward whose G is not a
+ * multiple of 4 (it reads rows of u along the gates); HP, GP: H, G padded to a multiple of 4 with zeros.
+ */
+export function recurrentWeights(u: tf.TensorInfo, layout: "transposed" | "padded"): tf.TensorInfo {
+  const [H, G] = u.shape as [number, number];
+  const t = layout === "transposed";
+  const [rows, cols, width] = t ? [G, H, padded4(H)] : [H, G, padded4(G)];
+  const n = rows * width, groups = Math.min(Math.ceil(n / 64), 4096);
+  const code = `
+    @group(0) @binding(0) var<storage, read_write> out : array<f32>;
+    @group(0) @binding(1) var<storage, read> u : array<f32>;
+    @compute @workgroup_size(64)
+    fn main(@builtin(global_invocation_id) gid : vec3<u32>) {
+      for (var x = i32(gid.x); x < ${n}; x += ${groups * 64}) {
+        let r = x / ${width}; let c = x % ${width};
+        var v = 0.0;
+        if (c < ${cols}) { v = u[${t ? `c * ${G} + r` : `r * ${G} + c`}]; }
+        out[x] = v;
+      }
+    }`;
+  const [out] = dispatchRaw({ key: `mf_recurrent_weights_${layout}_${H}_${G}`, code }, {
+    outputs: [{ shape: [rows, width] }],
+    inputs: [u],
+    workgroups: [groups, 1, 1],
+  });
+  return out;
+}

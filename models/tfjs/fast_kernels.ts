@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type HostStorage as Storage, hostStorage, type HostValues as Values } from "./host_storage.ts";
 import { transposeLastTwo } from "./wasm/transpose.ts";
 import { sumRows } from "./wasm/sum_rows.ts";
+import { useWebGpuKernels } from "./webgpu/kernel_patches.ts";
 
 // Slow paths of the tfjs 4.22 cpu and wasm backends that training hits on every step, measured with
 // bench/train_speed.ts (experiments/benchmarks/train_speed.md):
@@ -31,9 +32,10 @@ const PATCHED = Symbol("model-factory fast kernel");
 
 /**
  * Replaces the named backend's slow kernels (above) with run-copying or pre-transposing versions.
- * Idempotent; does nothing for backends without such paths (webgpu). NetworkModel calls it.
+ * Idempotent; on webgpu, the layout-only dispatches replaced instead (webgpu/kernel_patches.ts). NetworkModel calls it.
  */
 export function useFastKernels(backendName: string): void {
+  if (backendName === "webgpu") return useWebGpuKernels();
   if (backendName !== "cpu" && backendName !== "wasm") return;
   const storage = (backend: unknown) => hostStorage(backendName, backend)!;
   patch(backendName, "Slice", (args, plain) => {

@@ -1,0 +1,36 @@
+/// <reference types="node" />
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ParityCase } from "./fused_parity.ts";
+import { fusedParity } from "./fused_parity_run.ts";
+
+// tfjs's webgpu Sum, Mean and Transpose as replaced by models/tfjs/webgpu/kernel_patches.ts, on lavapipe under Deno.
+let cases: ParityCase[];
+const run = fusedParity();
+beforeAll(async () => void (cases = await run.check("kernel_patches")), 240_000);
+afterAll(() => run.dispose());
+const of = (prefix: string) => cases.filter((c) => c.name.startsWith(prefix));
+
+describe("webgpu kernel patches on lavapipe (under Deno)", () => {
+  it("every result equals tfjs's own kernel's within 1e-6 relative", () => {
+    expect(cases).toHaveLength(15);
+    for (const c of cases) expect(c.errors.output, c.name).toBeLessThan(1e-6);
+  });
+
+  it("a sum or mean over axes that are not innermost is one dispatch, not tfjs's transpose and reduce", () => {
+    const blocks = [...of("sum"), ...of("mean")].filter((c) => c.name !== "sum 37x17 over 1");
+    expect(blocks).toHaveLength(11);
+    for (const c of blocks) expect([c.dispatches, c.unfusedDispatches], c.name).toEqual([1, 2]);
+  });
+
+  it("an innermost reduction and a real transpose are left to tfjs (the same dispatches)", () => {
+    for (const name of ["sum 37x17 over 1", "transpose 37x60x17 over 1,0,2"]) {
+      const c = cases.find((c) => c.name === name)!;
+      expect(c.dispatches, name).toBe(c.unfusedDispatches);
+    }
+  });
+
+  it("an identity transpose (a Dense layer's kernel on a 3-D input) dispatches nothing", () => {
+    const c = cases.find((c) => c.name === "transpose 107x32 over 0,1")!;
+    expect([c.dispatches, c.unfusedDispatches]).toEqual([0, 1]);
+  });
+});

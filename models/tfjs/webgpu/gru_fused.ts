@@ -20,7 +20,7 @@ export function gruSequenceFused(
 ): tf.Tensor2D {
   registerGruKernels();
   const last = extras.last ?? false, withBias = extras.bias != null;
-  const attrs = { steps, rows: plan.rows, last, bias: withBias };
+  const attrs = { steps, rows: plan.rows, per: plan.perInvocation, last, bias: withBias };
   const op = tf.customGrad((...args) => {
     const [x, w, recurrentBias, ...rest] = args as tf.Tensor[];
     const save = rest.at(-1) as unknown as tf.GradSaveFunc;

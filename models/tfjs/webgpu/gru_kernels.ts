@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { perRow } from "./lstm_kernels.ts";
+import { perRow, perUnit, unitNames } from "./lstm_kernels.ts";
 import { type RecurrentPlan, type RecurrentShape, runRecurrentKernel, sumPartials, type WebGpuBackendLike } from "./recurrent_plan.ts";
 import { padded4, recurrentWeights } from "./recurrent_products.ts";
 
@@ -19,85 +19,101 @@ export const GRU_FORWARD = "MfGruForward";
 /** The backward kernel's name (see GRU_FORWARD). */
 export const GRU_BACKWARD = "MfGruBackward";
 
-// As the LSTM's (lstm_kernels.ts): U transposed and padded (G, HP) read in vec4s along m, h's rows in workgroup memory as vec4s.
-const forwardBody = (R: number, HP4: number, bias: boolean, last: boolean) => `
-  ${perRow(R, (q) => `var hj${q} = 0.0; let live${q} = base + ${q} < batch;`)}
-  for (var x = j; x < ${R * HP4}; x += H) { sh[x] = vec4<f32>(0.0); }
+// As the LSTM's (lstm_kernels.ts): U transposed and padded (G, HP) read in vec4s along m, h's rows in workgroup memory as
+// vec4s, each serving the invocation's P units.
+const forwardBody = (R: number, P: number, HP4: number, bias: boolean, last: boolean) => `
+  ${unitNames(P)}
+  ${perRow(R, (q) => `let live${q} = base + ${q} < batch; ${perUnit(P, (p) => `var hj${q}_${p} = 0.0;`, " ")}`)}
+  for (var x = j; x < ${R * HP4}; x += HS) { sh[x] = vec4<f32>(0.0); }
   workgroupBarrier();
-  let br = bh[j]; let bz = bh[j + H]; let bn = bh[j + 2 * H];
-  ${bias ? "let c0 = bias[j]; let c1 = bias[j + H]; let c2 = bias[j + 2 * H];" : ""}
+  ${perUnit(P, (p) => `let br${p} = bh[j${p}]; let bz${p} = bh[j${p} + H]; let bn${p} = bh[j${p} + 2 * H];`)}
+  ${bias ? perUnit(P, (p) => `let c0_${p} = bias[j${p}]; let c1_${p} = bias[j${p} + H]; let c2_${p} = bias[j${p} + 2 * H];`) : ""}
   for (var t = 0; t < steps; t++) {
-    ${perRow(R, (q) => `var ar${q} = br; var az${q} = bz; var an${q} = bn;`)}
+    ${perRow(R, (q) => perUnit(P, (p) => `var ar${q}_${p} = br${p}; var az${q}_${p} = bz${p}; var an${q}_${p} = bn${p};`, " "))}
     for (var m = 0; m < ${HP4}; m++) {
-      let ur = rec[j * ${HP4} + m]; let uz = rec[(H + j) * ${HP4} + m]; let un = rec[(2 * H + j) * ${HP4} + m];
-      ${perRow(R, (q) => `let h${q} = sh[${q * HP4} + m]; ar${q} += dot(h${q}, ur); az${q} += dot(h${q}, uz); an${q} += dot(h${q}, un);`)}
+      ${perUnit(P, (p) => `let ur${p} = rec[j${p} * ${HP4} + m]; let uz${p} = rec[(H + j${p}) * ${HP4} + m]; let un${p} = rec[(2 * H + j${p}) * ${HP4} + m];`)}
+      ${
+  perRow(R, (q) =>
+    `let h${q} = sh[${q * HP4} + m]; ${
+      perUnit(P, (p) =>
+        `ar${q}_${p} += dot(h${q}, ur${p}); az${q}_${p} += dot(h${q}, uz${p}); an${q}_${p} += dot(h${q}, un${p});`, " ")
+    }`)
+}
     }
     workgroupBarrier();
     ${
   perRow(R, (q) =>
-    `if (live${q}) {
+    perUnit(P, (p) =>
+      `if (live${q}) {
       let xr = t * batch + base + ${q};
-      let xo = xr * 3 * H + j;
-      let rg = sigmoid1(${bias ? "(xz[xo] + c0)" : "xz[xo]"} + ar${q});
-      let zg = sigmoid1(${bias ? "(xz[xo + H] + c1)" : "xz[xo + H]"} + az${q});
-      let n = tanhSafe(${bias ? "(xz[xo + 2 * H] + c2)" : "xz[xo + 2 * H]"} + rg * an${q});
-      hj${q} = n + zg * (hj${q} - n);
-      sh[${q * HP4} + j / 4][j % 4] = hj${q};
-      let yo = xr * 5 * H + j;
-      record[yo] = hj${q}; record[yo + H] = rg; record[yo + 2 * H] = zg; record[yo + 3 * H] = n; record[yo + 4 * H] = an${q};
-      ${last ? `if (t == steps - 1) { hOut[(base + ${q}) * H + j] = hj${q}; }` : `hOut[xr * H + j] = hj${q};`}
-    }`)
+      let xo = xr * 3 * H + j${p};
+      let rg = sigmoid1(${bias ? `(xz[xo] + c0_${p})` : "xz[xo]"} + ar${q}_${p});
+      let zg = sigmoid1(${bias ? `(xz[xo + H] + c1_${p})` : "xz[xo + H]"} + az${q}_${p});
+      let n = tanhSafe(${bias ? `(xz[xo + 2 * H] + c2_${p})` : "xz[xo + 2 * H]"} + rg * an${q}_${p});
+      hj${q}_${p} = n + zg * (hj${q}_${p} - n);
+      sh[${q * HP4} + j${p} / 4][j${p} % 4] = hj${q}_${p};
+      let yo = xr * 5 * H + j${p};
+      record[yo] = hj${q}_${p}; record[yo + H] = rg; record[yo + 2 * H] = zg; record[yo + 3 * H] = n; record[yo + 4 * H] = an${q}_${p};
+      ${last ? `if (t == steps - 1) { hOut[(base + ${q}) * H + j${p}] = hj${q}_${p}; }` : `hOut[xr * H + j${p}] = hj${q}_${p};`}
+    }`))
 }
     workgroupBarrier();
   }`;
 
 // rec is u (H, 3H), or padded to GP4 vec4s a row where 3H is not a multiple of 4; the step's dhz in workgroup memory
-// likewise (its pad stays zero), so invocation j reads its row of U 4 gate columns at a time.
-const backwardBody = (R: number, GP4: number, bias: boolean, last: boolean) => `
-  ${perRow(R, (q) => `var dh${q} = 0.0; var carry${q} = 0.0; let live${q} = base + ${q} < batch;`)}
-  var s0 = 0.0; var s1 = 0.0; var s2 = 0.0; var s3 = 0.0;
-  let c0 = j; let c1 = H + j; let c2 = 2 * H + j;
-  for (var x = j; x < ${R * GP4}; x += H) { sh[x] = vec4<f32>(0.0); }
+// likewise (its pad stays zero), so an invocation reads its units' rows of U 4 gate columns at a time.
+const backwardBody = (R: number, P: number, GP4: number, bias: boolean, last: boolean) => `
+  ${unitNames(P)}
+  ${perRow(R, (q) => `let live${q} = base + ${q} < batch; ${perUnit(P, (p) => `var dh${q}_${p} = 0.0; var carry${q}_${p} = 0.0;`, " ")}`)}
+  ${perUnit(P, (p) => `var s0_${p} = 0.0; var s1_${p} = 0.0; var s2_${p} = 0.0; var s3_${p} = 0.0;`)}
+  for (var x = j; x < ${R * GP4}; x += HS) { sh[x] = vec4<f32>(0.0); }
   workgroupBarrier();
   for (var s = 0; s < steps; s++) {
     let t = steps - 1 - s;
     ${
   perRow(R, (q) =>
-    `{
+    perUnit(P, (p) =>
+      `{
       var dr = 0.0; var dz = 0.0; var dhn = 0.0;
       if (live${q}) {
         let xr = t * batch + base + ${q};
-        ${last ? `var dyv = 0.0; if (t == steps - 1) { dyv = dy[(base + ${q}) * H + j]; }` : "let dyv = dy[xr * H + j];"}
-        let d = dyv + dh${q};
-        let yo = xr * 5 * H + j;
+        ${last ? `var dyv = 0.0; if (t == steps - 1) { dyv = dy[(base + ${q}) * H + j${p}]; }` : `let dyv = dy[xr * H + j${p}];`}
+        let d = dyv + dh${q}_${p};
+        let yo = xr * 5 * H + j${p};
         let rg = ys[yo + H]; let zg = ys[yo + 2 * H]; let n = ys[yo + 3 * H]; let hn = ys[yo + 4 * H];
         var hp = 0.0;
-        if (t > 0) { hp = ys[(xr - batch) * 5 * H + j]; }
+        if (t > 0) { hp = ys[(xr - batch) * 5 * H + j${p}]; }
         let dn = d * (1.0 - zg) * (1.0 - n * n);
         dr = dn * hn * rg * (1.0 - rg);
         dz = d * (hp - n) * zg * (1.0 - zg);
         dhn = dn * rg;
-        let xo = xr * 3 * H + j;
+        let xo = xr * 3 * H + j${p};
         dxz[xo] = dr; dxz[xo + H] = dz; dxz[xo + 2 * H] = dn;
         dhz[xo] = dr; dhz[xo + H] = dz; dhz[xo + 2 * H] = dhn;
-        s0 += dr; s1 += dz; s2 += dhn; s3 += dn;
-        carry${q} = d * zg;
+        s0_${p} += dr; s1_${p} += dz; s2_${p} += dhn; s3_${p} += dn;
+        carry${q}_${p} = d * zg;
       }
+      let c0 = j${p}; let c1 = H + j${p}; let c2 = 2 * H + j${p};
       sh[${q * GP4} + c0 / 4][c0 % 4] = dr; sh[${q * GP4} + c1 / 4][c1 % 4] = dz; sh[${q * GP4} + c2 / 4][c2 % 4] = dhn;
-    }`)
+    }`))
 }
     workgroupBarrier();
-    ${perRow(R, (q) => `dh${q} = carry${q};`, " ")}
+    ${perRow(R, (q) => perUnit(P, (p) => `dh${q}_${p} = carry${q}_${p};`, " "), " ")}
     for (var k = 0; k < ${GP4}; k++) {
-      let w = rec[j * ${GP4} + k];
-      ${perRow(R, (q) => `dh${q} += dot(sh[${q * GP4} + k], w);`, " ")}
+      ${perUnit(P, (p) => `let w${p} = rec[j${p} * ${GP4} + k];`, " ")}
+      ${perRow(R, (q) => `let d${q} = sh[${q * GP4} + k]; ${perUnit(P, (p) => `dh${q}_${p} += dot(d${q}, w${p});`, " ")}`)}
     }
     workgroupBarrier();
   }
   // per-workgroup sums: dhz's (dbh) and, with the input bias, dxz's (which differ from dhz's in the n gate only)
-  let po = wg * ${bias ? 6 : 3} * H + j;
-  partials[po] = s0; partials[po + H] = s1; partials[po + 2 * H] = s2;
-  ${bias ? "partials[po + 3 * H] = s0; partials[po + 4 * H] = s1; partials[po + 5 * H] = s3;" : ""}`;
+  ${
+  perUnit(P, (p) =>
+    `{
+    let po = wg * ${bias ? 6 : 3} * H + j${p};
+    partials[po] = s0_${p}; partials[po + H] = s1_${p}; partials[po + 2 * H] = s2_${p};
+    ${bias ? `partials[po + 3 * H] = s0_${p}; partials[po + 4 * H] = s1_${p}; partials[po + 5 * H] = s3_${p};` : ""}
+  }`)
+}`;
 
 /** The shape both GRU kernels plan for: the backward's two gradients are the widest buffer, its 3H gradients the largest workgroup memory. */
 export function gruShape(units: number, batch: number, steps: number): RecurrentShape {
@@ -110,7 +126,7 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { xz, u, bh, bias } = inputs as { xz: tf.TensorInfo; u: tf.TensorInfo; bh: tf.TensorInfo; bias?: tf.TensorInfo };
   const steps = attrs!.steps as number, rows = attrs!.rows as number, last = attrs!.last as boolean, H = u.shape[0]!, n = xz.shape[0]!;
   const shape = gruShape(H, n / steps, steps);
-  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
+  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows, perInvocation: attrs!.per as number };
   const uT = recurrentWeights(u, "transposed");
   const outs = runRecurrentKernel(
     `mf_gru_forward${bias ? "_bias" : ""}${last ? "_last" : ""}`,
@@ -125,7 +141,7 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       ...(bias ? [{ name: "bias", access: "in" as const }] : []),
     ],
     bias ? [xz, uT, bh, bias] : [xz, uT, bh],
-    forwardBody(rows, padded4(H) / 4, bias != null, last),
+    forwardBody(rows, plan.perInvocation, padded4(H) / 4, bias != null, last),
   );
   // released once the commands that read it are submitted (raw_dispatch.ts)
   (backend as { disposeData(id: object): void }).disposeData(uT.dataId);
@@ -138,7 +154,7 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const H = u.shape[0]!, n = ys.shape[0]!, GP = padded4(3 * H);
   const uP = GP === 3 * H ? u : recurrentWeights(u, "padded");
   const shape = gruShape(H, n / steps, steps);
-  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
+  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows, perInvocation: attrs!.per as number };
   const groups = Math.ceil(shape.batch / rows);
   const [dxz, dhz, partials] = runRecurrentKernel(
     `mf_gru_backward${bias ? "_bias" : ""}${last ? "_last" : ""}`,
@@ -153,7 +169,7 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       { name: "rec", access: "in", vec4: true },
     ],
     [dy, ys, uP],
-    backwardBody(rows, GP / 4, bias, last),
+    backwardBody(rows, plan.perInvocation, GP / 4, bias, last),
   );
   if (uP !== u) (backend as { disposeData(id: object): void }).disposeData(uP.dataId);
   const sums = sumPartials(partials, bias ? [3 * H, 3 * H] : [3 * H]);

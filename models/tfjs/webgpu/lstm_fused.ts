@@ -20,7 +20,7 @@ export interface RecurrentExtras {
 export function lstmSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, plan: RecurrentPlan, extras: RecurrentExtras = {}): tf.Tensor2D {
   registerLstmKernels();
   const last = extras.last ?? false, withBias = extras.bias != null;
-  const attrs = { steps, rows: plan.rows, last, bias: withBias };
+  const attrs = { steps, rows: plan.rows, per: plan.perInvocation, last, bias: withBias };
   const op = tf.customGrad((...args) => {
     const [x, w, ...rest] = args as tf.Tensor[];
     const save = rest.at(-1) as unknown as tf.GradSaveFunc;

@@ -22,95 +22,120 @@ export const LSTM_BACKWARD = "MfLstmBackward";
 /** `f(q)` for every row q of a workgroup, unrolled: the rows' values stay in registers, not in an array indexed at run time. */
 export const perRow = (R: number, f: (q: number) => string, sep = "\n"): string => Array.from({ length: R }, (_, q) => f(q)).join(sep);
 
-// The recurrent products read vec4s: rec is U transposed and padded (G, HP), so invocation j reads 4 consecutive m of
-// its gate column in one load, and h's row in workgroup memory as vec4s (HP4 of them per row, zeros past H); on a
-// software adapter, which loads lane by lane, that is ~4x fewer loads for the same FMAs, and a GPU reads as many bytes.
-const forwardBody = (R: number, HP4: number, bias: boolean, last: boolean) => `
-  ${perRow(R, (q) => `var c${q} = 0.0; let live${q} = base + ${q} < batch;`)}
-  for (var x = j; x < ${R * HP4}; x += H) { sh[x] = vec4<f32>(0.0); }
-  ${bias ? "let b0 = bias[j]; let b1 = bias[j + H]; let b2 = bias[j + 2 * H]; let b3 = bias[j + 3 * H];" : ""}
+/** `f(p)` for each of an invocation's P units (unit j + p*HS, named `j${p}` in the kernels), unrolled likewise. */
+export const perUnit = (P: number, f: (p: number) => string, sep = "\n"): string => Array.from({ length: P }, (_, p) => f(p)).join(sep);
+
+/** WGSL naming each of an invocation's units: `let j0 = j; let j1 = j + HS; ...`. */
+export const unitNames = (P: number): string => perUnit(P, (p) => `let j${p} = j + ${p} * HS;`, " ");
+
+// The recurrent products read vec4s: rec is U transposed and padded (G, HP), so an invocation reads 4 consecutive m of
+// a gate column in one load, and h's rows in workgroup memory as vec4s (HP4 a row, zeros past H): on a software adapter,
+// which loads lane by lane, ~4x fewer loads for the same FMAs, and a GPU reads as many bytes. Each h it reads serves its
+// P units' 4 gates (recurrent_plan.ts: perInvocation).
+const forwardBody = (R: number, P: number, HP4: number, bias: boolean, last: boolean) => `
+  ${unitNames(P)}
+  ${perRow(R, (q) => `let live${q} = base + ${q} < batch; ${perUnit(P, (p) => `var c${q}_${p} = 0.0;`, " ")}`)}
+  for (var x = j; x < ${R * HP4}; x += HS) { sh[x] = vec4<f32>(0.0); }
+  ${
+  bias
+    ? perUnit(P, (p) => `let b0_${p} = bias[j${p}]; let b1_${p} = bias[j${p} + H]; let b2_${p} = bias[j${p} + 2 * H]; let b3_${p} = bias[j${p} + 3 * H];`)
+    : ""
+}
   workgroupBarrier();
   for (var t = 0; t < steps; t++) {
     ${
   perRow(R, (q) =>
-    `var zi${q} = 0.0; var zf${q} = 0.0; var zo${q} = 0.0; var zg${q} = 0.0;
+    perUnit(P, (p) =>
+      `var zi${q}_${p} = 0.0; var zf${q}_${p} = 0.0; var zo${q}_${p} = 0.0; var zg${q}_${p} = 0.0;
     if (live${q}) {
-      let xo = (t * batch + base + ${q}) * 4 * H + j;
-      ${
-      bias
-        ? `zi${q} = xz[xo] + b0; zf${q} = xz[xo + H] + b1; zo${q} = xz[xo + 2 * H] + b2; zg${q} = xz[xo + 3 * H] + b3;`
-        : `zi${q} = xz[xo]; zf${q} = xz[xo + H]; zo${q} = xz[xo + 2 * H]; zg${q} = xz[xo + 3 * H];`
-    }
-    }`)
+      let xo = (t * batch + base + ${q}) * 4 * H + j${p};
+      zi${q}_${p} = xz[xo]${bias ? ` + b0_${p}` : ""}; zf${q}_${p} = xz[xo + H]${bias ? ` + b1_${p}` : ""};
+      zo${q}_${p} = xz[xo + 2 * H]${bias ? ` + b2_${p}` : ""}; zg${q}_${p} = xz[xo + 3 * H]${bias ? ` + b3_${p}` : ""};
+    }`))
 }
     for (var m = 0; m < ${HP4}; m++) {
-      let ui = rec[j * ${HP4} + m]; let uf = rec[(H + j) * ${HP4} + m]; let uo = rec[(2 * H + j) * ${HP4} + m]; let ug = rec[(3 * H + j) * ${HP4} + m];
       ${
-  perRow(R, (q) => `let h${q} = sh[${q * HP4} + m]; zi${q} += dot(h${q}, ui); zf${q} += dot(h${q}, uf); zo${q} += dot(h${q}, uo); zg${q} += dot(h${q}, ug);`)
+  perUnit(P, (p) =>
+    `let ui${p} = rec[j${p} * ${HP4} + m]; let uf${p} = rec[(H + j${p}) * ${HP4} + m]; let uo${p} = rec[(2 * H + j${p}) * ${HP4} + m]; let ug${p} = rec[(3 * H + j${p}) * ${HP4} + m];`)
+}
+      ${
+  perRow(R, (q) =>
+    `let h${q} = sh[${q * HP4} + m]; ${
+      perUnit(P, (p) =>
+        `zi${q}_${p} += dot(h${q}, ui${p}); zf${q}_${p} += dot(h${q}, uf${p}); zo${q}_${p} += dot(h${q}, uo${p}); zg${q}_${p} += dot(h${q}, ug${p});`, " ")
+    }`)
 }
     }
     workgroupBarrier();
     ${
   perRow(R, (q) =>
-    `{
-      let i = sigmoid1(zi${q}); let f = sigmoid1(zf${q}); let o = sigmoid1(zo${q}); let g = tanhSafe(zg${q});
-      c${q} = f * c${q} + i * g;
-      let h = o * tanhSafe(c${q});
-      sh[${q * HP4} + j / 4][j % 4] = h;
+    perUnit(P, (p) =>
+      `{
+      let i = sigmoid1(zi${q}_${p}); let f = sigmoid1(zf${q}_${p}); let o = sigmoid1(zo${q}_${p}); let g = tanhSafe(zg${q}_${p});
+      c${q}_${p} = f * c${q}_${p} + i * g;
+      let h = o * tanhSafe(c${q}_${p});
+      sh[${q * HP4} + j${p} / 4][j${p} % 4] = h;
       if (live${q}) {
         let row = t * batch + base + ${q};
-        let yo = row * 6 * H + j;
-        record[yo] = h; record[yo + H] = c${q}; record[yo + 2 * H] = i; record[yo + 3 * H] = f; record[yo + 4 * H] = o; record[yo + 5 * H] = g;
-        ${last ? `if (t == steps - 1) { hOut[(base + ${q}) * H + j] = h; }` : "hOut[row * H + j] = h;"}
+        let yo = row * 6 * H + j${p};
+        record[yo] = h; record[yo + H] = c${q}_${p}; record[yo + 2 * H] = i; record[yo + 3 * H] = f; record[yo + 4 * H] = o; record[yo + 5 * H] = g;
+        ${last ? `if (t == steps - 1) { hOut[(base + ${q}) * H + j${p}] = h; }` : `hOut[row * H + j${p}] = h;`}
       }
-    }`)
+    }`))
 }
     workgroupBarrier();
   }`;
 
-// u (H, 4H) itself: invocation j reads its row of U, 4 gates' columns at a time, against the step's dz in workgroup memory.
-const backwardBody = (R: number, bias: boolean, last: boolean) => `
-  ${perRow(R, (q) => `var dh${q} = 0.0; var dc${q} = 0.0; let live${q} = base + ${q} < batch;`)}
-  var s0 = 0.0; var s1 = 0.0; var s2 = 0.0; var s3 = 0.0;
-  let c0 = j; let c1 = H + j; let c2 = 2 * H + j; let c3 = 3 * H + j;
+// u (H, 4H) itself: an invocation reads its units' rows of U, 4 gate columns at a time, against the step's dz in
+// workgroup memory (a row is 4H floats, H vec4s), each dz vec4 serving its P units.
+const backwardBody = (R: number, P: number, bias: boolean, last: boolean) => `
+  ${unitNames(P)}
+  ${perRow(R, (q) => `let live${q} = base + ${q} < batch; ${perUnit(P, (p) => `var dh${q}_${p} = 0.0; var dc${q}_${p} = 0.0;`, " ")}`)}
+  ${perUnit(P, (p) => `var s0_${p} = 0.0; var s1_${p} = 0.0; var s2_${p} = 0.0; var s3_${p} = 0.0;`)}
   for (var s = 0; s < steps; s++) {
     let t = steps - 1 - s;
     ${
   perRow(R, (q) =>
-    `{
+    perUnit(P, (p) =>
+      `{
       var dzi = 0.0; var dzf = 0.0; var dzo = 0.0; var dzg = 0.0;
       if (live${q}) {
         let xr = t * batch + base + ${q};
-        ${last ? `var dyv = 0.0; if (t == steps - 1) { dyv = dy[(base + ${q}) * H + j]; }` : "let dyv = dy[xr * H + j];"}
-        let d = dyv + dh${q};
-        let yo = xr * 6 * H + j;
+        ${last ? `var dyv = 0.0; if (t == steps - 1) { dyv = dy[(base + ${q}) * H + j${p}]; }` : `let dyv = dy[xr * H + j${p}];`}
+        let d = dyv + dh${q}_${p};
+        let yo = xr * 6 * H + j${p};
         let cc = ys[yo + H]; let i = ys[yo + 2 * H]; let f = ys[yo + 3 * H]; let o = ys[yo + 4 * H]; let g = ys[yo + 5 * H];
         var cp = 0.0;
-        if (t > 0) { cp = ys[(xr - batch) * 6 * H + H + j]; }
+        if (t > 0) { cp = ys[(xr - batch) * 6 * H + H + j${p}]; }
         let tc = tanhSafe(cc);
-        let dcc = dc${q} + d * o * (1.0 - tc * tc);
+        let dcc = dc${q}_${p} + d * o * (1.0 - tc * tc);
         dzi = dcc * g * i * (1.0 - i);
         dzf = dcc * cp * f * (1.0 - f);
         dzo = d * tc * o * (1.0 - o);
         dzg = dcc * i * (1.0 - g * g);
-        let zo = xr * 4 * H + j;
+        let zo = xr * 4 * H + j${p};
         dz[zo] = dzi; dz[zo + H] = dzf; dz[zo + 2 * H] = dzo; dz[zo + 3 * H] = dzg;
-        s0 += dzi; s1 += dzf; s2 += dzo; s3 += dzg;
-        dc${q} = dcc * f;
+        s0_${p} += dzi; s1_${p} += dzf; s2_${p} += dzo; s3_${p} += dzg;
+        dc${q}_${p} = dcc * f;
       }
-      // a row is 4H floats, H vec4s; gate g's column g*H + j
+      let c0 = j${p}; let c1 = H + j${p}; let c2 = 2 * H + j${p}; let c3 = 3 * H + j${p};
       sh[${q} * H + c0 / 4][c0 % 4] = dzi; sh[${q} * H + c1 / 4][c1 % 4] = dzf; sh[${q} * H + c2 / 4][c2 % 4] = dzo; sh[${q} * H + c3 / 4][c3 % 4] = dzg;
-    }`)
+    }`))
 }
     workgroupBarrier();
-    ${perRow(R, (q) => `dh${q} = 0.0;`, " ")}
+    ${perRow(R, (q) => perUnit(P, (p) => `dh${q}_${p} = 0.0;`, " "), " ")}
     for (var k = 0; k < H; k++) {
-      let w = rec[j * H + k];
-      ${perRow(R, (q) => `dh${q} += dot(sh[${q} * H + k], w);`, " ")}
+      ${perUnit(P, (p) => `let w${p} = rec[j${p} * H + k];`, " ")}
+      ${perRow(R, (q) => `let d${q} = sh[${q} * H + k]; ${perUnit(P, (p) => `dh${q}_${p} += dot(d${q}, w${p});`, " ")}`)}
     }
     workgroupBarrier();
   }
-  ${bias ? "let po = wg * 4 * H + j; partials[po] = s0; partials[po + H] = s1; partials[po + 2 * H] = s2; partials[po + 3 * H] = s3;" : ""}`;
+  ${
+  bias
+    ? perUnit(P, (p) =>
+      `{ let po = wg * 4 * H + j${p}; partials[po] = s0_${p}; partials[po + H] = s1_${p}; partials[po + 2 * H] = s2_${p}; partials[po + 3 * H] = s3_${p}; }`)
+    : ""
+}`;
 
 /** The shape both LSTM kernels plan for: the record is the widest buffer, the backward's 4H gradients the largest workgroup memory. */
 export function lstmShape(units: number, batch: number, steps: number): RecurrentShape {
@@ -123,7 +148,7 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const { xz, u, bias } = inputs as { xz: tf.TensorInfo; u: tf.TensorInfo; bias?: tf.TensorInfo };
   const steps = attrs!.steps as number, rows = attrs!.rows as number, last = attrs!.last as boolean, H = u.shape[0]!, n = xz.shape[0]!;
   const shape = lstmShape(H, n / steps, steps);
-  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
+  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows, perInvocation: attrs!.per as number };
   const uT = recurrentWeights(u, "transposed");
   const outs = runRecurrentKernel(
     `mf_lstm_forward${bias ? "_bias" : ""}${last ? "_last" : ""}`,
@@ -137,7 +162,7 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       ...(bias ? [{ name: "bias", access: "in" as const }] : []),
     ],
     bias ? [xz, uT, bias] : [xz, uT],
-    forwardBody(rows, padded4(H) / 4, bias != null, last),
+    forwardBody(rows, plan.perInvocation, padded4(H) / 4, bias != null, last),
   );
   // released once the commands that read it are submitted (raw_dispatch.ts)
   (backend as { disposeData(id: object): void }).disposeData(uT.dataId);
@@ -149,7 +174,7 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const steps = attrs!.steps as number, rows = attrs!.rows as number, last = attrs!.last as boolean, bias = attrs!.bias as boolean;
   const H = u.shape[0]!, n = ys.shape[0]!;
   const shape = lstmShape(H, n / steps, steps);
-  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows };
+  const plan: RecurrentPlan = { backend: backend as WebGpuBackendLike, rows, perInvocation: attrs!.per as number };
   const groups = Math.ceil(shape.batch / rows);
   const [dz, partials] = runRecurrentKernel(
     `mf_lstm_backward${bias ? "_bias" : ""}${last ? "_last" : ""}`,
@@ -163,7 +188,7 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       { name: "rec", access: "in", vec4: true },
     ],
     [dy, ys, u],
-    backwardBody(rows, bias, last),
+    backwardBody(rows, plan.perInvocation, bias, last),
   );
   if (!bias) return [dz];
   const [dbias] = sumPartials(partials, [4 * H]);

@@ -4,7 +4,7 @@ import { dispatchRaw } from "./raw_dispatch.ts";
 
 /** The part of tfjs's WebGPU backend the fused recurrent kernels plan with (typed here: its .d.ts needs the DOM's WebGPU types). */
 export interface WebGpuBackendLike {
-  device: { limits: GpuLimits };
+  device: { limits: GpuLimits; adapterInfo?: { isFallbackAdapter?: boolean } };
 }
 
 /** The adapter limits a fused recurrence must fit (GPUSupportedLimits' names). */
@@ -16,10 +16,12 @@ export interface GpuLimits {
   maxStorageBufferBindingSize: number;
 }
 
-/** How a fused recurrence runs: a workgroup of one invocation per unit runs `rows` batch rows. */
+/** How a fused recurrence runs: a workgroup of units / `perInvocation` invocations runs `rows` batch rows. */
 export interface RecurrentPlan {
   backend: WebGpuBackendLike;
   rows: number;
+  /** Units each invocation runs (1, 2 or 4): invocation j runs units j, j + H/p, ... */
+  perInvocation: number;
 }
 
 /** The shape of one recurrence: `width` floats a step keeps per row at most (forward record or gradients), `shared` floats of workgroup memory per row. */
@@ -64,7 +66,21 @@ function fit(shape: RecurrentShape): RecurrentPlan | { why: string } {
   if (groups > lim.maxComputeWorkgroupsPerDimension) return { why: `${groups} workgroups exceed ${lim.maxComputeWorkgroupsPerDimension}` };
   const bytes = shape.steps * shape.batch * shape.width * 4;
   if (bytes > lim.maxStorageBufferBindingSize) return { why: `${bytes} bytes exceed the ${lim.maxStorageBufferBindingSize}-byte storage binding` };
-  return { backend, rows };
+  return { backend, rows, perInvocation: perInvocation(H, backend.device.adapterInfo?.isFallbackAdapter === true) };
+}
+
+/**
+ * Units per invocation. Every invocation reads the step's whole state (forward) or gradient (backward) from workgroup
+ * memory, so each unit more per invocation divides those reads. A GPU runs a workgroup's invocations in parallel, and
+ * there one unit per invocation keeps each step's chain of FMAs shortest. An adapter that runs on the CPU (a fallback
+ * adapter: lavapipe, SwiftShader) runs a workgroup on one core, a SIMD vector of invocations at a time, where only the
+ * number of loads counts (each is a loop over the lanes there): 4 units an invocation, as long as two vectors of 8
+ * invocations remain.
+ */
+export function perInvocation(units: number, cpuAdapter: boolean): number {
+  if (!cpuAdapter) return 1;
+  for (const p of [4, 2]) if (units % p === 0 && units / p >= 16) return p;
+  return 1;
 }
 
 /** WGSL helpers shared by the kernels: tanh from one exp of a non-positive number (WGSL's tanh may give NaN for large inputs), sigmoid. */
@@ -89,8 +105,9 @@ export interface RecurrentBinding {
 }
 
 /**
- * Runs a recurrent kernel (raw_dispatch.ts, so it may write several tensors): one workgroup of `units` invocations per
- * `rows` batch rows, `batch` and `steps` as uniforms; the body sees H, R, j (the unit), base (the first row), wg (the
+ * Runs a recurrent kernel (raw_dispatch.ts, so it may write several tensors): one workgroup of HS = units / perInvocation
+ * invocations per `rows` batch rows, `batch` and `steps` as uniforms; the body sees H, R, HS, j (the invocation, whose
+ * units are j, j + HS, ...), base (the first row), wg (the
  * workgroup), batch, steps and `sh`, `shape.shared` floats (a multiple of 4) of workgroup memory per row as vec4s.
  * Outputs come first in `bindings`, then inputs; returns the outputs.
  */
@@ -109,12 +126,13 @@ export function runRecurrentKernel(
   const code = `
     const H = ${shape.units};
     const R = ${plan.rows};
+    const HS = ${shape.units / plan.perInvocation};
     struct Uniforms { batch : i32, steps : i32, };
     ${decls.join("\n    ")}
     @group(0) @binding(${bindings.length}) var<uniform> u : Uniforms;
     ${WGSL_ACTIVATIONS}
     var<workgroup> sh : array<vec4<f32>, ${(plan.rows * shape.shared) / 4}>;
-    @compute @workgroup_size(${shape.units})
+    @compute @workgroup_size(${shape.units / plan.perInvocation})
     fn main(@builtin(local_invocation_index) lid : u32, @builtin(workgroup_id) wid : vec3<u32>) {
       let j = i32(lid);
       let wg = i32(wid.x);
@@ -123,7 +141,7 @@ export function runRecurrentKernel(
       let steps = u.steps;
       ${body}
     }`;
-  return dispatchRaw({ key: `${key}_${shape.units}_${plan.rows}`, code }, {
+  return dispatchRaw({ key: `${key}_${shape.units}_${plan.rows}_${plan.perInvocation}`, code }, {
     outputs: outs.map((o) => ({ shape: o.shape! })),
     inputs,
     uniforms: [{ type: "int32", data: [shape.batch] }, { type: "int32", data: [shape.steps] }],

@@ -4,7 +4,7 @@
 // gradients), and whole transformer and PatchTST training steps with the flag on and off.
 import * as tf from "@tensorflow/tfjs";
 import { MultiHeadAttention } from "../../../../models/tfjs/layers/attention.ts";
-import { attentionFused, planAttention } from "../../../../models/tfjs/webgpu/attention_fused.ts";
+import { attentionFused, MAX_HEAD_WIDTH, planAttention } from "../../../../models/tfjs/webgpu/attention_fused.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import type { ParityCase } from "./fused_parity.ts";
@@ -79,7 +79,14 @@ async function opParity(): Promise<ParityCase[]> {
 /** The layer with the flag on and off: output, dx and the gradients of qkv_kernel, qkv_bias, out_kernel, out_bias. */
 async function layerParity(): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
-  for (const [shape, heads] of [[[1, 14, 16], 2], [[37, 60, 32], 4], [[3, 5, 14, 16], 2]] as [number[], number][]) {
+  // [input shape, heads, the path the layer says it took with the flag on]: a head width past MAX_HEAD_WIDTH falls back
+  const layers: [number[], number, string][] = [
+    [[1, 14, 16], 2, "fused"],
+    [[37, 60, 32], 4, "fused"],
+    [[3, 5, 14, 16], 2, "fused"],
+    [[2, 3, 2 * (MAX_HEAD_WIDTH + 2)], 2, `unfused (head width ${MAX_HEAD_WIDTH + 2} exceeds ${MAX_HEAD_WIDTH})`],
+  ];
+  for (const [shape, heads, path] of layers) {
     const layer = new MultiHeadAttention({ heads, seed: 7 });
     const x = tf.randomNormal(shape, 0, 1, "float32", 5);
     const k = tf.randomNormal(shape, 0, 1, "float32", 6);
@@ -96,13 +103,13 @@ async function layerParity(): Promise<ParityCase[]> {
     };
     const fused = run(true), plain = run(false);
     setFusedKernels(true);
-    if (fused.kernels !== "fused" || plain.kernels !== "unfused (fused kernels off)") {
-      throw new Error(`attention parity: the layer said "${fused.kernels}" on and "${plain.kernels}" off`);
+    if (fused.kernels !== path || plain.kernels !== "unfused (fused kernels off)") {
+      throw new Error(`attention parity: the layer said "${fused.kernels}" on (expected "${path}") and "${plain.kernels}" off`);
     }
     const errors: Record<string, number> = { output: await relError(fused.out, plain.out) };
     const names = ["dx", ...layer.trainableWeights.map((w) => `d${w.originalName.split("/").at(-1)}`)];
     for (let i = 0; i < names.length; i++) errors[names[i]] = await relError(fused.grads[i], plain.grads[i]);
-    cases.push({ name: `layer ${shape.join("x")} heads=${heads}`, errors });
+    cases.push({ name: `layer ${shape.join("x")} heads=${heads}: ${fused.kernels}`, errors });
     tf.dispose([x, k, fused.out, plain.out, ...fused.grads, ...plain.grads]);
     layer.dispose();
   }

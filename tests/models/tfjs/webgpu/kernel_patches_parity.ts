@@ -5,6 +5,10 @@ import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { useWebGpuKernels } from "../../../../models/tfjs/webgpu/kernel_patches.ts";
 import type { ParityCase } from "./fused_parity.ts";
+import { registry } from "../../../../models/index.ts";
+import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
+import { syntheticWindows } from "../../../../bench/training_inputs.ts";
+import { TINY_NETWORKS } from "../../tiny_networks.ts";
 
 /** max |a - b| / max |b| (max |a - b| where b is all zeros). */
 async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -36,7 +40,50 @@ const CASES: [Op, number[], number[], boolean][] = [
 const run = (op: Op, x: tf.Tensor, axes: number[], keepDims: boolean) =>
   op === "transpose" ? tf.transpose(x, axes) : op === "sum" ? tf.sum(x, axes, keepDims) : tf.mean(x, axes, keepDims);
 
-/** Each case's result with the replaced kernels and with tfjs's, and the dispatches either way. */
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+
+/**
+ * Every tfjs network (tests/models/tiny_networks.ts' settings) trained four steps (batch 37, 9 features) with the fused
+ * kernels on and off from the same seed: NetworkModel.fit registers the patches, so every model's sums, means and
+ * transposes go through them with the flag on. The epoch's train loss and the validation loss after it.
+ */
+async function modelSteps(counter: ReturnType<typeof countDispatches>): Promise<ParityCase[]> {
+  const backend = { name: "webgpu" as const, requested: "webgpu" as const, reason: "parity check" };
+  const cases: ParityCase[] = [];
+  for (const [name, { seqLen, params }] of Object.entries(TINY_NETWORKS)) {
+    const plugin = registry.get(name);
+    const train = syntheticWindows(37 * 4, 3, { seqLen, features: 9 });
+    const val = syntheticWindows(50, 4, { seqLen, features: 9 });
+    const losses: { train: number; val: number }[] = [];
+    const dispatches: number[] = [];
+    for (const on of [true, false]) {
+      setFusedKernels(on);
+      counter.reset();
+      const model = plugin.create(plugin.configSchema.parse(params), { seqLen, nFeatures: 9, nClasses: 3 }, { seed: 2, backend }) as NetworkModel;
+      await model.fit(train, val, {
+        epochs: 1,
+        batchSize: 37,
+        seed: 1,
+        restoreBest: false,
+        onEpoch: (e) => {
+          losses.push({ train: e.train_loss, val: e.val_loss });
+          return Promise.resolve({ stop: false, best: false });
+        },
+      });
+      dispatches.push(counter.counts().dispatches);
+      model.dispose();
+    }
+    cases.push({
+      name: `${name} steps, flag on vs off`,
+      errors: { train_loss: rel(losses[0].train, losses[1].train), val_loss: rel(losses[0].val, losses[1].val) },
+      dispatches: dispatches[0],
+      unfusedDispatches: dispatches[1],
+    });
+  }
+  return cases;
+}
+
+/** Each case's result with the replaced kernels and with tfjs's, and the dispatches either way; then every network's steps. */
 export async function parity(): Promise<ParityCase[]> {
   useWebGpuKernels();
   const cases: ParityCase[] = [];
@@ -61,6 +108,7 @@ export async function parity(): Promise<ParityCase[]> {
       });
       tf.dispose([x, ...out]);
     }
+    cases.push(...await modelSteps(counter));
   } finally {
     counter.stop();
     setFusedKernels(true);

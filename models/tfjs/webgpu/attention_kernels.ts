@@ -12,7 +12,7 @@ import { dispatchRaw, FLAT_INDEX, flatWorkgroups, type RawKernel } from "./raw_d
  * Backward (`MfAttentionGrad`): dy (n T, d), qkv, out, lse -> dqkv (n T, 3d). Each invocation is its row's query
  * (dq = scale sum_j ds_ij k_j) and its row's key and value (dk = scale sum_i ds_ij q_i, dv = sum_i p_ij dy_i), with
  * ds_ij = p_ij (dy_i . v_j - dy_i . out_i): one dispatch, writing disjoint parts of dqkv.
- * Attrs: steps (T), heads (H), causal (row i sees rows <= i only), scale (1/sqrt(d/H) unless given).
+ * Attrs: steps (T), heads (H), causal (row i sees rows <= i only), scale (the scores' factor; planAttention gives 1/sqrt(d/H)).
  */
 export const ATTENTION_FORWARD = "MfAttention";
 /** The backward kernel's name (see ATTENTION_FORWARD). */
@@ -20,9 +20,11 @@ export const ATTENTION_BACKWARD = "MfAttentionGrad";
 
 const WG = 64;
 
-// Loops over a head's width are unrolled by UNROLL (the rest straight-line): Mesa's lavapipe stops an invocation after
-// 65535 loop iterations in all (gallivm's guard against hangs), which a loop over the width inside the loop over rows
-// reached at T = 200 and a head width of 96 (the backward's dk and dv came out zero), and fewer iterations cost less anywhere.
+// Loops over a head's width are unrolled by UNROLL (the rest straight-line): Mesa's lavapipe stops an invocation's loops
+// after ~65535 iterations in all (llvmpipe's guard against hangs; measured: two loops of 40000 ran 65534 times together),
+// which a loop over the width inside the loop over rows reached at T = 200 and a head width of 96 (the backward's dk and
+// dv came out zero). Unrolled, the backward runs 2 (1 + 2 dh / 16) iterations a row: a width of 256 reaches the limit
+// near T = 990 on lavapipe (a limit of llvmpipe's, not of WebGPU).
 const UNROLL = 16;
 
 /** WGSL running body(c) for c = 0 .. dh - 1: a loop by UNROLL, then the rest written out. */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { axisBlock, sumAxisBlock } from "./axis_sum.ts";
 import { fusedKernels } from "./fused_flag.ts";
+import { useWebGpuGradients } from "./grad_patches.ts";
 
 // tfjs's own webgpu kernels, replaced where they spend dispatches on nothing but layout, through tfjs's registry (no
 // fork): the original kernelFunc is kept and every case not handled here, and every call with MF_WEBGPU_FUSED off,
@@ -18,8 +19,12 @@ interface Limits {
   device: { limits: { maxComputeWorkgroupsPerDimension: number } };
 }
 
-/** Replaces tfjs's webgpu Sum, Mean and Transpose with the forms above (active while the fused kernels are on). Idempotent. */
+/**
+ * Replaces tfjs's webgpu Sum, Mean and Transpose with the forms above, and the Relu and Mean gradients with one kernel
+ * each (grad_patches.ts); all active while the fused kernels are on. Idempotent.
+ */
 export function useWebGpuKernels(): void {
+  useWebGpuGradients();
   patch("Sum", (args, plain) => reduceBlock(args, plain, false));
   patch("Mean", (args, plain) => reduceBlock(args, plain, true));
   patch("Transpose", (args, plain) => {

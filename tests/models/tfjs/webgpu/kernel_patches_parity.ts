@@ -40,6 +40,44 @@ const CASES: [Op, number[], number[], boolean][] = [
 const run = (op: Op, x: tf.Tensor, axes: number[], keepDims: boolean) =>
   op === "transpose" ? tf.transpose(x, axes) : op === "sum" ? tf.sum(x, axes, keepDims) : tf.mean(x, axes, keepDims);
 
+/** Gradients replaced (grad_patches.ts): [op, shape, axes of a mean, keepDims]. */
+const GRAD_CASES: ["relu" | "mean", number[], number[], boolean][] = [
+  ["relu", [37, 60, 17], [], false],
+  ["relu", [1, 5], [], false],
+  ["mean", [16, 60, 32], [1], false],
+  ["mean", [37, 17], [1], true],
+  ["mean", [37, 5, 3], [0, 1], false],
+];
+
+/** d/dx of sum(op(x) k) with the patched gradients and with tfjs's, and the dispatches of forward and backward either way. */
+async function gradCases(counter: ReturnType<typeof countDispatches>): Promise<ParityCase[]> {
+  const cases: ParityCase[] = [];
+  for (const [op, shape, axes, keepDims] of GRAD_CASES) {
+    // a third of x exactly zero: relu's gradient there is 0, as tfjs's step gives
+    const x = tf.mul(tf.randomNormal(shape, 0, 1, "float32", 6), tf.cast(tf.greater(tf.randomUniform(shape, 0, 3, "float32", 7), 1), "float32"));
+    const f = (t: tf.Tensor) => (op === "relu" ? tf.relu(t) : tf.mean(t, axes, keepDims));
+    const k = tf.randomNormal(f(x).shape, 0, 1, "float32", 8);
+    const grads: tf.Tensor[] = [];
+    const dispatches: number[] = [];
+    for (const on of [true, false]) {
+      setFusedKernels(on);
+      counter.reset();
+      const { value, grads: [g] } = tf.engine().gradients(() => f(x), [x], k);
+      dispatches.push(counter.counts().dispatches);
+      value.dispose();
+      grads.push(g);
+    }
+    cases.push({
+      name: `${op} gradient ${shape.join("x")}${op === "mean" ? ` over ${axes.join(",")}${keepDims ? " keepDims" : ""}` : ""}`,
+      errors: { dx: await relError(grads[0], grads[1]) },
+      dispatches: dispatches[0],
+      unfusedDispatches: dispatches[1],
+    });
+    tf.dispose([x, k, ...grads]);
+  }
+  return cases;
+}
+
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
 /**
@@ -83,11 +121,16 @@ async function modelSteps(counter: ReturnType<typeof countDispatches>): Promise<
   return cases;
 }
 
-/** Each case's result with the replaced kernels and with tfjs's, and the dispatches either way; then every network's steps. */
+/** Each case's result with the replaced kernels and with tfjs's, and the dispatches either way; the gradients; every network's steps. */
 export async function parity(): Promise<ParityCase[]> {
   useWebGpuKernels();
   const cases: ParityCase[] = [];
   const counter = countDispatches(tf.backend());
+  // a raw dispatch whose WGSL fails to compile runs nothing and throws nothing: the device's error event is the only sign
+  const device = (tf.backend() as unknown as { device: EventTarget }).device;
+  const gpuErrors: string[] = [];
+  const onError = (e: Event) => void gpuErrors.push((e as Event & { error: { message: string } }).error.message);
+  device.addEventListener("uncapturederror", onError);
   try {
     for (const [op, shape, axes, keepDims] of CASES) {
       const x = tf.add(tf.randomNormal(shape, 0, 1, "float32", 5), 0.5);
@@ -108,10 +151,13 @@ export async function parity(): Promise<ParityCase[]> {
       });
       tf.dispose([x, ...out]);
     }
+    cases.push(...await gradCases(counter));
     cases.push(...await modelSteps(counter));
   } finally {
     counter.stop();
     setFusedKernels(true);
+    device.removeEventListener("uncapturederror", onError);
   }
+  if (gpuErrors.length) throw new Error(`WebGPU errors during the parity check:\n${gpuErrors.join("\n")}`);
   return cases;
 }

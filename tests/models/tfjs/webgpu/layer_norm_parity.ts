@@ -90,12 +90,19 @@ async function transformerSteps(counter: ReturnType<typeof countDispatches>): Pr
 export async function parity(): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
   const counter = countDispatches(tf.backend());
+  // a raw dispatch whose WGSL fails to compile runs nothing and throws nothing: the device's error event is the only sign
+  const device = (tf.backend() as unknown as { device: EventTarget }).device;
+  const gpuErrors: string[] = [];
+  const onError = (e: Event) => void gpuErrors.push((e as Event & { error: { message: string } }).error.message);
+  device.addEventListener("uncapturederror", onError);
   try {
     for (const b of [1, 37]) for (const d of [17, 64, 128]) for (const L of [1, 60, 200]) cases.push(await layerCase(b, L, d, counter));
     cases.push(await transformerSteps(counter));
   } finally {
     counter.stop();
     setFusedKernels(true);
+    device.removeEventListener("uncapturederror", onError);
   }
+  if (gpuErrors.length) throw new Error(`WebGPU errors during the parity check:\n${gpuErrors.join("\n")}`);
   return cases;
 }

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "./fused_flag.ts";
-import { backwardGroups, LAYER_NORM_BACKWARD, LAYER_NORM_FORWARD, LN_MAX_PER_LANE, registerLayerNormKernels } from "./layer_norm_kernels.ts";
+import { backwardGroups, lanesFor, LAYER_NORM_BACKWARD, LAYER_NORM_FORWARD, LN_MAX_PER_LANE, LN_WG, registerLayerNormKernels } from "./layer_norm_kernels.ts";
 import type { GpuLimits } from "./recurrent_plan.ts";
 
 /** Hears which path a LayerNorm took on webgpu: "fused" or "unfused (why)"; not called on other backends. */
@@ -8,16 +8,21 @@ export type LayerNormNote = (path: string) => void;
 
 /**
  * Why the fused LayerNorm cannot run a (rows, d) input on the active webgpu backend, or undefined when it can: the
- * flag is off, the row is wider than a workgroup's lanes hold, or a tensor or the workgroup grid exceeds the device.
+ * flag is off, there are no rows, the row is wider than a workgroup's lanes hold, or a tensor or the workgroup grid
+ * exceeds the device.
  */
 export function layerNormUnfit(rows: number, d: number): string | undefined {
   if (!fusedKernels()) return "fused kernels off";
+  // an empty batch: nothing to dispatch, and the backward's partials would have no rows to come from
+  if (rows === 0) return "no rows";
   const lim = (tf.backend() as unknown as { device: { limits: GpuLimits } }).device.limits;
-  if (d > 64 * LN_MAX_PER_LANE) return `width ${d} exceeds ${64 * LN_MAX_PER_LANE}`;
-  if (lim.maxComputeInvocationsPerWorkgroup < 64 || lim.maxComputeWorkgroupSizeX < 64) return "the device runs fewer than 64 invocations per workgroup";
+  if (d > LN_WG * LN_MAX_PER_LANE) return `width ${d} exceeds ${LN_WG * LN_MAX_PER_LANE}`;
+  if (lim.maxComputeInvocationsPerWorkgroup < LN_WG || lim.maxComputeWorkgroupSizeX < LN_WG) {
+    return `the device runs fewer than ${LN_WG} invocations per workgroup`;
+  }
   const bytes = rows * d * 4;
   if (bytes > lim.maxStorageBufferBindingSize) return `${bytes} bytes exceed the ${lim.maxStorageBufferBindingSize}-byte storage binding`;
-  const groups = Math.ceil(rows / 64);
+  const groups = Math.ceil(rows / (LN_WG / lanesFor(d)));
   const perDim = lim.maxComputeWorkgroupsPerDimension;
   if (groups > perDim * perDim) return `${groups} workgroups exceed ${perDim} x ${perDim}`;
   if (backwardGroups(rows, d) * 2 * d * 4 > lim.maxStorageBufferBindingSize) return "the gradient partials exceed the storage binding";

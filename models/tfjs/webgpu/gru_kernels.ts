@@ -141,7 +141,7 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       ...(bias ? [{ name: "bias", access: "in" as const }] : []),
     ],
     bias ? [xz, uT, bh, bias] : [xz, uT, bh],
-    forwardBody(rows, plan.perInvocation, padded4(H) / 4, bias != null, last),
+    () => forwardBody(rows, plan.perInvocation, padded4(H) / 4, bias != null, last),
   );
   // released once the commands that read it are submitted (raw_dispatch.ts)
   (backend as { disposeData(id: object): void }).disposeData(uT.dataId);
@@ -169,7 +169,7 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       { name: "rec", access: "in", vec4: true },
     ],
     [dy, ys, uP],
-    backwardBody(rows, plan.perInvocation, GP / 4, bias, last),
+    () => backwardBody(rows, plan.perInvocation, GP / 4, bias, last),
   );
   if (uP !== u) (backend as { disposeData(id: object): void }).disposeData(uP.dataId);
   const sums = sumPartials(partials, bias ? [3 * H, 3 * H] : [3 * H]);

@@ -162,7 +162,7 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       ...(bias ? [{ name: "bias", access: "in" as const }] : []),
     ],
     bias ? [xz, uT, bias] : [xz, uT],
-    forwardBody(rows, plan.perInvocation, padded4(H) / 4, bias != null, last),
+    () => forwardBody(rows, plan.perInvocation, padded4(H) / 4, bias != null, last),
   );
   // released once the commands that read it are submitted (raw_dispatch.ts)
   (backend as { disposeData(id: object): void }).disposeData(uT.dataId);
@@ -188,7 +188,7 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
       { name: "rec", access: "in", vec4: true },
     ],
     [dy, ys, u],
-    backwardBody(rows, plan.perInvocation, bias, last),
+    () => backwardBody(rows, plan.perInvocation, bias, last),
   );
   if (!bias) return [dz];
   const [dbias] = sumPartials(partials, [4 * H]);

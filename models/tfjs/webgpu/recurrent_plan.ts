@@ -104,12 +104,14 @@ export interface RecurrentBinding {
   vec4?: boolean;
 }
 
+const kernelCode = new Map<string, string>();
+
 /**
  * Runs a recurrent kernel (raw_dispatch.ts, so it may write several tensors): one workgroup of HS = units / perInvocation
  * invocations per `rows` batch rows, `batch` and `steps` as uniforms; the body sees H, R, HS, j (the invocation, whose
  * units are j, j + HS, ...), base (the first row), wg (the
  * workgroup), batch, steps and `sh`, `shape.shared` floats (a multiple of 4) of workgroup memory per row as vec4s.
- * Outputs come first in `bindings`, then inputs; returns the outputs.
+ * Outputs come first in `bindings`, then inputs; `body` is called once per key. Returns the outputs.
  */
 export function runRecurrentKernel(
   key: string,
@@ -117,13 +119,17 @@ export function runRecurrentKernel(
   shape: RecurrentShape,
   bindings: RecurrentBinding[],
   inputs: tf.TensorInfo[],
-  body: string,
+  body: () => string,
 ): tf.TensorInfo[] {
   const outs = bindings.filter((b) => b.access === "out");
   const decls = bindings.map((b, i) =>
     `@group(0) @binding(${i}) var<storage, ${b.access === "out" ? "read_write" : "read"}> ${b.name} : array<${b.vec4 ? "vec4<f32>" : "f32"}>;`
   );
-  const code = `
+  const fullKey = `${key}_${shape.units}_${plan.rows}_${plan.perInvocation}`;
+  // the unrolled bodies run to tens of kB: built once per kernel, not per call
+  let code = kernelCode.get(fullKey);
+  if (code === undefined) {
+    code = `
     const H = ${shape.units};
     const R = ${plan.rows};
     const HS = ${shape.units / plan.perInvocation};
@@ -139,9 +145,11 @@ export function runRecurrentKernel(
       let base = wg * R;
       let batch = u.batch;
       let steps = u.steps;
-      ${body}
+      ${body()}
     }`;
-  return dispatchRaw({ key: `${key}_${shape.units}_${plan.rows}_${plan.perInvocation}`, code }, {
+    kernelCode.set(fullKey, code);
+  }
+  return dispatchRaw({ key: fullKey, code }, {
     outputs: outs.map((o) => ({ shape: o.shape! })),
     inputs,
     uniforms: [{ type: "int32", data: [shape.batch] }, { type: "int32", data: [shape.steps] }],

@@ -71,6 +71,10 @@ function product(
   const S = layout.transposeA ? splits(K - kFrom, WG) : 1;
   const tiles = MT * NT, perGroup = WG / S;
   const { stride, offset = 0, map } = layout.aRows;
+  const fullKey = `${key}_${TM}x${CV}_${M}_${N}_${K}_${kFrom}_${stride}_${offset}_${map?.kind ?? "rows"}_${map?.batch ?? 0}`;
+  const workgroups: [number, number, number] = [Math.ceil(tiles / perGroup), 1, 1];
+  const cached = productCode.get(fullKey);
+  if (cached !== undefined) return dispatchRaw({ key: fullKey, code: cached }, { outputs: [{ shape: [M, N] }], inputs: [a, b], workgroups })[0];
   const regs = (f: (i: number, v: number) => string, sep = " ") => Array.from({ length: TM * CV }, (_, x) => f(Math.floor(x / CV), x % CV)).join(sep);
   const vecs = (f: (v: number) => string) => Array.from({ length: CV }, (_, v) => f(v)).join(" ");
   const rows = (f: (i: number) => string) => Array.from({ length: TM }, (_, i) => f(i)).join(" ");
@@ -122,13 +126,12 @@ function product(
         ${rows((i) => `if (m0 + ${i} < ${M}) { ${vecs((v) => `if (n0 + ${v} < ${NV}) { c[(m0 + ${i}) * ${NV} + n0 + ${v}] = c${i}_${v}; }`)} }`)}
       }
     }`;
-  const [out] = dispatchRaw({ key: `${key}_${TM}x${CV}_${M}_${N}_${K}_${kFrom}_${stride}_${offset}_${map?.kind ?? "rows"}_${map?.batch ?? 0}`, code }, {
-    outputs: [{ shape: [M, N] }],
-    inputs: [a, b],
-    workgroups: [Math.ceil(tiles / perGroup), 1, 1],
-  });
-  return out;
+  productCode.set(fullKey, code);
+  return dispatchRaw({ key: fullKey, code }, { outputs: [{ shape: [M, N] }], inputs: [a, b], workgroups })[0];
 }
+
+// a product's WGSL by its key, built once (the unrolled tile runs to a few kB)
+const productCode = new Map<string, string>();
 
 /** x W for every step, time-major: x (b, L, F) batch-major, w (F, G) -> (L*b, G), row t*b + i from x[i, t]. */
 export function projectTimeMajor(x: tf.TensorInfo, w: tf.TensorInfo): tf.TensorInfo {

@@ -10,7 +10,7 @@ import type { WebGpuBackendLike } from "./recurrent_plan.ts";
 // cost of an FMA) a load serves TM or CV*4 FMAs instead of one or two through shared memory as tfjs's tiled products
 // do (~10x faster here at these shapes); on a GPU, consecutive invocations take consecutive column vectors, so the
 // loads of B are coalesced and those of A broadcast. Long sums (the gradients' K is every step of every row) are
-// split over S invocations of a workgroup and added through workgroup memory, so a GPU gets enough invocations.
+// split into chunks whose partial products one more dispatch adds (K_CHUNK).
 
 /** How an operand A is read: element (row, col) at `a[map(row) * stride + offset + col]`. */
 export interface RowMap {
@@ -28,7 +28,7 @@ export interface RowMap {
 /**
  * An invocation's tile (TM rows by CV vectors) and the workgroup's size. A GPU keeps 32 vec4 accumulators an invocation
  * (within its registers); an adapter that runs on the CPU (a fallback adapter) takes 64, which halves the loads of A
- * again (~20% faster on lavapipe), in workgroups of 32 so the split sums' workgroup memory stays at 16 KiB.
+ * again (~20% faster on lavapipe).
  */
 function tiling(): { TM: number; CV: number; WG: number } {
   const device = (tf.backend() as unknown as WebGpuBackendLike).device;
@@ -41,13 +41,17 @@ function rowExpr(r: string, map: RowMap["map"]): string {
   return r;
 }
 
-/** K per invocation at most before the sum is split: enough work to hide a split's reduction, few enough for a GPU's parallelism. */
-const K_PER_INVOCATION = 256;
+/**
+ * Rows of K per chunk of a long sum (the weight gradients': every step of every batch row): each chunk's partial
+ * product is written by its own workgroups, then one more dispatch adds them. A chunk's rows stay in the caches while
+ * every tile reads them (a software adapter streamed dz from memory once per tile before: ~3x slower per FMA at batch
+ * 256), and a GPU gets tiles x chunks invocations.
+ */
+const K_CHUNK = 256;
 
-function splits(k: number, WG: number): number {
-  let s = 1;
-  while (s < WG && s * K_PER_INVOCATION < k) s *= 2;
-  return s;
+function chunking(k: number, bytesPerChunk: number, limit: number): { chunks: number; rows: number } {
+  const chunks = Math.max(1, Math.min(Math.ceil(k / K_CHUNK), Math.floor(limit / bytesPerChunk)));
+  return { chunks, rows: Math.ceil(k / chunks) };
 }
 
 /**
@@ -68,66 +72,79 @@ function product(
   const vt = V === 4 ? "vec4<f32>" : "f32";
   const NV = N / V, NT = Math.ceil(NV / CV), MT = Math.ceil(M / TM);
   const kFrom = layout.kFrom ?? 0;
-  const S = layout.transposeA ? splits(K - kFrom, WG) : 1;
-  const tiles = MT * NT, perGroup = WG / S;
+  const limit = (tf.backend() as unknown as WebGpuBackendLike).device.limits.maxStorageBufferBindingSize;
+  const { chunks, rows: CH } = layout.transposeA ? chunking(K - kFrom, M * N * 4, limit) : { chunks: 1, rows: K };
+  const tiles = MT * NT;
   const { stride, offset = 0, map } = layout.aRows;
-  const fullKey = `${key}_${TM}x${CV}_${M}_${N}_${K}_${kFrom}_${stride}_${offset}_${map?.kind ?? "rows"}_${map?.batch ?? 0}`;
-  const workgroups: [number, number, number] = [Math.ceil(tiles / perGroup), 1, 1];
-  const cached = productCode.get(fullKey);
-  if (cached !== undefined) return dispatchRaw({ key: fullKey, code: cached }, { outputs: [{ shape: [M, N] }], inputs: [a, b], workgroups })[0];
-  const regs = (f: (i: number, v: number) => string, sep = " ") => Array.from({ length: TM * CV }, (_, x) => f(Math.floor(x / CV), x % CV)).join(sep);
-  const vecs = (f: (v: number) => string) => Array.from({ length: CV }, (_, v) => f(v)).join(" ");
-  const rows = (f: (i: number) => string) => Array.from({ length: TM }, (_, i) => f(i)).join(" ");
-  // A's rows as vec4s where they are whole aligned vec4s (dU's states): a quarter of the loads
-  const aVec = layout.transposeA && stride % 4 === 0 && offset % 4 === 0 && M % 4 === 0;
-  // A's element for output row m0 + i at step k; rows past M are clamped (read, never written)
-  const aLoad = (i: number) => {
-    if (aVec) {
-      if (i % 4) return "";
-      return `let av${i} = a[(ar + min(m0 + ${i}, ${M - 4})) / 4]; let a${i} = av${i}.x; let a${i + 1} = av${i}.y; let a${i + 2} = av${i}.z; let a${
-        i + 3
-      } = av${i}.w;`;
-    }
-    const m = `min(m0 + ${i}, ${M - 1})`;
-    const at = layout.transposeA ? `ar + ${m}` : `(${rowExpr(m, map)}) * ${stride} + ${offset} + k`;
-    return `let a${i} = a[${at}];`;
-  };
-  const reduce = [];
-  for (let h = S / 2; h >= 1; h /= 2) {
-    reduce.push(`
-      if (s >= ${h} && s < ${2 * h}) { let o = (lt * ${h} + s - ${h}) * ${TM * CV}; ${regs((i, v) => `red[o + ${i * CV + v}] = c${i}_${v};`)} }
-      workgroupBarrier();
-      if (s < ${h}) { let o = (lt * ${h} + s) * ${TM * CV}; ${regs((i, v) => `c${i}_${v} += red[o + ${i * CV + v}];`)} }
-      workgroupBarrier();`);
-  }
-  const code = `
+  const fullKey = `${key}_${TM}x${CV}_${M}_${N}_${K}_${kFrom}_${chunks}_${stride}_${offset}_${map?.kind ?? "rows"}_${map?.batch ?? 0}`;
+  const workgroups: [number, number, number] = [Math.ceil(tiles / WG), chunks, 1];
+  const outShape = chunks > 1 ? [chunks * M, N] : [M, N];
+  let code = productCode.get(fullKey);
+  if (code === undefined) {
+    const regs = (f: (i: number, v: number) => string, sep = " ") => Array.from({ length: TM * CV }, (_, x) => f(Math.floor(x / CV), x % CV)).join(sep);
+    const vecs = (f: (v: number) => string) => Array.from({ length: CV }, (_, v) => f(v)).join(" ");
+    const rows = (f: (i: number) => string) => Array.from({ length: TM }, (_, i) => f(i)).join(" ");
+    // A's rows as vec4s where they are whole aligned vec4s (dU's states): a quarter of the loads
+    const aVec = layout.transposeA && stride % 4 === 0 && offset % 4 === 0 && M % 4 === 0;
+    // A's element for output row m0 + i at step k; rows past M are clamped (read, never written)
+    const aLoad = (i: number) => {
+      if (aVec) {
+        if (i % 4) return "";
+        const v = `av${i}`;
+        return `let ${v} = a[(ar + min(m0 + ${i}, ${M - 4})) / 4]; let a${i} = ${v}.x; let a${i + 1} = ${v}.y; let a${i + 2} = ${v}.z; let a${i + 3} = ${v}.w;`;
+      }
+      const m = `min(m0 + ${i}, ${M - 1})`;
+      const at = layout.transposeA ? `ar + ${m}` : `(${rowExpr(m, map)}) * ${stride} + ${offset} + k`;
+      return `let a${i} = a[${at}];`;
+    };
+    code = `
     @group(0) @binding(0) var<storage, read_write> c : array<${vt}>;
     @group(0) @binding(1) var<storage, read> a : array<${aVec ? "vec4<f32>" : "f32"}>;
     @group(0) @binding(2) var<storage, read> bm : array<${vt}>;
-    ${S > 1 ? `var<workgroup> red : array<${vt}, ${(WG / 2) * TM * CV}>;` : ""}
     @compute @workgroup_size(${WG})
     fn main(@builtin(local_invocation_index) lid : u32, @builtin(workgroup_id) wid : vec3<u32>) {
-      let s = i32(lid) % ${S};
-      let lt = i32(lid) / ${S};
-      let tile = min(i32(wid.x) * ${perGroup} + lt, ${tiles - 1});
-      let live = i32(wid.x) * ${perGroup} + lt < ${tiles};
-      let m0 = (tile / ${NT}) * ${TM};
-      let n0 = (tile % ${NT}) * ${CV};
+      let index = i32(wid.x) * ${WG} + i32(lid);
+      if (index >= ${tiles}) { return; }
+      let m0 = (index / ${NT}) * ${TM};
+      let n0 = (index % ${NT}) * ${CV};
+      // this workgroup's chunk of the sum (its partial product goes to block wid.y of the output)
+      let k0 = ${kFrom} + i32(wid.y) * ${CH};
+      let base = i32(wid.y) * ${M * NV};
       ${regs((i, v) => `var c${i}_${v} = ${vt}(0.0);`)}
-      for (var k = ${kFrom} + s; k < ${K}; k += ${S}) {
+      for (var k = k0; k < min(${K}, k0 + ${CH}); k++) {
         let bo = k * ${NV};
         ${vecs((v) => `let b${v} = bm[bo + min(n0 + ${v}, ${NV - 1})];`)}
         ${layout.transposeA ? `let ar = (${rowExpr("k", map)}) * ${stride} + ${offset};` : ""}
         ${rows(aLoad)}
         ${regs((i, v) => `c${i}_${v} += a${i} * b${v};`)}
       }
-      ${reduce.join("")}
-      if (s == 0 && live) {
-        ${rows((i) => `if (m0 + ${i} < ${M}) { ${vecs((v) => `if (n0 + ${v} < ${NV}) { c[(m0 + ${i}) * ${NV} + n0 + ${v}] = c${i}_${v}; }`)} }`)}
+      ${rows((i) => `if (m0 + ${i} < ${M}) { ${vecs((v) => `if (n0 + ${v} < ${NV}) { c[base + (m0 + ${i}) * ${NV} + n0 + ${v}] = c${i}_${v}; }`)} }`)}
+    }`;
+    productCode.set(fullKey, code);
+  }
+  const [out] = dispatchRaw({ key: fullKey, code }, { outputs: [{ shape: outShape }], inputs: [a, b], workgroups });
+  if (chunks === 1) return out;
+  const [sum] = sumChunks(out, chunks, M, N);
+  (tf.backend() as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
+  return sum;
+}
+
+/** The sum of `chunks` partial products (chunks*M, N) -> (M, N), in one dispatch. */
+function sumChunks(partials: tf.TensorInfo, chunks: number, M: number, N: number): tf.TensorInfo[] {
+  const V = N % 4 === 0 ? 4 : 1, vt = V === 4 ? "vec4<f32>" : "f32", total = (M * N) / V;
+  const groups = Math.min(Math.ceil(total / 64), 4096);
+  const code = `
+    @group(0) @binding(0) var<storage, read_write> out : array<${vt}>;
+    @group(0) @binding(1) var<storage, read> p : array<${vt}>;
+    @compute @workgroup_size(64)
+    fn main(@builtin(global_invocation_id) gid : vec3<u32>) {
+      for (var x = i32(gid.x); x < ${total}; x += ${groups * 64}) {
+        var s = ${vt}(0.0);
+        for (var c = 0; c < ${chunks}; c++) { s += p[c * ${total} + x]; }
+        out[x] = s;
       }
     }`;
-  productCode.set(fullKey, code);
-  return dispatchRaw({ key: fullKey, code }, { outputs: [{ shape: [M, N] }], inputs: [a, b], workgroups })[0];
+  return dispatchRaw({ key: `mf_sum_chunks_${chunks}_${M}_${N}`, code }, { outputs: [{ shape: [M, N] }], inputs: [partials], workgroups: [groups, 1, 1] });
 }
 
 // a product's WGSL by its key, built once (the unrolled tile runs to a few kB)

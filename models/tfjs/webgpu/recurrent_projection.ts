@@ -44,6 +44,10 @@ export function projectTimeMajorFused(x: tf.Tensor3D, w: tf.Tensor2D): tf.Tensor
   const G = w.shape[1];
   const limit = (tf.backend() as unknown as WebGpuBackendLike).device.limits.maxStorageBufferBindingSize;
   if (Math.max(L * b * G, b * L * F) * 4 > limit) return undefined;
+  // the product's workgroups (recurrent_products.ts: tiles of 8 rows by at least 16 columns, at least 32 a workgroup)
+  if (Math.ceil((L * b) / 8) * Math.ceil(G / 16) > 32 * (tf.backend() as unknown as WebGpuBackendLike).device.limits.maxComputeWorkgroupsPerDimension) {
+    return undefined;
+  }
   register();
   return tf.engine().runKernel(PROJECT_TIME_MAJOR, { x, w }) as tf.Tensor2D;
 }

@@ -15,6 +15,8 @@ export interface RawUniform {
 /** The part of tfjs-backend-webgpu 4.22's WebGPUBackend a raw dispatch records through (typed here: its .d.ts needs the DOM's WebGPU types). */
 interface RawBackend {
   device: {
+    pushErrorScope(filter: "validation"): void;
+    popErrorScope(): Promise<{ message: string } | null>;
     createShaderModule(d: { code: string; label?: string }): unknown;
     createComputePipeline(d: { layout: "auto"; compute: { module: unknown; entryPoint: string }; label?: string }): Pipeline;
     createBindGroup(d: { layout: unknown; entries: { binding: number; resource: unknown }[] }): unknown;
@@ -63,6 +65,16 @@ export interface RawCall {
 }
 
 const pipelines = new WeakMap<object, Map<string, Pipeline>>();
+/** Kernels whose WGSL or pipeline the device rejected, by key: the device's message. */
+const rejected = new Map<string, string>();
+
+/** The error a kernel the device rejected raises: WebGPU reports it asynchronously, so the call after it throws. */
+export class KernelRejected extends Error {
+  constructor(readonly key: string, message: string) {
+    super(`The WebGPU kernel "${key}" was rejected by the device (its WGSL or pipeline is invalid there): ${message}`);
+    this.name = "KernelRejected";
+  }
+}
 
 /**
  * Records one dispatch of `kernel` on tfjs's active WebGPU backend and returns its new output tensors' infos
@@ -75,10 +87,19 @@ export function dispatchRaw(kernel: RawKernel, call: RawCall): tf.TensorInfo[] {
   const backend = tf.backend() as unknown as RawBackend;
   let cache = pipelines.get(backend);
   if (!cache) pipelines.set(backend, cache = new Map());
+  const failure = rejected.get(kernel.key);
+  if (failure !== undefined) throw new KernelRejected(kernel.key, failure);
   let pipeline = cache.get(kernel.key);
   if (!pipeline) {
+    // An invalid shader or pipeline runs nothing and throws nothing here: its outputs would be whatever the pooled
+    // buffers held. The device says so only asynchronously, so the error is kept and the kernel's next call throws.
+    backend.device.pushErrorScope("validation");
     const module = backend.device.createShaderModule({ code: kernel.code, label: kernel.key });
     pipeline = backend.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: kernel.key });
+    const key = kernel.key;
+    backend.device.popErrorScope().then((error) => {
+      if (error) rejected.set(key, error.message);
+    });
     cache.set(kernel.key, pipeline);
   }
   const outputs = (call.outputs ?? []).map((o) => backend.makeTensorInfo(o.shape, o.dtype ?? "float32"));

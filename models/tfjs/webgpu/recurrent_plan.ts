@@ -40,7 +40,7 @@ export type RecurrentNote = (path: string) => void;
  * The fused kernels' plan on the active backend, or undefined where the op takes its tfjs path: not
  * webgpu, the switch is off (fused_flag.ts), or the shape exceeds the device's limits (then `note`
  * hears why). One invocation per hidden unit, so the units must fit a workgroup; each invocation runs
- * up to MAX_ROWS batch rows, so that every weight it loads serves them all.
+ * up to maxRows batch rows, so that every weight it loads serves them all.
  */
 export function planRecurrence(shape: RecurrentShape, note?: RecurrentNote): RecurrentPlan | undefined {
   if (tf.getBackend() !== "webgpu") return undefined;
@@ -49,8 +49,14 @@ export function planRecurrence(shape: RecurrentShape, note?: RecurrentNote): Rec
   return "why" in plan ? undefined : plan;
 }
 
-/** Batch rows per workgroup at most: more rows share each weight load, fewer leave more workgroups to run in parallel. */
-const MAX_ROWS = 8;
+/**
+ * Batch rows per workgroup at most: more rows share each weight load, fewer leave more workgroups to run in parallel.
+ * A GPU runs 8, so a step's chain stays short. An adapter that runs on the CPU runs a workgroup on one core, where 16
+ * rows cut the recurrences' time by ~30% (lavapipe, batch 256) once the batch still leaves 16 workgroups to share out.
+ */
+export function maxRows(batch: number, cpuAdapter: boolean): number {
+  return cpuAdapter && batch >= 16 * 16 ? 16 : 8;
+}
 
 function fit(shape: RecurrentShape): RecurrentPlan | { why: string } {
   if (!fusedKernels()) return { why: "fused kernels off" };
@@ -61,12 +67,13 @@ function fit(shape: RecurrentShape): RecurrentPlan | { why: string } {
   if (H > invocations) return { why: `${H} units exceed ${invocations} invocations per workgroup` };
   const rowBytes = shape.shared * 4;
   if (rowBytes > lim.maxComputeWorkgroupStorageSize) return { why: `${rowBytes} bytes of workgroup storage exceed ${lim.maxComputeWorkgroupStorageSize}` };
-  const rows = Math.max(1, Math.min(MAX_ROWS, shape.batch, Math.floor(lim.maxComputeWorkgroupStorageSize / rowBytes)));
+  const cpu = backend.device.adapterInfo?.isFallbackAdapter === true;
+  const rows = Math.max(1, Math.min(maxRows(shape.batch, cpu), shape.batch, Math.floor(lim.maxComputeWorkgroupStorageSize / rowBytes)));
   const groups = Math.ceil(shape.batch / rows);
   if (groups > lim.maxComputeWorkgroupsPerDimension) return { why: `${groups} workgroups exceed ${lim.maxComputeWorkgroupsPerDimension}` };
   const bytes = shape.steps * shape.batch * shape.width * 4;
   if (bytes > lim.maxStorageBufferBindingSize) return { why: `${bytes} bytes exceed the ${lim.maxStorageBufferBindingSize}-byte storage binding` };
-  return { backend, rows, perInvocation: perInvocation(H, backend.device.adapterInfo?.isFallbackAdapter === true) };
+  return { backend, rows, perInvocation: perInvocation(H, cpu) };
 }
 
 /**

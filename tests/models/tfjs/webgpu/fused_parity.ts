@@ -165,8 +165,9 @@ const CELLS: { name: string; gates: number; fused: Recurrence; plain: Recurrence
 export async function recurrentParity(name: "lstm" | "gru"): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
   for (const cell of CELLS.filter((c) => c.name === name)) {
-    // units 17 run one unit an invocation, 64 and 128 four on a CPU adapter (recurrent_plan.ts perInvocation)
-    for (const [b, H, L] of [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [37, 128, 60], [1, 128, 200]]) {
+    // units 17 run one unit an invocation, 64 and 128 four on a CPU adapter (recurrent_plan.ts perInvocation); batch
+    // 256 runs 16 rows a workgroup there (maxRows), the others 8 or fewer
+    for (const [b, H, L] of [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [37, 128, 60], [1, 128, 200], [256, 64, 12]]) {
       for (const [withBias, last] of [[false, false], [true, false], [true, true]]) {
         const G = cell.gates * H;
         const xw = tf.randomNormal([L * b, G], 0, 1, "float32", 1) as tf.Tensor2D;

@@ -158,6 +158,20 @@ const CELLS: { name: string; gates: number; fused: Recurrence; plain: Recurrence
 ];
 
 /**
+ * Runs `f` with the WebGPU device's adapter info saying it is no fallback adapter, so the fused kernels plan as on a
+ * GPU (recurrent_plan.ts, recurrent_products.ts), then puts the device's own info back.
+ */
+export function asGpu<T>(f: () => T): T {
+  const device = (tf.backend() as unknown as { device: object }).device;
+  Object.defineProperty(device, "adapterInfo", { value: { isFallbackAdapter: false }, configurable: true });
+  try {
+    return f();
+  } finally {
+    delete (device as { adapterInfo?: unknown }).adapterInfo;
+  }
+}
+
+/**
  * The fused recurrences (lstm_kernels.ts, gru_kernels.ts) against the same ops with the fused kernels off: the output
  * and the gradients of a fixed random weighting of it with respect to xw, u, bh (GRU) and the input bias; the op's
  * own form (no bias, every step) and the layers' (bias added in the kernel, every step or the last only).
@@ -166,8 +180,11 @@ export async function recurrentParity(name: "lstm" | "gru"): Promise<ParityCase[
   const cases: ParityCase[] = [];
   for (const cell of CELLS.filter((c) => c.name === name)) {
     // units 17 run one unit an invocation, 64 and 128 four on a CPU adapter (recurrent_plan.ts perInvocation); batch
-    // 256 runs 16 rows a workgroup there (maxRows), the others 8 or fewer
-    for (const [b, H, L] of [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [37, 128, 60], [1, 128, 200], [256, 64, 12]]) {
+    // 256 runs 16 rows a workgroup there (maxRows), the others 8 or fewer; "gpu": planned as on a GPU (one unit an
+    // invocation, 8 rows, the products' GPU tiles), so lavapipe checks that layout too
+    const shapes: [number, number, number, boolean?][] = [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [37, 128, 60], [1, 128, 200]];
+    shapes.push([256, 64, 12], [37, 64, 12, true], [256, 64, 12, true]);
+    for (const [b, H, L, gpu] of shapes) {
       for (const [withBias, last] of [[false, false], [true, false], [true, true]]) {
         const G = cell.gates * H;
         const xw = tf.randomNormal([L * b, G], 0, 1, "float32", 1) as tf.Tensor2D;
@@ -189,13 +206,13 @@ export async function recurrentParity(name: "lstm" | "gru"): Promise<ParityCase[
           value.dispose();
           return [out, ...grads];
         };
-        const fused = run(true), plain = run(false);
+        const fused = gpu ? asGpu(() => run(true)) : run(true), plain = run(false);
         const names = ["output", "dxw", "du", "dbh", "dbias"];
         const errors: Record<string, number> = {};
         for (let i = 0; i < plain.length; i++) {
           if (plain[i] != null || fused[i] != null) errors[names[i]] = await relError(fused[i], plain[i]);
         }
-        cases.push({ name: `${cell.name} b=${b} H=${H} L=${L}${withBias ? " bias" : ""}${last ? " last" : ""}`, errors });
+        cases.push({ name: `${cell.name} b=${b} H=${H} L=${L}${withBias ? " bias" : ""}${last ? " last" : ""}${gpu ? " gpu" : ""}`, errors });
         tf.dispose([xw, u, bh, bias, k, ...fused.filter((t) => t != null), ...plain.filter((t) => t != null)]);
       }
     }

@@ -44,7 +44,7 @@ const OP_CASES: [number, number, number, number, boolean][] = [
 ];
 
 /** The op: output and d qkv of a random weighting of it, fused against plainAttention. */
-async function opParity(): Promise<ParityCase[]> {
+export async function opParity(): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
   const counter = countDispatches(tf.backend());
   try {
@@ -77,7 +77,7 @@ async function opParity(): Promise<ParityCase[]> {
 }
 
 /** The layer with the flag on and off: output, dx and the gradients of qkv_kernel, qkv_bias, out_kernel, out_bias. */
-async function layerParity(): Promise<ParityCase[]> {
+export async function layerParity(): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
   // [input shape, heads, the path the layer says it took with the flag on]: a head width past MAX_HEAD_WIDTH falls back
   const layers: [number[], number, string][] = [

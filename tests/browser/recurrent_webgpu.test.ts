@@ -5,18 +5,13 @@ import { gruSequence } from "../../models/gru/gru_op.ts";
 import { lstmSequence } from "../../models/lstm/lstm_op.ts";
 import { selectBackend } from "../../models/tfjs/backend.ts";
 import { setFusedKernels } from "../../models/tfjs/webgpu/fused_flag.ts";
+import { relError } from "../models/tfjs/webgpu/parity_helpers.ts";
 
 // The fused WebGPU recurrences (models/tfjs/webgpu/lstm_kernels.ts, gru_kernels.ts) against the same ops'
 // unfused tfjs path on the same adapter (SwiftShader here): outputs and every gradient within 1e-4
 // relative error (max |a - b| / max |b|), on awkward shapes (issue 15). 128 units over 12 steps rather than
 // 60 keeps the test under a minute on SwiftShader (60 steps: +25 s; it passes at ~1e-6 too).
 const SHAPES: [batch: number, units: number, steps: number][] = [[1, 17, 1], [37, 17, 60], [37, 64, 60], [1, 64, 200], [37, 128, 12]];
-
-/** max |a - b| / max |b| (max |a - b| where b is all zeros, as dU is for a single step) */
-async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  const [d, m] = await Promise.all([tf.max(tf.abs(tf.sub(a, b))).data(), tf.max(tf.abs(b)).data()]);
-  return m[0] === 0 ? d[0] : d[0] / m[0];
-}
 
 type Sequence = (xz: tf.Tensor2D, u: tf.Tensor2D, bh: tf.Tensor1D, steps: number, note: (path: string) => void) => tf.Tensor2D;
 const CELLS: { name: string; gates: number; run: Sequence; withBias: boolean }[] = [

@@ -5,17 +5,11 @@ import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { useWebGpuKernels } from "../../../../models/tfjs/webgpu/kernel_patches.ts";
 import type { ParityCase } from "./fused_parity.ts";
+import { relError } from "./parity_helpers.ts";
 import { registry } from "../../../../models/index.ts";
 import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
 import { syntheticWindows } from "../../../../bench/training_inputs.ts";
 import { TINY_NETWORKS } from "../../tiny_networks.ts";
-
-/** max |a - b| / max |b| (max |a - b| where b is all zeros). */
-async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  if (a.shape.join() !== b.shape.join()) throw new Error(`kernel_patches parity: shape ${a.shape} against ${b.shape}`);
-  const [d, m] = await Promise.all([tf.max(tf.abs(tf.sub(a, b))).data(), tf.max(tf.abs(b)).data()]);
-  return m[0] === 0 ? d[0] : d[0] / m[0];
-}
 
 type Op = "sum" | "mean" | "transpose";
 /** [op, shape, axes (perm for a transpose), keepDims]: leading, middle and innermost blocks, tiny and long reductions. */

@@ -8,12 +8,7 @@ import { transformer } from "../../../../models/transformer/transformer.ts";
 import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
 import { syntheticWindows } from "../../../../bench/training_inputs.ts";
 import type { ParityCase } from "./fused_parity.ts";
-
-/** max |a - b| / max |b| (max |a - b| where b is all zeros). */
-export async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  const [d, m] = await Promise.all([tf.max(tf.abs(tf.sub(a, b))).data(), tf.max(tf.abs(b)).data()]);
-  return m[0] === 0 ? d[0] : d[0] / m[0];
-}
+import { relError } from "./parity_helpers.ts";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 

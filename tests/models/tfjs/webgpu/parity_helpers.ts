@@ -8,8 +8,9 @@ import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { syntheticWindows } from "../../../../bench/training_inputs.ts";
 import type { ParityCase } from "./fused_parity.ts";
 
-/** max |a - b| / max |b| (max |a - b| where b is all zeros). */
+/** max |a - b| / max |b| (max |a - b| where b is all zeros); tensors of different shapes are an error, not a broadcast. */
 export async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  if (a.shape.join() !== b.shape.join()) throw new Error(`parity: comparing shape [${a.shape}] with [${b.shape}]`);
   const [d, m] = await Promise.all([tf.max(tf.abs(tf.sub(a, b))).data(), tf.max(tf.abs(b)).data()]);
   return m[0] === 0 ? d[0] : d[0] / m[0];
 }

@@ -5,10 +5,8 @@ import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { useWebGpuKernels } from "../../../../models/tfjs/webgpu/kernel_patches.ts";
 import type { ParityCase } from "./fused_parity.ts";
-import { relError } from "./parity_helpers.ts";
+import { modelStepParity, relError } from "./parity_helpers.ts";
 import { registry } from "../../../../models/index.ts";
-import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
-import { syntheticWindows } from "../../../../bench/training_inputs.ts";
 import { TINY_NETWORKS } from "../../tiny_networks.ts";
 
 type Op = "sum" | "mean" | "transpose";
@@ -72,45 +70,15 @@ async function gradCases(counter: ReturnType<typeof countDispatches>): Promise<P
   return cases;
 }
 
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
-
 /**
  * Every tfjs network (tests/models/tiny_networks.ts' settings) trained four steps (batch 37, 9 features) with the fused
  * kernels on and off from the same seed: NetworkModel.fit registers the patches, so every model's sums, means and
  * transposes go through them with the flag on. The epoch's train loss and the validation loss after it.
  */
 async function modelSteps(counter: ReturnType<typeof countDispatches>): Promise<ParityCase[]> {
-  const backend = { name: "webgpu" as const, requested: "webgpu" as const, reason: "parity check" };
   const cases: ParityCase[] = [];
   for (const [name, { seqLen, params }] of Object.entries(TINY_NETWORKS)) {
-    const plugin = registry.get(name);
-    const train = syntheticWindows(37 * 4, 3, { seqLen, features: 9 });
-    const val = syntheticWindows(50, 4, { seqLen, features: 9 });
-    const losses: { train: number; val: number }[] = [];
-    const dispatches: number[] = [];
-    for (const on of [true, false]) {
-      setFusedKernels(on);
-      counter.reset();
-      const model = plugin.create(plugin.configSchema.parse(params), { seqLen, nFeatures: 9, nClasses: 3 }, { seed: 2, backend }) as NetworkModel;
-      await model.fit(train, val, {
-        epochs: 1,
-        batchSize: 37,
-        seed: 1,
-        restoreBest: false,
-        onEpoch: (e) => {
-          losses.push({ train: e.train_loss, val: e.val_loss });
-          return Promise.resolve({ stop: false, best: false });
-        },
-      });
-      dispatches.push(counter.counts().dispatches);
-      model.dispose();
-    }
-    cases.push({
-      name: `${name} steps, flag on vs off`,
-      errors: { train_loss: rel(losses[0].train, losses[1].train), val_loss: rel(losses[0].val, losses[1].val) },
-      dispatches: dispatches[0],
-      unfusedDispatches: dispatches[1],
-    });
+    cases.push(await modelStepParity(name, registry.get(name), params, { seqLen, counter }));
   }
   return cases;
 }

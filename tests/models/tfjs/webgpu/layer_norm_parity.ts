@@ -5,12 +5,8 @@ import { LayerNorm } from "../../../../models/tfjs/layers/layer_norm.ts";
 import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { transformer } from "../../../../models/transformer/transformer.ts";
-import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
-import { syntheticWindows } from "../../../../bench/training_inputs.ts";
 import type { ParityCase } from "./fused_parity.ts";
-import { relError } from "./parity_helpers.ts";
-
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+import { modelStepParity, relError } from "./parity_helpers.ts";
 
 /**
  * A LayerNorm layer with random gamma and beta on x (b, L, d) of mean 2 and deviation 3, flag on and off: the output and
@@ -48,39 +44,6 @@ async function layerCase(b: number, L: number, d: number, counter: ReturnType<ty
   return { name: `layer norm ${b}x${L}x${d}`, errors, dispatches: dispatches[0], unfusedDispatches: dispatches[1] };
 }
 
-/** Four steps (batch 37, window 16, 9 features) of a small transformer with its defaults' dropout, flag on and off, from the same seed. */
-async function transformerSteps(counter: ReturnType<typeof countDispatches>): Promise<ParityCase> {
-  const train = syntheticWindows(37 * 4, 3, { seqLen: 16, features: 9 });
-  const val = syntheticWindows(50, 4, { seqLen: 16, features: 9 });
-  const backend = { name: "webgpu" as const, requested: "webgpu" as const, reason: "parity check" };
-  const params = transformer.configSchema.parse({ d_model: 17, heads: 1, ff: 23, layers: 2, learning_rate: 0.01 });
-  const losses: { train: number; val: number }[] = [];
-  const dispatches: number[] = [];
-  for (const on of [true, false]) {
-    setFusedKernels(on);
-    counter.reset();
-    const model = transformer.create(params, { seqLen: 16, nFeatures: 9, nClasses: 3 }, { seed: 2, backend }) as NetworkModel;
-    await model.fit(train, val, {
-      epochs: 1,
-      batchSize: 37,
-      seed: 1,
-      restoreBest: false,
-      onEpoch: (e) => {
-        losses.push({ train: e.train_loss, val: e.val_loss });
-        return Promise.resolve({ stop: false, best: false });
-      },
-    });
-    dispatches.push(counter.counts().dispatches);
-    model.dispose();
-  }
-  return {
-    name: "transformer steps, flag on vs off",
-    errors: { train_loss: rel(losses[0].train, losses[1].train), val_loss: rel(losses[0].val, losses[1].val) },
-    dispatches: dispatches[0],
-    unfusedDispatches: dispatches[1],
-  };
-}
-
 /** The fused LayerNorm on batch 1 and 37, widths 17, 64 and 128, lengths 1, 60 and 200; a width beyond it; a transformer's training steps. */
 export async function parity(): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
@@ -94,7 +57,7 @@ export async function parity(): Promise<ParityCase[]> {
     for (const b of [1, 37]) for (const d of [17, 64, 128]) for (const L of [1, 60, 200]) cases.push(await layerCase(b, L, d, counter));
     // past what a workgroup's lanes hold: the layer takes its unfused path and says why
     cases.push(await layerCase(3, 2, 2049, counter, "unfused (width 2049 exceeds 2048)"));
-    cases.push(await transformerSteps(counter));
+    cases.push(await modelStepParity("transformer", transformer, { d_model: 17, heads: 1, ff: 23, layers: 2, learning_rate: 0.01 }, { counter }));
   } finally {
     counter.stop();
     setFusedKernels(true);

@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelPlugin } from "../../../../core/model.ts";
 import type { NetworkModel } from "../../../../models/tfjs/network_model.ts";
-import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
+import { countDispatches, type DispatchCounter } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { syntheticWindows } from "../../../../bench/training_inputs.ts";
 import type { ParityCase } from "./fused_parity.ts";
@@ -18,23 +18,30 @@ export async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
 /**
- * One epoch of four steps (NetworkModel.fit: Adam, batch 37, window 16, 9 features) of `plugin` with `params`, with the
+ * One epoch of four steps (NetworkModel.fit: Adam, batch 37, window `seqLen` (16), 9 features) of `plugin` with `params`, with the
  * fused kernels on and off from the same seed: the epoch's train loss, the validation loss after it, the dispatches
  * either way and, with the flag on, which kernels the layers say they ran.
  */
-export async function modelStepParity(name: string, plugin: ModelPlugin, params: object): Promise<ParityCase & { kernels: string }> {
-  const train = syntheticWindows(37 * 4, 3, { seqLen: 16, features: 9 });
-  const val = syntheticWindows(50, 4, { seqLen: 16, features: 9 });
+export async function modelStepParity(
+  name: string,
+  plugin: ModelPlugin,
+  params: object,
+  options: { seqLen?: number; counter?: DispatchCounter } = {},
+): Promise<ParityCase & { kernels: string }> {
+  const seqLen = options.seqLen ?? 16;
+  const train = syntheticWindows(37 * 4, 3, { seqLen, features: 9 });
+  const val = syntheticWindows(50, 4, { seqLen, features: 9 });
   const backend = { name: "webgpu" as const, requested: "webgpu" as const, reason: "parity check" };
   const losses: { train: number; val: number }[] = [];
   const dispatches: number[] = [];
   let kernels = "";
-  const counter = countDispatches(tf.backend());
+  // a counter cannot nest: the caller's, where it has one running
+  const counter = options.counter ?? countDispatches(tf.backend());
   try {
     for (const on of [true, false]) {
       setFusedKernels(on);
       counter.reset();
-      const model = plugin.create(plugin.configSchema.parse(params), { seqLen: 16, nFeatures: 9, nClasses: 3 }, { seed: 2, backend }) as NetworkModel;
+      const model = plugin.create(plugin.configSchema.parse(params), { seqLen, nFeatures: 9, nClasses: 3 }, { seed: 2, backend }) as NetworkModel;
       await model.fit(train, val, {
         epochs: 1,
         batchSize: 37,
@@ -50,7 +57,7 @@ export async function modelStepParity(name: string, plugin: ModelPlugin, params:
       model.dispose();
     }
   } finally {
-    counter.stop();
+    if (!options.counter) counter.stop();
     setFusedKernels(true);
   }
   return {

@@ -157,6 +157,13 @@ const CELLS: { name: string; gates: number; fused: Recurrence; plain: Recurrence
   },
 ];
 
+// [batch, units, window, planned as on a GPU]. Units 17 run one unit an invocation, 64 and 128 four on a CPU adapter
+// (recurrent_plan.ts perInvocation); batch 256 runs 16 rows a workgroup there (maxRows), the others 8 or fewer; "gpu":
+// planned as on a GPU (one unit an invocation, 8 rows, the products' GPU tiles), so a CPU adapter checks that too.
+const RECURRENT_SHAPES: [number, number, number, boolean?][] = [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [256, 64, 12], [37, 64, 12, true]];
+// 128 units and window 200: minutes on SwiftShader, so only the lavapipe checks (lstm_long_parity.ts, gru_long_parity.ts)
+const LONG_RECURRENT_SHAPES: [number, number, number, boolean?][] = [[37, 128, 60], [1, 128, 200], [256, 64, 12, true]];
+
 /**
  * Runs `f` with the WebGPU device's adapter info saying it is no fallback adapter, so the fused kernels plan as on a
  * GPU (recurrent_plan.ts, recurrent_products.ts), then puts the device's own info back.
@@ -174,16 +181,13 @@ export function asGpu<T>(f: () => T): T {
 /**
  * The fused recurrences (lstm_kernels.ts, gru_kernels.ts) against the same ops with the fused kernels off: the output
  * and the gradients of a fixed random weighting of it with respect to xw, u, bh (GRU) and the input bias; the op's
- * own form (no bias, every step) and the layers' (bias added in the kernel, every step or the last only).
+ * own form (no bias, every step) and the layers' (bias added in the kernel, every step or the last only); `long` adds
+ * 128 units and window 200.
  */
-export async function recurrentParity(name: "lstm" | "gru"): Promise<ParityCase[]> {
+export async function recurrentParity(name: "lstm" | "gru", long = false): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
   for (const cell of CELLS.filter((c) => c.name === name)) {
-    // units 17 run one unit an invocation, 64 and 128 four on a CPU adapter (recurrent_plan.ts perInvocation); batch
-    // 256 runs 16 rows a workgroup there (maxRows), the others 8 or fewer; "gpu": planned as on a GPU (one unit an
-    // invocation, 8 rows, the products' GPU tiles), so lavapipe checks that layout too
-    const shapes: [number, number, number, boolean?][] = [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [37, 128, 60], [1, 128, 200]];
-    shapes.push([256, 64, 12], [37, 64, 12, true], [256, 64, 12, true]);
+    const shapes = long ? [...RECURRENT_SHAPES, ...LONG_RECURRENT_SHAPES] : RECURRENT_SHAPES;
     for (const [b, H, L, gpu] of shapes) {
       for (const [withBias, last] of [[false, false], [true, false], [true, true]]) {
         const G = cell.gates * H;

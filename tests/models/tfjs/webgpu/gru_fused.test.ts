@@ -6,7 +6,7 @@ import { fusedParity } from "./fused_parity_run.ts";
 // The fused GRU recurrence (models/tfjs/webgpu/gru_fused.ts, gru_kernels.ts) on lavapipe under Deno; SwiftShader: tests/browser/recurrent_webgpu.test.ts.
 let cases: ParityCase[];
 const run = fusedParity();
-beforeAll(async () => void (cases = await run.check("gru")), 250_000);
+beforeAll(async () => void (cases = await run.check("gru_long")), 250_000);
 afterAll(() => run.dispose());
 
 describe("fused GRU on lavapipe (under Deno)", () => {

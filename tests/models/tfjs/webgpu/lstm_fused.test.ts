@@ -6,7 +6,7 @@ import { fusedParity } from "./fused_parity_run.ts";
 // The fused LSTM recurrence (models/tfjs/webgpu/lstm_fused.ts, lstm_kernels.ts) on lavapipe under Deno; SwiftShader: tests/browser/recurrent_webgpu.test.ts.
 let cases: ParityCase[];
 const run = fusedParity();
-beforeAll(async () => void (cases = await run.check("lstm")), 250_000);
+beforeAll(async () => void (cases = await run.check("lstm_long")), 250_000);
 afterAll(() => run.dispose());
 
 describe("fused LSTM on lavapipe (under Deno)", () => {

@@ -1,0 +1,9 @@
+// The fused LSTM parity checks with 128 units and window 200 as well (fused_parity.ts recurrentParity), run under Deno
+// on lavapipe by fused_parity_check.ts ("lstm_long"); the browser's SwiftShader runs the shorter set.
+import { recurrentParity } from "./fused_parity.ts";
+import type { ParityCase } from "./fused_parity.ts";
+
+/** recurrentParity("lstm") with the long shapes. */
+export function parity(): Promise<ParityCase[]> {
+  return recurrentParity("lstm", true);
+}

@@ -2,6 +2,7 @@
 // (vitest) has none. Prints the named check's cases as one JSON line for the test to judge.
 import { selectBackend } from "../../../../models/tfjs/backend.ts";
 import type { GpuLike } from "../../../../core/platform.ts";
+import { failOnGpuErrors } from "./parity_helpers.ts";
 import { dropoutParity, type ParityCase, recurrentParity, softmaxCeParity, stepParity } from "./fused_parity.ts";
 
 const checks = {
@@ -16,7 +17,8 @@ const name = (globalThis as unknown as { Deno: { args: string[] } }).Deno.args[0
 // a check not in the table lives in its own module beside this one, `<name>_parity.ts`, exporting `parity()`
 const check: () => Promise<ParityCase[]> = name in checks ? checks[name as keyof typeof checks] : await ownModule(name);
 await selectBackend("webgpu", { gpu: (navigator as unknown as { gpu: GpuLike }).gpu });
-console.log(JSON.stringify(await check()));
+// any WebGPU error the device reports fails the check: a rejected kernel would otherwise leave stale data to compare
+console.log(JSON.stringify(await failOnGpuErrors(check)));
 
 async function ownModule(name: string): Promise<() => Promise<ParityCase[]>> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new TypeError(`fused_parity_check.ts: "${name}" is not a check name (lower case, digits, _)`);

@@ -5,7 +5,7 @@ import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { useWebGpuKernels } from "../../../../models/tfjs/webgpu/kernel_patches.ts";
 import type { ParityCase } from "./fused_parity.ts";
-import { modelStepParity, relError } from "./parity_helpers.ts";
+import { failOnGpuErrors, modelStepParity, relError } from "./parity_helpers.ts";
 import { registry } from "../../../../models/index.ts";
 import { TINY_NETWORKS } from "../../tiny_networks.ts";
 
@@ -93,15 +93,14 @@ export function opsParity(): Promise<ParityCase[]> {
   return patchParity(false);
 }
 
-async function patchParity(networks: boolean): Promise<ParityCase[]> {
+function patchParity(networks: boolean): Promise<ParityCase[]> {
   useWebGpuKernels();
+  return failOnGpuErrors(() => patchCases(networks));
+}
+
+async function patchCases(networks: boolean): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
   const counter = countDispatches(tf.backend());
-  // a raw dispatch whose WGSL fails to compile runs nothing and throws nothing: the device's error event is the only sign
-  const device = (tf.backend() as unknown as { device: EventTarget }).device;
-  const gpuErrors: string[] = [];
-  const onError = (e: Event) => void gpuErrors.push((e as Event & { error: { message: string } }).error.message);
-  device.addEventListener("uncapturederror", onError);
   try {
     for (const [op, shape, axes, keepDims] of CASES) {
       const x = tf.add(tf.randomNormal(shape, 0, 1, "float32", 5), 0.5);
@@ -127,8 +126,6 @@ async function patchParity(networks: boolean): Promise<ParityCase[]> {
   } finally {
     counter.stop();
     setFusedKernels(true);
-    device.removeEventListener("uncapturederror", onError);
   }
-  if (gpuErrors.length) throw new Error(`WebGPU errors during the parity check:\n${gpuErrors.join("\n")}`);
   return cases;
 }

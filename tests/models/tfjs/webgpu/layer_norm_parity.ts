@@ -6,7 +6,7 @@ import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { transformer } from "../../../../models/transformer/transformer.ts";
 import type { ParityCase } from "./fused_parity.ts";
-import { modelStepParity, relError } from "./parity_helpers.ts";
+import { failOnGpuErrors, modelStepParity, relError } from "./parity_helpers.ts";
 
 /**
  * A LayerNorm layer with random gamma and beta on x (b, L, d) of mean 2 and deviation 3, flag on and off: the output and
@@ -45,24 +45,19 @@ async function layerCase(b: number, L: number, d: number, counter: ReturnType<ty
 }
 
 /** The fused LayerNorm on batch 1 and 37, widths 17, 64 and 128, lengths 1, 60 and 200; a width beyond it; a transformer's training steps. */
-export async function parity(): Promise<ParityCase[]> {
-  const cases: ParityCase[] = [];
-  const counter = countDispatches(tf.backend());
-  // a raw dispatch whose WGSL fails to compile runs nothing and throws nothing: the device's error event is the only sign
-  const device = (tf.backend() as unknown as { device: EventTarget }).device;
-  const gpuErrors: string[] = [];
-  const onError = (e: Event) => void gpuErrors.push((e as Event & { error: { message: string } }).error.message);
-  device.addEventListener("uncapturederror", onError);
-  try {
-    for (const b of [1, 37]) for (const d of [17, 64, 128]) for (const L of [1, 60, 200]) cases.push(await layerCase(b, L, d, counter));
-    // past what a workgroup's lanes hold: the layer takes its unfused path and says why
-    cases.push(await layerCase(3, 2, 2049, counter, "unfused (width 2049 exceeds 2048)"));
-    cases.push(await modelStepParity("transformer", transformer, { d_model: 17, heads: 1, ff: 23, layers: 2, learning_rate: 0.01 }, { counter }));
-  } finally {
-    counter.stop();
-    setFusedKernels(true);
-    device.removeEventListener("uncapturederror", onError);
-  }
-  if (gpuErrors.length) throw new Error(`WebGPU errors during the parity check:\n${gpuErrors.join("\n")}`);
-  return cases;
+export function parity(): Promise<ParityCase[]> {
+  return failOnGpuErrors(async () => {
+    const cases: ParityCase[] = [];
+    const counter = countDispatches(tf.backend());
+    try {
+      for (const b of [1, 37]) for (const d of [17, 64, 128]) for (const L of [1, 60, 200]) cases.push(await layerCase(b, L, d, counter));
+      // past what a workgroup's lanes hold: the layer takes its unfused path and says why
+      cases.push(await layerCase(3, 2, 2049, counter, "unfused (width 2049 exceeds 2048)"));
+      cases.push(await modelStepParity("transformer", transformer, { d_model: 17, heads: 1, ff: 23, layers: 2, learning_rate: 0.01 }, { counter }));
+    } finally {
+      counter.stop();
+      setFusedKernels(true);
+    }
+    return cases;
+  });
 }

@@ -68,3 +68,21 @@ export async function modelStepParity(
     kernels,
   };
 }
+
+/**
+ * Runs `check` and throws if the device reported any WebGPU error meanwhile: a kernel the device rejects runs nothing
+ * and throws nothing where it is recorded (raw_dispatch.ts throws only at its next call), so a check could pass on stale data.
+ */
+export async function failOnGpuErrors<T>(check: () => Promise<T>): Promise<T> {
+  const device = (tf.backend() as unknown as { device: EventTarget }).device;
+  const gpuErrors: string[] = [];
+  const onError = (e: Event) => void gpuErrors.push((e as Event & { error: { message: string } }).error.message);
+  device.addEventListener("uncapturederror", onError);
+  try {
+    const result = await check();
+    if (gpuErrors.length) throw new Error(`WebGPU errors during the parity check:\n${gpuErrors.join("\n")}`);
+    return result;
+  } finally {
+    device.removeEventListener("uncapturederror", onError);
+  }
+}

@@ -160,9 +160,9 @@ const CELLS: { name: string; gates: number; fused: Recurrence; plain: Recurrence
 // [batch, units, window, planned as on a GPU]. Units 17 run one unit an invocation, 64 and 128 four on a CPU adapter
 // (recurrent_plan.ts perInvocation); batch 256 runs 16 rows a workgroup there (maxRows), the others 8 or fewer; "gpu":
 // planned as on a GPU (one unit an invocation, 8 rows, the products' GPU tiles), so a CPU adapter checks that too.
-const RECURRENT_SHAPES: [number, number, number, boolean?][] = [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [256, 64, 12], [37, 64, 12, true]];
-// 128 units and window 200: minutes on SwiftShader, so only the lavapipe checks (lstm_long_parity.ts, gru_long_parity.ts)
-const LONG_RECURRENT_SHAPES: [number, number, number, boolean?][] = [[37, 128, 60], [1, 128, 200], [256, 64, 12, true]];
+const RECURRENT_SHAPES: [number, number, number, boolean?][] = [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [37, 64, 12, true]];
+// 128 units, window 200, batch 256: minutes on SwiftShader, so only the lavapipe checks (lstm_long_parity.ts, gru_long_parity.ts)
+const LONG_RECURRENT_SHAPES: [number, number, number, boolean?][] = [[37, 128, 60], [1, 128, 200], [256, 64, 12], [256, 64, 12, true]];
 
 /**
  * Runs `f` with the WebGPU device's adapter info saying it is no fallback adapter, so the fused kernels plan as on a
@@ -182,7 +182,7 @@ export function asGpu<T>(f: () => T): T {
  * The fused recurrences (lstm_kernels.ts, gru_kernels.ts) against the same ops with the fused kernels off: the output
  * and the gradients of a fixed random weighting of it with respect to xw, u, bh (GRU) and the input bias; the op's
  * own form (no bias, every step) and the layers' (bias added in the kernel, every step or the last only); `long` adds
- * 128 units and window 200.
+ * 128 units, window 200 and batch 256.
  */
 export async function recurrentParity(name: "lstm" | "gru", long = false): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];

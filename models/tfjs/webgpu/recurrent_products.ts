@@ -55,9 +55,9 @@ function chunking(k: number, bytesPerChunk: number, limit: number): { chunks: nu
 }
 
 /**
- * C (M, N) = sum over k of A'[m, k] B[k, n] in one dispatch, where A' is A (`transposeA` false: M rows of K) or A^T
- * (true: K rows of M), read through `rowsOf` (its row map), and B is (K, N) row-major; `bRows` maps B's rows likewise
- * (the default: row k). Returns C (M, N).
+ * C (M, N) = sum over k from `kFrom` of A'[m, k] B[k, n] in one dispatch (two where the sum is chunked), where A' is A
+ * (`transposeA` false: M rows of K) or A^T (true: K rows of M), read through `aRows`, and B is (K, N) row-major.
+ * Returns C (M, N).
  */
 function product(
   key: string,

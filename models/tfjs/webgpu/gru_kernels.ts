@@ -6,7 +6,7 @@ import { padded4, recurrentWeights } from "./recurrent_products.ts";
 /**
  * The "reset after" GRU recurrence (models/gru/gru_op.ts) as two WGSL kernels registered for
  * tfjs's webgpu backend, laid out as the LSTM's (lstm_kernels.ts): a workgroup runs `rows` batch
- * rows with one invocation per unit, h in workgroup memory, U read from its storage buffer once a step.
+ * rows with one invocation per unit (or per 4), h in workgroup memory, U read in vec4s once a step.
  *
  * Forward (`MfGruForward`): xz (L*b, 3H) time-major, u (H, 3H), bh (3H) and, with attr `bias`, the input bias (3H),
  * added here -> [the record (L*b, 5H): per step and row [h, r, z, n, hn] with hn = (h U + bh)_n (dU reads h_{t-1}

@@ -13,8 +13,8 @@ export interface RecurrentExtras {
 
 /**
  * lstmSequence (models/lstm/lstm_op.ts) on the fused WebGPU kernels: the whole window's recurrence
- * in one dispatch forward and one backward, plus a product for dU (and, with a bias, one sum of the
- * kernel's partial bias gradients). Same inputs, output and gate order; `plan` comes from planRecurrence
+ * in one dispatch forward (after U's layout kernel) and one backward, plus a product for dU from the
+ * record (recurrent_products.ts; and, with a bias, one sum of the kernel's partial bias gradients). Same inputs, output and gate order; `plan` comes from planRecurrence
  * with lstmShape.
  */
 export function lstmSequenceFused(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, plan: RecurrentPlan, extras: RecurrentExtras = {}): tf.Tensor2D {

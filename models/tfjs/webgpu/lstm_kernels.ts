@@ -4,9 +4,10 @@ import { padded4, recurrentWeights } from "./recurrent_products.ts";
 
 /**
  * The LSTM recurrence as two WGSL kernels registered for tfjs's webgpu backend. A workgroup owns
- * `rows` batch rows with one invocation per unit, and loops over time: h in workgroup memory, c in
- * registers, U read from its storage buffer once a step for all the rows. Each writes several tensors
- * (raw_dispatch.ts), so that nothing around them is a slice or a pad.
+ * `rows` batch rows with one invocation per unit (per 4 units on a CPU adapter: recurrent_plan.ts), and loops
+ * over time: h in workgroup memory, c in registers, U read in vec4s from its storage buffer once a step for
+ * all the rows (the forward from U transposed and padded, a small layout kernel before it). Each writes several
+ * tensors (raw_dispatch.ts), so that nothing around them is a slice or a pad.
  *
  * Forward (`MfLstmForward`): xz (L*b, 4H) time-major, u (H, 4H) and, with attr `bias`, the gates' bias (4H),
  * added here -> [the record (L*b, 6H): per step and row [h, c, i, f, o, g] (activated gates), everything the

@@ -8,8 +8,7 @@ import { lstm } from "../../../../models/lstm/lstm.ts";
 import { gru } from "../../../../models/gru/gru.ts";
 import { syntheticWindows } from "../../../../bench/training_inputs.ts";
 import type { ParityCase } from "./fused_parity.ts";
-
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+import { rel } from "./parity_helpers.ts";
 
 /** One epoch of 8 batches of 37 (window 12 x 9 features, 64 units, dropout on) on cpu and on webgpu: the train and validation losses. */
 export async function parity(): Promise<ParityCase[]> {

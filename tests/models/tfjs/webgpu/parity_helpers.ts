@@ -15,7 +15,8 @@ export async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   return m[0] === 0 ? d[0] : d[0] / m[0];
 }
 
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+/** |a - b| / |b| of two numbers (|b| at least 1e-12). */
+export const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
 /**
  * One epoch of four steps (NetworkModel.fit: Adam, batch 37, window `seqLen` (16), 9 features) of `plugin` with `params`, with the

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
 import { tfjsSeed } from "../tfjs/seed.ts";
+import { causalTapsFit, causalTapsFused } from "../tfjs/webgpu/causal_conv_fused.ts";
 
 /** Options of {@linkcode CausalConv1D}. */
 export interface CausalConvArgs extends LayerArgs {
@@ -15,7 +16,8 @@ export interface CausalConvArgs extends LayerArgs {
  * and never a later one. The input is padded with (k-1)d zeros on the left (tfjs has no causal
  * padding), the k shifted views are stacked along channels and multiplied by one (kC, filters)
  * kernel. Written with pad/slice/matMul rather than tf.conv1d because tfjs's conv gradients reject
- * dilations above 1.
+ * dilations above 1. On webgpu with the fused flag on the stacked taps are one gather kernel each way
+ * and the product and bias one fused matMul (the same values within rounding; cpu/wasm keep this path).
  */
 export class CausalConv1D extends tf.layers.Layer {
   /** Name in saved model.json files. */
@@ -24,6 +26,9 @@ export class CausalConv1D extends tf.layers.Layer {
   readonly kernelSize: number;
   readonly dilation: number;
   readonly seed: number;
+  /** On webgpu, the path the last call took: "fused" (one gather each way, one matMul with bias) or "unfused (why)"; empty elsewhere. */
+  kernels = "";
+  private readonly notePath = (path: string) => void (this.kernels = path);
   private kernel!: tf.LayerVariable;
   private bias!: tf.LayerVariable;
 
@@ -51,6 +56,15 @@ export class CausalConv1D extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = oneTensor(inputs);
       const [b, L, C] = x.shape;
+      // on webgpu the taps are one gather each way (models/tfjs/webgpu/causal_conv_fused.ts) instead of a pad, k slices
+      // and a concat, and the product and bias one fused matMul; a 1x1 convolution's single tap is x itself
+      if (causalTapsFit(b * L * this.kernelSize * C, this.notePath)) {
+        const taps = this.kernelSize === 1
+          ? tf.reshape(x, [b * L, C])
+          : causalTapsFused(x as tf.Tensor3D, { kernelSize: this.kernelSize, dilation: this.dilation });
+        const out = tf.fused.matMul({ a: taps as tf.Tensor2D, b: this.kernel.read() as tf.Tensor2D, bias: this.bias.read() });
+        return tf.reshape(out, [b, L, this.filters]);
+      }
       const pad = (this.kernelSize - 1) * this.dilation;
       const padded = pad > 0 ? tf.pad(x, [[0, 0], [pad, 0], [0, 0]]) : x;
       // Tap j reads step t - (k-1-j)d: the last tap is the current step.

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type LayerArgs, oneTensor } from "../tfjs/layers/layer_args.ts";
+import { fusedKernels } from "../tfjs/webgpu/fused_flag.ts";
 
 /** Options of {@linkcode Interpolate}. */
 export interface InterpolateArgs extends LayerArgs {
@@ -10,12 +11,16 @@ export interface InterpolateArgs extends LayerArgs {
 /**
  * (b, K, F) -> (b, length, F): linear interpolation along time from K evenly spaced knots to
  * `length` steps, as N-HiTS expands a block's few coefficients to the full window. A fixed (K x
- * length) matrix, applied as one product.
+ * length) matrix, applied as one product. On webgpu with the fused flag on the (length x K) transpose
+ * multiplies each sample's (K, F) as one broadcast batched product, with no transposes of x either way
+ * (the same values within rounding; cpu/wasm keep the per-channel product).
  */
 export class Interpolate extends tf.layers.Layer {
   /** Name in saved model.json files. */
   static readonly className = "MfInterpolate";
   readonly length: number;
+  /** On webgpu, the path the last call took: "fused" (one broadcast product each way) or "unfused (why)"; empty elsewhere. */
+  kernels = "";
 
   constructor(args: InterpolateArgs) {
     super(args);
@@ -31,6 +36,12 @@ export class Interpolate extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = oneTensor(inputs);
       const [b, K, F] = x.shape;
+      if (tf.getBackend() === "webgpu") {
+        this.kernels = fusedKernels() ? "fused" : "unfused (fused kernels off)";
+        // (1, length, K) x (b, K, F): tfjs's transposes of x before and after the product (and again backward) were
+        // four of N-HiTS' dispatches per block; the batched product broadcasts the matrix over the samples instead
+        if (fusedKernels()) return tf.matMul(tf.tensor3d(transposed(interpolationMatrix(K, this.length), K, this.length), [1, this.length, K]), x);
+      }
       const perChannel = tf.reshape(tf.transpose(x, [0, 2, 1]), [b * F, K]);
       const out = tf.matMul(perChannel, tf.tensor2d(interpolationMatrix(K, this.length), [K, this.length]));
       return tf.transpose(tf.reshape(out, [b, F, this.length]), [0, 2, 1]);
@@ -52,4 +63,11 @@ export function interpolationMatrix(knots: number, n: number): Float32Array {
     m[hi * n + t] += w;
   }
   return m;
+}
+
+// (K x n) row-major -> (n x K) row-major
+function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
+  return t;
 }

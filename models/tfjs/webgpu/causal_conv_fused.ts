@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "./fused_flag.ts";
-import { dispatchRaw, FLAT_INDEX, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
+import { dispatchRaw, ELEMENTWISE_WG, elementwiseKernel, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
 import type { RecurrentNote, WebGpuBackendLike } from "./recurrent_plan.ts";
 
 // TCN's dilated causal convolution on tfjs's kernels is a pad, k slices and a concat forward and their pads, slices and
@@ -12,28 +12,16 @@ export const CAUSAL_TAPS_FORWARD = "MfCausalTaps";
 /** The backward kernel's name: d taps (b L, k C) -> dx (b, L, C). */
 export const CAUSAL_TAPS_BACKWARD = "MfCausalTapsGrad";
 
-const WG = 64;
-
 /** A causal convolution's taps: `kernelSize` of them, `dilation` steps apart, the last one the current step. */
 export interface CausalTaps {
   kernelSize: number;
   dilation: number;
 }
 
-const header = `
-  const WG = ${WG}u;
-  struct Uniforms { n : i32, L : i32, C : i32, K : i32, D : i32, };`;
-
-const FORWARD: RawKernel = {
-  key: "mf_causal_taps",
-  code: `${header}
-    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
-    @group(0) @binding(1) var<storage, read> x : array<f32>;
-    @group(0) @binding(2) var<uniform> u : Uniforms;
-    @compute @workgroup_size(${WG})
-    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-      ${FLAT_INDEX}
-      if (index >= u.n) { return; }
+const FORWARD = elementwiseKernel("mf_causal_taps", {
+  inputs: ["x"],
+  fields: "L : i32, C : i32, K : i32, D : i32,",
+  body: `
       // index = (b L + t) K C + j C + c; tap j of step t reads step t - (K-1-j) D, zero before step 0
       let c = index % u.C;
       let j = (index / u.C) % u.K;
@@ -41,20 +29,13 @@ const FORWARD: RawKernel = {
       let src = bt % u.L - (u.K - 1 - j) * u.D;
       var v = 0.0;
       if (src >= 0) { v = x[(bt - (u.K - 1 - j) * u.D) * u.C + c]; }
-      result[index] = v;
-    }`,
-};
+      result[index] = v;`,
+});
 
-const BACKWARD: RawKernel = {
-  key: "mf_causal_taps_grad",
-  code: `${header}
-    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
-    @group(0) @binding(1) var<storage, read> dy : array<f32>;
-    @group(0) @binding(2) var<uniform> u : Uniforms;
-    @compute @workgroup_size(${WG})
-    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-      ${FLAT_INDEX}
-      if (index >= u.n) { return; }
+const BACKWARD = elementwiseKernel("mf_causal_taps_grad", {
+  inputs: ["dy"],
+  fields: "L : i32, C : i32, K : i32, D : i32,",
+  body: `
       // index = (b L + t) C + c; step t is tap j of step t + (K-1-j) D wherever that step lies in the window
       let c = index % u.C;
       let bt = index / u.C;
@@ -64,9 +45,8 @@ const BACKWARD: RawKernel = {
         let shift = (u.K - 1 - j) * u.D;
         if (t + shift < u.L) { s += dy[((bt + shift) * u.K + j) * u.C + c]; }
       }
-      result[index] = s;
-    }`,
-};
+      result[index] = s;`,
+});
 
 function run(kernel: RawKernel, input: tf.TensorInfo, shape: number[], dims: { L: number; C: number }, taps: CausalTaps): tf.TensorInfo {
   const n = shape.reduce((p, d) => p * d, 1);
@@ -75,7 +55,7 @@ function run(kernel: RawKernel, input: tf.TensorInfo, shape: number[], dims: { L
     outputs: [{ shape }],
     inputs: [input],
     uniforms: ints.map((v) => ({ type: "int32" as const, data: [v] as [number] })),
-    workgroups: flatWorkgroups(n, WG),
+    workgroups: flatWorkgroups(n, ELEMENTWISE_WG),
   })[0];
 }
 

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { dispatchRaw, FLAT_INDEX, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
+import { dispatchRaw, ELEMENTWISE_WG, elementwiseKernel, flatWorkgroups } from "./raw_dispatch.ts";
 
 // tf.dropout is four dispatches forward (add, floor, divide, multiply) and one backward. Here it is one each, from
 // the same random draws (tf.randomUniform with the same seed, made on the host as tf.dropout's are), so the mask and
@@ -10,24 +10,12 @@ export const DROPOUT_FORWARD = "MfDropout";
 /** The backward kernel's name: dy, r -> dy x floor(r + keep) / keep. */
 export const DROPOUT_BACKWARD = "MfDropoutGrad";
 
-const WG = 64;
-
-const KERNEL: RawKernel = {
-  key: "mf_dropout",
-  code: `
-    const WG = ${WG}u;
-    struct Uniforms { n : i32, keep : f32, };
-    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
-    @group(0) @binding(1) var<storage, read> x : array<f32>;
-    @group(0) @binding(2) var<storage, read> r : array<f32>;
-    @group(0) @binding(3) var<uniform> u : Uniforms;
-    @compute @workgroup_size(${WG})
-    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-      ${FLAT_INDEX}
-      if (index >= u.n) { return; }
-      result[index] = x[index] * (floor(r[index] + u.keep) / u.keep);
-    }`,
-};
+const KERNEL = elementwiseKernel("mf_dropout", {
+  inputs: ["x", "r"],
+  fields: "keep : f32,",
+  body: `
+      result[index] = x[index] * (floor(r[index] + u.keep) / u.keep);`,
+});
 
 // forward and backward are the same product (x or dy times the scaled mask); two names keep the profile readable
 function scaleByMask({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
@@ -37,7 +25,7 @@ function scaleByMask({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?:
     outputs: [{ shape: x.shape }],
     inputs: [x, r],
     uniforms: [{ type: "int32", data: [n] }, { type: "float32", data: [attrs!.keep as number] }],
-    workgroups: flatWorkgroups(n, WG),
+    workgroups: flatWorkgroups(n, ELEMENTWISE_WG),
   })[0];
 }
 

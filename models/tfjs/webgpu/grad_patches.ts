@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { axisBlock } from "./axis_sum.ts";
 import { fusedKernels } from "./fused_flag.ts";
-import { dispatchRaw, FLAT_INDEX, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
+import { dispatchRaw, ELEMENTWISE_WG, elementwiseKernel, flatWorkgroups } from "./raw_dispatch.ts";
 
 // Two of tfjs's gradients that take two elementwise dispatches where one does, replaced through tfjs's gradient
 // registry (global, so the original gradFunc is kept and runs on every other backend and with MF_WEBGPU_FUSED off):
@@ -15,54 +15,38 @@ export const RELU_GRAD = "MfReluGrad";
 /** The Mean gradient kernel's name: dy, x (for its shape) -> dy broadcast over the reduced block / its count. */
 export const MEAN_GRAD = "MfMeanGrad";
 
-const WG = 64;
 const PATCHED = Symbol("model-factory webgpu gradient");
 
-const RELU: RawKernel = {
-  key: "mf_relu_grad",
-  code: `
-    const WG = ${WG}u;
-    struct Uniforms { n : i32, };
-    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
-    @group(0) @binding(1) var<storage, read> dy : array<f32>;
-    @group(0) @binding(2) var<storage, read> x : array<f32>;
-    @group(0) @binding(3) var<uniform> u : Uniforms;
-    @compute @workgroup_size(${WG})
-    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-      ${FLAT_INDEX}
-      if (index >= u.n) { return; }
+const RELU = elementwiseKernel("mf_relu_grad", {
+  inputs: ["dy", "x"],
+  body: `
       let a = x[index];
       // tfjs's Step: NaN stays NaN (WGSL has no isnan: tfjs's bit test), then 1 above zero and 0 elsewhere
       var s = select(0.0, 1.0, a > 0.0);
       if ((bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u) { s = a; }
-      result[index] = dy[index] * s;
-    }`,
-};
+      result[index] = dy[index] * s;`,
+});
 
-const MEAN: RawKernel = {
-  key: "mf_mean_grad",
-  code: `
-    const WG = ${WG}u;
-    struct Uniforms { size : i32, n : i32, inner : i32, };
-    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
-    @group(0) @binding(1) var<storage, read> dy : array<f32>;
-    @group(0) @binding(2) var<uniform> u : Uniforms;
-    @compute @workgroup_size(${WG})
-    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-      ${FLAT_INDEX}
-      if (index >= u.size) { return; }
-      let o = index / (u.n * u.inner);
+const MEAN = elementwiseKernel("mf_mean_grad", {
+  inputs: ["dy"],
+  fields: "count : i32, inner : i32,",
+  body: `
+      let o = index / (u.count * u.inner);
       let c = index % u.inner;
-      result[index] = dy[o * u.inner + c] / f32(u.n);
-    }`,
-};
+      result[index] = dy[o * u.inner + c] / f32(u.count);`,
+});
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap };
 
 function reluGrad({ inputs }: KernelArgs): tf.TensorInfo {
   const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
   const n = x.shape.reduce((p, d) => p * d, 1);
-  return dispatchRaw(RELU, { outputs: [{ shape: x.shape }], inputs: [dy, x], uniforms: [{ type: "int32", data: [n] }], workgroups: flatWorkgroups(n, WG) })[0];
+  return dispatchRaw(RELU, {
+    outputs: [{ shape: x.shape }],
+    inputs: [dy, x],
+    uniforms: [{ type: "int32", data: [n] }],
+    workgroups: flatWorkgroups(n, ELEMENTWISE_WG),
+  })[0];
 }
 
 function meanGrad({ inputs, attrs }: KernelArgs): tf.TensorInfo {
@@ -73,7 +57,7 @@ function meanGrad({ inputs, attrs }: KernelArgs): tf.TensorInfo {
     outputs: [{ shape }],
     inputs: [dy],
     uniforms: [{ type: "int32", data: [size] }, { type: "int32", data: [n] }, { type: "int32", data: [inner] }],
-    workgroups: flatWorkgroups(size, WG),
+    workgroups: flatWorkgroups(size, ELEMENTWISE_WG),
   })[0];
 }
 

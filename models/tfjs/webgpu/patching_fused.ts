@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "./fused_flag.ts";
-import { dispatchRaw, FLAT_INDEX, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
+import { dispatchRaw, ELEMENTWISE_WG, elementwiseKernel, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
 import type { RecurrentNote, WebGpuBackendLike } from "./recurrent_plan.ts";
 
 // PatchTST's patching on tfjs's kernels is a transpose and P slices and a stack forward (stride != patch length) and
@@ -12,8 +12,6 @@ export const PATCHES_FORWARD = "MfPatches";
 /** The backward kernel's name: d patches (b, F, P, patchLen) -> dx (b, L, F). */
 export const PATCHES_BACKWARD = "MfPatchesGrad";
 
-const WG = 64;
-
 /** Where the patches lie in a window: P patches of `patchLen` steps, `stride` apart, the first starting at step `first`. */
 export interface PatchLayout {
   patchLen: number;
@@ -22,40 +20,23 @@ export interface PatchLayout {
   first: number;
 }
 
-const header = `
-  const WG = ${WG}u;
-  struct Uniforms { n : i32, L : i32, F : i32, P : i32, PL : i32, S : i32, first : i32, };`;
-
-const FORWARD: RawKernel = {
-  key: "mf_patches",
-  code: `${header}
-    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
-    @group(0) @binding(1) var<storage, read> x : array<f32>;
-    @group(0) @binding(2) var<uniform> u : Uniforms;
-    @compute @workgroup_size(${WG})
-    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-      ${FLAT_INDEX}
-      if (index >= u.n) { return; }
+const FORWARD = elementwiseKernel("mf_patches", {
+  inputs: ["x"],
+  fields: "L : i32, F : i32, P : i32, PL : i32, S : i32, first : i32,",
+  body: `
       // index = ((b F + f) P + p) PL + k
       let k = index % u.PL;
       let p = (index / u.PL) % u.P;
       let bf = index / (u.PL * u.P);
       let f = bf % u.F;
       let b = bf / u.F;
-      result[index] = x[(b * u.L + u.first + p * u.S + k) * u.F + f];
-    }`,
-};
+      result[index] = x[(b * u.L + u.first + p * u.S + k) * u.F + f];`,
+});
 
-const BACKWARD: RawKernel = {
-  key: "mf_patches_grad",
-  code: `${header}
-    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
-    @group(0) @binding(1) var<storage, read> dy : array<f32>;
-    @group(0) @binding(2) var<uniform> u : Uniforms;
-    @compute @workgroup_size(${WG})
-    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-      ${FLAT_INDEX}
-      if (index >= u.n) { return; }
+const BACKWARD = elementwiseKernel("mf_patches_grad", {
+  inputs: ["dy"],
+  fields: "L : i32, F : i32, P : i32, PL : i32, S : i32, first : i32,",
+  body: `
       // index = (b L + t) F + f; step t lies in patches p with p S <= t - first < p S + PL
       let f = index % u.F;
       let t = (index / u.F) % u.L - u.first;
@@ -67,9 +48,8 @@ const BACKWARD: RawKernel = {
         let row = (b * u.F + f) * u.P;
         for (var p = pFirst; p <= pLast; p++) { s += dy[(row + p) * u.PL + t - p * u.S]; }
       }
-      result[index] = s;
-    }`,
-};
+      result[index] = s;`,
+});
 
 function run(kernel: RawKernel, input: tf.TensorInfo, shape: number[], dims: { L: number; F: number }, layout: PatchLayout): tf.TensorInfo {
   const n = shape.reduce((p, d) => p * d, 1);
@@ -78,7 +58,7 @@ function run(kernel: RawKernel, input: tf.TensorInfo, shape: number[], dims: { L
     outputs: [{ shape }],
     inputs: [input],
     uniforms: ints.map((v) => ({ type: "int32" as const, data: [v] as [number] })),
-    workgroups: flatWorkgroups(n, WG),
+    workgroups: flatWorkgroups(n, ELEMENTWISE_WG),
   })[0];
 }
 

@@ -141,3 +141,33 @@ export function flatWorkgroups(n: number, size: number): [number, number, number
 
 /** WGSL for the flat index of an invocation under flatWorkgroups (needs `gid` and `nwg` builtins in main's parameters). */
 export const FLAT_INDEX = "let index = i32(gid.x + gid.y * nwg.x * WG);";
+
+/** Invocations per workgroup of an elementwise kernel (one invocation per output element). */
+export const ELEMENTWISE_WG = 64;
+
+/**
+ * A raw kernel of one invocation per output element, for `dispatchRaw` with `flatWorkgroups(n, ELEMENTWISE_WG)`:
+ * binding 0 `result`, then the read-only f32 `inputs` in order, then the uniforms `struct Uniforms { n : i32, <fields> }`
+ * (n, the element count, first); `body` computes element `index`, which is below u.n.
+ *
+ * @example
+ * const twice = elementwiseKernel("mf_twice", { inputs: ["x"], body: "result[index] = 2.0 * x[index];" });
+ */
+export function elementwiseKernel(key: string, spec: { inputs: string[]; fields?: string; body: string }): RawKernel {
+  const inputs = spec.inputs.map((name, i) => `@group(0) @binding(${i + 1}) var<storage, read> ${name} : array<f32>;`);
+  return {
+    key,
+    code: `
+    const WG = ${ELEMENTWISE_WG}u;
+    struct Uniforms { n : i32, ${spec.fields ?? ""} };
+    @group(0) @binding(0) var<storage, read_write> result : array<f32>;
+    ${inputs.join("\n    ")}
+    @group(0) @binding(${spec.inputs.length + 1}) var<uniform> u : Uniforms;
+    @compute @workgroup_size(${ELEMENTWISE_WG})
+    fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
+      ${FLAT_INDEX}
+      if (index >= u.n) { return; }
+      ${spec.body}
+    }`,
+  };
+}

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { fusedKernels } from "./fused_flag.ts";
-import { dispatchRaw, ELEMENTWISE_WG, elementwiseKernel, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
-import type { RecurrentNote, WebGpuBackendLike } from "./recurrent_plan.ts";
+import { fusedWithinBinding } from "./fused_flag.ts";
+import { dispatchElementwise, elementwiseKernel, type RawKernel } from "./raw_dispatch.ts";
+import type { RecurrentNote } from "./recurrent_plan.ts";
 
 // TCN's dilated causal convolution on tfjs's kernels is a pad, k slices and a concat forward and their pads, slices and
 // sums backward (~12 dispatches per convolution at k = 3). Here the k shifted views stacked along channels are one
@@ -49,14 +49,7 @@ const BACKWARD = elementwiseKernel("mf_causal_taps_grad", {
 });
 
 function run(kernel: RawKernel, input: tf.TensorInfo, shape: number[], dims: { L: number; C: number }, taps: CausalTaps): tf.TensorInfo {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const ints = [n, dims.L, dims.C, taps.kernelSize, taps.dilation];
-  return dispatchRaw(kernel, {
-    outputs: [{ shape }],
-    inputs: [input],
-    uniforms: ints.map((v) => ({ type: "int32" as const, data: [v] as [number] })),
-    workgroups: flatWorkgroups(n, ELEMENTWISE_WG),
-  })[0];
+  return dispatchElementwise(kernel, input, shape, [dims.L, dims.C, taps.kernelSize, taps.dilation]);
 }
 
 function forward({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
@@ -83,16 +76,7 @@ function register(): void {
  * within a storage binding (the input is never larger); `note` hears "fused" or "unfused (why)" on webgpu only.
  */
 export function causalTapsFit(tapsSize: number, note?: RecurrentNote): boolean {
-  if (tf.getBackend() !== "webgpu") return false;
-  let why = "";
-  if (!fusedKernels()) why = "fused kernels off";
-  else {
-    const limit = (tf.backend() as unknown as WebGpuBackendLike).device.limits.maxStorageBufferBindingSize;
-    const bytes = tapsSize * 4;
-    if (bytes > limit) why = `${bytes} bytes of taps exceed the ${limit}-byte storage binding`;
-  }
-  note?.(why ? `unfused (${why})` : "fused");
-  return !why;
+  return fusedWithinBinding(tapsSize * 4, "taps", note);
 }
 
 /**

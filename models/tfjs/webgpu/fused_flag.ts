@@ -25,3 +25,19 @@ export function setFusedKernels(on: boolean): void {
   register();
   tf.env().set(FUSED_FLAG, on);
 }
+
+/**
+ * Whether a fused kernel whose largest tensor takes `bytes` runs: on webgpu with the flag on and within the device's
+ * storage binding; `note` hears "fused" or "unfused (why)" on webgpu only, `what` naming the tensor in the why.
+ */
+export function fusedWithinBinding(bytes: number, what: string, note?: (path: string) => void): boolean {
+  if (tf.getBackend() !== "webgpu") return false;
+  let why = "";
+  if (!fusedKernels()) why = "fused kernels off";
+  else {
+    const limit = (tf.backend() as unknown as { device: { limits: { maxStorageBufferBindingSize: number } } }).device.limits.maxStorageBufferBindingSize;
+    if (bytes > limit) why = `${bytes} bytes${what ? ` of ${what}` : ""} exceed the ${limit}-byte storage binding`;
+  }
+  note?.(why ? `unfused (${why})` : "fused");
+  return !why;
+}

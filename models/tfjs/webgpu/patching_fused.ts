@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { fusedKernels } from "./fused_flag.ts";
-import { dispatchRaw, ELEMENTWISE_WG, elementwiseKernel, flatWorkgroups, type RawKernel } from "./raw_dispatch.ts";
-import type { RecurrentNote, WebGpuBackendLike } from "./recurrent_plan.ts";
+import { fusedWithinBinding } from "./fused_flag.ts";
+import { dispatchElementwise, elementwiseKernel, type RawKernel } from "./raw_dispatch.ts";
+import type { RecurrentNote } from "./recurrent_plan.ts";
 
 // PatchTST's patching on tfjs's kernels is a transpose and P slices and a stack forward (stride != patch length) and
 // the slices' pads, the stack's unstack and their sum backward: ~25 dispatches at P = 14. Here it is one gather
@@ -52,14 +52,7 @@ const BACKWARD = elementwiseKernel("mf_patches_grad", {
 });
 
 function run(kernel: RawKernel, input: tf.TensorInfo, shape: number[], dims: { L: number; F: number }, layout: PatchLayout): tf.TensorInfo {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const ints = [n, dims.L, dims.F, layout.patches, layout.patchLen, layout.stride, layout.first];
-  return dispatchRaw(kernel, {
-    outputs: [{ shape }],
-    inputs: [input],
-    uniforms: ints.map((v) => ({ type: "int32" as const, data: [v] as [number] })),
-    workgroups: flatWorkgroups(n, ELEMENTWISE_WG),
-  })[0];
+  return dispatchElementwise(kernel, input, shape, [dims.L, dims.F, layout.patches, layout.patchLen, layout.stride, layout.first]);
 }
 
 function forward({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
@@ -87,16 +80,7 @@ function register(): void {
  * flag on and both tensors within a storage binding; `note` hears "fused" or "unfused (why)" on webgpu only.
  */
 export function patchingFits(inputSize: number, outputSize: number, note?: RecurrentNote): boolean {
-  if (tf.getBackend() !== "webgpu") return false;
-  let why = "";
-  if (!fusedKernels()) why = "fused kernels off";
-  else {
-    const limit = (tf.backend() as unknown as WebGpuBackendLike).device.limits.maxStorageBufferBindingSize;
-    const bytes = Math.max(inputSize, outputSize) * 4;
-    if (bytes > limit) why = `${bytes} bytes exceed the ${limit}-byte storage binding`;
-  }
-  note?.(why ? `unfused (${why})` : "fused");
-  return !why;
+  return fusedWithinBinding(Math.max(inputSize, outputSize) * 4, "", note);
 }
 
 /**

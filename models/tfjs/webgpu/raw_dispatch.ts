@@ -171,3 +171,14 @@ export function elementwiseKernel(key: string, spec: { inputs: string[]; fields?
     }`,
   };
 }
+
+/** Runs an elementwiseKernel on one input, writing a new float32 tensor of `shape`; the int32 uniforms after the count. */
+export function dispatchElementwise(kernel: RawKernel, input: tf.TensorInfo, shape: number[], ints: number[]): tf.TensorInfo {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return dispatchRaw(kernel, {
+    outputs: [{ shape }],
+    inputs: [input],
+    uniforms: [n, ...ints].map((v): RawUniform => ({ type: "int32", data: [v] })),
+    workgroups: flatWorkgroups(n, ELEMENTWISE_WG),
+  })[0];
+}

@@ -6,7 +6,7 @@ import { tcn } from "../../../../models/tcn/tcn.ts";
 import { countDispatches, type DispatchCounter } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import type { ParityCase } from "./fused_parity.ts";
-import { failOnGpuErrors, modelStepParity, relError } from "./parity_helpers.ts";
+import { failOnGpuErrors, layerOnOff, modelStepParity, relError } from "./parity_helpers.ts";
 
 /** [batch, window, channels, filters, kernel, dilation]: every batch (1, 37), channel count (7, 32), kernel (1, 2, 3), dilation (1, 4, 16) and window (1, 12, 60). */
 export const CONV_CASES: [number, number, number, number, number, number][] = [
@@ -39,21 +39,7 @@ async function layerCase(c: readonly number[], counter: DispatchCounter, fusedPa
   const x = tf.randomNormal([b, L, C], 0, 1, "float32", 1);
   const k = tf.randomNormal([b, L, filters], 0, 1, "float32", 4);
   const vars = layer.trainableWeights.map((w) => w.read());
-  const paths: string[] = [];
-  const dispatches: number[] = [];
-  const run = (on: boolean) => {
-    setFusedKernels(on);
-    const out = layer.apply(x) as tf.Tensor;
-    counter.reset();
-    // k as the output's gradient: the gradients of sum(y k), counting only the layer's own dispatches
-    const { value, grads } = tf.engine().gradients(() => layer.apply(x) as tf.Tensor, [x, ...vars], k);
-    dispatches.push(counter.counts().dispatches);
-    paths.push(layer.kernels);
-    value.dispose();
-    return [out, ...grads];
-  };
-  const fused = run(true), plain = run(false);
-  setFusedKernels(true);
+  const { fused, plain, dispatches, paths } = layerOnOff(layer, x, k, vars, counter);
   if (paths[0] !== fusedPath || paths[1] !== "unfused (fused kernels off)") {
     throw new Error(`causal_conv parity: ${convName(c)} said "${paths[0]}" on, "${paths[1]}" off`);
   }

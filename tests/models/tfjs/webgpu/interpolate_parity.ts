@@ -7,7 +7,7 @@ import { nhits } from "../../../../models/nhits/nhits.ts";
 import { countDispatches, type DispatchCounter } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import type { ParityCase } from "./fused_parity.ts";
-import { failOnGpuErrors, modelStepParity, relError } from "./parity_helpers.ts";
+import { failOnGpuErrors, layerOnOff, modelStepParity, relError } from "./parity_helpers.ts";
 
 /** [batch, knots, channels, length]: batch 1 and 37, channels 7 and 32, one knot, N-HiTS' pools 4 and 2 at window 16 and 60, and length 1. */
 export const INTERPOLATE_CASES: [number, number, number, number][] = [
@@ -29,20 +29,7 @@ async function layerCase(c: readonly number[], counter: DispatchCounter): Promis
   const layer = new Interpolate({ length });
   const x = tf.randomNormal([b, K, F], 0, 1, "float32", 1);
   const k = tf.randomNormal([b, length, F], 0, 1, "float32", 4);
-  const paths: string[] = [];
-  const dispatches: number[] = [];
-  const run = (on: boolean) => {
-    setFusedKernels(on);
-    const out = layer.apply(x) as tf.Tensor;
-    counter.reset();
-    const { value, grads } = tf.engine().gradients(() => layer.apply(x) as tf.Tensor, [x], k);
-    dispatches.push(counter.counts().dispatches);
-    paths.push(layer.kernels);
-    value.dispose();
-    return [out, grads[0]];
-  };
-  const fused = run(true), plain = run(false);
-  setFusedKernels(true);
+  const { fused, plain, dispatches, paths } = layerOnOff(layer, x, k, [], counter);
   if (paths[0] !== "fused" || paths[1] !== "unfused (fused kernels off)") {
     throw new Error(`interpolate parity: ${interpolateName(c)} said "${paths[0]}" on, "${paths[1]}" off`);
   }

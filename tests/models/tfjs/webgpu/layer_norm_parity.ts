@@ -6,7 +6,7 @@ import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";
 import { transformer } from "../../../../models/transformer/transformer.ts";
 import type { ParityCase } from "./fused_parity.ts";
-import { failOnGpuErrors, modelStepParity, relError } from "./parity_helpers.ts";
+import { failOnGpuErrors, layerOnOff, modelStepParity, relError } from "./parity_helpers.ts";
 
 /**
  * A LayerNorm layer with random gamma and beta on x (b, L, d) of mean 2 and deviation 3, flag on and off: the output and
@@ -20,20 +20,7 @@ async function layerCase(b: number, L: number, d: number, counter: ReturnType<ty
   const x = tf.add(tf.mul(tf.randomNormal([b, L, d], 0, 1, "float32", 1), 3), 2);
   const k = tf.randomNormal([b, L, d], 0, 1, "float32", 4);
   const vars = layer.trainableWeights.map((w) => w.read());
-  const paths: string[] = [];
-  const dispatches: number[] = [];
-  const run = (on: boolean) => {
-    setFusedKernels(on);
-    const out = layer.apply(x) as tf.Tensor;
-    counter.reset();
-    // k as the output's gradient: the gradients of sum(y k), counting only the layer's own dispatches
-    const { value, grads } = tf.engine().gradients(() => layer.apply(x) as tf.Tensor, [x, ...vars], k);
-    dispatches.push(counter.counts().dispatches);
-    paths.push(layer.kernels);
-    value.dispose();
-    return [out, ...grads];
-  };
-  const fused = run(true), plain = run(false);
+  const { fused, plain, dispatches, paths } = layerOnOff(layer, x, k, vars, counter);
   if (paths[0] !== fusedPath || paths[1] !== "unfused (fused kernels off)") {
     throw new Error(`layer_norm parity: the layer said "${paths[0]}" on, "${paths[1]}" off`);
   }

@@ -87,3 +87,35 @@ export async function failOnGpuErrors<T>(check: () => Promise<T>): Promise<T> {
     device.removeEventListener("uncapturederror", onError);
   }
 }
+
+/** One layer's outputs and gradients with the fused kernels on and off. */
+export interface LayerOnOff {
+  /** [output, d input, d each of `vars`] with the flag on. */
+  fused: tf.Tensor[];
+  /** The same with the flag off. */
+  plain: tf.Tensor[];
+  /** The gradient call's dispatches, on then off (the layer's own: the forward before it is not counted). */
+  dispatches: [number, number];
+  /** The path the layer said it took (its `kernels`), on then off. */
+  paths: [string, string];
+}
+
+/**
+ * Applies `layer` to x with the flag on, then off: its output and the gradients of sum(y k) with respect to x and
+ * `vars`. The flag is left on.
+ */
+export function layerOnOff(layer: tf.layers.Layer & { kernels: string }, x: tf.Tensor, k: tf.Tensor, vars: tf.Tensor[], counter: DispatchCounter): LayerOnOff {
+  const run = (on: boolean) => {
+    setFusedKernels(on);
+    const out = layer.apply(x) as tf.Tensor;
+    counter.reset();
+    // k as the output's gradient: the gradients of sum(y k)
+    const { value, grads } = tf.engine().gradients(() => layer.apply(x) as tf.Tensor, [x, ...vars], k);
+    const dispatches = counter.counts().dispatches;
+    value.dispose();
+    return { tensors: [out, ...grads], dispatches, path: layer.kernels };
+  };
+  const on = run(true), off = run(false);
+  setFusedKernels(true);
+  return { fused: on.tensors, plain: off.tensors, dispatches: [on.dispatches, off.dispatches], paths: [on.path, off.path] };
+}

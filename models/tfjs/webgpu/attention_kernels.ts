@@ -56,6 +56,14 @@ const header = (a: AttentionAttrs, dh: number) => `
 // the first index, then past the last, of the rows j a query row i sees (all of its sequence, or j <= i)
 const keys = (causal: boolean) => causal ? "let jEnd = i + 1;" : "let jEnd = T;";
 
+// an invocation per (row, head): h the head, r the row, s its sequence, i the row within it
+const ROW_HEAD = `${FLAT_INDEX}
+    if (index >= u.rows * H) { return; }
+    let h = index % H;
+    let r = index / H;
+    let s = r / T;
+    let i = r - s * T;`;
+
 const forwardCode = (a: AttentionAttrs, dh: number) => `
   ${header(a, dh)}
   @group(0) @binding(0) var<storage, read_write> out : array<f32>;
@@ -64,12 +72,7 @@ const forwardCode = (a: AttentionAttrs, dh: number) => `
   @group(0) @binding(3) var<uniform> u : Uniforms;
   @compute @workgroup_size(${WG})
   fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-    ${FLAT_INDEX}
-    if (index >= u.rows * H) { return; }
-    let h = index % H;
-    let r = index / H;
-    let s = r / T;
-    let i = r - s * T;
+    ${ROW_HEAD}
     let qo = r * W3 + h * DH;
     var q : array<f32, DH>;
     var acc : array<f32, DH>;
@@ -105,12 +108,7 @@ const backwardCode = (a: AttentionAttrs, dh: number) => `
   @group(0) @binding(5) var<uniform> u : Uniforms;
   @compute @workgroup_size(${WG})
   fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>) {
-    ${FLAT_INDEX}
-    if (index >= u.rows * H) { return; }
-    let h = index % H;
-    let r = index / H;
-    let s = r / T;
-    let i = r - s * T;
+    ${ROW_HEAD}
     let ro = r * W3 + h * DH;
     let yo = r * D + h * DH;
     var a : array<f32, DH>;

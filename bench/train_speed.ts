@@ -16,7 +16,7 @@ import type { ComputeBackend } from "../core/compute.ts";
 import type { BackendName } from "../core/config/trainer.ts";
 import { ISSUE_PARAMS, ISSUE_SHAPE, syntheticWindows } from "./training_inputs.ts";
 import { registry } from "../models/index.ts";
-import { cpuThreads, platformBackend } from "../cli/versions.ts";
+import { cpuThreads, platformBackend, platformParallelism } from "../cli/versions.ts";
 import { machine, median } from "./machine.ts";
 
 const { values } = parseArgs({
@@ -58,7 +58,11 @@ const reference: Record<string, { pytorch: number; tfjs_wasm: number; tfjs_cpu: 
  */
 async function measure(name: string, backend: ComputeBackend): Promise<{ samples_per_s: number; steps: number; step_ms: number[]; warmup_included: boolean }> {
   const plugin = registry.get(name);
-  const model = plugin.create(plugin.configSchema.parse(params[name] ?? {}), { seqLen: L, nFeatures: F, nClasses: 3 }, { seed: 1, backend });
+  const model = plugin.create(plugin.configSchema.parse(params[name] ?? {}), { seqLen: L, nFeatures: F, nClasses: 3 }, {
+    seed: 1,
+    backend,
+    parallel: platformParallelism(),
+  });
   const train = syntheticWindows(BATCH * (maxSteps + 32), 1, { seqLen: L, features: F }), val = syntheticWindows(1, 2, { seqLen: L, features: F });
   const stepMs: number[] = [];
   const signal = { aborted: false };

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type HostStorage as Storage, hostStorage, type HostValues as Values } from "./host_storage.ts";
 import { transposeLastTwo } from "./wasm/transpose.ts";
 import { sumRows } from "./wasm/sum_rows.ts";
+import { gemmMatMul } from "./wasm/gemm.ts";
 import { useWebGpuKernels } from "./webgpu/kernel_patches.ts";
 
 // Slow paths of the tfjs 4.22 cpu and wasm backends that training hits on every step, measured with
@@ -67,8 +68,10 @@ export function useFastKernels(backendName: string): void {
     });
   }
   if (backendName === "wasm") {
-    patch(backendName, "BatchMatMul", matMul);
-    patch(backendName, "_FusedMatMul", matMul);
+    // ours (wasm/gemm.ts), else, for what it does not take, XNNPACK's behind transposes (below)
+    const product = (args: KernelArgs, plain: tf.KernelFunc) => gemmMatMul(args) ?? matMul(args, plain);
+    patch(backendName, "BatchMatMul", product);
+    patch(backendName, "_FusedMatMul", product);
     patch(backendName, "Sum", sumLeading);
     patch(backendName, "Transpose", transposeLastTwo);
     patch(backendName, "Square", (args) => {

@@ -2,12 +2,14 @@ import * as tf from "@tensorflow/tfjs";
 import type { Windows } from "../../core/data/windows.ts";
 import type { ComputeBackend } from "../../core/compute.ts";
 import type { FitOptions, FitResult, InputKind, Model, ModelFiles } from "../../core/model.ts";
+import type { Parallelism } from "../../core/platform.ts";
 import { createRng } from "../../core/random.ts";
 import { classWeights } from "../../core/train/class_weights.ts";
 import { lossAndAccuracy } from "../../core/train/metrics/classification.ts";
 import { DeviceFrame } from "./batches.ts";
 import { saveNetwork } from "./network_io.ts";
 import { useFastKernels } from "./fast_kernels.ts";
+import { useGemmThreads } from "./wasm/gemm.ts";
 import { taskBreaks } from "../../core/task_breaks.ts";
 import { trainingAdam } from "./webgpu/adam.ts";
 import { fusedClassifierStep, fusedStep } from "./webgpu/classifier_step.ts";
@@ -43,14 +45,25 @@ export class NetworkModel implements Model {
     private readonly input: InputKind,
     private readonly optimizer: OptimizerSettings,
     private readonly backend: Pick<ComputeBackend, "name">,
+    /** Threads for the wasm backend's products while training (wasm/gemm_threads.ts); one thread without. */
+    private readonly parallel?: Parallelism,
   ) {}
 
-  /** Which kernels the layers that choose their own ran on webgpu ("mf_fused_lstm_MfFusedLstm1: fused"), recorded in run.json; empty elsewhere. */
+  /** How the wasm backend's products ran in the last fit (wasm/gemm.ts). */
+  private productNote = "";
+
+  /**
+   * Which kernels the layers that choose their own ran on webgpu ("mf_fused_lstm_MfFusedLstm1: fused"), and on wasm
+   * how the products ran ("products: gemm.wat (relaxed SIMD), 2 threads"), recorded in run.json; empty elsewhere.
+   */
   get kernels(): string {
-    return this.net.layers.flatMap((l) => {
-      const k = (l as { kernels?: unknown }).kernels;
-      return typeof k === "string" && k ? [`${l.name}: ${k}`] : [];
-    }).join("; ");
+    return [
+      ...this.net.layers.flatMap((l) => {
+        const k = (l as { kernels?: unknown }).kernels;
+        return typeof k === "string" && k ? [`${l.name}: ${k}`] : [];
+      }),
+      ...(this.productNote ? [this.productNote] : []),
+    ].join("; ");
   }
 
   async fit(train: Windows, val: Windows, options: FitOptions): Promise<FitResult> {
@@ -66,6 +79,7 @@ export class NetworkModel implements Model {
     let bestEpoch = -1, epoch = 0, reason: FitResult["reason"] = "completed";
     // on cpu and wasm nothing below yields to the event loop: without breaks a stop request waits for the epoch's end
     const pause = taskBreaks();
+    const products = this.backend.name === "wasm" ? useGemmThreads(tf.backend(), this.parallel) : undefined;
     try {
       for (; epoch < options.epochs; epoch++) {
         rng.shuffle(order);
@@ -118,6 +132,8 @@ export class NetworkModel implements Model {
       }
       if (options.restoreBest && best) this.net.setWeights(best);
     } finally {
+      if (products) this.productNote = products.note();
+      products?.release();
       tf.dispose(best);
       device.dispose();
       optimizer.dispose();

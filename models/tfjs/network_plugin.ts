@@ -20,7 +20,7 @@ export function networkMethods<Config extends OptimizerSettings>(
   return {
     create(config: Config, shape: InputShape, context: ModelContext): NetworkModel {
       registerLayers(...layers);
-      return new NetworkModel(build(config, shape, context.seed), input, config, context.backend);
+      return new NetworkModel(build(config, shape, context.seed), input, config, context.backend, context.parallel);
     },
     async load(files: ModelFiles, config: Config, _shape: InputShape, context: Pick<ModelContext, "backend">): Promise<NetworkModel> {
       registerLayers(...layers);

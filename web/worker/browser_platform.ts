@@ -41,9 +41,11 @@ export function browserBackendEnv(gpu: GpuLike | undefined, wasmPaths: string): 
 export function browserParallelism(): Parallelism {
   return {
     threads: pageThreads(),
-    // The one worker a model asks for is the trees' histogram engine (models/trees/worker.ts). The URL it passes is not
-    // used: in a build, Vite turns that bare `new URL("./worker.ts", ...)` into the raw TypeScript source as an asset.
-    spawn: () => {
+    // The one file worker a model asks for is the trees' histogram engine (models/trees/worker.ts). The URL it passes is
+    // not used: in a build, Vite turns that bare `new URL("./worker.ts", ...)` into the raw TypeScript source as an asset.
+    spawn: (url) => {
+      // the wasm products' helpers (models/tfjs/wasm/gemm_threads.ts) are a script of their own, from a blob: URL
+      if (url.protocol === "blob:") return new Worker(url, { type: "module", name: "products" }) as unknown as WorkerLike;
       return new Worker(new URL("../../models/trees/worker.ts", import.meta.url), { type: "module", name: "histograms" }) as unknown as WorkerLike;
     },
   };

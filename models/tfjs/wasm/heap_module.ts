@@ -10,6 +10,9 @@ interface WasmBackend {
 export interface HeapModule {
   exports: Record<string, unknown>;
   offset(x: tf.TensorInfo): number;
+  /** The backend's memory, and the module's bytes as instantiated over it (for another thread to instantiate). */
+  memory: WebAssembly.Memory;
+  bytes: Uint8Array;
 }
 
 const modules = new WeakMap<WebAssembly.Memory, Map<string, HeapModule>>();
@@ -44,7 +47,7 @@ export function heapModule(base64: string, backend: unknown): HeapModule {
       if (!data) throw new Error(`A tensor of shape [${x.shape}] is not on the wasm backend`);
       return data.memoryOffset;
     };
-    byModule.set(base64, module = { exports, offset });
+    byModule.set(base64, module = { exports, offset, memory, bytes });
   }
   return module;
 }

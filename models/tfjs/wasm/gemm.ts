@@ -1,0 +1,163 @@
+import * as tf from "@tensorflow/tfjs";
+import { hostStorage } from "../host_storage.ts";
+import { heapModule } from "./heap_module.ts";
+import { GEMM_PLAIN_WASM, GEMM_WASM } from "./gemm_wasm.ts";
+import { acquireGemmThreads, type GemmArgs, gemmThreads } from "./gemm_threads.ts";
+import type { Parallelism } from "../../../core/platform.ts";
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+type Info = tf.TensorInfo;
+
+/** Products smaller than this (2 M K N) stay on one thread: waking a helper costs more than it saves. */
+const THREADED_FLOPS = 4e6;
+
+/** The activations tfjs fuses into a product, as the kernel that applies each after ours. */
+const ACTIVATIONS: Record<string, string> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu" };
+
+let source: string | undefined;
+
+/**
+ * gemm.wat as this runtime runs it: with relaxed SIMD's fused multiply-add where it validates (Chromium 114+, Deno),
+ * else a multiply and an add (~15% slower, measured on the MLP's first-layer product; Node 20, other browsers).
+ */
+export function gemmSource(): string {
+  return source ??= WebAssembly.validate(Uint8Array.from(atob(GEMM_WASM), (c) => c.charCodeAt(0))) ? GEMM_WASM : GEMM_PLAIN_WASM;
+}
+
+/**
+ * The wasm backend's BatchMatMul and _FusedMatMul by gemm.wat (one multiply-add instruction per 4 products, B packed in
+ * panels of 8 columns, either operand read transposed in place) split over the product helpers (gemm_threads.ts) when
+ * there are any and the product is large enough: by blocks of 8 columns, else by blocks of 4 rows. Each output is one
+ * thread's sum in the same order however many threads run, so the result does not depend on the thread count.
+ * A fused bias of N values is added in the kernel, a fused activation by tfjs's own kernel after it.
+ * Returns undefined for what it does not take (other dtypes, batch shapes that broadcast both ways, a bias of another
+ * shape, an activation it does not know): the caller runs tfjs's kernel then.
+ *
+ * @example
+ * const out = gemmMatMul({ inputs: { a, b }, backend, attrs: { transposeA: true, transposeB: false } });
+ */
+export function gemmMatMul(args: KernelArgs): Info | undefined {
+  const { inputs, backend, attrs } = args;
+  const { a, b, bias, preluActivationWeights } = inputs as { a: Info; b: Info; bias?: Info; preluActivationWeights?: Info };
+  const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as {
+    transposeA: boolean;
+    transposeB: boolean;
+    activation?: string;
+    leakyreluAlpha?: number;
+  };
+  if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return undefined;
+  const act = activation && activation !== "linear" ? ACTIVATIONS[activation] : undefined;
+  if (activation && activation !== "linear" && !act) return undefined;
+  const ra = a.shape.length, rb = b.shape.length;
+  const [M, K] = transposeA ? [a.shape[ra - 1], a.shape[ra - 2]] : [a.shape[ra - 2], a.shape[ra - 1]];
+  const [K2, N] = transposeB ? [b.shape[rb - 1], b.shape[rb - 2]] : [b.shape[rb - 2], b.shape[rb - 1]];
+  if (K !== K2) return undefined;
+  const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const count = (s: number[]) => s.reduce((p, d) => p * d, 1);
+  const batchA = count(a.shape.slice(0, -2)), batchB = count(b.shape.slice(0, -2)), batches = count(batchShape);
+  if (batches !== Math.max(batchA, batchB) || (batchA !== batchB && Math.min(batchA, batchB) !== 1)) return undefined;
+  if (
+    bias &&
+    (bias.dtype !== "float32" || count(bias.shape) !== N || bias.shape.slice(0, -1).some((d) => d !== 1) ||
+      (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== N))
+  ) {
+    return undefined;
+  }
+  const storage = hostStorage("wasm", backend)!;
+  const kernel = heapModule(gemmSource(), backend);
+  const out = storage.make([...batchShape, M, N], "float32");
+  if (M * N * batches === 0) return out.info;
+  if (K === 0) {
+    const row = bias ? storage.read(bias) : new Float32Array(N);
+    const values = storage.read(out.info);
+    for (let r = 0; r < M * batches; r++) values.set(row.subarray(0, N), r * N);
+    return finish(out.info, args, act, leakyreluAlpha, preluActivationWeights);
+  }
+  const gemm = kernel.exports.gemm as (...args: number[]) => void;
+  const threads = gemmThreads(kernel.memory, gemm);
+  const shares = split(M, N, 2 * M * K * N >= THREADED_FLOPS ? threads.threads : 1);
+  const workBytes = shares.map((s) => 128 + 256 * 32 * Math.ceil(s.cols / 8));
+  const work = storage.make([workBytes.reduce((p, n) => p + n, 0) / 4], "float32").info;
+  try {
+    const offA = kernel.offset(a), offB = kernel.offset(b), offC = kernel.offset(out.info), offWork = kernel.offset(work);
+    const offBias = bias ? kernel.offset(bias) : 0;
+    const [ars, acs] = transposeA ? [4, 4 * M] : [4 * K, 4];
+    const [brs, bcs] = transposeB ? [4, 4 * K] : [4 * N, 4];
+    for (let i = 0; i < batches; i++) {
+      const pa = offA + (batchA > 1 ? i : 0) * M * K * 4, pb = offB + (batchB > 1 ? i : 0) * K * N * 4, pc = offC + i * M * N * 4;
+      let w = offWork;
+      threads.run(shares.map((s, t): GemmArgs => {
+        const share = [
+          pa + s.row * ars,
+          pb + s.col * bcs,
+          pc + (s.row * N + s.col) * 4,
+          s.rows,
+          K,
+          s.cols,
+          ars,
+          acs,
+          brs,
+          bcs,
+          4 * N,
+          bias ? offBias + 4 * s.col : 0,
+          0,
+          w,
+        ];
+        w += workBytes[t];
+        return share;
+      }));
+    }
+  } finally {
+    (backend as unknown as { disposeData(id: object): void }).disposeData(work.dataId);
+  }
+  return finish(out.info, args, act, leakyreluAlpha, preluActivationWeights);
+}
+
+/** The product helpers a training run holds, and what to record of them. */
+export interface GemmUse {
+  /** "products: gemm.wat (relaxed SIMD), 2 threads": how the products ran, for run.json's kernels. */
+  note(): string;
+  /** Stops the helpers (with the last user). */
+  release(): void;
+}
+
+/**
+ * Starts the product helpers for the wasm backend `backend` (Parallelism's threads, less this one) while a model trains.
+ * None where the heap is not shared (tfjs's unthreaded build) or there is one thread.
+ */
+export function useGemmThreads(backend: unknown, parallel?: Parallelism): GemmUse {
+  const kernel = heapModule(gemmSource(), backend);
+  const shared = typeof SharedArrayBuffer === "function" && kernel.memory.buffer instanceof SharedArrayBuffer;
+  const release = parallel && parallel.threads > 1 && shared ? acquireGemmThreads(kernel.memory, kernel.bytes, parallel) : () => {};
+  return {
+    note: () => {
+      const threads = gemmThreads(kernel.memory, kernel.exports.gemm as () => void).threads;
+      return `products: gemm.wat (${gemmSource() === GEMM_WASM ? "relaxed SIMD" : "SIMD"}), ${threads} thread${threads > 1 ? "s" : ""}`;
+    },
+    release,
+  };
+}
+
+/** C's shares: blocks of 8 columns while each thread gets one, else blocks of 4 rows; one share for one thread. */
+function split(M: number, N: number, threads: number): { row: number; rows: number; col: number; cols: number }[] {
+  const panels = Math.ceil(N / 8), tiles = Math.ceil(M / 4);
+  const along = panels >= threads ? "cols" : tiles >= threads ? "rows" : undefined;
+  const parts = along ? threads : 1, units = along === "cols" ? panels : tiles, step = along === "cols" ? 8 : 4;
+  return Array.from({ length: parts }, (_, t) => {
+    const from = Math.floor((t * units) / parts) * step, to = Math.min(Math.floor(((t + 1) * units) / parts) * step, along === "cols" ? N : M);
+    return along === "cols"
+      ? { row: 0, rows: M, col: from, cols: to - from }
+      : along === "rows"
+      ? { row: from, rows: to - from, col: 0, cols: N }
+      : { row: 0, rows: M, col: 0, cols: N };
+  });
+}
+
+/** The product with its fused activation applied (tfjs's kernel for it), the bare product disposed. */
+function finish(product: Info, args: KernelArgs, act?: string, alpha?: number, preluWeights?: Info): Info {
+  if (!act) return product;
+  const inputs = act === "Prelu" ? { x: product, alpha: preluWeights! } : { x: product };
+  const out = tf.getKernel(act, "wasm")!.kernelFunc({ inputs, backend: args.backend, attrs: act === "LeakyRelu" ? { alpha: alpha ?? 0.2 } : {} }) as Info;
+  (args.backend as unknown as { disposeData(id: object): void }).disposeData(product.dataId);
+  return out;
+}

@@ -10,6 +10,9 @@ export default defineConfig({
           include: ["tests/**/*.test.ts"],
           exclude: ["tests/browser/**", "tests/cli/**", "tests/web/**/*.e2e.test.ts"],
           testTimeout: 60_000,
+          // Node 20's V8 has relaxed SIMD behind a flag (Deno and Chromium have it on): the wasm products' kernel
+          // (models/tfjs/wasm/gemm.wat) is tested in both of its forms
+          execArgv: ["--experimental-wasm-relaxed-simd"],
         },
       },
       {

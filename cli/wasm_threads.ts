@@ -1,18 +1,20 @@
 // Starts tfjs's WebAssembly backend with threads under Deno.
 //
+// The threads are ours: a network's products (nearly all of a step's work) run on models/tfjs/wasm/gemm.ts, split over
+// helper workers that share the backend's heap, which must therefore be a shared memory: tfjs's threaded build's. tfjs's
+// own thread pool (XNNPACK's, for its elementwise kernels) is kept to one thread: its workers spin while they wait and
+// took the cores from the product helpers (MLP 15,290 and 13,822 samples/s with a pool of 2, 20,133 and 17,985 with 1,
+// alternating; LSTM 3,050 / 2,354 against 2,957 / 2,772; experiments/benchmarks/train_speed.md).
+//
 // tfjs ships a threaded (pthreads + SIMD) build of its wasm backend but turns it on only in browsers.
 // Deno has Node's APIs, so tfjs takes the Node path, where its pthread workers are node:worker_threads
 // Workers fed a classic script (the threaded glue loaded through importScripts) from a blob: URL;
 // Deno runs module workers only. So, while the backend starts:
 // - node:worker_threads' Worker is replaced by the few members the glue uses (on, postMessage,
 //   terminate, unref) over a Deno module worker whose source is the threaded glue followed by tfjs's
-//   own worker script, with importScripts a no-op (the glue is already there) and no `process`;
-// - os.cpus() reports each core twice: tfjs sizes its pool as logical cores / 2 (it assumes two
-//   hyper-threads per core), which leaves one thread on a 2-vCPU machine.
-// Both are restored once the backend has started. Measured: the MLP's 256 x 6420 x 128 product goes
-// from ~15 ms to ~9 ms on 2 cores (bench/train_speed.ts records the training figures).
+//   own worker script, with importScripts a no-op (the glue is already there) and no `process`.
+// It is restored once the backend has started.
 import { createRequire } from "node:module";
-import os from "node:os";
 import workerThreads from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 
@@ -28,13 +30,13 @@ function workerSource(): string {
 }
 
 /**
- * Runs `start` (which starts the wasm backend) with tfjs's threaded build enabled and `threads`
- * threads in its pool; returns the thread count tfjs reports.
+ * Runs `start` (which starts the wasm backend) with tfjs's threaded build enabled and one thread in its pool; returns
+ * `threads`, the threads a network's products are split over (the Parallelism the models get says as many).
  */
 export async function startWasmThreaded(start: () => Promise<void>, threads = navigator.hardwareConcurrency || 1): Promise<number> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
-  wasm.setThreadsCount(threads);
+  wasm.setThreadsCount(1);
   const url = URL.createObjectURL(new Blob([workerSource()], { type: "text/javascript" }));
   const DenoWorker = globalThis.Worker;
   /** The part of node:worker_threads' Worker that the emscripten glue uses, over a module worker. */
@@ -55,15 +57,13 @@ export async function startWasmThreaded(start: () => Promise<void>, threads = na
     ref() {}
   }
   const mutableThreads = workerThreads as unknown as { Worker: unknown };
-  const mutableOs = os as unknown as { cpus: typeof os.cpus };
-  const [nodeWorker, cpus] = [mutableThreads.Worker, mutableOs.cpus];
+  const nodeWorker = mutableThreads.Worker;
   mutableThreads.Worker = PthreadWorker;
-  mutableOs.cpus = () => [...cpus(), ...cpus()];
   try {
     await start();
   } finally {
     // The glue also points the global Worker at node:worker_threads' (here: ours); put Deno's back.
-    [mutableThreads.Worker, mutableOs.cpus, globalThis.Worker] = [nodeWorker, cpus, DenoWorker];
+    [mutableThreads.Worker, globalThis.Worker] = [nodeWorker, DenoWorker];
   }
-  return wasm.getThreadsCount();
+  return threads;
 }

@@ -11,7 +11,14 @@ declare class URL {
   constructor(url: string, base?: string | URL);
   readonly href: string;
   readonly pathname: string;
+  readonly protocol: string;
   toString(): string;
+  /** A blob: URL for a Blob (a worker's script, models/tfjs/wasm/gemm_threads.ts). */
+  static createObjectURL(blob: Blob): string;
+  static revokeObjectURL(url: string): void;
+}
+declare class Blob {
+  constructor(parts: string[], options?: { type?: string });
 }
 interface ImportMeta {
   /** The module's own URL (ES modules in browsers, Deno and Node). */
@@ -36,8 +43,9 @@ declare class DecompressionStream {
 }
 // Base64 decoding (browsers, Deno, Node 16+), as models/trees/kernels uses it.
 declare function atob(data: string): string;
-// WebAssembly's JavaScript API (every runtime core/ targets), as far as models/trees/kernels uses it.
+// WebAssembly's JavaScript API (every runtime core/ targets), as far as models/ uses it.
 declare namespace WebAssembly {
+  function validate(bytes: Uint8Array): boolean;
   class Module {
     constructor(bytes: Uint8Array);
   }

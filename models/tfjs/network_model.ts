@@ -170,6 +170,7 @@ export class NetworkModel implements Model {
     const batchSize = options.batchSize ?? 1024;
     const device = new DeviceFrame(data, this.input, this.backend.name);
     const out = new Float32Array(data.size * 3);
+    const products = this.backend.name === "wasm" ? useGemmThreads(tf.backend(), this.parallel) : undefined;
     try {
       for (let start = 0; start < data.size; start += batchSize) {
         const idx = Int32Array.from({ length: Math.min(batchSize, data.size - start) }, (_, k) => start + k);
@@ -178,6 +179,7 @@ export class NetworkModel implements Model {
         probs.dispose();
       }
     } finally {
+      products?.release();
       device.dispose();
     }
     return out;

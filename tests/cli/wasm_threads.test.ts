@@ -11,21 +11,27 @@ const data = join(dir, "data");
 mkdirSync(data);
 const paths = writeSplits(data, tinySplits());
 
-/** Trains the MLP on the wasm backend; returns the run folder. */
-async function trainMlp(runs: string): Promise<string> {
-  const r = await mf(["train", "--data", data, "--model", "mlp", "--seed", "3", "--epochs", "2", "--backend", "wasm", "--out", runs, "--json"]);
+/** Trains the MLP on the wasm backend (MF_THREADS in `env`: the threads it may use); returns the run folder. */
+async function trainMlp(runs: string, env: Record<string, string> = {}): Promise<string> {
+  const r = await mf(["train", "--data", data, "--model", "mlp", "--seed", "3", "--epochs", "2", "--backend", "wasm", "--out", runs, "--json"], 240_000, env);
   expect(r.code, show(r)).toBe(0);
   return JSON.parse(lastLine(r.stdout)).run_dir;
 }
 
 describe("the wasm backend under Deno (cli/wasm_threads.ts)", () => {
-  it("starts with one thread per core, and trains the same run twice for a seed", async () => {
+  it("starts with one thread per core, and trains the same run twice for a seed, and on one thread", async () => {
     const [first, second] = [await trainMlp(join(dir, "runs-a")), await trainMlp(join(dir, "runs-b"))];
     const n = cpus().length;
     expect(runJson(first).backend.reason).toBe(`wasm as requested, ${n} thread${n > 1 ? "s" : ""}`);
     const [a, b] = [await readRows(join(first, "predictions", "test.parquet")), await readRows(join(second, "predictions", "test.parquet"))];
     expect(a.length).toBeGreaterThan(100);
     expect(b.map((row) => row.prob_long)).toEqual(a.map((row) => row.prob_long));
+    // the products ran on our kernel, split over the threads; on one thread every output is the same sum in the same
+    // order, so the run is the same to the bit (models/tfjs/wasm/gemm.ts)
+    expect(runJson(first).backend.kernels).toBe(`products: gemm.wat (relaxed SIMD), ${n} thread${n > 1 ? "s" : ""}`);
+    const single = await trainMlp(join(dir, "runs-c"), { MF_THREADS: "1" });
+    expect(runJson(single).backend.kernels).toBe("products: gemm.wat (relaxed SIMD), 1 thread");
+    expect((await readRows(join(single, "predictions", "test.parquet"))).map((row) => row.prob_long)).toEqual(a.map((row) => row.prob_long));
     // and predict, on a freshly started threaded backend, reproduces the run's own test predictions
     const out = join(dir, "pred.parquet");
     const p = await mf(["predict", "--run", first, "--input", paths.test, "--out", out, "--backend", "wasm"]);

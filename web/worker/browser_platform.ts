@@ -1,5 +1,5 @@
 // What the page's workers hand to training: tfjs's threaded WebAssembly where the page is cross-origin isolated, and
-// Web Workers for the trees' histograms. The histogram worker is named here in a literal
+// Web Workers for the trees' histograms and the wasm products' helpers. The histogram worker is named here in a literal
 // `new Worker(new URL(...), ...)`, the form the bundler follows to build a worker; models/trees/parallel.ts asks for
 // it by its own URL, which in a build is not a runnable script.
 import type { BackendEnv } from "../../models/tfjs/backend.ts";
@@ -12,7 +12,9 @@ export function pageThreads(): number {
 
 /**
  * tfjs's backend settings for a worker of this page: the wasm binaries' location and, where the page is cross-origin
- * isolated (SharedArrayBuffer is there), the threaded build with one thread per core; elsewhere one thread.
+ * isolated (SharedArrayBuffer is there), the threaded build, whose shared heap lets a network's products run on one
+ * thread per core (models/tfjs/wasm/gemm_threads.ts); tfjs's own pool is kept to one thread, as under Deno
+ * (cli/wasm_threads.ts says why). Elsewhere one thread.
  */
 export function browserBackendEnv(gpu: GpuLike | undefined, wasmPaths: string): BackendEnv {
   if (!globalThis.crossOriginIsolated) return { gpu, wasmPaths };
@@ -21,18 +23,9 @@ export function browserBackendEnv(gpu: GpuLike | undefined, wasmPaths: string): 
     wasmPaths,
     startWasm: async (start) => {
       const wasm = await import("@tensorflow/tfjs-backend-wasm");
-      const threads = pageThreads();
-      wasm.setThreadsCount(threads);
-      // tfjs caps its pool at half the logical cores (emscripten_num_logical_cores, read from navigator.hardwareConcurrency),
-      // assuming two hyper-threads a core; that leaves one thread on two cores. While it starts, the cores read twice (as the
-      // CLI's os.cpus() does, cli/wasm_threads.ts); the property is the worker's own, deleted after, so the real one is back.
-      Object.defineProperty(navigator, "hardwareConcurrency", { configurable: true, get: () => 2 * threads });
-      try {
-        await start();
-      } finally {
-        delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
-      }
-      return wasm.getThreadsCount();
+      wasm.setThreadsCount(1);
+      await start();
+      return pageThreads();
     },
   };
 }

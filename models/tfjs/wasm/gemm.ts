@@ -8,8 +8,11 @@ import type { Parallelism } from "../../../core/platform.ts";
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
 
-/** Products smaller than this (2 M K N) stay on one thread: waking a helper costs more than it saves. */
-const THREADED_FLOPS = 4e6;
+/**
+ * Products smaller than this (2 M K N) stay on one thread: waking a helper costs more than it saves (an LSTM(64) step's
+ * (256, 64) x (64, 256), 8.4 MFLOP: ~164 us on one thread, ~187 us on two; bench/tmp_prof-style timing on 2 cores).
+ */
+const THREADED_FLOPS = 16e6;
 
 /** The activations tfjs fuses into a product, as the kernel that applies each after ours. */
 const ACTIVATIONS: Record<string, string> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu" };
@@ -73,42 +76,12 @@ export function gemmMatMul(args: KernelArgs): Info | undefined {
     for (let r = 0; r < M * batches; r++) values.set(row.subarray(0, N), r * N);
     return finish(out.info, args, act, leakyreluAlpha, preluActivationWeights);
   }
-  const gemm = kernel.exports.gemm as (...args: number[]) => void;
-  const threads = gemmThreads(kernel.memory, gemm);
-  const shares = split(M, N, 2 * M * K * N >= THREADED_FLOPS ? threads.threads : 1);
-  const workBytes = shares.map((s) => 128 + 256 * 32 * Math.ceil(s.cols / 8));
-  const work = storage.make([workBytes.reduce((p, n) => p + n, 0) / 4], "float32").info;
-  try {
-    const offA = kernel.offset(a), offB = kernel.offset(b), offC = kernel.offset(out.info), offWork = kernel.offset(work);
-    const offBias = bias ? kernel.offset(bias) : 0;
-    const [ars, acs] = transposeA ? [4, 4 * M] : [4 * K, 4];
-    const [brs, bcs] = transposeB ? [4, 4 * K] : [4 * N, 4];
-    for (let i = 0; i < batches; i++) {
-      const pa = offA + (batchA > 1 ? i : 0) * M * K * 4, pb = offB + (batchB > 1 ? i : 0) * K * N * 4, pc = offC + i * M * N * 4;
-      let w = offWork;
-      threads.run(shares.map((s, t): GemmArgs => {
-        const share = [
-          pa + s.row * ars,
-          pb + s.col * bcs,
-          pc + (s.row * N + s.col) * 4,
-          s.rows,
-          K,
-          s.cols,
-          ars,
-          acs,
-          brs,
-          bcs,
-          4 * N,
-          bias ? offBias + 4 * s.col : 0,
-          0,
-          w,
-        ];
-        w += workBytes[t];
-        return share;
-      }));
-    }
-  } finally {
-    (backend as unknown as { disposeData(id: object): void }).disposeData(work.dataId);
+  const offA = kernel.offset(a), offB = kernel.offset(b), offC = kernel.offset(out.info), offBias = bias ? kernel.offset(bias) : 0;
+  const [ars, acs] = transposeA ? [4, 4 * M] : [4 * K, 4];
+  const [brs, bcs] = transposeB ? [4, 4 * K] : [4 * N, 4];
+  for (let i = 0; i < batches; i++) {
+    const a = offA + (batchA > 1 ? i : 0) * M * K * 4, b = offB + (batchB > 1 ? i : 0) * K * N * 4, c = offC + i * M * N * 4;
+    gemmAt(backend, { a, b, c, M, K, N, ars, acs, brs, bcs, ldc: 4 * N, bias: offBias });
   }
   return finish(out.info, args, act, leakyreluAlpha, preluActivationWeights);
 }
@@ -136,6 +109,68 @@ export function useGemmThreads(backend: unknown, parallel?: Parallelism): GemmUs
     },
     release,
   };
+}
+
+/** One product C (M, N) = A B on the heap: byte offsets and byte strides as gemm.wat takes them (K > 0). */
+export interface HeapProduct {
+  a: number;
+  b: number;
+  c: number;
+  M: number;
+  K: number;
+  N: number;
+  /** A (m, k) at a + m ars + k acs; B (k, n) at b + k brs + n bcs; C's rows ldc bytes apart. */
+  ars: number;
+  acs: number;
+  brs: number;
+  bcs: number;
+  ldc: number;
+  /** The offset of N floats added to every row of C, 0 for none. */
+  bias?: number;
+  /** C += A B instead. */
+  add?: boolean;
+}
+
+/**
+ * Runs one product on the wasm backend's heap by gemm.wat, split over the product helpers when it is large enough
+ * (by blocks of 8 columns, else of 4 rows); its workspace is allocated and freed here. For kernels that keep their own
+ * tensors on the heap (wasm/lstm_wasm.ts).
+ *
+ * @example
+ * gemmAt(backend, { a: offset(h), b: offset(u), c: offset(hu), M: b, K: H, N: 4 * H, ars: 4 * H, acs: 4, brs: 16 * H, bcs: 4, ldc: 16 * H });
+ */
+export function gemmAt(backend: unknown, p: HeapProduct): void {
+  const storage = hostStorage("wasm", backend)!;
+  const kernel = heapModule(gemmSource(), backend);
+  const threads = gemmThreads(kernel.memory, kernel.exports.gemm as (...args: number[]) => void);
+  const shares = split(p.M, p.N, 2 * p.M * p.K * p.N >= THREADED_FLOPS ? threads.threads : 1);
+  const workBytes = shares.map((s) => 128 + 256 * 32 * Math.ceil(s.cols / 8));
+  const work = storage.make([workBytes.reduce((sum, n) => sum + n, 0) / 4], "float32").info;
+  try {
+    let w = kernel.offset(work);
+    threads.run(shares.map((s, t): GemmArgs => {
+      const share = [
+        p.a + s.row * p.ars,
+        p.b + s.col * p.bcs,
+        p.c + s.row * p.ldc + s.col * 4,
+        s.rows,
+        p.K,
+        s.cols,
+        p.ars,
+        p.acs,
+        p.brs,
+        p.bcs,
+        p.ldc,
+        p.bias ? p.bias + 4 * s.col : 0,
+        p.add ? 1 : 0,
+        w,
+      ];
+      w += workBytes[t];
+      return share;
+    }));
+  } finally {
+    (backend as { disposeData(id: object): void }).disposeData(work.dataId);
+  }
 }
 
 /** C's shares: blocks of 8 columns while each thread gets one, else blocks of 4 rows; one share for one thread. */

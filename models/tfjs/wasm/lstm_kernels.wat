@@ -1,5 +1,5 @@
 ;; The pointwise part of one LSTM step, forward and backward, over the tfjs wasm backend's own heap
-;; (models/tfjs/wasm/lstm_wasm.ts runs them; the products h U and dz U^T stay XNNPACK's). Gate order i, f, o, g;
+;; (models/tfjs/wasm/lstm_wasm.ts runs them; the products h U and dz U^T are gemm.wat's). Gate order i, f, o, g;
 ;; rows of b samples, H units, H a multiple of 4; every array float32, row-major, addressed by byte offset.
 ;; tanh(x) is 2 sigmoid(2x) - 1, as the unfused path computes it on wasm; exp is Cephes' expf (range reduction by ln 2
 ;; and a degree-6 polynomial, ~1 ulp), since WebAssembly has no exp.
@@ -131,81 +131,5 @@
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $cols)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rows))))
-  ;; C (M, N) = A B (K, N) (+ C when $add), row-major, N a multiple of 16; A (M, K) is read at a + m $ars + k $acs bytes,
-  ;; so A^T of a row-major (K, M) works too ($ars 4, $acs 4M). Two rows by 16 columns at a time (eight running sums, the
-  ;; last odd row alone), single-threaded: the step's products are too small for XNNPACK's thread pool to pay off.
-  (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32)
-    (param $ars i32) (param $acs i32) (param $add i32)
-    (local $r i32) (local $j i32) (local $k i32) (local $ar i32) (local $bk i32) (local $nb i32) (local $kb i32) (local $two i32)
-    (local $a0 i32) (local $a1 i32) (local $out i32)
-    (local $x0 v128) (local $x1 v128) (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)
-    (local $c00 v128) (local $c01 v128) (local $c02 v128) (local $c03 v128) (local $c10 v128) (local $c11 v128) (local $c12 v128) (local $c13 v128)
-    (local.set $nb (i32.shl (local.get $N) (i32.const 2)))
-    (local.set $kb (i32.shl (local.get $K) (i32.const 2)))
-    (block $rows_done
-      (loop $rows
-        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $M)))
-        ;; two rows while two are left, else one (the second row's sums are then computed but not stored)
-        (local.set $two (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $M)))
-        (local.set $j (i32.const 0))
-        (block $cols_done
-          (loop $cols
-            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $nb)))
-            (local.set $out (i32.add (local.get $c) (i32.add (i32.mul (local.get $r) (local.get $nb)) (local.get $j))))
-            (if (local.get $add)
-              (then
-                (local.set $c00 (v128.load (local.get $out))) (local.set $c01 (v128.load offset=16 (local.get $out)))
-                (local.set $c02 (v128.load offset=32 (local.get $out))) (local.set $c03 (v128.load offset=48 (local.get $out)))
-                ;; the second row's C (the first's again when there is none: read, not stored)
-                (local.set $ar (i32.add (local.get $out) (i32.mul (local.get $two) (local.get $nb))))
-                (local.set $c10 (v128.load (local.get $ar))) (local.set $c11 (v128.load offset=16 (local.get $ar)))
-                (local.set $c12 (v128.load offset=32 (local.get $ar))) (local.set $c13 (v128.load offset=48 (local.get $ar))))
-              (else
-                (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
-                (local.set $c02 (v128.const i32x4 0 0 0 0)) (local.set $c03 (v128.const i32x4 0 0 0 0))
-                (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
-                (local.set $c12 (v128.const i32x4 0 0 0 0)) (local.set $c13 (v128.const i32x4 0 0 0 0))))
-            (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $ars))))
-            (local.set $a1 (i32.add (local.get $a0) (i32.mul (local.get $two) (local.get $ars))))
-            (local.set $bk (i32.add (local.get $b) (local.get $j)))
-            (local.set $k (i32.const 0))
-            (block $k_done
-              (loop $ks
-                (br_if $k_done (i32.ge_u (local.get $k) (local.get $kb)))
-                (local.set $u0 (v128.load (local.get $bk)))
-                (local.set $u1 (v128.load offset=16 (local.get $bk)))
-                (local.set $u2 (v128.load offset=32 (local.get $bk)))
-                (local.set $u3 (v128.load offset=48 (local.get $bk)))
-                (local.set $x0 (v128.load32_splat (local.get $a0)))
-                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x0) (local.get $u0))))
-                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x0) (local.get $u1))))
-                (local.set $c02 (f32x4.add (local.get $c02) (f32x4.mul (local.get $x0) (local.get $u2))))
-                (local.set $c03 (f32x4.add (local.get $c03) (f32x4.mul (local.get $x0) (local.get $u3))))
-                ;; the second row's A element (the first row's again when there is no second row: in bounds, not stored)
-                (local.set $x1 (v128.load32_splat (local.get $a1)))
-                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x1) (local.get $u0))))
-                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x1) (local.get $u1))))
-                (local.set $c12 (f32x4.add (local.get $c12) (f32x4.mul (local.get $x1) (local.get $u2))))
-                (local.set $c13 (f32x4.add (local.get $c13) (f32x4.mul (local.get $x1) (local.get $u3))))
-                (local.set $bk (i32.add (local.get $bk) (local.get $nb)))
-                (local.set $a0 (i32.add (local.get $a0) (local.get $acs)))
-                (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
-                (local.set $k (i32.add (local.get $k) (i32.const 4)))
-                (br $ks)))
-            (v128.store (local.get $out) (local.get $c00))
-            (v128.store offset=16 (local.get $out) (local.get $c01))
-            (v128.store offset=32 (local.get $out) (local.get $c02))
-            (v128.store offset=48 (local.get $out) (local.get $c03))
-            (if (local.get $two)
-              (then
-                (local.set $out (i32.add (local.get $out) (local.get $nb)))
-                (v128.store (local.get $out) (local.get $c10))
-                (v128.store offset=16 (local.get $out) (local.get $c11))
-                (v128.store offset=32 (local.get $out) (local.get $c12))
-                (v128.store offset=48 (local.get $out) (local.get $c13))))
-            (local.set $j (i32.add (local.get $j) (i32.const 64)))
-            (br $cols)))
-        (local.set $r (i32.add (local.get $r) (i32.const 2)))
         (br $rows))))
 )

@@ -2,13 +2,13 @@ import * as tf from "@tensorflow/tfjs";
 import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
+import { gemmAt } from "./gemm.ts";
 
 // On wasm, the unfused recurrence (models/lstm/lstm_op.ts) runs ~13 tfjs kernels a step forward and ~20 backward, each
-// through the engine and several (sigmoid, square, the products) handed to XNNPACK's thread pool, whose hand-off alone
-// can cost a millisecond when the cores are busy. Here a step is two calls of SIMD kernels (lstm_kernels.wat) on the
-// backend's heap: the product (h U forward, dz U^T backward; (256, 64) by (64, 256) is too small for the pool to pay
-// off: ~1 ms a product through XNNPACK with 2 threads on these busy cores), then everything pointwise, which writes
-// the saved gates and states straight into whole-sequence tensors: no per-step tensors, slices, splits or concats.
+// through the engine. Here a step is two calls on the backend's heap: the product (h U forward, dz U^T backward) by
+// gemm.wat over the product helpers (gemm.ts's gemmAt), then everything pointwise in one SIMD kernel (lstm_kernels.wat),
+// which writes the saved gates and states straight into whole-sequence tensors: no per-step tensors, slices, splits or
+// concats. The recurrent weights' gradient is one product over all steps after the loop.
 
 type Info = tf.TensorInfo;
 /** The backend call this needs: freeing its temporaries. */
@@ -19,12 +19,12 @@ interface Backend {
 /**
  * The LSTM recurrence over a whole sequence (lstm_op.ts's contract: `xz` (L*b, 4H) time-major projected inputs, gate
  * order i, f, o, g; `u` (H, 4H); every step's hidden state (L*b, H) time-major, from a zero state) as one
- * differentiable op on the wasm backend; undefined elsewhere, or when H is not a multiple of 16 (the product kernel's
- * block of columns).
+ * differentiable op on the wasm backend; undefined elsewhere, or when H is not a multiple of 4 (the pointwise kernels'
+ * SIMD lanes).
  */
 export function lstmSequenceWasm(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number): tf.Tensor2D | undefined {
   const H = u.shape[0];
-  if (tf.getBackend() !== "wasm" || H % 16 !== 0) return undefined;
+  if (tf.getBackend() !== "wasm" || H % 4 !== 0) return undefined;
   return tf.customGrad((...args) => recurrence(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, steps, args[2] as tf.GradSaveFunc))(xz, u) as tf.Tensor2D;
 }
 
@@ -32,7 +32,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   const backend = tf.backend() as unknown as Backend;
   const storage = hostStorage("wasm", backend)!;
   const { exports, offset } = heapModule(LSTM_KERNELS_WASM, backend);
-  const [forward, backward, gemm] = [exports.forward, exports.backward, exports.gemm] as ((...args: number[]) => void)[];
+  const [forward, backward] = [exports.forward, exports.backward] as ((...args: number[]) => void)[];
   const b = xz.shape[0] / steps, H = u.shape[0];
   const make = (rows: number, cols: number, fill?: number) => storage.make([rows, cols], "float32", fill).info;
   // Saved for the backward pass: every step's gates (sigmoids of i, f, o; tanh of g), cell states and their tanh.
@@ -41,7 +41,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   const rowBytes = (cols: number) => b * cols * 4;
   for (let t = 0; t < steps; t++) {
     // h_0 U is zero, as hu starts
-    if (t > 0) gemm(offset(h), offset(u), offset(hu), b, H, 4 * H, 4 * H, 4, 0);
+    if (t > 0) gemmAt(backend, { a: offset(h), b: offset(u), c: offset(hu), M: b, K: H, N: 4 * H, ars: 4 * H, acs: 4, brs: 16 * H, bcs: 4, ldc: 16 * H });
     const cPrev = t === 0 ? offset(zero) : offset(cs) + (t - 1) * rowBytes(H);
     forward(
       offset(xz) + t * rowBytes(4 * H),
@@ -64,8 +64,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [u, value, sigs, gs, cs, tcs, zero] = saved;
     const uT = tf.transpose(u);
-    // dhu: the next step's dz U^T, zero after the last step; dU = sum over steps of h_{t-1}^T dz_t, accumulated here
-    // rather than as one product after, which would pack or transpose all of dxz (L*b, 4H) in XNNPACK
+    // dhu: the next step's dz U^T, zero after the last step
     const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0), du = make(H, 4 * H, 0);
     for (let t = steps - 1; t >= 0; t--) {
       backward(
@@ -81,11 +80,25 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
         b,
         H,
       );
-      if (t > 0) {
-        gemm(offset(dz), offset(uT), offset(dhu), b, 4 * H, H, 16 * H, 4, 0);
-        // h_{t-1}^T dz_t: h_{t-1} (b, H) read transposed
-        gemm(offset(value) + (t - 1) * rowBytes(H), offset(dz), offset(du), H, b, 4 * H, 4, 4 * H, 1);
-      }
+      if (t > 0) gemmAt(backend, { a: offset(dz), b: offset(uT), c: offset(dhu), M: b, K: 4 * H, N: H, ars: 16 * H, acs: 4, brs: 4 * H, bcs: 4, ldc: 4 * H });
+    }
+    // dU = sum over steps t > 0 of h_{t-1}^T dz_t: the states of steps 0 .. L-2, read transposed, times dxz's rows of
+    // steps 1 .. L-1, one product
+    if (steps > 1) {
+      const K = (steps - 1) * b;
+      gemmAt(backend, {
+        a: offset(value),
+        b: offset(dxz) + rowBytes(4 * H),
+        c: offset(du),
+        M: H,
+        K,
+        N: 4 * H,
+        ars: 4,
+        acs: 4 * H,
+        brs: 16 * H,
+        bcs: 4,
+        ldc: 16 * H,
+      });
     }
     for (const temp of [dz, dc, dhu]) backend.disposeData(temp.dataId);
     return [tensor(dxz), tensor(du)];

@@ -20,6 +20,7 @@ import { useWebGpuKernels } from "./webgpu/kernel_patches.ts";
 // - wasm Square runs on XNNPACK's thread pool, whose hand-off to the other thread can cost far more than squaring a
 //   small tensor: (256, 64) took 1.0-1.25 ms with 2 threads while other work kept the 2 cores busy (3.8 us with one
 //   thread), Multiply x * x 12-29 us either way; an LSTM's backward pass squares two such tensors per step.
+// - wasm Identity copies its input (cpu's shares it).
 // - wasm Transpose moves one element at a time: ~9.5 ms for (256, 6420), the MLP's batch, transposed for every
 //   first-layer weight gradient; the last two axes are swapped by a blocked SIMD kernel instead (wasm/transpose.ts).
 // - cpu Slice, SplitV and PadV2 move a non-contiguous box one element at a time through index
@@ -74,6 +75,15 @@ export function useFastKernels(backendName: string): void {
     patch(backendName, "_FusedMatMul", product);
     patch(backendName, "Sum", sumLeading);
     patch(backendName, "Transpose", transposeLastTwo);
+    // Identity shares the data, as the cpu backend's and wasm's own Reshape do (tensors are immutable; HostAdam's moments,
+    // the one thing written in place, are never copied): wasm's copies it, ~100 us for an LSTM's (256, 256) gates,
+    // 33 times a step (customGrad's outputs and gradients)
+    patch(backendName, "Identity", (args, plain) => {
+      const x = args.inputs.x as Info;
+      if (x.dtype === "string") return plain(args) as Info;
+      (args.backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    });
     patch(backendName, "Square", (args) => {
       const x = args.inputs.x as Info;
       return tf.getKernel("Multiply", "wasm")!.kernelFunc({ inputs: { a: x, b: x }, backend: args.backend, attrs: {} }) as Info;

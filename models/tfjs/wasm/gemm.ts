@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { GEMM_PLAIN_WASM, GEMM_WASM } from "./gemm_wasm.ts";
-import { acquireGemmThreads, type GemmArgs, gemmThreads } from "./gemm_threads.ts";
+import { acquireGemmThreads, type GemmArgs, gemmThreads, MAX_SHARES } from "./gemm_threads.ts";
 import type { Parallelism } from "../../../core/platform.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -13,6 +13,11 @@ type Info = tf.TensorInfo;
  * (256, 64) x (64, 256), 8.4 MFLOP: ~164 us on one thread, ~187 us on two; bench/tmp_prof-style timing on 2 cores).
  */
 const THREADED_FLOPS = 16e6;
+/**
+ * Shares per thread of a threaded product, taken in turn: a thread that runs slower (a busy or a smaller core) takes
+ * fewer. More shares re-read more: by columns each share reads all of A, by rows each packs all of B.
+ */
+const SHARES_PER_THREAD = 3;
 
 /** The activations tfjs fuses into a product, as the kernel that applies each after ours. */
 const ACTIVATIONS: Record<string, string> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu" };
@@ -143,13 +148,14 @@ export function gemmAt(backend: unknown, p: HeapProduct): void {
   const storage = hostStorage("wasm", backend)!;
   const kernel = heapModule(gemmSource(), backend);
   const threads = gemmThreads(kernel.memory, kernel.exports.gemm as (...args: number[]) => void);
-  const shares = split(p.M, p.N, 2 * p.M * p.K * p.N >= THREADED_FLOPS ? threads.threads : 1);
-  const workBytes = shares.map((s) => 128 + 256 * 32 * Math.ceil(s.cols / 8));
-  const work = storage.make([workBytes.reduce((sum, n) => sum + n, 0) / 4], "float32").info;
+  const parallel = 2 * p.M * p.K * p.N >= THREADED_FLOPS ? threads.threads : 1;
+  const shares = split(p.M, p.N, parallel === 1 ? 1 : Math.min(SHARES_PER_THREAD * parallel, MAX_SHARES));
+  const workBytes = 128 + 256 * 32 * Math.ceil(Math.max(...shares.map((s) => s.cols)) / 8);
+  const work = storage.make([(parallel * workBytes) / 4], "float32").info;
   try {
-    let w = kernel.offset(work);
-    threads.run(shares.map((s, t): GemmArgs => {
-      const share = [
+    const w = kernel.offset(work);
+    threads.run(
+      shares.map((s): GemmArgs => [
         p.a + s.row * p.ars,
         p.b + s.col * p.bcs,
         p.c + s.row * p.ldc + s.col * 4,
@@ -163,28 +169,25 @@ export function gemmAt(backend: unknown, p: HeapProduct): void {
         p.ldc,
         p.bias ? p.bias + 4 * s.col : 0,
         p.add ? 1 : 0,
-        w,
-      ];
-      w += workBytes[t];
-      return share;
-    }));
+      ]),
+      Array.from({ length: parallel }, (_, t) => w + t * workBytes),
+    );
   } finally {
     (backend as { disposeData(id: object): void }).disposeData(work.dataId);
   }
 }
 
-/** C's shares: blocks of 8 columns while each thread gets one, else blocks of 4 rows; one share for one thread. */
-function split(M: number, N: number, threads: number): { row: number; rows: number; col: number; cols: number }[] {
+/**
+ * C's shares, `wanted` of them where the product has as many blocks: by rows (blocks of 4) when B is the smaller
+ * operand (each share packs all of B), else by columns (blocks of 8; each share reads all of A).
+ */
+function split(M: number, N: number, wanted: number): { row: number; rows: number; col: number; cols: number }[] {
   const panels = Math.ceil(N / 8), tiles = Math.ceil(M / 4);
-  const along = panels >= threads ? "cols" : tiles >= threads ? "rows" : undefined;
-  const parts = along ? threads : 1, units = along === "cols" ? panels : tiles, step = along === "cols" ? 8 : 4;
+  const byRows = N < M ? tiles >= wanted || tiles > panels : panels < wanted && tiles > panels;
+  const units = byRows ? tiles : panels, step = byRows ? 4 : 8, parts = Math.min(wanted, units);
   return Array.from({ length: parts }, (_, t) => {
-    const from = Math.floor((t * units) / parts) * step, to = Math.min(Math.floor(((t + 1) * units) / parts) * step, along === "cols" ? N : M);
-    return along === "cols"
-      ? { row: 0, rows: M, col: from, cols: to - from }
-      : along === "rows"
-      ? { row: from, rows: to - from, col: 0, cols: N }
-      : { row: 0, rows: M, col: 0, cols: N };
+    const from = Math.floor((t * units) / parts) * step, to = Math.min(Math.floor(((t + 1) * units) / parts) * step, byRows ? M : N);
+    return byRows ? { row: from, rows: to - from, col: 0, cols: N } : { row: 0, rows: M, col: from, cols: to - from };
   });
 }
 

@@ -1,27 +1,37 @@
 import type { Parallelism, WorkerLike } from "../../../core/platform.ts";
 
-/** The arguments of gemm.wat's `gemm`, in order (byte offsets, sizes, strides, flags). */
+/** The arguments of gemm.wat's `gemm` but the last (the workspace): one share of a product. */
 export type GemmArgs = readonly number[];
 
-/** Runs shares of one product at once: the first on the calling thread, each other on a helper thread. */
+/** Runs the shares of one product on the calling thread and the helpers, each taking the next share left. */
 export interface GemmThreads {
   /** Threads a product can be split over (helpers + the calling one). */
   readonly threads: number;
-  run(shares: GemmArgs[]): void;
+  /** Runs every share; thread t (0: this one) uses the workspace at byte offset work[t]. At most MAX_SHARES shares. */
+  run(shares: GemmArgs[], work: number[]): void;
 }
 
-// One control block of Int32 slots per helper: the job's sequence number, gemm's arguments, the sequence number of the
-// job done (negative: it threw), and "started". A helper blocks in Atomics.wait between jobs.
-const SLOTS = 32, SEQ = 0, ARGS = 1, ARITY = 14, DONE = 30, READY = 31;
+/** Shares a product may be cut into. */
+export const MAX_SHARES = 64;
+// The control block (Int32): the next share to take and the share count, the shares' arguments, then one block of
+// slots per helper: the job's sequence number, its workspace, the sequence number of the job done (negative: it threw),
+// and "started". A helper blocks in Atomics.wait between jobs.
+const ARITY = 13, NEXT = 0, COUNT = 1, TABLE = 2, HELPERS = TABLE + MAX_SHARES * ARITY;
+const SLOTS = 4, SEQ = 0, WORK = 1, DONE = 2, READY = 3;
+
+/** Takes shares until none is left: `gemm` each with `work` appended. The helpers run this function's source. */
+function takeShares(c: Int32Array, gemm: (...args: number[]) => void, work: number): void {
+  for (let k = Atomics.add(c, 0, 1); k < Atomics.load(c, 1); k = Atomics.add(c, 0, 1)) gemm(...c.subarray(2 + k * 13, 2 + k * 13 + 13), work);
+}
 
 // The helper's whole script: instantiate the kernel over the shared heap, then run jobs until told to stop (sequence -1).
 const HELPER = `
+${takeShares.toString()}
 onmessage = (event) => {
   const { memory, bytes, control, slot } = event.data;
   const gemm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.gemm;
-  const c = new Int32Array(control), base = slot * ${SLOTS};
+  const c = new Int32Array(control), base = ${HELPERS} + slot * ${SLOTS};
   Atomics.store(c, base + ${READY}, 1);
-  Atomics.notify(c, base + ${READY});
   for (let seen = 0;;) {
     Atomics.wait(c, base + ${SEQ}, seen);
     const seq = Atomics.load(c, base + ${SEQ});
@@ -29,7 +39,7 @@ onmessage = (event) => {
     seen = seq;
     let done = seq;
     try {
-      gemm(...c.subarray(base + ${ARGS}, base + ${ARGS + ARITY}));
+      takeShares(c, gemm, Atomics.load(c, base + ${WORK}));
     } catch (error) {
       console.error("model-factory gemm helper:", error);
       done = -seq;
@@ -62,7 +72,7 @@ export function acquireGemmThreads(memory: WebAssembly.Memory, bytes: Uint8Array
   let pool = pools.get(memory);
   if (!pool) {
     const helpers = Math.max(0, Math.floor(parallel.threads) - 1);
-    const control = new Int32Array(new SharedArrayBuffer(4 * SLOTS * Math.max(1, helpers)));
+    const control = new Int32Array(new SharedArrayBuffer(4 * (HELPERS + SLOTS * helpers)));
     const url = URL.createObjectURL(new Blob([HELPER], { type: "text/javascript" }));
     const workers = Array.from({ length: helpers }, (_, slot) => {
       const worker = parallel.spawn(new URL(url));
@@ -81,8 +91,8 @@ export function acquireGemmThreads(memory: WebAssembly.Memory, bytes: Uint8Array
     pools.delete(memory);
     const { control, workers } = pool!;
     workers.forEach((w, slot) => {
-      Atomics.store(control, slot * SLOTS + SEQ, -1);
-      Atomics.notify(control, slot * SLOTS + SEQ);
+      Atomics.store(control, HELPERS + slot * SLOTS + SEQ, -1);
+      Atomics.notify(control, HELPERS + slot * SLOTS + SEQ);
       w.terminate();
     });
   };
@@ -91,30 +101,34 @@ export function acquireGemmThreads(memory: WebAssembly.Memory, bytes: Uint8Array
 /** The threads for products over `memory` now: helpers that have started, and this thread; one thread when none. */
 export function gemmThreads(memory: WebAssembly.Memory, gemm: (...args: number[]) => void): GemmThreads {
   const pool = pools.get(memory);
-  const started = pool ? pool.workers.map((_, slot) => slot).filter((slot) => Atomics.load(pool.control, slot * SLOTS + READY) === 1) : [];
+  const slot = (k: number) => HELPERS + k * SLOTS;
+  const started = pool ? pool.workers.map((_, k) => k).filter((k) => Atomics.load(pool.control, slot(k) + READY) === 1) : [];
   return {
     threads: 1 + started.length,
-    run(shares) {
-      if (shares.length - 1 > started.length) throw new Error(`${shares.length} shares for ${1 + started.length} threads`);
-      const c = pool?.control;
-      const seq = pool ? ++pool.seq : 0;
-      shares.slice(1).forEach((args, k) => {
-        const base = started[k] * SLOTS;
-        c!.set(args, base + ARGS);
-        Atomics.store(c!, base + SEQ, seq);
-        Atomics.notify(c!, base + SEQ);
+    run(shares, work) {
+      if (shares.length > MAX_SHARES) throw new Error(`${shares.length} shares of a product: at most ${MAX_SHARES}`);
+      if (!pool || shares.length === 1 || started.length === 0) return shares.forEach((args) => gemm(...args, work[0]));
+      const c = pool.control, seq = ++pool.seq;
+      shares.forEach((args, k) => c.set(args, TABLE + k * ARITY));
+      Atomics.store(c, NEXT, 0);
+      Atomics.store(c, COUNT, shares.length);
+      started.forEach((k, t) => {
+        Atomics.store(c, slot(k) + WORK, work[t + 1]);
+        Atomics.store(c, slot(k) + SEQ, seq);
+        Atomics.notify(c, slot(k) + SEQ);
       });
       let failure: unknown;
       try {
-        gemm(...shares[0]);
+        takeShares(c, gemm, work[0]);
       } catch (error) {
         failure = error;
+        Atomics.store(c, COUNT, 0); // the helpers take no more
       }
-      shares.slice(1).forEach((_, k) => {
-        const at = started[k] * SLOTS + DONE;
-        for (let done = Atomics.load(c!, at); done !== seq && done !== -seq; done = Atomics.load(c!, at)) waitFor(c!, at, done);
-        if (Atomics.load(c!, at) === -seq) failure ??= new Error("A product's share failed on a helper thread (its console has the error)");
-      });
+      for (const k of started) {
+        const at = slot(k) + DONE;
+        for (let done = Atomics.load(c, at); done !== seq && done !== -seq; done = Atomics.load(c, at)) waitFor(c, at, done);
+        if (Atomics.load(c, at) === -seq) failure ??= new Error("A product's share failed on a helper thread (its console has the error)");
+      }
       if (failure) throw failure;
     },
   };

@@ -63,6 +63,22 @@ describe("useFastKernels", () => {
     await selectBackend("cpu");
   });
 
+  it("shares a tensor's data for a clone on wasm, and frees it with the last tensor that holds it", async () => {
+    await selectBackend("wasm");
+    useFastKernels("wasm");
+    const bytes = tf.memory().numBytes;
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const y = tf.clone(x);
+    // the same heap bytes, not a copy
+    const offset = (t: tf.Tensor) => (tf.backend() as unknown as { dataIdMap: Map<object, { memoryOffset: number }> }).dataIdMap.get(t.dataId)!.memoryOffset;
+    expect(offset(y)).toBe(offset(x));
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+    y.dispose();
+    expect(tf.memory().numBytes).toBe(bytes);
+    await selectBackend("cpu");
+  });
+
   it("does nothing for a backend without slow paths", () => {
     expect(() => useFastKernels("webgpu")).not.toThrow();
   });

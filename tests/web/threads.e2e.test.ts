@@ -11,8 +11,8 @@ import { storedRunJson } from "./stored_runs.ts";
 
 // Threads in the page, behind both servers: the page is cross-origin isolated (vite preview sends COOP/COEP from its
 // config; behind a plain static server the service worker adds them, from the first load it controls), tfjs runs its
-// threaded wasm with one thread per core, and GBDT builds its histograms in workers. The backend line says so before
-// training, and run.json records it after.
+// threaded wasm with one thread per core, GBDT builds its histograms in workers and the MLP's products run on every
+// core. The backend line says so before training, and run.json records it after.
 const work = mkdtempSync(join(tmpdir(), "mf-web-threads-"));
 let browser: Browser;
 
@@ -59,6 +59,16 @@ describe.each([
       expect(record.backend.name).toBe("wasm");
       expect(record.backend.reason).toMatch(new RegExp(`^WebAssembly, ${threads}: `));
       expect(record.backend.histograms).toBe(cores > 1 ? `cpu x${cores} threads` : "cpu");
+
+      // a network's products run on our kernel over the shared heap, split over helper workers (blob: module workers
+      // handed the backend's memory): run.json says on how many threads
+      await page.getByLabel("Model", { exact: true }).selectOption("neural:mlp");
+      await page.getByLabel("epochs", { exact: true }).fill("2");
+      await page.getByRole("button", { name: "Train mlp" }).click();
+      const finished = page.locator("mf-training").getByText(/run \S+-mlp-\S+ finished/);
+      await expect.poll(() => finished.isVisible(), { timeout: 120_000 }).toBe(true);
+      const mlp = await storedRunJson(page, /run (\S+) finished/.exec(await finished.innerText())![1]);
+      expect(mlp.backend.kernels).toBe(`products: gemm.wat (relaxed SIMD), ${threads}`);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

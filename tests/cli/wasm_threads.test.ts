@@ -11,9 +11,9 @@ const data = join(dir, "data");
 mkdirSync(data);
 const paths = writeSplits(data, tinySplits());
 
-/** Trains the MLP on the wasm backend (MF_THREADS in `env`: the threads it may use); returns the run folder. */
-async function trainMlp(runs: string, env: Record<string, string> = {}): Promise<string> {
-  const r = await mf(["train", "--data", data, "--model", "mlp", "--seed", "3", "--epochs", "2", "--backend", "wasm", "--out", runs, "--json"], 240_000, env);
+/** Trains a network (the MLP) on the wasm backend (MF_THREADS in `env`: the threads it may use); returns the run folder. */
+async function trainMlp(runs: string, env: Record<string, string> = {}, model = "mlp"): Promise<string> {
+  const r = await mf(["train", "--data", data, "--model", model, "--seed", "3", "--epochs", "2", "--backend", "wasm", "--out", runs, "--json"], 240_000, env);
   expect(r.code, show(r)).toBe(0);
   return JSON.parse(lastLine(r.stdout)).run_dir;
 }
@@ -32,6 +32,11 @@ describe("the wasm backend under Deno (cli/wasm_threads.ts)", () => {
     const single = await trainMlp(join(dir, "runs-c"), { MF_THREADS: "1" });
     expect(runJson(single).backend.kernels).toBe("products: gemm.wat (relaxed SIMD), 1 thread");
     expect((await readRows(join(single, "predictions", "test.parquet"))).map((row) => row.prob_long)).toEqual(a.map((row) => row.prob_long));
+    // the LSTM's recurrence runs blocks of the batch's rows on every thread (models/tfjs/wasm/lstm_rows.ts): the same
+    const probs = async (run: string) => (await readRows(join(run, "predictions", "test.parquet"))).map((row) => row.prob_long);
+    const [lstmAll, lstmOne] = [await trainMlp(join(dir, "runs-d"), {}, "lstm"), await trainMlp(join(dir, "runs-e"), { MF_THREADS: "1" }, "lstm")];
+    expect(runJson(lstmAll).backend.kernels).toContain(`, ${n} thread`);
+    expect(await probs(lstmOne)).toEqual(await probs(lstmAll));
     // and predict, on a freshly started threaded backend, reproduces the run's own test predictions
     const out = join(dir, "pred.parquet");
     const p = await mf(["predict", "--run", first, "--input", paths.test, "--out", out, "--backend", "wasm"]);

@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { GEMM_PLAIN_WASM, GEMM_WASM } from "./gemm_wasm.ts";
-import { acquireGemmThreads, type GemmArgs, gemmThreads, MAX_SHARES } from "./gemm_threads.ts";
+import { acquireHeapThreads, type HeapKernels, heapThreads, KINDS, MAX_SHARES } from "./heap_threads.ts";
+import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
 import type { Parallelism } from "../../../core/platform.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -34,7 +35,7 @@ export function gemmSource(): string {
 
 /**
  * The wasm backend's BatchMatMul and _FusedMatMul by gemm.wat (one multiply-add instruction per 4 products, B packed in
- * panels of 8 columns, either operand read transposed in place) split over the product helpers (gemm_threads.ts) when
+ * panels of 8 columns, either operand read transposed in place) split over the helper threads (heap_threads.ts) when
  * there are any and the product is large enough: by blocks of 8 columns, else by blocks of 4 rows. Each output is one
  * thread's sum in the same order however many threads run, so the result does not depend on the thread count.
  * A fused bias of N values is added in the kernel, a fused activation by tfjs's own kernel after it.
@@ -91,6 +92,15 @@ export function gemmMatMul(args: KernelArgs): Info | undefined {
   return finish(out.info, args, act, leakyreluAlpha, preluActivationWeights);
 }
 
+/**
+ * The threads for jobs on the wasm backend `backend`'s heap now (heap_threads.ts), this thread running gemm.wat and
+ * lstm_kernels.wat as instantiated over the heap; one thread where no helpers run.
+ */
+export function wasmThreads(backend: unknown) {
+  const gemm = heapModule(gemmSource(), backend), lstm = heapModule(LSTM_KERNELS_WASM, backend).exports;
+  return heapThreads(gemm.memory, { gemm: gemm.exports.gemm, forward: lstm.forward, backward: lstm.backward } as HeapKernels);
+}
+
 /** The product helpers a training run holds, and what to record of them. */
 export interface GemmUse {
   /** "products: gemm.wat (relaxed SIMD), 2 threads": how the products ran, for run.json's kernels. */
@@ -106,10 +116,11 @@ export interface GemmUse {
 export function useGemmThreads(backend: unknown, parallel?: Parallelism): GemmUse {
   const kernel = heapModule(gemmSource(), backend);
   const shared = typeof SharedArrayBuffer === "function" && kernel.memory.buffer instanceof SharedArrayBuffer;
-  const release = parallel && parallel.threads > 1 && shared ? acquireGemmThreads(kernel.memory, kernel.bytes, parallel) : () => {};
+  const modules = { gemm: kernel.bytes, lstm: heapModule(LSTM_KERNELS_WASM, backend).bytes };
+  const release = parallel && parallel.threads > 1 && shared ? acquireHeapThreads(kernel.memory, modules, parallel) : () => {};
   return {
     note: () => {
-      const threads = gemmThreads(kernel.memory, kernel.exports.gemm as () => void).threads;
+      const threads = wasmThreads(backend).threads;
       return `products: gemm.wat (${gemmSource() === GEMM_WASM ? "relaxed SIMD" : "SIMD"}), ${threads} thread${threads > 1 ? "s" : ""}`;
     },
     release,
@@ -147,7 +158,7 @@ export interface HeapProduct {
 export function gemmAt(backend: unknown, p: HeapProduct): void {
   const storage = hostStorage("wasm", backend)!;
   const kernel = heapModule(gemmSource(), backend);
-  const threads = gemmThreads(kernel.memory, kernel.exports.gemm as (...args: number[]) => void);
+  const threads = wasmThreads(backend);
   const parallel = 2 * p.M * p.K * p.N >= THREADED_FLOPS ? threads.threads : 1;
   const shares = split(p.M, p.N, parallel === 1 ? 1 : Math.min(SHARES_PER_THREAD * parallel, MAX_SHARES));
   const workBytes = 128 + 256 * 32 * Math.ceil(Math.max(...shares.map((s) => s.cols)) / 8);
@@ -155,21 +166,24 @@ export function gemmAt(backend: unknown, p: HeapProduct): void {
   try {
     const w = kernel.offset(work);
     threads.run(
-      shares.map((s): GemmArgs => [
-        p.a + s.row * p.ars,
-        p.b + s.col * p.bcs,
-        p.c + s.row * p.ldc + s.col * 4,
-        s.rows,
-        p.K,
-        s.cols,
-        p.ars,
-        p.acs,
-        p.brs,
-        p.bcs,
-        p.ldc,
-        p.bias ? p.bias + 4 * s.col : 0,
-        p.add ? 1 : 0,
-      ]),
+      shares.map((s) => ({
+        kind: KINDS.gemm[0],
+        args: [
+          p.a + s.row * p.ars,
+          p.b + s.col * p.bcs,
+          p.c + s.row * p.ldc + s.col * 4,
+          s.rows,
+          p.K,
+          s.cols,
+          p.ars,
+          p.acs,
+          p.brs,
+          p.bcs,
+          p.ldc,
+          p.bias ? p.bias + 4 * s.col : 0,
+          p.add ? 1 : 0,
+        ],
+      })),
       Array.from({ length: parallel }, (_, t) => w + t * workBytes),
     );
   } finally {

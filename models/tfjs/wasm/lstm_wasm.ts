@@ -2,13 +2,15 @@ import * as tf from "@tensorflow/tfjs";
 import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
-import { gemmAt } from "./gemm.ts";
+import { gemmAt, wasmThreads } from "./gemm.ts";
+import { KINDS, MAX_SHARES, type Share } from "./heap_threads.ts";
 
 // On wasm, the unfused recurrence (models/lstm/lstm_op.ts) runs ~13 tfjs kernels a step forward and ~20 backward, each
 // through the engine. Here a step is two calls on the backend's heap: the product (h U forward, dz U^T backward) by
-// gemm.wat over the product helpers (gemm.ts's gemmAt), then everything pointwise in one SIMD kernel (lstm_kernels.wat),
-// which writes the saved gates and states straight into whole-sequence tensors: no per-step tensors, slices, splits or
-// concats. The recurrent weights' gradient is one product over all steps after the loop.
+// gemm.wat, then everything pointwise in one SIMD kernel (lstm_kernels.wat), which writes the saved gates and states
+// straight into whole-sequence tensors: no per-step tensors, slices, splits or concats. The batch's rows are cut into
+// blocks that the threads run whole sequences of (lstm_rows.ts). The recurrent weights' gradient is one product over
+// all steps after the loop.
 
 type Info = tf.TensorInfo;
 /** The backend call this needs: freeing its temporaries. */
@@ -31,32 +33,17 @@ export function lstmSequenceWasm(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number)
 function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.GradSaveFunc) {
   const backend = tf.backend() as unknown as Backend;
   const storage = hostStorage("wasm", backend)!;
-  const { exports, offset } = heapModule(LSTM_KERNELS_WASM, backend);
-  const [forward, backward] = [exports.forward, exports.backward] as ((...args: number[]) => void)[];
+  const { offset } = heapModule(LSTM_KERNELS_WASM, backend);
   const b = xz.shape[0] / steps, H = u.shape[0];
   const make = (rows: number, cols: number, fill?: number) => storage.make([rows, cols], "float32", fill).info;
   // Saved for the backward pass: every step's gates (sigmoids of i, f, o; tanh of g), cell states and their tanh.
   const sigs = make(steps * b, 3 * H), gs = make(steps * b, H), cs = make(steps * b, H), tcs = make(steps * b, H), hs = make(steps * b, H);
+  // h_0 U is zero, as hu starts
   const zero = make(b, H, 0), h = make(b, H), hu = make(b, 4 * H, 0);
-  const rowBytes = (cols: number) => b * cols * 4;
-  for (let t = 0; t < steps; t++) {
-    // h_0 U is zero, as hu starts
-    if (t > 0) gemmAt(backend, { a: offset(h), b: offset(u), c: offset(hu), M: b, K: H, N: 4 * H, ars: 4 * H, acs: 4, brs: 16 * H, bcs: 4, ldc: 16 * H });
-    const cPrev = t === 0 ? offset(zero) : offset(cs) + (t - 1) * rowBytes(H);
-    forward(
-      offset(xz) + t * rowBytes(4 * H),
-      offset(hu),
-      cPrev,
-      offset(sigs) + t * rowBytes(3 * H),
-      offset(gs) + t * rowBytes(H),
-      offset(cs) + t * rowBytes(H),
-      offset(tcs) + t * rowBytes(H),
-      offset(h),
-      offset(hs) + t * rowBytes(H),
-      b,
-      H,
-    );
-  }
+  byRows(backend, b, 4 * H, (r0, n) => ({
+    kind: KINDS.lstmForward[0],
+    args: [offset(xz), offset(u), offset(zero), offset(sigs), offset(gs), offset(cs), offset(tcs), offset(h), offset(hs), offset(hu), b, H, steps, r0, n],
+  }));
   for (const temp of [h, hu]) backend.disposeData(temp.dataId);
   const tensor = (info: Info) => tf.engine().makeTensorFromTensorInfo(info);
   const value = tensor(hs) as tf.Tensor2D;
@@ -66,22 +53,28 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
     const uT = tf.transpose(u);
     // dhu: the next step's dz U^T, zero after the last step
     const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0), du = make(H, 4 * H, 0);
-    for (let t = steps - 1; t >= 0; t--) {
-      backward(
-        offset(dy) + t * rowBytes(H),
+    byRows(backend, b, H, (r0, n) => ({
+      kind: KINDS.lstmBackward[0],
+      args: [
+        offset(dy),
         offset(dhu),
         offset(dc),
-        offset(sigs) + t * rowBytes(3 * H),
-        offset(gs) + t * rowBytes(H),
-        t === 0 ? offset(zero) : offset(cs) + (t - 1) * rowBytes(H),
-        offset(tcs) + t * rowBytes(H),
+        offset(sigs),
+        offset(gs),
+        offset(cs),
+        offset(zero),
+        offset(tcs),
         offset(dz),
-        offset(dxz) + t * rowBytes(4 * H),
+        offset(dxz),
+        offset(uT),
         b,
         H,
-      );
-      if (t > 0) gemmAt(backend, { a: offset(dz), b: offset(uT), c: offset(dhu), M: b, K: 4 * H, N: H, ars: 16 * H, acs: 4, brs: 4 * H, bcs: 4, ldc: 4 * H });
-    }
+        steps,
+        r0,
+        n,
+      ],
+    }));
+    const rowBytes = (cols: number) => b * cols * 4;
     // dU = sum over steps t > 0 of h_{t-1}^T dz_t: the states of steps 0 .. L-2, read transposed, times dxz's rows of
     // steps 1 .. L-1, one product
     if (steps > 1) {
@@ -104,4 +97,26 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
     return [tensor(dxz), tensor(du)];
   };
   return { value, gradFunc };
+}
+
+/**
+ * Runs the recurrence over blocks of the batch's rows (lstm_rows.ts), two a thread that the threads take in turn (rows
+ * never meet in a recurrence, so a block is whole sequences with no synchronisation between steps); each thread's
+ * workspace fits gemm's packed block of the per-step product's right operand (N columns).
+ */
+function byRows(backend: Backend, b: number, N: number, share: (r0: number, n: number) => Share): void {
+  const threads = wasmThreads(backend);
+  const parts = threads.threads === 1 ? 1 : Math.max(1, Math.min(2 * threads.threads, Math.floor(b / 8), MAX_SHARES));
+  const workBytes = 128 + 256 * 32 * Math.ceil(N / 8);
+  const work = hostStorage("wasm", backend)!.make([(threads.threads * workBytes) / 4], "float32").info;
+  try {
+    const w = heapModule(LSTM_KERNELS_WASM, backend).offset(work);
+    const shares = Array.from({ length: parts }, (_, t) => {
+      const r0 = Math.floor((t * b) / parts), r1 = Math.floor(((t + 1) * b) / parts);
+      return share(r0, r1 - r0);
+    });
+    threads.run(shares, Array.from({ length: threads.threads }, (_, t) => w + t * workBytes));
+  } finally {
+    backend.disposeData(work.dataId);
+  }
 }

@@ -1,0 +1,189 @@
+import type { Parallelism, WorkerLike } from "../../../core/platform.ts";
+import { lstmBackwardRows, lstmForwardRows } from "./lstm_rows.ts";
+
+/**
+ * What a share of a job runs, with how many arguments (byte offsets and sizes; a thread's workspace is appended):
+ * a block of a product (gemm.wat's `gemm`), or an LSTM recurrence over a block of batch rows (lstm_rows.ts).
+ */
+export const KINDS = { gemm: [0, 13], lstmForward: [1, 15], lstmBackward: [2, 16] } as const;
+
+/** One share of a job: its kind's number and arguments. */
+export interface Share {
+  kind: number;
+  args: readonly number[];
+}
+
+/** The kernels a thread runs its shares with: gemm.wat's `gemm`, lstm_kernels.wat's `forward` and `backward`. */
+export interface HeapKernels {
+  gemm: (...args: number[]) => void;
+  forward: (...args: number[]) => void;
+  backward: (...args: number[]) => void;
+}
+
+/** Runs the shares of one job on the calling thread and the helpers, each taking the next share left. */
+export interface HeapThreads {
+  /** Threads a job can be split over (helpers + the calling one). */
+  readonly threads: number;
+  /** Runs every share; thread t (0: this one) uses the workspace at byte offset work[t]. At most MAX_SHARES shares. */
+  run(shares: Share[], work: number[]): void;
+}
+
+/** Shares a job may be cut into. */
+export const MAX_SHARES = 64;
+// The control block (Int32): the next share to take and the share count, the shares (kind, then its arguments), then
+// one block of slots per helper: the job's sequence number, its workspace, the sequence number of the job done
+// (negative: it threw), and "started". A helper blocks in Atomics.wait between jobs.
+const STRIDE = 17, NEXT = 0, COUNT = 1, TABLE = 2, HELPERS = TABLE + MAX_SHARES * STRIDE;
+const SLOTS = 4, SEQ = 0, WORK = 1, DONE = 2, READY = 3;
+
+/**
+ * Takes shares until none is left, each run by its kind's function with `work` appended. The helpers run this
+ * function's source, so it uses nothing but its arguments (table at 2, 17 slots a share; the kind first).
+ */
+function takeShares(c: Int32Array, kinds: { run: (...args: number[]) => void; arity: number }[], work: number): void {
+  for (let k = Atomics.add(c, 0, 1); k < Atomics.load(c, 1); k = Atomics.add(c, 0, 1)) {
+    const at = 2 + k * 17, kind = kinds[c[at]];
+    kind.run(...c.subarray(at + 1, at + 1 + kind.arity), work);
+  }
+}
+
+/** Each kind's function over a thread's kernels, in KINDS' order. The helpers run this function's source too. */
+function kindsOf(
+  k: HeapKernels,
+  forwardRows: typeof lstmForwardRows,
+  backwardRows: typeof lstmBackwardRows,
+): { run: (...args: number[]) => void; arity: number }[] {
+  return [
+    { run: k.gemm, arity: 13 },
+    { run: (...a: number[]) => (forwardRows as (...x: unknown[]) => void)(k.gemm, k.forward, ...a), arity: 15 },
+    { run: (...a: number[]) => (backwardRows as (...x: unknown[]) => void)(k.gemm, k.backward, ...a), arity: 16 },
+  ];
+}
+
+// The helper's whole script: instantiate the kernels over the shared heap, then run jobs until told to stop (-1).
+const HELPER = `
+const takeShares = ${takeShares.toString()};
+const kindsOf = ${kindsOf.toString()};
+const lstmForwardRows = ${lstmForwardRows.toString()};
+const lstmBackwardRows = ${lstmBackwardRows.toString()};
+onmessage = (event) => {
+  const { memory, gemm, lstm, control, slot } = event.data;
+  const load = (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+  const { forward, backward } = load(lstm);
+  const kinds = kindsOf({ gemm: load(gemm).gemm, forward, backward }, lstmForwardRows, lstmBackwardRows);
+  const c = new Int32Array(control), base = ${HELPERS} + slot * ${SLOTS};
+  Atomics.store(c, base + ${READY}, 1);
+  for (let seen = 0;;) {
+    Atomics.wait(c, base + ${SEQ}, seen);
+    const seq = Atomics.load(c, base + ${SEQ});
+    if (seq < 0) return close();
+    seen = seq;
+    let done = seq;
+    try {
+      takeShares(c, kinds, Atomics.load(c, base + ${WORK}));
+    } catch (error) {
+      console.error("model-factory heap thread:", error);
+      done = -seq;
+    }
+    Atomics.store(c, base + ${DONE}, done);
+    Atomics.notify(c, base + ${DONE});
+  }
+};`;
+
+interface Pool {
+  workers: WorkerLike[];
+  control: Int32Array;
+  seq: number;
+  users: number;
+}
+
+const pools = new WeakMap<WebAssembly.Memory, Pool>();
+
+/**
+ * Helper threads for the wasm backend's heavy kernels over a shared heap: `threads - 1` workers (Parallelism's), each
+ * running gemm.wat and lstm_kernels.wat (their bytes as instantiated here) on `memory`, a WebAssembly memory shared with
+ * tfjs's threaded backend. Counted: every `acquire` is matched by a `release`, and the workers stop with the last
+ * release, so a finished run leaves no thread that keeps the process alive. A helper that has not started yet is not
+ * handed work: its shares run on the threads that have.
+ *
+ * @example
+ * const release = acquireHeapThreads(memory, { gemm, lstm }, parallel);
+ * try { train(); } finally { release(); }
+ */
+export function acquireHeapThreads(memory: WebAssembly.Memory, modules: { gemm: Uint8Array; lstm: Uint8Array }, parallel: Parallelism): () => void {
+  let pool = pools.get(memory);
+  if (!pool) {
+    const helpers = Math.max(0, Math.floor(parallel.threads) - 1);
+    const control = new Int32Array(new SharedArrayBuffer(4 * (HELPERS + SLOTS * helpers)));
+    const url = URL.createObjectURL(new Blob([HELPER], { type: "text/javascript" }));
+    const workers = Array.from({ length: helpers }, (_, slot) => {
+      const worker = parallel.spawn(new URL(url));
+      worker.postMessage({ memory, ...modules, control: control.buffer, slot });
+      return worker;
+    });
+    URL.revokeObjectURL(url);
+    pools.set(memory, pool = { workers, control, seq: 0, users: 0 });
+  }
+  pool.users++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--pool!.users > 0) return;
+    pools.delete(memory);
+    const { control, workers } = pool!;
+    workers.forEach((w, slot) => {
+      Atomics.store(control, HELPERS + slot * SLOTS + SEQ, -1);
+      Atomics.notify(control, HELPERS + slot * SLOTS + SEQ);
+      w.terminate();
+    });
+  };
+}
+
+/** The threads for jobs over `memory` now: helpers that have started, and this thread (running `local`); one when none. */
+export function heapThreads(memory: WebAssembly.Memory, local: HeapKernels): HeapThreads {
+  const pool = pools.get(memory);
+  const slot = (k: number) => HELPERS + k * SLOTS;
+  const started = pool ? pool.workers.map((_, k) => k).filter((k) => Atomics.load(pool.control, slot(k) + READY) === 1) : [];
+  const kinds = kindsOf(local, lstmForwardRows, lstmBackwardRows);
+  return {
+    threads: 1 + started.length,
+    run(shares, work) {
+      if (shares.length > MAX_SHARES) throw new Error(`${shares.length} shares of a job: at most ${MAX_SHARES}`);
+      if (!pool || shares.length === 1 || started.length === 0) return shares.forEach((s) => kinds[s.kind].run(...s.args, work[0]));
+      const c = pool.control, seq = ++pool.seq;
+      shares.forEach((s, k) => {
+        c[TABLE + k * STRIDE] = s.kind;
+        c.set(s.args, TABLE + k * STRIDE + 1);
+      });
+      Atomics.store(c, NEXT, 0);
+      Atomics.store(c, COUNT, shares.length);
+      started.forEach((k, t) => {
+        Atomics.store(c, slot(k) + WORK, work[t + 1]);
+        Atomics.store(c, slot(k) + SEQ, seq);
+        Atomics.notify(c, slot(k) + SEQ);
+      });
+      let failure: unknown;
+      try {
+        takeShares(c, kinds, work[0]);
+      } catch (error) {
+        failure = error;
+        Atomics.store(c, COUNT, 0); // the helpers take no more
+      }
+      for (const k of started) {
+        const at = slot(k) + DONE;
+        for (let done = Atomics.load(c, at); done !== seq && done !== -seq; done = Atomics.load(c, at)) waitFor(c, at, done);
+        if (Atomics.load(c, at) === -seq) failure ??= new Error("A share of a job failed on a helper thread (its console has the error)");
+      }
+      if (failure) throw failure;
+    },
+  };
+}
+/** Atomics.wait where the thread may block (workers, Deno), else a short spin (a page's main thread may not). */
+function waitFor(c: Int32Array, at: number, value: number): void {
+  try {
+    Atomics.wait(c, at, value, 50);
+  } catch {
+    for (let i = 0; i < 1000 && Atomics.load(c, at) === value; i++);
+  }
+}

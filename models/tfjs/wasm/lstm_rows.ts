@@ -1,0 +1,76 @@
+// The LSTM recurrence over a block of batch rows, every step, forward or backward: rows never meet in a recurrence
+// (h_t of a row depends only on the row's own h_{t-1}), so each thread runs whole sequences for its own rows with no
+// synchronisation between steps (wasm/lstm_wasm.ts cuts the batch, wasm/gemm_threads.ts runs the blocks). Arrays are
+// byte offsets on the heap of whole-batch tensors, time-major (step t's rows at t b); a block is rows r0 .. r0 + n.
+// These functions run on helper threads from their source text (Function.prototype.toString): they use nothing but
+// their arguments.
+
+/** gemm.wat's gemm (C = A B, see there), and the pointwise kernels of lstm_kernels.wat. */
+type Kernel = (...args: number[]) => void;
+
+/**
+ * Forward: per step, hu = h U for the block's rows (a zero state at t = 0: hu starts zeroed), then the gates, cell and
+ * state (lstm_kernels.wat's `forward`), the states written into hs. `work` is gemm's workspace for a panel block of U.
+ */
+export function lstmForwardRows(
+  gemm: Kernel,
+  forward: Kernel,
+  xz: number,
+  u: number,
+  zero: number,
+  sigs: number,
+  gs: number,
+  cs: number,
+  tcs: number,
+  h: number,
+  hs: number,
+  hu: number,
+  b: number,
+  H: number,
+  steps: number,
+  r0: number,
+  n: number,
+  work: number,
+): void {
+  const row = 4 * H, step = b * row;
+  for (let t = 0; t < steps; t++) {
+    if (t > 0) gemm(h + r0 * row, u, hu + 4 * r0 * row, n, H, 4 * H, row, 4, 4 * row, 4, 4 * row, 0, 0, work);
+    const at = t * step + r0 * row;
+    const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
+    forward(xz + 4 * at, hu + 4 * r0 * row, cPrev, sigs + 3 * at, gs + at, cs + at, tcs + at, h + r0 * row, hs + at, n, H);
+  }
+}
+
+/**
+ * Backward: per step from the last, the gradients of the gates, cell and pre-activations (lstm_kernels.wat's
+ * `backward`, dz written into dxz), then dhu = dz U^T for the next (earlier) step; dhu and dc start zeroed.
+ */
+export function lstmBackwardRows(
+  gemm: Kernel,
+  backward: Kernel,
+  dy: number,
+  dhu: number,
+  dc: number,
+  sigs: number,
+  gs: number,
+  cs: number,
+  zero: number,
+  tcs: number,
+  dz: number,
+  dxz: number,
+  uT: number,
+  b: number,
+  H: number,
+  steps: number,
+  r0: number,
+  n: number,
+  work: number,
+): void {
+  const row = 4 * H, step = b * row;
+  for (let t = steps - 1; t >= 0; t--) {
+    const at = t * step + r0 * row;
+    const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
+    backward(dy + at, dhu + r0 * row, dc + r0 * row, sigs + 3 * at, gs + at, cPrev, tcs + at, dz + 4 * r0 * row, dxz + 4 * at, n, H);
+    if (t > 0) gemm(dz + 4 * r0 * row, uT, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, work);
+  }
+}

@@ -45,7 +45,7 @@ export class NetworkModel implements Model {
     private readonly input: InputKind,
     private readonly optimizer: OptimizerSettings,
     private readonly backend: Pick<ComputeBackend, "name">,
-    /** Threads for the wasm backend's products while training (wasm/gemm_threads.ts); one thread without. */
+    /** Threads for the wasm backend's products and recurrences while training (wasm/heap_threads.ts); one thread without. */
     private readonly parallel?: Parallelism,
   ) {}
 

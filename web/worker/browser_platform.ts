@@ -13,7 +13,7 @@ export function pageThreads(): number {
 /**
  * tfjs's backend settings for a worker of this page: the wasm binaries' location and, where the page is cross-origin
  * isolated (SharedArrayBuffer is there), the threaded build, whose shared heap lets a network's products run on one
- * thread per core (models/tfjs/wasm/gemm_threads.ts); tfjs's own pool is kept to one thread, as under Deno
+ * thread per core (models/tfjs/wasm/heap_threads.ts); tfjs's own pool is kept to one thread, as under Deno
  * (cli/wasm_threads.ts says why). Elsewhere one thread.
  */
 export function browserBackendEnv(gpu: GpuLike | undefined, wasmPaths: string): BackendEnv {
@@ -37,7 +37,7 @@ export function browserParallelism(): Parallelism {
     // The one file worker a model asks for is the trees' histogram engine (models/trees/worker.ts). The URL it passes is
     // not used: in a build, Vite turns that bare `new URL("./worker.ts", ...)` into the raw TypeScript source as an asset.
     spawn: (url) => {
-      // the wasm products' helpers (models/tfjs/wasm/gemm_threads.ts) are a script of their own, from a blob: URL
+      // the wasm products' helpers (models/tfjs/wasm/heap_threads.ts) are a script of their own, from a blob: URL
       if (url.protocol === "blob:") return new Worker(url, { type: "module", name: "products" }) as unknown as WorkerLike;
       return new Worker(new URL("../../models/trees/worker.ts", import.meta.url), { type: "module", name: "histograms" }) as unknown as WorkerLike;
     },

@@ -1,6 +1,6 @@
 // The LSTM recurrence over a block of batch rows, every step, forward or backward: rows never meet in a recurrence
 // (h_t of a row depends only on the row's own h_{t-1}), so each thread runs whole sequences for its own rows with no
-// synchronisation between steps (wasm/lstm_wasm.ts cuts the batch, wasm/gemm_threads.ts runs the blocks). Arrays are
+// synchronisation between steps (wasm/lstm_wasm.ts cuts the batch, wasm/heap_threads.ts runs the blocks). Arrays are
 // byte offsets on the heap of whole-batch tensors, time-major (step t's rows at t b); a block is rows r0 .. r0 + n.
 // These functions run on helper threads from their source text (Function.prototype.toString): they use nothing but
 // their arguments.

@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import type { Frame } from "../../../core/data/frame.ts";
 import { Windows } from "../../../core/data/windows.ts";

@@ -11,9 +11,13 @@ const data = join(dir, "data");
 mkdirSync(data);
 const paths = writeSplits(data, tinySplits());
 
-/** Trains a network (the MLP) on the wasm backend (MF_THREADS in `env`: the threads it may use); returns the run folder. */
+/**
+ * Trains a network (the MLP) on the wasm backend (MF_THREADS in `env`: the threads it may use); returns the run folder.
+ * A window of 64 makes the first layer's products (256 x 512 x 128) large enough to be split over the threads.
+ */
 async function trainMlp(runs: string, env: Record<string, string> = {}, model = "mlp"): Promise<string> {
-  const r = await mf(["train", "--data", data, "--model", model, "--seed", "3", "--epochs", "2", "--backend", "wasm", "--out", runs, "--json"], 240_000, env);
+  const args = ["train", "--data", data, "--model", model, "--seed", "3", "--epochs", "2", "--seq-len", "64", "--backend", "wasm"];
+  const r = await mf([...args, "--out", runs, "--json"], 240_000, env);
   expect(r.code, show(r)).toBe(0);
   return JSON.parse(lastLine(r.stdout)).run_dir;
 }

@@ -161,10 +161,14 @@ export function gemmAt(backend: unknown, p: HeapProduct): void {
   const threads = wasmThreads(backend);
   const parallel = 2 * p.M * p.K * p.N >= THREADED_FLOPS ? threads.threads : 1;
   const shares = split(p.M, p.N, parallel === 1 ? 1 : Math.min(SHARES_PER_THREAD * parallel, MAX_SHARES));
-  const workBytes = 128 + 256 * 32 * Math.ceil(Math.max(...shares.map((s) => s.cols)) / 8);
-  const work = storage.make([(parallel * workBytes) / 4], "float32").info;
+  // Shares of rows all take every column: B is packed once, here, rather than by each share.
+  const packOnce = shares.length > 1 && shares[0].cols === p.N;
+  const packedBytes = packOnce ? p.K * 32 * Math.ceil(p.N / 8) : 0;
+  const workBytes = 128 + (packOnce ? 0 : 256 * 32 * Math.ceil(Math.max(...shares.map((s) => s.cols)) / 8));
+  const work = storage.make([(packedBytes + parallel * workBytes) / 4], "float32").info;
   try {
-    const w = kernel.offset(work);
+    const w = kernel.offset(work), packed = packOnce ? w + parallel * workBytes : 0;
+    if (packOnce) (kernel.exports.pack as (...args: number[]) => void)(p.b, p.K, p.N, p.brs, p.bcs, packed);
     threads.run(
       shares.map((s) => ({
         kind: KINDS.gemm[0],
@@ -182,6 +186,7 @@ export function gemmAt(backend: unknown, p: HeapProduct): void {
           p.ldc,
           p.bias ? p.bias + 4 * s.col : 0,
           p.add ? 1 : 0,
+          packed,
         ],
       })),
       Array.from({ length: parallel }, (_, t) => w + t * workBytes),

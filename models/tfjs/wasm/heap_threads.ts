@@ -5,7 +5,7 @@ import { lstmBackwardRows, lstmForwardRows } from "./lstm_rows.ts";
  * What a share of a job runs, with how many arguments (byte offsets and sizes; a thread's workspace is appended):
  * a block of a product (gemm.wat's `gemm`), or an LSTM recurrence over a block of batch rows (lstm_rows.ts).
  */
-export const KINDS = { gemm: [0, 13], lstmForward: [1, 15], lstmBackward: [2, 16] } as const;
+export const KINDS = { gemm: [0, 14], lstmForward: [1, 15], lstmBackward: [2, 16] } as const;
 
 /** One share of a job: its kind's number and arguments. */
 export interface Share {
@@ -54,7 +54,7 @@ function kindsOf(
   backwardRows: typeof lstmBackwardRows,
 ): { run: (...args: number[]) => void; arity: number }[] {
   return [
-    { run: k.gemm, arity: 13 },
+    { run: k.gemm, arity: 14 },
     { run: (...a: number[]) => (forwardRows as (...x: unknown[]) => void)(k.gemm, k.forward, ...a), arity: 15 },
     { run: (...a: number[]) => (backwardRows as (...x: unknown[]) => void)(k.gemm, k.backward, ...a), arity: 16 },
   ];

@@ -34,7 +34,7 @@ export function lstmForwardRows(
 ): void {
   const row = 4 * H, step = b * row;
   for (let t = 0; t < steps; t++) {
-    if (t > 0) gemm(h + r0 * row, u, hu + 4 * r0 * row, n, H, 4 * H, row, 4, 4 * row, 4, 4 * row, 0, 0, work);
+    if (t > 0) gemm(h + r0 * row, u, hu + 4 * r0 * row, n, H, 4 * H, row, 4, 4 * row, 4, 4 * row, 0, 0, 0, work);
     const at = t * step + r0 * row;
     const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
     forward(xz + 4 * at, hu + 4 * r0 * row, cPrev, sigs + 3 * at, gs + at, cs + at, tcs + at, h + r0 * row, hs + at, n, H);
@@ -71,6 +71,6 @@ export function lstmBackwardRows(
     const at = t * step + r0 * row;
     const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
     backward(dy + at, dhu + r0 * row, dc + r0 * row, sigs + 3 * at, gs + at, cPrev, tcs + at, dz + 4 * r0 * row, dxz + 4 * at, n, H);
-    if (t > 0) gemm(dz + 4 * r0 * row, uT, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, work);
+    if (t > 0) gemm(dz + 4 * r0 * row, uT, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, 0, work);
   }
 }

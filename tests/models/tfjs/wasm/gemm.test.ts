@@ -7,12 +7,12 @@ import { createRng } from "../../../../core/random.ts";
 
 type Gemm = (...args: number[]) => void;
 
-/** The kernel over a memory of its own, with a float32 view of it. */
-function instantiate(base64: string): { gemm: Gemm; f: Float32Array } {
+/** The kernels over a memory of their own, with a float32 view of it. */
+function instantiate(base64: string): { gemm: Gemm; pack: Gemm; f: Float32Array } {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536 });
-  const gemm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.gemm as Gemm;
-  return { gemm, f: new Float32Array(memory.buffer) };
+  const { gemm, pack } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as Record<string, Gemm>;
+  return { gemm, pack, f: new Float32Array(memory.buffer) };
 }
 
 /** Worst |got - want| over the largest |want| of the whole result (float32 sums in another order than float64's). */
@@ -28,7 +28,7 @@ const shapes = [[1, 1, 1], [3, 5, 7], [4, 256, 8], [5, 257, 9], [37, 17, 13], [8
 describe("gemm.wat", () => {
   for (const [variant, base64] of [["relaxed SIMD", GEMM_WASM], ["plain SIMD", GEMM_PLAIN_WASM]]) {
     it(`(${variant}) computes C = A B, + C or + a bias row, with either operand transposed, against a float64 product`, () => {
-      const { gemm, f } = instantiate(base64);
+      const { gemm, pack, f } = instantiate(base64);
       const rng = createRng(7);
       for (const [M, K, N] of shapes) {
         for (const [ta, tb, mode] of [[false, false, "set"], [true, false, "add"], [false, true, "bias"], [true, true, "set"]] as const) {
@@ -46,10 +46,17 @@ describe("gemm.wat", () => {
             return sum;
           });
           const [ars, acs] = ta ? [4, 4 * M] : [4 * K, 4], [brs, bcs] = tb ? [4, 4 * K] : [4 * N, 4];
-          gemm(a, b, c, M, K, N, ars, acs, brs, bcs, 4 * ldc, mode === "bias" ? bias : 0, mode === "add" ? 1 : 0, work);
-          const got = f.subarray(c / 4, c / 4 + M * ldc);
-          expect(worst(got, want), `${M}x${K}x${N} ${ta ? "A^T" : "A"} ${tb ? "B^T" : "B"} ${mode}`).toBeLessThanOrEqual(1e-6);
+          // and with B packed whole beforehand (`pack`, as row shares of one product share it): the same to the bit
+          const before = f.slice(c / 4, c / 4 + M * ldc), packed = work + 128 + 256 * 32 * Math.ceil(N / 8);
+          gemm(a, b, c, M, K, N, ars, acs, brs, bcs, 4 * ldc, mode === "bias" ? bias : 0, mode === "add" ? 1 : 0, 0, work);
+          const got = f.slice(c / 4, c / 4 + M * ldc);
+          const name = `${M}x${K}x${N} ${ta ? "A^T" : "A"} ${tb ? "B^T" : "B"} ${mode}`;
+          expect(worst(got, want), name).toBeLessThanOrEqual(1e-6);
           for (let i = 0; i < M * ldc; i++) if (i % ldc >= N) expect(got[i], `column ${i % ldc} of row ${Math.floor(i / ldc)}`).toBe(-7);
+          f.set(before, c / 4);
+          pack(b, K, N, brs, bcs, packed);
+          gemm(a, b, c, M, K, N, ars, acs, brs, bcs, 4 * ldc, mode === "bias" ? bias : 0, mode === "add" ? 1 : 0, packed, work);
+          expect(f.slice(c / 4, c / 4 + M * ldc), `${name}, B packed first`).toEqual(got);
         }
       }
     });

@@ -16,7 +16,7 @@ type Info = tf.TensorInfo;
 const THREADED_FLOPS = 16e6;
 /**
  * Shares per thread of a threaded product, taken in turn: a thread that runs slower (a busy or a smaller core) takes
- * fewer. More shares re-read more: by columns each share reads all of A, by rows each packs all of B.
+ * fewer. More shares re-read more: by columns each share reads all of A (by rows B is packed once for all).
  */
 const SHARES_PER_THREAD = 3;
 
@@ -36,7 +36,7 @@ export function gemmSource(): string {
 /**
  * The wasm backend's BatchMatMul and _FusedMatMul by gemm.wat (one multiply-add instruction per 4 products, B packed in
  * panels of 8 columns, either operand read transposed in place) split over the helper threads (heap_threads.ts) when
- * there are any and the product is large enough: by blocks of 8 columns, else by blocks of 4 rows. Each output is one
+ * there are any and the product is large enough (gemmAt). Each output is one
  * thread's sum in the same order however many threads run, so the result does not depend on the thread count.
  * A fused bias of N values is added in the kernel, a fused activation by tfjs's own kernel after it.
  * Returns undefined for what it does not take (other dtypes, batch shapes that broadcast both ways, a bias of another
@@ -85,10 +85,23 @@ export function gemmMatMul(args: KernelArgs): Info | undefined {
   const offA = kernel.offset(a), offB = kernel.offset(b), offC = kernel.offset(out.info), offBias = bias ? kernel.offset(bias) : 0;
   const [ars, acs] = transposeA ? [4, 4 * M] : [4 * K, 4];
   const [brs, bcs] = transposeB ? [4, 4 * K] : [4 * N, 4];
-  for (let i = 0; i < batches; i++) {
-    const a = offA + (batchA > 1 ? i : 0) * M * K * 4, b = offB + (batchB > 1 ? i : 0) * K * N * 4, c = offC + i * M * N * 4;
-    gemmAt(backend, { a, b, c, M, K, N, ars, acs, brs, bcs, ldc: 4 * N, bias: offBias });
-  }
+  gemmAt(
+    backend,
+    ...Array.from({ length: batches }, (_, i) => ({
+      a: offA + (batchA > 1 ? i : 0) * M * K * 4,
+      b: offB + (batchB > 1 ? i : 0) * K * N * 4,
+      c: offC + i * M * N * 4,
+      M,
+      K,
+      N,
+      ars,
+      acs,
+      brs,
+      bcs,
+      ldc: 4 * N,
+      bias: offBias,
+    })),
+  );
   return finish(out.info, args, act, leakyreluAlpha, preluActivationWeights);
 }
 
@@ -127,7 +140,7 @@ export function useGemmThreads(backend: unknown, parallel?: Parallelism): GemmUs
   };
 }
 
-/** One product C (M, N) = A B on the heap: byte offsets and byte strides as gemm.wat takes them (K > 0). */
+/** One product C (M, N) = A B on the heap: byte offsets and byte strides as gemm.wat takes them (K > 0). gemmAt's products share M, K and N. */
 export interface HeapProduct {
   a: number;
   b: number;
@@ -148,49 +161,54 @@ export interface HeapProduct {
 }
 
 /**
- * Runs one product on the wasm backend's heap by gemm.wat, split over the product helpers when it is large enough
- * (by blocks of 8 columns, else of 4 rows); its workspace is allocated and freed here. For kernels that keep their own
- * tensors on the heap (wasm/lstm_wasm.ts).
+ * Runs products of one shape (a batch's) on the wasm backend's heap by gemm.wat, one after another, each split over the
+ * helper threads when it is large enough (split's blocks); one workspace, allocated and freed here, serves them all.
+ * Also for kernels that keep their own tensors on the heap (wasm/lstm_wasm.ts).
  *
  * @example
  * gemmAt(backend, { a: offset(h), b: offset(u), c: offset(hu), M: b, K: H, N: 4 * H, ars: 4 * H, acs: 4, brs: 16 * H, bcs: 4, ldc: 16 * H });
  */
-export function gemmAt(backend: unknown, p: HeapProduct): void {
+export function gemmAt(backend: unknown, ...products: HeapProduct[]): void {
+  if (products.length === 0) return;
+  const { M, K, N } = products[0];
   const storage = hostStorage("wasm", backend)!;
   const kernel = heapModule(gemmSource(), backend);
   const threads = wasmThreads(backend);
-  const parallel = 2 * p.M * p.K * p.N >= THREADED_FLOPS ? threads.threads : 1;
-  const shares = split(p.M, p.N, parallel === 1 ? 1 : Math.min(SHARES_PER_THREAD * parallel, MAX_SHARES));
+  const parallel = 2 * M * K * N >= THREADED_FLOPS ? threads.threads : 1;
+  const shares = split(M, N, parallel === 1 ? 1 : Math.min(SHARES_PER_THREAD * parallel, MAX_SHARES));
   // Shares of rows all take every column: B is packed once, here, rather than by each share.
-  const packOnce = shares.length > 1 && shares[0].cols === p.N;
-  const packedBytes = packOnce ? p.K * 32 * Math.ceil(p.N / 8) : 0;
+  const packOnce = shares.length > 1 && shares[0].cols === N;
+  const packedBytes = packOnce ? K * 32 * Math.ceil(N / 8) : 0;
   const workBytes = 128 + (packOnce ? 0 : 256 * 32 * Math.ceil(Math.max(...shares.map((s) => s.cols)) / 8));
   const work = storage.make([(packedBytes + parallel * workBytes) / 4], "float32").info;
   try {
     const w = kernel.offset(work), packed = packOnce ? w + parallel * workBytes : 0;
-    if (packOnce) (kernel.exports.pack as (...args: number[]) => void)(p.b, p.K, p.N, p.brs, p.bcs, packed);
-    threads.run(
-      shares.map((s) => ({
-        kind: KINDS.gemm[0],
-        args: [
-          p.a + s.row * p.ars,
-          p.b + s.col * p.bcs,
-          p.c + s.row * p.ldc + s.col * 4,
-          s.rows,
-          p.K,
-          s.cols,
-          p.ars,
-          p.acs,
-          p.brs,
-          p.bcs,
-          p.ldc,
-          p.bias ? p.bias + 4 * s.col : 0,
-          p.add ? 1 : 0,
-          packed,
-        ],
-      })),
-      Array.from({ length: parallel }, (_, t) => w + t * workBytes),
-    );
+    const workspaces = Array.from({ length: parallel }, (_, t) => w + t * workBytes);
+    for (const p of products) {
+      if (packOnce) (kernel.exports.pack as (...args: number[]) => void)(p.b, K, N, p.brs, p.bcs, packed);
+      threads.run(
+        shares.map((s) => ({
+          kind: KINDS.gemm,
+          args: [
+            p.a + s.row * p.ars,
+            p.b + s.col * p.bcs,
+            p.c + s.row * p.ldc + s.col * 4,
+            s.rows,
+            K,
+            s.cols,
+            p.ars,
+            p.acs,
+            p.brs,
+            p.bcs,
+            p.ldc,
+            p.bias ? p.bias + 4 * s.col : 0,
+            p.add ? 1 : 0,
+            packed,
+          ],
+        })),
+        workspaces,
+      );
+    }
   } finally {
     (backend as { disposeData(id: object): void }).disposeData(work.dataId);
   }
@@ -198,7 +216,7 @@ export function gemmAt(backend: unknown, p: HeapProduct): void {
 
 /**
  * C's shares, `wanted` of them where the product has as many blocks: by rows (blocks of 4) when B is the smaller
- * operand (each share packs all of B), else by columns (blocks of 8; each share reads all of A).
+ * operand (B is then packed once for all shares), else by columns (blocks of 8; each share reads all of A).
  */
 function split(M: number, N: number, wanted: number): { row: number; rows: number; col: number; cols: number }[] {
   const panels = Math.ceil(N / 8), tiles = Math.ceil(M / 4);

@@ -2,10 +2,11 @@ import type { Parallelism, WorkerLike } from "../../../core/platform.ts";
 import { lstmBackwardRows, lstmForwardRows } from "./lstm_rows.ts";
 
 /**
- * What a share of a job runs, with how many arguments (byte offsets and sizes; a thread's workspace is appended):
- * a block of a product (gemm.wat's `gemm`), or an LSTM recurrence over a block of batch rows (lstm_rows.ts).
+ * What a share of a job runs (its arguments byte offsets and sizes; a thread's workspace is appended): a block of a
+ * product (gemm.wat's `gemm`), or an LSTM recurrence over a block of batch rows (lstm_rows.ts). Numbers in kindsOf's
+ * order, which also holds each kind's argument count.
  */
-export const KINDS = { gemm: [0, 14], lstmForward: [1, 15], lstmBackward: [2, 16] } as const;
+export const KINDS = { gemm: 0, lstmForward: 1, lstmBackward: 2 } as const;
 
 /** One share of a job: its kind's number and arguments. */
 export interface Share {

@@ -41,7 +41,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   // h_0 U is zero, as hu starts
   const zero = make(b, H, 0), h = make(b, H), hu = make(b, 4 * H, 0);
   byRows(backend, b, 4 * H, (r0, n) => ({
-    kind: KINDS.lstmForward[0],
+    kind: KINDS.lstmForward,
     args: [offset(xz), offset(u), offset(zero), offset(sigs), offset(gs), offset(cs), offset(tcs), offset(h), offset(hs), offset(hu), b, H, steps, r0, n],
   }));
   for (const temp of [h, hu]) backend.disposeData(temp.dataId);
@@ -54,7 +54,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
     // dhu: the next step's dz U^T, zero after the last step
     const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0), du = make(H, 4 * H, 0);
     byRows(backend, b, H, (r0, n) => ({
-      kind: KINDS.lstmBackward[0],
+      kind: KINDS.lstmBackward,
       args: [
         offset(dy),
         offset(dhu),

@@ -178,14 +178,14 @@ export function gemmAt(backend: unknown, ...products: HeapProduct[]): void {
   const shares = split(M, N, parallel === 1 ? 1 : Math.min(SHARES_PER_THREAD * parallel, MAX_SHARES));
   // Shares of rows all take every column: B is packed once, here, rather than by each share.
   const packOnce = shares.length > 1 && shares[0].cols === N;
-  const packedBytes = packOnce ? K * 32 * Math.ceil(N / 8) : 0;
   const workBytes = 128 + (packOnce ? 0 : 256 * 32 * Math.ceil(Math.max(...shares.map((s) => s.cols)) / 8));
-  const work = storage.make([(packedBytes + parallel * workBytes) / 4], "float32").info;
+  const work = storage.make([(parallel * workBytes) / 4], "float32").info;
+  const packedB = packOnce ? storage.make([(K * 32 * Math.ceil(N / 8)) / 4], "float32").info : undefined;
   try {
-    const w = kernel.offset(work), packed = packOnce ? w + parallel * workBytes : 0;
+    const w = kernel.offset(work), packed = packedB ? kernel.offset(packedB) : 0;
     const workspaces = Array.from({ length: parallel }, (_, t) => w + t * workBytes);
     for (const p of products) {
-      if (packOnce) (kernel.exports.pack as (...args: number[]) => void)(p.b, K, N, p.brs, p.bcs, packed);
+      if (packedB) packInto(backend, packedB, p.b, K, N, p.brs, p.bcs);
       threads.run(
         shares.map((s) => ({
           kind: KINDS.gemm,
@@ -210,8 +210,18 @@ export function gemmAt(backend: unknown, ...products: HeapProduct[]): void {
       );
     }
   } finally {
-    (backend as { disposeData(id: object): void }).disposeData(work.dataId);
+    for (const temp of [work, packedB]) if (temp) (backend as { disposeData(id: object): void }).disposeData(temp.dataId);
   }
+}
+
+/**
+ * B (K, N), at byte offset b with byte strides brs and bcs, packed whole as gemm.wat's `gemm` takes it through
+ * $packed: into `packed`, a tensor of K 32 ceil(N / 8) bytes at least. For products that share one B: a product's row
+ * shares, an LSTM's steps.
+ */
+export function packInto(backend: unknown, packed: Info, b: number, K: number, N: number, brs: number, bcs: number): void {
+  const kernel = heapModule(gemmSource(), backend);
+  (kernel.exports.pack as (...args: number[]) => void)(b, K, N, brs, bcs, kernel.offset(packed));
 }
 
 /**

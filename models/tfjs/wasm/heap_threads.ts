@@ -34,16 +34,17 @@ export const MAX_SHARES = 64;
 // The control block (Int32): the next share to take and the share count, the shares (kind, then its arguments), then
 // one block of slots per helper: the job's sequence number, its workspace, the sequence number of the job done
 // (negative: it threw), and "started". A helper blocks in Atomics.wait between jobs.
-const STRIDE = 17, NEXT = 0, COUNT = 1, TABLE = 2, HELPERS = TABLE + MAX_SHARES * STRIDE;
+const STRIDE = 18, NEXT = 0, COUNT = 1, TABLE = 2, HELPERS = TABLE + MAX_SHARES * STRIDE;
 const SLOTS = 4, SEQ = 0, WORK = 1, DONE = 2, READY = 3;
 
 /**
  * Takes shares until none is left, each run by its kind's function with `work` appended. The helpers run this
- * function's source, so it uses nothing but its arguments (table at 2, 17 slots a share; the kind first).
+ * function's source, so it uses nothing but its arguments (the next share at 0, the count at 1, the table at 2,
+ * `stride` slots a share; the kind first).
  */
-function takeShares(c: Int32Array, kinds: { run: (...args: number[]) => void; arity: number }[], work: number): void {
+function takeShares(c: Int32Array, stride: number, kinds: { run: (...args: number[]) => void; arity: number }[], work: number): void {
   for (let k = Atomics.add(c, 0, 1); k < Atomics.load(c, 1); k = Atomics.add(c, 0, 1)) {
-    const at = 2 + k * 17, kind = kinds[c[at]];
+    const at = 2 + k * stride, kind = kinds[c[at]];
     kind.run(...c.subarray(at + 1, at + 1 + kind.arity), work);
   }
 }
@@ -56,8 +57,8 @@ function kindsOf(
 ): { run: (...args: number[]) => void; arity: number }[] {
   return [
     { run: k.gemm, arity: 14 },
-    { run: (...a: number[]) => (forwardRows as (...x: unknown[]) => void)(k.gemm, k.forward, ...a), arity: 15 },
-    { run: (...a: number[]) => (backwardRows as (...x: unknown[]) => void)(k.gemm, k.backward, ...a), arity: 16 },
+    { run: (...a: number[]) => (forwardRows as (...x: unknown[]) => void)(k.gemm, k.forward, ...a), arity: 16 },
+    { run: (...a: number[]) => (backwardRows as (...x: unknown[]) => void)(k.gemm, k.backward, ...a), arity: 17 },
   ];
 }
 
@@ -81,7 +82,7 @@ onmessage = (event) => {
     seen = seq;
     let done = seq;
     try {
-      takeShares(c, kinds, Atomics.load(c, base + ${WORK}));
+      takeShares(c, ${STRIDE}, kinds, Atomics.load(c, base + ${WORK}));
     } catch (error) {
       console.error("model-factory heap thread:", error);
       done = -seq;
@@ -166,7 +167,7 @@ export function heapThreads(memory: WebAssembly.Memory, local: HeapKernels): Hea
       });
       let failure: unknown;
       try {
-        takeShares(c, kinds, work[0]);
+        takeShares(c, STRIDE, kinds, work[0]);
       } catch (error) {
         failure = error;
         Atomics.store(c, COUNT, 0); // the helpers take no more

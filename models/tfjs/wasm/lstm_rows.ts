@@ -10,7 +10,8 @@ type Kernel = (...args: number[]) => void;
 
 /**
  * Forward: per step, hu = h U for the block's rows (a zero state at t = 0: hu starts zeroed), then the gates, cell and
- * state (lstm_kernels.wat's `forward`), the states written into hs. `work` is gemm's workspace for a panel block of U.
+ * state (lstm_kernels.wat's `forward`), the states written into hs. U is packed once for every step (gemm.ts's
+ * packInto) at `packedU`; `work` is gemm's workspace (its edge tile).
  */
 export function lstmForwardRows(
   gemm: Kernel,
@@ -30,11 +31,12 @@ export function lstmForwardRows(
   steps: number,
   r0: number,
   n: number,
+  packedU: number,
   work: number,
 ): void {
   const row = 4 * H, step = b * row;
   for (let t = 0; t < steps; t++) {
-    if (t > 0) gemm(h + r0 * row, u, hu + 4 * r0 * row, n, H, 4 * H, row, 4, 4 * row, 4, 4 * row, 0, 0, 0, work);
+    if (t > 0) gemm(h + r0 * row, u, hu + 4 * r0 * row, n, H, 4 * H, row, 4, 4 * row, 4, 4 * row, 0, 0, packedU, work);
     const at = t * step + r0 * row;
     const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
     forward(xz + 4 * at, hu + 4 * r0 * row, cPrev, sigs + 3 * at, gs + at, cs + at, tcs + at, h + r0 * row, hs + at, n, H);
@@ -43,7 +45,8 @@ export function lstmForwardRows(
 
 /**
  * Backward: per step from the last, the gradients of the gates, cell and pre-activations (lstm_kernels.wat's
- * `backward`, dz written into dxz), then dhu = dz U^T for the next (earlier) step; dhu and dc start zeroed.
+ * `backward`, dz written into dxz), then dhu = dz U^T for the next (earlier) step (U^T packed once at `packedUT`); dhu
+ * and dc start zeroed.
  */
 export function lstmBackwardRows(
   gemm: Kernel,
@@ -64,6 +67,7 @@ export function lstmBackwardRows(
   steps: number,
   r0: number,
   n: number,
+  packedUT: number,
   work: number,
 ): void {
   const row = 4 * H, step = b * row;
@@ -71,6 +75,6 @@ export function lstmBackwardRows(
     const at = t * step + r0 * row;
     const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
     backward(dy + at, dhu + r0 * row, dc + r0 * row, sigs + 3 * at, gs + at, cPrev, tcs + at, dz + 4 * r0 * row, dxz + 4 * at, n, H);
-    if (t > 0) gemm(dz + 4 * r0 * row, uT, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, 0, work);
+    if (t > 0) gemm(dz + 4 * r0 * row, uT, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, packedUT, work);
   }
 }

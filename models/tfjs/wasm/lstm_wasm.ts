@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
-import { gemmAt, wasmThreads } from "./gemm.ts";
+import { gemmAt, packInto, wasmThreads } from "./gemm.ts";
 import { KINDS, MAX_SHARES, type Share } from "./heap_threads.ts";
 
 // On wasm, the unfused recurrence (models/lstm/lstm_op.ts) runs ~13 tfjs kernels a step forward and ~20 backward, each
@@ -40,11 +40,31 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   const sigs = make(steps * b, 3 * H), gs = make(steps * b, H), cs = make(steps * b, H), tcs = make(steps * b, H), hs = make(steps * b, H);
   // h_0 U is zero, as hu starts
   const zero = make(b, H, 0), h = make(b, H), hu = make(b, 4 * H, 0);
-  byRows(backend, b, 4 * H, (r0, n) => ({
+  // U packed once for every step's h U (gemm.wat's layout: K = H rows, 4H columns)
+  const packedU = make(H, 4 * H);
+  packInto(backend, packedU, offset(u), H, 4 * H, 16 * H, 4);
+  byRows(backend, b, (r0, n) => ({
     kind: KINDS.lstmForward,
-    args: [offset(xz), offset(u), offset(zero), offset(sigs), offset(gs), offset(cs), offset(tcs), offset(h), offset(hs), offset(hu), b, H, steps, r0, n],
+    args: [
+      offset(xz),
+      offset(u),
+      offset(zero),
+      offset(sigs),
+      offset(gs),
+      offset(cs),
+      offset(tcs),
+      offset(h),
+      offset(hs),
+      offset(hu),
+      b,
+      H,
+      steps,
+      r0,
+      n,
+      offset(packedU),
+    ],
   }));
-  for (const temp of [h, hu]) backend.disposeData(temp.dataId);
+  for (const temp of [h, hu, packedU]) backend.disposeData(temp.dataId);
   const tensor = (info: Info) => tf.engine().makeTensorFromTensorInfo(info);
   const value = tensor(hs) as tf.Tensor2D;
   save([u, value, tensor(sigs), tensor(gs), tensor(cs), tensor(tcs), tensor(zero)]);
@@ -53,7 +73,10 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
     const uT = tf.transpose(u);
     // dhu: the next step's dz U^T, zero after the last step
     const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0), du = make(H, 4 * H, 0);
-    byRows(backend, b, H, (r0, n) => ({
+    // U^T packed once for every step's dz U^T (K = 4H rows, H columns; 8 columns a panel, so H rounded up to 8)
+    const packedUT = make(4 * H, 8 * Math.ceil(H / 8));
+    packInto(backend, packedUT, offset(uT), 4 * H, H, 4 * H, 4);
+    byRows(backend, b, (r0, n) => ({
       kind: KINDS.lstmBackward,
       args: [
         offset(dy),
@@ -72,6 +95,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
         steps,
         r0,
         n,
+        offset(packedUT),
       ],
     }));
     const rowBytes = (cols: number) => b * cols * 4;
@@ -93,7 +117,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
         ldc: 16 * H,
       });
     }
-    for (const temp of [dz, dc, dhu]) backend.disposeData(temp.dataId);
+    for (const temp of [dz, dc, dhu, packedUT]) backend.disposeData(temp.dataId);
     return [tensor(dxz), tensor(du)];
   };
   return { value, gradFunc };
@@ -101,13 +125,13 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
 
 /**
  * Runs the recurrence over blocks of the batch's rows (lstm_rows.ts), two a thread that the threads take in turn (rows
- * never meet in a recurrence, so a block is whole sequences with no synchronisation between steps); each thread's
- * workspace fits gemm's packed block of the per-step product's right operand (N columns).
+ * never meet in a recurrence, so a block is whole sequences with no synchronisation between steps); the per-step
+ * products' right operand comes packed, so each thread's gemm workspace is its edge tile.
  */
-function byRows(backend: Backend, b: number, N: number, share: (r0: number, n: number) => Share): void {
+function byRows(backend: Backend, b: number, share: (r0: number, n: number) => Share): void {
   const threads = wasmThreads(backend);
   const parts = threads.threads === 1 ? 1 : Math.max(1, Math.min(2 * threads.threads, Math.floor(b / 8), MAX_SHARES));
-  const workBytes = 128 + 256 * 32 * Math.ceil(N / 8);
+  const workBytes = 128;
   const work = hostStorage("wasm", backend)!.make([(threads.threads * workBytes) / 4], "float32").info;
   try {
     const w = heapModule(LSTM_KERNELS_WASM, backend).offset(work);

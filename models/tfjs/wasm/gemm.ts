@@ -129,7 +129,7 @@ export interface GemmUse {
 export function useGemmThreads(backend: unknown, parallel?: Parallelism): GemmUse {
   const kernel = heapModule(gemmSource(), backend);
   const shared = typeof SharedArrayBuffer === "function" && kernel.memory.buffer instanceof SharedArrayBuffer;
-  const modules = { gemm: kernel.bytes, lstm: heapModule(LSTM_KERNELS_WASM, backend).bytes };
+  const modules = { gemm: kernel.module, lstm: heapModule(LSTM_KERNELS_WASM, backend).module };
   const release = parallel && parallel.threads > 1 && shared ? acquireHeapThreads(kernel.memory, modules, parallel) : () => {};
   return {
     note: () => {

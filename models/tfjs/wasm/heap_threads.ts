@@ -70,7 +70,7 @@ const lstmForwardRows = ${lstmForwardRows.toString()};
 const lstmBackwardRows = ${lstmBackwardRows.toString()};
 onmessage = (event) => {
   const { memory, gemm, lstm, control, slot } = event.data;
-  const load = (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+  const load = (module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
   const { forward, backward } = load(lstm);
   const kinds = kindsOf({ gemm: load(gemm).gemm, forward, backward }, lstmForwardRows, lstmBackwardRows);
   const c = new Int32Array(control), base = ${HELPERS} + slot * ${SLOTS};
@@ -103,7 +103,7 @@ const pools = new WeakMap<WebAssembly.Memory, Pool>();
 
 /**
  * Helper threads for the wasm backend's heavy kernels over a shared heap: `threads - 1` workers (Parallelism's), each
- * running gemm.wat and lstm_kernels.wat (their bytes as instantiated here) on `memory`, a WebAssembly memory shared with
+ * running gemm.wat and lstm_kernels.wat (their compiled modules as instantiated here) on `memory`, a WebAssembly memory shared with
  * tfjs's threaded backend. Counted: every `acquire` is matched by a `release`, and the workers stop with the last
  * release, so a finished run leaves no thread that keeps the process alive. A helper that has not started yet is not
  * handed work: its shares run on the threads that have.
@@ -112,7 +112,7 @@ const pools = new WeakMap<WebAssembly.Memory, Pool>();
  * const release = acquireHeapThreads(memory, { gemm, lstm }, parallel);
  * try { train(); } finally { release(); }
  */
-export function acquireHeapThreads(memory: WebAssembly.Memory, modules: { gemm: Uint8Array; lstm: Uint8Array }, parallel: Parallelism): () => void {
+export function acquireHeapThreads(memory: WebAssembly.Memory, modules: { gemm: WebAssembly.Module; lstm: WebAssembly.Module }, parallel: Parallelism): () => void {
   let pool = pools.get(memory);
   if (!pool) {
     const helpers = Math.max(0, Math.floor(parallel.threads) - 1);

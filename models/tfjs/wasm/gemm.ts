@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { GEMM_PLAIN_WASM, GEMM_WASM } from "./gemm_wasm.ts";
-import { acquireHeapThreads, type HeapKernels, heapThreads, KINDS, MAX_SHARES } from "./heap_threads.ts";
+import { acquireHeapThreads, guidedShares, type HeapKernels, heapThreads, KINDS } from "./heap_threads.ts";
 import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
 import type { Parallelism } from "../../../core/platform.ts";
 
@@ -14,11 +14,6 @@ type Info = tf.TensorInfo;
  * (256, 64) x (64, 256), 8.4 MFLOP: ~164 us on one thread, ~187 us on two; bench/tmp_prof-style timing on 2 cores).
  */
 const THREADED_FLOPS = 16e6;
-/**
- * Shares per thread of a threaded product, taken in turn: a thread that runs slower (a busy or a smaller core) takes
- * fewer. More shares re-read more: by columns each share reads all of A (by rows B is packed once for all).
- */
-const SHARES_PER_THREAD = 3;
 
 /** The activations tfjs fuses into a product, as the kernel that applies each after ours. */
 const ACTIVATIONS: Record<string, string> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu" };
@@ -175,7 +170,7 @@ export function gemmAt(backend: unknown, ...products: HeapProduct[]): void {
   const kernel = heapModule(gemmSource(), backend);
   const threads = wasmThreads(backend);
   const parallel = 2 * M * K * N >= THREADED_FLOPS ? threads.threads : 1;
-  const shares = split(M, N, parallel === 1 ? 1 : Math.min(SHARES_PER_THREAD * parallel, MAX_SHARES));
+  const shares = split(M, N, parallel);
   // Shares of rows all take every column: B is packed once, here, rather than by each share.
   const packOnce = shares.length > 1 && shares[0].cols === N;
   const workBytes = 128 + (packOnce ? 0 : 256 * 32 * Math.ceil(Math.max(...shares.map((s) => s.cols)) / 8));
@@ -225,16 +220,17 @@ export function packInto(backend: unknown, packed: Info, b: number, K: number, N
 }
 
 /**
- * C's shares, `wanted` of them where the product has as many blocks: by rows (blocks of 4) when B is the smaller
- * operand (B is then packed once for all shares), else by columns (blocks of 8; each share reads all of A).
+ * C's shares for `threads` threads (guidedShares): by rows (tiles of 4) when B is the smaller operand (B is then packed
+ * once for all shares), else by columns (panels of 8; each share reads all of A); one share for one thread.
  */
-function split(M: number, N: number, wanted: number): { row: number; rows: number; col: number; cols: number }[] {
+function split(M: number, N: number, threads: number): { row: number; rows: number; col: number; cols: number }[] {
+  if (threads === 1) return [{ row: 0, rows: M, col: 0, cols: N }];
   const panels = Math.ceil(N / 8), tiles = Math.ceil(M / 4);
-  const byRows = N < M ? tiles >= wanted || tiles > panels : panels < wanted && tiles > panels;
-  const units = byRows ? tiles : panels, step = byRows ? 4 : 8, parts = Math.min(wanted, units);
-  return Array.from({ length: parts }, (_, t) => {
-    const from = Math.floor((t * units) / parts) * step, to = Math.min(Math.floor(((t + 1) * units) / parts) * step, byRows ? M : N);
-    return byRows ? { row: from, rows: to - from, col: 0, cols: N } : { row: 0, rows: M, col: from, cols: to - from };
+  const byRows = N < M ? tiles >= 2 * threads || tiles > panels : panels < 2 * threads && tiles > panels;
+  const step = byRows ? 4 : 8, end = byRows ? M : N;
+  return guidedShares(byRows ? tiles : panels, threads).map(({ from, count }) => {
+    const first = from * step, size = Math.min((from + count) * step, end) - first;
+    return byRows ? { row: first, rows: size, col: 0, cols: N } : { row: 0, rows: M, col: first, cols: size };
   });
 }
 

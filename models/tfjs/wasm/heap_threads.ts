@@ -31,6 +31,27 @@ export interface HeapThreads {
 
 /** Shares a job may be cut into. */
 export const MAX_SHARES = 64;
+
+/**
+ * Cuts `units` of work (a product's 4-row tiles or 8-column panels, an LSTM's blocks of rows) into shares for `threads`
+ * threads that take them in turn, largest first: each takes 1 / (2 threads) of what is left (guided scheduling), so
+ * the threads finish within a small share of each other however late a helper wakes or however slowly it runs (a
+ * busy core). Equal shares, three a thread, left the calling thread waiting ~0.5 ms of a 14 ms MLP step for the helper
+ * (CPU profile); at most MAX_SHARES shares, the last taking the rest.
+ *
+ * @example
+ * guidedShares(64, 2); // [{from: 0, count: 16}, {from: 16, count: 12}, {from: 28, count: 9}, ...]
+ */
+export function guidedShares(units: number, threads: number): { from: number; count: number }[] {
+  const shares: { from: number; count: number }[] = [];
+  for (let from = 0; from < units;) {
+    const left = units - from;
+    const count = shares.length === MAX_SHARES - 1 ? left : Math.max(1, Math.ceil(left / (2 * threads)));
+    shares.push({ from, count });
+    from += count;
+  }
+  return shares;
+}
 // The control block (Int32): the next share to take and the share count, the shares (kind, then its arguments), then
 // one block of slots per helper: the job's sequence number, its workspace, the sequence number of the job done
 // (negative: it threw), and "started". A helper blocks in Atomics.wait between jobs.
@@ -112,7 +133,11 @@ const pools = new WeakMap<WebAssembly.Memory, Pool>();
  * const release = acquireHeapThreads(memory, { gemm, lstm }, parallel);
  * try { train(); } finally { release(); }
  */
-export function acquireHeapThreads(memory: WebAssembly.Memory, modules: { gemm: WebAssembly.Module; lstm: WebAssembly.Module }, parallel: Parallelism): () => void {
+export function acquireHeapThreads(
+  memory: WebAssembly.Memory,
+  modules: { gemm: WebAssembly.Module; lstm: WebAssembly.Module },
+  parallel: Parallelism,
+): () => void {
   let pool = pools.get(memory);
   if (!pool) {
     const helpers = Math.max(0, Math.floor(parallel.threads) - 1);

@@ -3,7 +3,7 @@ import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
 import { gemmAt, packInto, wasmThreads } from "./gemm.ts";
-import { KINDS, MAX_SHARES, type Share } from "./heap_threads.ts";
+import { guidedShares, KINDS, type Share } from "./heap_threads.ts";
 
 // On wasm, the unfused recurrence (models/lstm/lstm_op.ts) runs ~13 tfjs kernels a step forward and ~20 backward, each
 // through the engine. Here a step is two calls on the backend's heap: the product (h U forward, dz U^T backward) by
@@ -124,21 +124,19 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
 }
 
 /**
- * Runs the recurrence over blocks of the batch's rows (lstm_rows.ts), two a thread that the threads take in turn (rows
+ * Runs the recurrence over blocks of the batch's rows (lstm_rows.ts), largest first, that the threads take in turn (rows
  * never meet in a recurrence, so a block is whole sequences with no synchronisation between steps); the per-step
  * products' right operand comes packed, so each thread's gemm workspace is its edge tile.
  */
 function byRows(backend: Backend, b: number, share: (r0: number, n: number) => Share): void {
   const threads = wasmThreads(backend);
-  const parts = threads.threads === 1 ? 1 : Math.max(1, Math.min(2 * threads.threads, Math.floor(b / 8), MAX_SHARES));
   const workBytes = 128;
   const work = hostStorage("wasm", backend)!.make([(threads.threads * workBytes) / 4], "float32").info;
   try {
     const w = heapModule(LSTM_KERNELS_WASM, backend).offset(work);
-    const shares = Array.from({ length: parts }, (_, t) => {
-      const r0 = Math.floor((t * b) / parts), r1 = Math.floor(((t + 1) * b) / parts);
-      return share(r0, r1 - r0);
-    });
+    // blocks of 4 rows, the product's tile height
+    const blocks = threads.threads === 1 ? [{ from: 0, count: Math.ceil(b / 4) }] : guidedShares(Math.ceil(b / 4), threads.threads);
+    const shares = blocks.map(({ from, count }) => share(4 * from, Math.min(4 * (from + count), b) - 4 * from));
     threads.run(shares, Array.from({ length: threads.threads }, (_, t) => w + t * workBytes));
   } finally {
     backend.disposeData(work.dataId);

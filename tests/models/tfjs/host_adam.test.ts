@@ -64,4 +64,22 @@ describe("HostAdam", () => {
       optimizer.dispose();
     });
   }
+
+  it("gives a large parameter the same values on wasm (SIMD) as the JavaScript step on cpu, to the bit", async () => {
+    // 2 x 65536 + 7 elements: a tail beyond the SIMD lanes
+    const size = 2 * 65536 + 7, steps = 3;
+    const run = async (backend: "cpu" | "wasm") => {
+      await selectBackend(backend);
+      const w = tf.variable(tf.randomNormal([size], 0, 1, "float32", 11), true, `host_adam_large_${backend}`);
+      const target = tf.randomNormal([size], 0, 1, "float32", 12);
+      const optimizer = new HostAdam(0.01);
+      for (let k = 0; k < steps; k++) tf.tidy(() => void optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar));
+      const values = w.dataSync().slice() as Float32Array;
+      tf.dispose([w, target]);
+      optimizer.dispose();
+      return values;
+    };
+    const cpu = await run("cpu"), wasm = await run("wasm");
+    expect(wasm).toEqual(cpu);
+  });
 });

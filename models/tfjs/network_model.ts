@@ -12,7 +12,7 @@ import { useFastKernels } from "./fast_kernels.ts";
 import { useGemmThreads } from "./wasm/gemm.ts";
 import { taskBreaks } from "../../core/task_breaks.ts";
 import { trainingAdam } from "./webgpu/adam.ts";
-import { fusedClassifierStep, fusedStep } from "./webgpu/classifier_step.ts";
+import { fusedClassifierStep, fusedStep } from "./classifier_step.ts";
 
 /** Training settings shared by the tfjs models. */
 export interface OptimizerSettings {
@@ -146,7 +146,7 @@ export class NetworkModel implements Model {
     return tf.tidy(() => {
       const x = device.batch(idx);
       const y = tf.tensor1d(Int32Array.from(idx, (k) => labels[k]), "int32");
-      // on webgpu the loss, its gradient and the hits are fused kernels (models/tfjs/webgpu/classifier_step.ts)
+      // the loss, its gradient and the hits are one kernel each way (classifier_step.ts) on cpu, wasm and webgpu
       if (fusedStep(this.backend.name)) return fusedClassifierStep(optimizer, () => this.net.apply(x, { training: true }) as tf.Tensor2D, y, weights);
       let hits!: tf.Scalar;
       const loss = optimizer.minimize(() => {

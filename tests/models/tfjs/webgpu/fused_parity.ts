@@ -3,7 +3,7 @@
 // and gradient (issue 15 asks for 1e-4), on awkward batches (1 and 37).
 import * as tf from "@tensorflow/tfjs";
 import { classifierLoss } from "../../../../models/tfjs/network_model.ts";
-import { softmaxCeStats } from "../../../../models/tfjs/webgpu/classifier_step.ts";
+import { softmaxCeStats } from "../../../../models/tfjs/classifier_step.ts";
 import { dropoutFused } from "../../../../models/tfjs/webgpu/dropout.ts";
 import { setFusedKernels } from "../../../../models/tfjs/webgpu/fused_flag.ts";
 import { countDispatches } from "../../../../models/tfjs/webgpu/dispatch_counter.ts";

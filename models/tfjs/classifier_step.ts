@@ -1,17 +1,20 @@
 import * as tf from "@tensorflow/tfjs";
-import { fusedKernels } from "./fused_flag.ts";
-import { registerSoftmaxCeKernels, SOFTMAX_CE_GRAD, SOFTMAX_CE_STATS } from "./softmax_ce_kernels.ts";
+import { fusedKernels } from "./webgpu/fused_flag.ts";
+import { registerSoftmaxCeKernels, SOFTMAX_CE_GRAD, SOFTMAX_CE_STATS } from "./webgpu/softmax_ce_kernels.ts";
+import { registerHostSoftmaxCe } from "./host_softmax_ce.ts";
 
 /**
  * [sum over rows of weight[y] x softmax cross-entropy of `logits` (b, C) against class indices `y`, hits (rows whose
- * largest logit is at y)] in one WebGPU dispatch, differentiable in the logits (one more dispatch backward).
- * Without `weights` every class weighs 1. The webgpu backend only.
+ * largest logit is at y)] in one kernel, differentiable in the logits (one more kernel backward): a WebGPU dispatch
+ * each on webgpu (webgpu/softmax_ce_kernels.ts), a loop over the logits on cpu and wasm (host_softmax_ce.ts).
+ * Without `weights` every class weighs 1.
  *
  * @example
  * const [lossSum, hits] = softmaxCeStats(logits, y).arraySync();
  */
 export function softmaxCeStats(logits: tf.Tensor2D, y: tf.Tensor1D, weights?: tf.Tensor1D): tf.Tensor1D {
-  registerSoftmaxCeKernels();
+  if (tf.getBackend() === "webgpu") registerSoftmaxCeKernels();
+  else registerHostSoftmaxCe();
   const w = weights ?? tf.ones([logits.shape[1]]);
   const op = tf.customGrad((...args) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
@@ -25,9 +28,9 @@ export function softmaxCeStats(logits: tf.Tensor2D, y: tf.Tensor1D, weights?: tf
   return op(logits) as tf.Tensor1D;
 }
 
-/** Whether NetworkModel's training step runs on the fused kernels here (webgpu with MF_WEBGPU_FUSED on). */
+/** Whether NetworkModel's training step runs on the fused loss kernels here: cpu, wasm, and webgpu with MF_WEBGPU_FUSED on. */
 export function fusedStep(backend: string): boolean {
-  return backend === "webgpu" && fusedKernels();
+  return backend === "webgpu" ? fusedKernels() : backend === "cpu" || backend === "wasm";
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { FusedRecurrent } from "../tfjs/layers/fused_recurrent.ts";
 import { lstmSequence } from "./lstm_op.ts";
 import { lstmLayerFused } from "../tfjs/webgpu/lstm_fused.ts";
+import { lstmSequenceWasm } from "../tfjs/wasm/lstm_wasm.ts";
 
 /** An LSTM layer (gates i, f, o, g; forget-gate bias starting at 1) running on the fused op of lstm_op.ts. */
 export class FusedLstm extends FusedRecurrent {
@@ -14,7 +15,8 @@ export class FusedLstm extends FusedRecurrent {
   }
 
   protected fusedRecurrence(xw: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean): tf.Tensor2D | undefined {
-    return lstmLayerFused(xw, this.recurrentKernel.read() as tf.Tensor2D, bias, steps, last, this.notePath);
+    const u = this.recurrentKernel.read() as tf.Tensor2D;
+    return lstmLayerFused(xw, u, bias, steps, last, this.notePath) ?? lstmSequenceWasm(xw, u, steps, { bias, last });
   }
 
   protected initialBias(): tf.Tensor1D {

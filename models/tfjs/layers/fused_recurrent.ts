@@ -43,8 +43,9 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   /** The input bias's starting value (gates*H). */
   protected abstract initialBias(): tf.Tensor1D;
   /**
-   * On webgpu with the fused kernels (models/tfjs/webgpu/): the recurrence from the unbiased projection `xw`, the bias
-   * added in the kernel, every step's state (L*b, H) time-major or with `last` the last step's (b, H); undefined elsewhere.
+   * On webgpu with the fused kernels (models/tfjs/webgpu/), and for the LSTM on wasm (models/tfjs/wasm/lstm_wasm.ts): the
+   * recurrence from the unbiased projection `xw`, the bias added in the kernel, every step's state (L*b, H) time-major
+   * or with `last` the last step's (b, H); undefined elsewhere.
    */
   protected abstract fusedRecurrence(xw: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean): tf.Tensor2D | undefined;
 

@@ -55,7 +55,7 @@ export function guidedShares(units: number, threads: number): { from: number; co
 // The control block (Int32): the next share to take and the share count, the shares (kind, then its arguments), then
 // one block of slots per helper: the job's sequence number, its workspace, the sequence number of the job done
 // (negative: it threw), and "started". A helper blocks in Atomics.wait between jobs.
-const STRIDE = 18, NEXT = 0, COUNT = 1, TABLE = 2, HELPERS = TABLE + MAX_SHARES * STRIDE;
+const STRIDE = 19, NEXT = 0, COUNT = 1, TABLE = 2, HELPERS = TABLE + MAX_SHARES * STRIDE;
 const SLOTS = 4, SEQ = 0, WORK = 1, DONE = 2, READY = 3;
 
 /**
@@ -78,8 +78,8 @@ function kindsOf(
 ): { run: (...args: number[]) => void; arity: number }[] {
   return [
     { run: k.gemm, arity: 14 },
-    { run: (...a: number[]) => (forwardRows as (...x: unknown[]) => void)(k.gemm, k.forward, ...a), arity: 16 },
-    { run: (...a: number[]) => (backwardRows as (...x: unknown[]) => void)(k.gemm, k.backward, ...a), arity: 17 },
+    { run: (...a: number[]) => (forwardRows as (...x: unknown[]) => void)(k.gemm, k.forward, ...a), arity: 17 },
+    { run: (...a: number[]) => (backwardRows as (...x: unknown[]) => void)(k.gemm, k.backward, ...a), arity: 18 },
   ];
 }
 

@@ -43,11 +43,16 @@
       (f32x4.mul (call $sigmoid (f32x4.add (local.get $x) (local.get $x))) (f32x4.splat (f32.const 2)))
       (f32x4.splat (f32.const 1))))
 
-  ;; z = xz + hu (b, 4H); sig (b, 3H) = sigmoid(z_i, z_f, z_o); g (b, H) = tanh(z_g); c = f c_prev + i g; tc = tanh(c);
-  ;; h = o tc, written to h and to hs (the step's rows of every step's states).
+  ;; A gate's pre-activation: (xz + bias) + hu, four units, at byte offsets.
+  (func $z (param $xz i32) (param $bias i32) (param $hu i32) (result v128)
+    (f32x4.add (f32x4.add (v128.load (local.get $xz)) (v128.load (local.get $bias))) (v128.load (local.get $hu))))
+
+  ;; z = (xz + bias) + hu (b, 4H; bias 4H, zeros where the projection has its bias already); sig (b, 3H) =
+  ;; sigmoid(z_i, z_f, z_o); g (b, H) = tanh(z_g); c = f c_prev + i g; tc = tanh(c); h = o tc, written to h and to hs
+  ;; (the step's rows of every step's states).
   (func (export "forward") (param $xz i32) (param $hu i32) (param $cprev i32) (param $sig i32) (param $g i32) (param $c i32)
-    (param $tc i32) (param $h i32) (param $hs i32) (param $b i32) (param $H i32)
-    (local $r i32) (local $j i32) (local $z4 i32) (local $s3 i32) (local $s1 i32) (local $hb i32)
+    (param $tc i32) (param $h i32) (param $hs i32) (param $b i32) (param $H i32) (param $bias i32)
+    (local $r i32) (local $j i32) (local $z4 i32) (local $zb i32) (local $s3 i32) (local $s1 i32) (local $hb i32)
     (local $i v128) (local $f v128) (local $o v128) (local $gg v128) (local $cn v128) (local $t v128)
     (local.set $hb (i32.shl (local.get $H) (i32.const 2)))
     (block $rows_done
@@ -57,21 +62,21 @@
         (block $cols_done
           (loop $cols
             (br_if $cols_done (i32.ge_u (local.get $j) (local.get $hb)))
-            ;; byte offsets of unit j in row r of a (b, 4H), (b, 3H) and (b, H) array
+            ;; byte offsets of unit j in row r of a (b, 4H), (b, 3H) and (b, H) array, and in the bias
             (local.set $z4 (i32.add (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 2))) (local.get $j)))
+            (local.set $zb (i32.add (local.get $bias) (local.get $j)))
             (local.set $s3 (i32.add (i32.mul (local.get $r) (i32.mul (local.get $hb) (i32.const 3))) (local.get $j)))
             (local.set $s1 (i32.add (i32.mul (local.get $r) (local.get $hb)) (local.get $j)))
-            (local.set $i (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
-              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (local.set $i (call $sigmoid (call $z (i32.add (local.get $xz) (local.get $z4)) (local.get $zb) (i32.add (local.get $hu) (local.get $z4)))))
             (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
-            (local.set $f (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
-              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (local.set $zb (i32.add (local.get $zb) (local.get $hb)))
+            (local.set $f (call $sigmoid (call $z (i32.add (local.get $xz) (local.get $z4)) (local.get $zb) (i32.add (local.get $hu) (local.get $z4)))))
             (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
-            (local.set $o (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
-              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (local.set $zb (i32.add (local.get $zb) (local.get $hb)))
+            (local.set $o (call $sigmoid (call $z (i32.add (local.get $xz) (local.get $z4)) (local.get $zb) (i32.add (local.get $hu) (local.get $z4)))))
             (local.set $z4 (i32.add (local.get $z4) (local.get $hb)))
-            (local.set $gg (call $tanh (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z4)))
-              (v128.load (i32.add (local.get $hu) (local.get $z4))))))
+            (local.set $zb (i32.add (local.get $zb) (local.get $hb)))
+            (local.set $gg (call $tanh (call $z (i32.add (local.get $xz) (local.get $z4)) (local.get $zb) (i32.add (local.get $hu) (local.get $z4)))))
             (v128.store (i32.add (local.get $sig) (local.get $s3)) (local.get $i))
             (v128.store (i32.add (local.get $sig) (i32.add (local.get $s3) (local.get $hb))) (local.get $f))
             (v128.store (i32.add (local.get $sig) (i32.add (local.get $s3) (i32.shl (local.get $hb) (i32.const 1)))) (local.get $o))

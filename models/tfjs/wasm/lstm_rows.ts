@@ -10,8 +10,8 @@ type Kernel = (...args: number[]) => void;
 
 /**
  * Forward: per step, hu = h U for the block's rows (a zero state at t = 0: hu starts zeroed), then the gates, cell and
- * state (lstm_kernels.wat's `forward`), the states written into hs. U is packed once for every step (gemm.ts's
- * packInto) at `packedU`; `work` is gemm's workspace (its edge tile).
+ * state (lstm_kernels.wat's `forward`, the 4H `bias` added to xz), the states written into hs. U is packed once for
+ * every step (gemm.ts's packInto) at `packedU`; `work` is gemm's workspace (its edge tile).
  */
 export function lstmForwardRows(
   gemm: Kernel,
@@ -32,6 +32,7 @@ export function lstmForwardRows(
   r0: number,
   n: number,
   packedU: number,
+  bias: number,
   work: number,
 ): void {
   const row = 4 * H, step = b * row;
@@ -39,14 +40,14 @@ export function lstmForwardRows(
     if (t > 0) gemm(h + r0 * row, u, hu + 4 * r0 * row, n, H, 4 * H, row, 4, 4 * row, 4, 4 * row, 0, 0, packedU, work);
     const at = t * step + r0 * row;
     const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
-    forward(xz + 4 * at, hu + 4 * r0 * row, cPrev, sigs + 3 * at, gs + at, cs + at, tcs + at, h + r0 * row, hs + at, n, H);
+    forward(xz + 4 * at, hu + 4 * r0 * row, cPrev, sigs + 3 * at, gs + at, cs + at, tcs + at, h + r0 * row, hs + at, n, H, bias);
   }
 }
 
 /**
  * Backward: per step from the last, the gradients of the gates, cell and pre-activations (lstm_kernels.wat's
  * `backward`, dz written into dxz), then dhu = dz U^T for the next (earlier) step (U^T packed once at `packedUT`); dhu
- * and dc start zeroed.
+ * and dc start zeroed. dy is every step's (L b, H), or with `last` (1) the last step's (b, H) alone.
  */
 export function lstmBackwardRows(
   gemm: Kernel,
@@ -68,13 +69,16 @@ export function lstmBackwardRows(
   r0: number,
   n: number,
   packedUT: number,
+  last: number,
   work: number,
 ): void {
   const row = 4 * H, step = b * row;
   for (let t = steps - 1; t >= 0; t--) {
     const at = t * step + r0 * row;
     const cPrev = t === 0 ? zero + r0 * row : at - step + cs;
-    backward(dy + at, dhu + r0 * row, dc + r0 * row, sigs + 3 * at, gs + at, cPrev, tcs + at, dz + 4 * r0 * row, dxz + 4 * at, n, H);
+    // with `last`, dy is the last step's (b, H) alone, and the earlier steps' is zero
+    const dyAt = !last ? dy + at : t === steps - 1 ? dy + r0 * row : zero + r0 * row;
+    backward(dyAt, dhu + r0 * row, dc + r0 * row, sigs + 3 * at, gs + at, cPrev, tcs + at, dz + 4 * r0 * row, dxz + 4 * at, n, H);
     if (t > 0) gemm(dz + 4 * r0 * row, uT, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, packedUT, work);
   }
 }

@@ -22,15 +22,27 @@ interface Backend {
  * The LSTM recurrence over a whole sequence (lstm_op.ts's contract: `xz` (L*b, 4H) time-major projected inputs, gate
  * order i, f, o, g; `u` (H, 4H); every step's hidden state (L*b, H) time-major, from a zero state) as one
  * differentiable op on the wasm backend; undefined elsewhere, or when H is not a multiple of 4 (the pointwise kernels'
- * SIMD lanes).
+ * SIMD lanes). With `bias` (4H), `xz` is the projection without it and the kernel adds it (no pass of its own over
+ * (L*b, 4H)); with `last`, the output is the last step's state (b, H) alone (no slice forward, no pad backward), as
+ * the webgpu kernels' options (lstm_fused.ts).
  */
-export function lstmSequenceWasm(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number): tf.Tensor2D | undefined {
+export function lstmSequenceWasm(
+  xz: tf.Tensor2D,
+  u: tf.Tensor2D,
+  steps: number,
+  options: { bias?: tf.Tensor1D; last?: boolean } = {},
+): tf.Tensor2D | undefined {
   const H = u.shape[0];
   if (tf.getBackend() !== "wasm" || H % 4 !== 0) return undefined;
-  return tf.customGrad((...args) => recurrence(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, steps, args[2] as tf.GradSaveFunc))(xz, u) as tf.Tensor2D;
+  const last = options.last ?? false;
+  const op = tf.customGrad((...args) => {
+    const save = args.at(-1) as tf.GradSaveFunc;
+    return recurrence(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, options.bias ? args[2] as tf.Tensor1D : undefined, steps, last, save);
+  });
+  return (options.bias ? op(xz, u, options.bias) : op(xz, u)) as tf.Tensor2D;
 }
 
-function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.GradSaveFunc) {
+function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D | undefined, steps: number, last: boolean, save: tf.GradSaveFunc) {
   const backend = tf.backend() as unknown as Backend;
   const storage = hostStorage("wasm", backend)!;
   const { offset } = heapModule(LSTM_KERNELS_WASM, backend);
@@ -40,8 +52,8 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
   const sigs = make(steps * b, 3 * H), gs = make(steps * b, H), cs = make(steps * b, H), tcs = make(steps * b, H), hs = make(steps * b, H);
   // h_0 U is zero, as hu starts
   const zero = make(b, H, 0), h = make(b, H), hu = make(b, 4 * H, 0);
-  // U packed once for every step's h U (gemm.wat's layout: K = H rows, 4H columns)
-  const packedU = make(H, 4 * H);
+  // U packed once for every step's h U (gemm.wat's layout: K = H rows, 4H columns); a zero bias where xz has it
+  const packedU = make(H, 4 * H), noBias = bias ? undefined : make(1, 4 * H, 0);
   packInto(backend, packedU, offset(u), H, 4 * H, 16 * H, 4);
   byRows(backend, b, (r0, n) => ({
     kind: KINDS.lstmForward,
@@ -62,14 +74,17 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
       r0,
       n,
       offset(packedU),
+      offset(bias ?? noBias!),
     ],
   }));
-  for (const temp of [h, hu, packedU]) backend.disposeData(temp.dataId);
+  // after the last step h holds its states: the output with `last`
+  for (const temp of [hu, packedU, noBias, ...(last ? [] : [h])]) if (temp) backend.disposeData(temp.dataId);
   const tensor = (info: Info) => tf.engine().makeTensorFromTensorInfo(info);
-  const value = tensor(hs) as tf.Tensor2D;
-  save([u, value, tensor(sigs), tensor(gs), tensor(cs), tensor(tcs), tensor(zero)]);
+  const states = tensor(hs) as tf.Tensor2D;
+  save([u, states, tensor(sigs), tensor(gs), tensor(cs), tensor(tcs), tensor(zero)]);
+  const value = last ? tensor(h) as tf.Tensor2D : states;
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-    const [u, value, sigs, gs, cs, tcs, zero] = saved;
+    const [u, states, sigs, gs, cs, tcs, zero] = saved;
     const uT = tf.transpose(u);
     // dhu: the next step's dz U^T, zero after the last step
     const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0), du = make(H, 4 * H, 0);
@@ -96,6 +111,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
         r0,
         n,
         offset(packedUT),
+        last ? 1 : 0,
       ],
     }));
     const rowBytes = (cols: number) => b * cols * 4;
@@ -104,7 +120,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
     if (steps > 1) {
       const K = (steps - 1) * b;
       gemmAt(backend, {
-        a: offset(value),
+        a: offset(states),
         b: offset(dxz) + rowBytes(4 * H),
         c: offset(du),
         M: H,
@@ -118,7 +134,9 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, save: tf.Gra
       });
     }
     for (const temp of [dz, dc, dhu, packedUT]) backend.disposeData(temp.dataId);
-    return [tensor(dxz), tensor(du)];
+    const dxzT = tensor(dxz);
+    // xz = the projection + bias: the bias's gradient is dxz summed over every step's rows
+    return bias ? [dxzT, tensor(du), tf.sum(dxzT, 0)] : [dxzT, tensor(du)];
   };
   return { value, gradFunc };
 }

@@ -37,6 +37,36 @@ describe("lstmSequenceWasm", () => {
     });
   }
 
+  for (const [b, H, steps] of [[37, 20, 7], [1, 16, 1], [256, 64, 9]]) {
+    for (const last of [true, false]) {
+      it(`with the bias in the kernel${last ? " and the last step's state alone" : ""} matches the cpu recurrence after an add${last ? " and a slice" : ""} (batch ${b}, ${H} units, ${steps} steps)`, async () => {
+        const layer = (fused: boolean) =>
+          tf.tidy(() => {
+            const xw = tf.randomNormal([steps * b, 4 * H], 0, 1, "float32", 4) as tf.Tensor2D;
+            const u = tf.randomNormal([H, 4 * H], 0, 0.3, "float32", 5) as tf.Tensor2D;
+            const bias = tf.randomNormal([4 * H], 0, 1, "float32", 6) as tf.Tensor1D;
+            const weights = tf.randomNormal(last ? [b, H] : [steps * b, H], 0, 1, "float32", 7);
+            const op = (x: tf.Tensor2D, w: tf.Tensor2D, c: tf.Tensor1D) => {
+              if (fused) return lstmSequenceWasm(x, w, steps, { bias: c, last })!;
+              const hs = lstmSequence(tf.add(x, c) as tf.Tensor2D, w, steps);
+              return last ? tf.slice(hs, [(steps - 1) * b, 0], [b, H]) : hs;
+            };
+            const grads = tf.grads((x, w, c) => tf.sum(tf.mul(op(x as tf.Tensor2D, w as tf.Tensor2D, c as tf.Tensor1D), weights)))([xw, u, bias]);
+            return [op(xw, u, bias), ...grads].map((t) => Array.from(t.dataSync()));
+          });
+        await selectBackend("cpu");
+        const expected = layer(false);
+        await selectBackend("wasm");
+        const before = tf.memory().numTensors;
+        const got = layer(true);
+        expect(tf.memory().numTensors).toBe(before);
+        expect(got.map((g) => g.length)).toEqual(expected.map((e) => e.length));
+        got.forEach((g, k) => expect(worst(g, expected[k]), `output ${k}`).toBeLessThan(1e-5));
+        await selectBackend("cpu");
+      });
+    }
+  }
+
   it("leaves other backends and widths that are not a multiple of 4 to the tfjs path", async () => {
     await selectBackend("wasm");
     const xz = tf.zeros([6, 4 * 18]) as tf.Tensor2D, u = tf.zeros([18, 4 * 18]) as tf.Tensor2D;

@@ -223,10 +223,9 @@ export function packInto(backend: unknown, packed: Info, b: number, K: number, N
 
 /**
  * C's shares for `threads` threads (guidedShares): by rows (tiles of 4) when B is the smaller operand (B is then packed
- * once for all shares), else by columns (panels of 8; each share reads all of A); one share for one thread.
+ * once for all shares), else by columns (panels of 8; each share reads all of A); one share, all of C, for one thread.
  */
 function split(M: number, N: number, threads: number): { row: number; rows: number; col: number; cols: number }[] {
-  if (threads === 1) return [{ row: 0, rows: M, col: 0, cols: N }];
   const panels = Math.ceil(N / 8), tiles = Math.ceil(M / 4);
   const byRows = N < M ? tiles >= 2 * threads || tiles > panels : panels < 2 * threads && tiles > panels;
   const step = byRows ? 4 : 8, end = byRows ? M : N;

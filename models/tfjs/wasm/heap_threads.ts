@@ -37,12 +37,13 @@ export const MAX_SHARES = 64;
  * threads that take them in turn, largest first: each takes 1 / (2 threads) of what is left (guided scheduling), so
  * the threads finish within a small share of each other however late a helper wakes or however slowly it runs (a
  * busy core). Equal shares, three a thread, left the calling thread waiting ~0.5 ms of a 14 ms MLP step for the helper
- * (CPU profile); at most MAX_SHARES shares, the last taking the rest.
+ * (CPU profile); at most MAX_SHARES shares, the last taking the rest; one share of everything for one thread.
  *
  * @example
  * guidedShares(64, 2); // [{from: 0, count: 16}, {from: 16, count: 12}, {from: 28, count: 9}, ...]
  */
 export function guidedShares(units: number, threads: number): { from: number; count: number }[] {
+  if (threads <= 1) return [{ from: 0, count: units }];
   const shares: { from: number; count: number }[] = [];
   for (let from = 0; from < units;) {
     const left = units - from;

@@ -153,8 +153,7 @@ function byRows(backend: Backend, b: number, share: (r0: number, n: number) => S
   try {
     const w = heapModule(LSTM_KERNELS_WASM, backend).offset(work);
     // blocks of 4 rows, the product's tile height
-    const blocks = threads.threads === 1 ? [{ from: 0, count: Math.ceil(b / 4) }] : guidedShares(Math.ceil(b / 4), threads.threads);
-    const shares = blocks.map(({ from, count }) => share(4 * from, Math.min(4 * (from + count), b) - 4 * from));
+    const shares = guidedShares(Math.ceil(b / 4), threads.threads).map(({ from, count }) => share(4 * from, Math.min(4 * (from + count), b) - 4 * from));
     threads.run(shares, Array.from({ length: threads.threads }, (_, t) => w + t * workBytes));
   } finally {
     backend.disposeData(work.dataId);

@@ -15,6 +15,10 @@ describe("guidedShares", () => {
     }
   });
 
+  it("gives one thread one share of every unit", () => {
+    expect(guidedShares(1605, 1)).toEqual([{ from: 0, count: 1605 }]);
+  });
+
   it("stops at MAX_SHARES, the last share taking what is left", () => {
     const got = guidedShares(1e6, 64);
     expect(got).toHaveLength(MAX_SHARES);

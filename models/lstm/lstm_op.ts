@@ -3,7 +3,6 @@ import { tanh } from "../tfjs/fast_kernels.ts";
 import { lstmSequenceFused } from "../tfjs/webgpu/lstm_fused.ts";
 import { lstmShape } from "../tfjs/webgpu/lstm_kernels.ts";
 import { planRecurrence, type RecurrentNote } from "../tfjs/webgpu/recurrent_plan.ts";
-import { lstmSequenceWasm } from "../tfjs/wasm/lstm_wasm.ts";
 
 /**
  * The LSTM recurrence over a whole sequence as one differentiable op, forward and backward written
@@ -15,14 +14,12 @@ import { lstmSequenceWasm } from "../tfjs/wasm/lstm_wasm.ts";
  * Inputs: `xz` (L*b, 4H), the projected inputs, time-major (rows t*b .. t*b+b-1 are step t); `u`
  * (H, 4H), the recurrent kernel. Gate order i, f, o, g. Output: every step's hidden state, (L*b, H),
  * time-major. The state starts at zero. On webgpu, when the shape fits the device, the fused kernels
- * of models/tfjs/webgpu/lstm_kernels.ts run it instead; `note` hears which path ran there. On wasm
- * (H a multiple of 16) models/tfjs/wasm/lstm_wasm.ts runs it.
+ * of models/tfjs/webgpu/lstm_kernels.ts run it instead; `note` hears which path ran there. The LSTM layer on wasm
+ * (H a multiple of 4) takes models/tfjs/wasm/lstm_wasm.ts before it comes here.
  */
 export function lstmSequence(xz: tf.Tensor2D, u: tf.Tensor2D, steps: number, note?: RecurrentNote): tf.Tensor2D {
   const plan = planRecurrence(lstmShape(u.shape[0], xz.shape[0] / steps, steps), note);
   if (plan) return lstmSequenceFused(xz, u, steps, plan);
-  const wasm = lstmSequenceWasm(xz, u, steps);
-  if (wasm) return wasm;
   return tf.customGrad((...args) => recurrence(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, steps, args[2] as tf.GradSaveFunc))(xz, u) as tf.Tensor2D;
 }
 

@@ -19,30 +19,29 @@ interface Backend {
 }
 
 /**
- * The LSTM recurrence over a whole sequence (lstm_op.ts's contract: `xz` (L*b, 4H) time-major projected inputs, gate
- * order i, f, o, g; `u` (H, 4H); every step's hidden state (L*b, H) time-major, from a zero state) as one
- * differentiable op on the wasm backend; undefined elsewhere, or when H is not a multiple of 4 (the pointwise kernels'
- * SIMD lanes). With `bias` (4H), `xz` is the projection without it and the kernel adds it (no pass of its own over
- * (L*b, 4H)); with `last`, the output is the last step's state (b, H) alone (no slice forward, no pad backward), as
- * the webgpu kernels' options (lstm_fused.ts).
+ * The LSTM recurrence over a whole sequence as one differentiable op on the wasm backend, for the LSTM layer
+ * (FusedLstm.fusedRecurrence) as the webgpu kernels' lstmLayerFused: `xw` (L*b, 4H) time-major projected inputs
+ * without their bias, gate order i, f, o, g; `u` (H, 4H); `bias` (4H), added by the kernel as it reads xw (no pass of
+ * its own over (L*b, 4H)); every step's hidden state (L*b, H) time-major from a zero state, or with `last` the last
+ * step's (b, H) alone (no slice forward, no pad backward). Undefined elsewhere, or when H is not a multiple of 4 (the
+ * pointwise kernels' SIMD lanes).
  */
 export function lstmSequenceWasm(
-  xz: tf.Tensor2D,
+  xw: tf.Tensor2D,
   u: tf.Tensor2D,
   steps: number,
-  options: { bias?: tf.Tensor1D; last?: boolean } = {},
+  { bias, last }: { bias: tf.Tensor1D; last: boolean },
 ): tf.Tensor2D | undefined {
   const H = u.shape[0];
   if (tf.getBackend() !== "wasm" || H % 4 !== 0) return undefined;
-  const last = options.last ?? false;
   const op = tf.customGrad((...args) => {
-    const save = args.at(-1) as tf.GradSaveFunc;
-    return recurrence(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, options.bias ? args[2] as tf.Tensor1D : undefined, steps, last, save);
+    const [x, w, c, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    return recurrence(x, w, c, steps, last, save);
   });
-  return (options.bias ? op(xz, u, options.bias) : op(xz, u)) as tf.Tensor2D;
+  return op(xw, u, bias) as tf.Tensor2D;
 }
 
-function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D | undefined, steps: number, last: boolean, save: tf.GradSaveFunc) {
+function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean, save: tf.GradSaveFunc) {
   const backend = tf.backend() as unknown as Backend;
   const storage = hostStorage("wasm", backend)!;
   const { offset } = heapModule(LSTM_KERNELS_WASM, backend);
@@ -52,8 +51,8 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D | undefin
   const sigs = make(steps * b, 3 * H), gs = make(steps * b, H), cs = make(steps * b, H), tcs = make(steps * b, H), hs = make(steps * b, H);
   // h_0 U is zero, as hu starts
   const zero = make(b, H, 0), h = make(b, H), hu = make(b, 4 * H, 0);
-  // U packed once for every step's h U (gemm.wat's layout: K = H rows, 4H columns); a zero bias where xz has it
-  const packedU = make(H, 4 * H), noBias = bias ? undefined : make(1, 4 * H, 0);
+  // U packed once for every step's h U (gemm.wat's layout: K = H rows, 4H columns)
+  const packedU = make(H, 4 * H);
   packInto(backend, packedU, offset(u), H, 4 * H, 16 * H, 4);
   byRows(backend, b, (r0, n) => ({
     kind: KINDS.lstmForward,
@@ -74,11 +73,11 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D | undefin
       r0,
       n,
       offset(packedU),
-      offset(bias ?? noBias!),
+      offset(bias),
     ],
   }));
   // after the last step h holds its states: the output with `last`
-  for (const temp of [hu, packedU, noBias, ...(last ? [] : [h])]) if (temp) backend.disposeData(temp.dataId);
+  for (const temp of [hu, packedU, ...(last ? [] : [h])]) backend.disposeData(temp.dataId);
   const tensor = (info: Info) => tf.engine().makeTensorFromTensorInfo(info);
   const states = tensor(hs) as tf.Tensor2D;
   save([u, states, tensor(sigs), tensor(gs), tensor(cs), tensor(tcs), tensor(zero)]);
@@ -136,7 +135,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D | undefin
     for (const temp of [dz, dc, dhu, packedUT]) backend.disposeData(temp.dataId);
     const dxzT = tensor(dxz);
     // xz = the projection + bias: the bias's gradient is dxz summed over every step's rows
-    return bias ? [dxzT, tensor(du), tf.sum(dxzT, 0)] : [dxzT, tensor(du)];
+    return [dxzT, tensor(du), tf.sum(dxzT, 0)];
   };
   return { value, gradFunc };
 }

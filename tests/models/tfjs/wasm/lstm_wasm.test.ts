@@ -29,7 +29,7 @@ describe("lstmSequenceWasm", () => {
       const expected = run((xz, u) => lstmSequence(xz, u, steps), b, H, steps);
       await selectBackend("wasm");
       const before = tf.memory().numTensors;
-      const got = run((xz, u) => lstmSequenceWasm(xz, u, steps)!, b, H, steps);
+      const got = run((xz, u) => lstmSequenceWasm(xz, u, steps, { bias: tf.zeros([4 * H]), last: false })!, b, H, steps); // a zero bias: xz has it
       expect(tf.memory().numTensors).toBe(before);
       expect(got.length).toBe(expected.length);
       got.forEach((g, k) => expect(worst(g, expected[k]), `output ${k}`).toBeLessThan(1e-5));
@@ -69,12 +69,12 @@ describe("lstmSequenceWasm", () => {
 
   it("leaves other backends and widths that are not a multiple of 4 to the tfjs path", async () => {
     await selectBackend("wasm");
-    const xz = tf.zeros([6, 4 * 18]) as tf.Tensor2D, u = tf.zeros([18, 4 * 18]) as tf.Tensor2D;
-    expect(lstmSequenceWasm(xz, u, 2)).toBeUndefined();
-    tf.dispose([xz, u]);
+    const xz = tf.zeros([6, 4 * 18]) as tf.Tensor2D, u = tf.zeros([18, 4 * 18]) as tf.Tensor2D, bias = tf.zeros([4 * 18]) as tf.Tensor1D;
+    expect(lstmSequenceWasm(xz, u, 2, { bias, last: false })).toBeUndefined();
+    tf.dispose([xz, u, bias]);
     await selectBackend("cpu");
-    const xz4 = tf.zeros([6, 64]) as tf.Tensor2D, u4 = tf.zeros([16, 64]) as tf.Tensor2D;
-    expect(lstmSequenceWasm(xz4, u4, 2)).toBeUndefined();
-    tf.dispose([xz4, u4]);
+    const xz4 = tf.zeros([6, 64]) as tf.Tensor2D, u4 = tf.zeros([16, 64]) as tf.Tensor2D, bias4 = tf.zeros([64]) as tf.Tensor1D;
+    expect(lstmSequenceWasm(xz4, u4, 2, { bias: bias4, last: false })).toBeUndefined();
+    tf.dispose([xz4, u4, bias4]);
   });
 });

@@ -1,8 +1,8 @@
-"""PyTorch reference for bench/train_speed.ts: training samples/s of the issue's MLP (6420 -> 128 -> 3) and
-LSTM(64) on a window of 60 x 107, batch 256, one Adam step at a time with the loss read back each step
+"""PyTorch reference for bench/train_speed.ts: training samples/s of the issue's MLP (6420 -> 128 -> 3),
+LSTM(64) and GRU(64) on a window of 60 x 107, batch 256, one Adam step at a time with the loss read back each step
 (as NetworkModel.fit does). Run on the same machine as the tfjs figures so they compare as a ratio.
 
-Usage: python3 bench/torch_speed_reference.py [--devices cpu,cuda] [--threads 2] [--steps 20] [--models mlp,lstm]
+Usage: python3 bench/torch_speed_reference.py [--devices cpu,cuda] [--threads 2] [--steps 20] [--models mlp,lstm,gru]
 Prints one JSON object. bench/train_speed.ts --torch runs it between its own measurements, one model at a time.
 """
 import argparse
@@ -25,14 +25,17 @@ class Mlp(nn.Module):
         return self.net(x)
 
 
-class Lstm(nn.Module):
-    def __init__(self):
+class Recurrent(nn.Module):
+    """One recurrent layer of 64 units (nn.LSTM or nn.GRU, whose cell is "reset after" as the toolkit's) and a head on
+    the last step."""
+
+    def __init__(self, cell):
         super().__init__()
-        self.lstm = nn.LSTM(F, 64, batch_first=True)
+        self.rnn = cell(F, 64, batch_first=True)
         self.head = nn.Linear(64, 3)
 
     def forward(self, x):
-        out, _ = self.lstm(x)
+        out, _ = self.rnn(x)
         return self.head(out[:, -1])
 
 
@@ -64,7 +67,7 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--models", default="mlp,lstm")
     args = parser.parse_args()
-    models = {"mlp": Mlp, "lstm": Lstm}
+    models = {"mlp": Mlp, "lstm": lambda: Recurrent(nn.LSTM), "gru": lambda: Recurrent(nn.GRU)}
     unknown = [m for m in args.models.split(",") if m not in models]
     if unknown:
         parser.error(f"--models: unknown {', '.join(unknown)}; expected some of {', '.join(models)}")

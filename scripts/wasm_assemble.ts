@@ -12,7 +12,7 @@ import wabtInit from "wabt";
 export const WASM_SOURCES = [
   { wat: "models/trees/kernels/tree_kernels.wat", constant: "TREE_KERNELS_WASM" },
   { wat: "models/tfjs/host_adam.wat", constant: "HOST_ADAM_WASM" },
-  { wat: "models/tfjs/wasm/lstm_kernels.wat", constant: "LSTM_KERNELS_WASM" },
+  { wat: "models/tfjs/wasm/recurrent_kernels.wat", constant: "RECURRENT_KERNELS_WASM" },
   { wat: "models/tfjs/wasm/transpose.wat", constant: "TRANSPOSE_WASM" },
   { wat: "models/tfjs/wasm/sum_rows.wat", constant: "SUM_ROWS_WASM" },
   { wat: "models/tfjs/wasm/gemm.wat", constant: "GEMM_WASM", plain: "GEMM_PLAIN_WASM" },

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { FusedRecurrent } from "../tfjs/layers/fused_recurrent.ts";
 import { gruSequence } from "./gru_op.ts";
 import { gruLayerFused } from "../tfjs/webgpu/gru_fused.ts";
+import { gruSequenceWasm } from "../tfjs/wasm/gru_wasm.ts";
 
 /** A GRU layer ("reset after", gates r, z, n) running on the fused op of gru_op.ts. */
 export class FusedGru extends FusedRecurrent {
@@ -20,8 +21,8 @@ export class FusedGru extends FusedRecurrent {
   }
 
   protected fusedRecurrence(xw: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean): tf.Tensor2D | undefined {
-    const u = this.recurrentKernel.read() as tf.Tensor2D;
-    return gruLayerFused(xw, u, this.recurrentBias.read() as tf.Tensor1D, bias, steps, last, this.notePath);
+    const u = this.recurrentKernel.read() as tf.Tensor2D, bh = this.recurrentBias.read() as tf.Tensor1D;
+    return gruLayerFused(xw, u, bh, bias, steps, last, this.notePath) ?? gruSequenceWasm(xw, u, steps, { bias, bh, last }, this.notePath);
   }
 
   protected initialBias(): tf.Tensor1D {

@@ -12,7 +12,8 @@ import { planRecurrence, type RecurrentNote } from "../tfjs/webgpu/recurrent_pla
  * where hz = h U + bh. Inputs: `xz` (L*b, 3H), projected inputs with their bias, time-major; `u`
  * (H, 3H); `bh` (3H), the recurrent bias. Gate order r, z, n. Output: every step's hidden state,
  * (L*b, H), time-major, from a zero state. On webgpu, when the shape fits the device, the fused kernels
- * of models/tfjs/webgpu/gru_kernels.ts run it instead; `note` hears which path ran there.
+ * of models/tfjs/webgpu/gru_kernels.ts run it instead; `note` hears which path ran there. The GRU layer on wasm
+ * (H a multiple of 4) takes models/tfjs/wasm/gru_wasm.ts before it comes here.
  */
 export function gruSequence(xz: tf.Tensor2D, u: tf.Tensor2D, bh: tf.Tensor1D, steps: number, note?: RecurrentNote): tf.Tensor2D {
   const plan = planRecurrence(gruShape(u.shape[0], xz.shape[0] / steps, steps), note);

@@ -16,7 +16,7 @@ export class FusedLstm extends FusedRecurrent {
 
   protected fusedRecurrence(xw: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean): tf.Tensor2D | undefined {
     const u = this.recurrentKernel.read() as tf.Tensor2D;
-    return lstmLayerFused(xw, u, bias, steps, last, this.notePath) ?? lstmSequenceWasm(xw, u, steps, { bias, last });
+    return lstmLayerFused(xw, u, bias, steps, last, this.notePath) ?? lstmSequenceWasm(xw, u, steps, { bias, last }, this.notePath);
   }
 
   protected initialBias(): tf.Tensor1D {

@@ -36,11 +36,17 @@ describe("the wasm backend under Deno (cli/wasm_threads.ts)", () => {
     const single = await trainMlp(join(dir, "runs-c"), { MF_THREADS: "1" });
     expect(runJson(single).backend.kernels).toBe("products: gemm.wat (relaxed SIMD), 1 thread");
     expect((await readRows(join(single, "predictions", "test.parquet"))).map((row) => row.prob_long)).toEqual(a.map((row) => row.prob_long));
-    // the LSTM's recurrence runs blocks of the batch's rows on every thread (models/tfjs/wasm/lstm_rows.ts): the same
+    // the LSTM's and the GRU's recurrences run on the wasm kernel, in blocks of the batch's rows on every thread
+    // (models/tfjs/wasm/recurrent_rows.ts): the same
     const probs = async (run: string) => (await readRows(join(run, "predictions", "test.parquet"))).map((row) => row.prob_long);
-    const [lstmAll, lstmOne] = [await trainMlp(join(dir, "runs-d"), {}, "lstm"), await trainMlp(join(dir, "runs-e"), { MF_THREADS: "1" }, "lstm")];
-    expect(runJson(lstmAll).backend.kernels).toContain(`, ${n} thread`);
-    expect(await probs(lstmOne)).toEqual(await probs(lstmAll));
+    for (const model of ["lstm", "gru"]) {
+      const [all, one] = [
+        await trainMlp(join(dir, `runs-${model}-all`), {}, model),
+        await trainMlp(join(dir, `runs-${model}-one`), { MF_THREADS: "1" }, model),
+      ];
+      expect(runJson(all).backend.kernels).toMatch(new RegExp(`: wasm kernel; products: gemm\\.wat \\(relaxed SIMD\\), ${n} thread`));
+      expect(await probs(one)).toEqual(await probs(all));
+    }
     // and predict, on a freshly started threaded backend, reproduces the run's own test predictions
     const out = join(dir, "pred.parquet");
     const p = await mf(["predict", "--run", first, "--input", paths.test, "--out", out, "--backend", "wasm"]);

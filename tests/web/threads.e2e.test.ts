@@ -62,15 +62,18 @@ describe.each([
 
       // a network's products run on our kernel over the shared heap, split over helper workers (blob: module workers
       // handed the backend's memory): run.json says on how many threads
-      // (and the LSTM's recurrence runs blocks of the batch on them: the helpers run lstm_rows.ts from its built source)
-      for (const model of ["mlp", "lstm"]) {
+      // (and the LSTM's and GRU's recurrences run on the wasm kernel in blocks of the batch on them: the helpers run
+      // recurrent_rows.ts from its built source)
+      for (const model of ["mlp", "lstm", "gru"]) {
         await page.getByLabel("Model", { exact: true }).selectOption(`neural:${model}`);
         await page.getByLabel("epochs", { exact: true }).fill("2");
         await page.getByRole("button", { name: `Train ${model}` }).click();
         const finished = page.locator("mf-training").getByText(new RegExp(`run \\S+-${model}-\\S+ finished`));
         await expect.poll(() => finished.isVisible(), { timeout: 120_000 }).toBe(true);
         const record = await storedRunJson(page, /run (\S+) finished/.exec(await finished.innerText())![1]);
-        expect(record.backend.kernels, model).toBe(`products: gemm.wat (relaxed SIMD), ${threads}`);
+        const products = `products: gemm.wat (relaxed SIMD), ${threads}`;
+        if (model === "mlp") expect(record.backend.kernels, model).toBe(products);
+        else expect(record.backend.kernels, model).toMatch(new RegExp(`^mf_fused_${model}\\w*: wasm kernel; ${products.replace(/[().]/g, "\\$&")}$`));
       }
       expect(errors).toEqual([]);
     } finally {

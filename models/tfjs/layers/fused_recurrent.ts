@@ -24,7 +24,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   protected kernel!: tf.LayerVariable;
   protected recurrentKernel!: tf.LayerVariable;
   protected bias!: tf.LayerVariable;
-  /** On webgpu, the path the last call's recurrence took: "fused" kernels or "unfused (why)"; empty elsewhere. */
+  /** On webgpu and wasm, the path the last call's recurrence took (RecurrentNote's); empty elsewhere. */
   kernels = "";
   /** Handed to the op, which says here which path it took. */
   protected readonly notePath = (path: string) => void (this.kernels = path);
@@ -43,7 +43,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   /** The input bias's starting value (gates*H). */
   protected abstract initialBias(): tf.Tensor1D;
   /**
-   * On webgpu with the fused kernels (models/tfjs/webgpu/), and for the LSTM on wasm (models/tfjs/wasm/lstm_wasm.ts): the
+   * On webgpu with the fused kernels (models/tfjs/webgpu/), and on wasm (models/tfjs/wasm/lstm_wasm.ts, gru_wasm.ts): the
    * recurrence from the unbiased projection `xw`, the bias added in the kernel, every step's state (L*b, H) time-major
    * or with `last` the last step's (b, H); undefined elsewhere.
    */

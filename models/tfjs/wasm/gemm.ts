@@ -3,7 +3,7 @@ import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
 import { GEMM_PLAIN_WASM, GEMM_WASM } from "./gemm_wasm.ts";
 import { acquireHeapThreads, guidedShares, type HeapKernels, heapThreads, KINDS } from "./heap_threads.ts";
-import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
+import { RECURRENT_KERNELS_WASM } from "./recurrent_kernels_wasm.ts";
 import type { Parallelism } from "../../../core/platform.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -104,11 +104,11 @@ export function gemmMatMul(args: KernelArgs): Info | undefined {
 
 /**
  * The threads for jobs on the wasm backend `backend`'s heap now (heap_threads.ts), this thread running gemm.wat and
- * lstm_kernels.wat as instantiated over the heap; one thread where no helpers run.
+ * recurrent_kernels.wat as instantiated over the heap; one thread where no helpers run.
  */
 export function wasmThreads(backend: unknown) {
-  const gemm = heapModule(gemmSource(), backend), lstm = heapModule(LSTM_KERNELS_WASM, backend).exports;
-  return heapThreads(gemm.memory, { gemm: gemm.exports.gemm, forward: lstm.forward, backward: lstm.backward } as HeapKernels);
+  const gemm = heapModule(gemmSource(), backend), recurrent = heapModule(RECURRENT_KERNELS_WASM, backend).exports;
+  return heapThreads(gemm.memory, { ...recurrent, gemm: gemm.exports.gemm } as unknown as HeapKernels);
 }
 
 /** The product helpers a training run holds, and what to record of them. */
@@ -126,7 +126,7 @@ export interface GemmUse {
 export function useGemmThreads(backend: unknown, parallel?: Parallelism): GemmUse {
   const kernel = heapModule(gemmSource(), backend);
   const shared = typeof SharedArrayBuffer === "function" && kernel.memory.buffer instanceof SharedArrayBuffer;
-  const modules = { gemm: kernel.module, lstm: heapModule(LSTM_KERNELS_WASM, backend).module };
+  const modules = { gemm: kernel.module, recurrent: heapModule(RECURRENT_KERNELS_WASM, backend).module };
   const release = parallel && parallel.threads > 1 && shared ? acquireHeapThreads(kernel.memory, modules, parallel) : () => {};
   return {
     note: () => {

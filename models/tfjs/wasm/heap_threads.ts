@@ -1,12 +1,12 @@
 import type { Parallelism, WorkerLike } from "../../../core/platform.ts";
-import { lstmBackwardRows, lstmForwardRows } from "./lstm_rows.ts";
+import { gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows } from "./recurrent_rows.ts";
 
 /**
  * What a share of a job runs (its arguments byte offsets and sizes; a thread's workspace is appended): a block of a
- * product (gemm.wat's `gemm`), or an LSTM recurrence over a block of batch rows (lstm_rows.ts). Numbers in kindsOf's
- * order, which also holds each kind's argument count.
+ * product (gemm.wat's `gemm`), or an LSTM or GRU recurrence over a block of batch rows (recurrent_rows.ts). Numbers in
+ * kindsOf's order, which also holds each kind's argument count.
  */
-export const KINDS = { gemm: 0, lstmForward: 1, lstmBackward: 2 } as const;
+export const KINDS = { gemm: 0, lstmForward: 1, lstmBackward: 2, gruForward: 3, gruBackward: 4 } as const;
 
 /** One share of a job: its kind's number and arguments. */
 export interface Share {
@@ -14,12 +14,23 @@ export interface Share {
   args: readonly number[];
 }
 
-/** The kernels a thread runs its shares with: gemm.wat's `gemm`, lstm_kernels.wat's `forward` and `backward`. */
+/** The kernels a thread runs its shares with: gemm.wat's `gemm` and recurrent_kernels.wat's pointwise steps. */
 export interface HeapKernels {
   gemm: (...args: number[]) => void;
-  forward: (...args: number[]) => void;
-  backward: (...args: number[]) => void;
+  lstm_forward: (...args: number[]) => void;
+  lstm_backward: (...args: number[]) => void;
+  gru_forward: (...args: number[]) => void;
+  gru_backward: (...args: number[]) => void;
 }
+
+/** recurrent_rows.ts's functions, handed to kindsOf (a helper has them from their source text). */
+interface Rows {
+  lstmForwardRows: typeof lstmForwardRows;
+  lstmBackwardRows: typeof lstmBackwardRows;
+  gruForwardRows: typeof gruForwardRows;
+  gruBackwardRows: typeof gruBackwardRows;
+}
+const ROWS: Rows = { lstmForwardRows, lstmBackwardRows, gruForwardRows, gruBackwardRows };
 
 /** Runs the shares of one job on the calling thread and the helpers, each taking the next share left. */
 export interface HeapThreads {
@@ -72,15 +83,14 @@ function takeShares(c: Int32Array, stride: number, kinds: { run: (...args: numbe
 }
 
 /** Each kind's function over a thread's kernels, in KINDS' order. The helpers run this function's source too. */
-function kindsOf(
-  k: HeapKernels,
-  forwardRows: typeof lstmForwardRows,
-  backwardRows: typeof lstmBackwardRows,
-): { run: (...args: number[]) => void; arity: number }[] {
+function kindsOf(k: HeapKernels, rows: Rows): { run: (...args: number[]) => void; arity: number }[] {
+  const over = (f: unknown, kernel: (...args: number[]) => void) => (...a: number[]) => (f as (...x: unknown[]) => void)(k.gemm, kernel, ...a);
   return [
     { run: k.gemm, arity: 14 },
-    { run: (...a: number[]) => (forwardRows as (...x: unknown[]) => void)(k.gemm, k.forward, ...a), arity: 17 },
-    { run: (...a: number[]) => (backwardRows as (...x: unknown[]) => void)(k.gemm, k.backward, ...a), arity: 18 },
+    { run: over(rows.lstmForwardRows, k.lstm_forward), arity: 17 },
+    { run: over(rows.lstmBackwardRows, k.lstm_backward), arity: 18 },
+    { run: over(rows.gruForwardRows, k.gru_forward), arity: 16 },
+    { run: over(rows.gruBackwardRows, k.gru_backward), arity: 18 },
   ];
 }
 
@@ -88,13 +98,16 @@ function kindsOf(
 const HELPER = `
 const takeShares = ${takeShares.toString()};
 const kindsOf = ${kindsOf.toString()};
-const lstmForwardRows = ${lstmForwardRows.toString()};
-const lstmBackwardRows = ${lstmBackwardRows.toString()};
+const rows = {
+  lstmForwardRows: ${lstmForwardRows.toString()},
+  lstmBackwardRows: ${lstmBackwardRows.toString()},
+  gruForwardRows: ${gruForwardRows.toString()},
+  gruBackwardRows: ${gruBackwardRows.toString()},
+};
 onmessage = (event) => {
-  const { memory, gemm, lstm, control, slot } = event.data;
+  const { memory, gemm, recurrent, control, slot } = event.data;
   const load = (module) => new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const { forward, backward } = load(lstm);
-  const kinds = kindsOf({ gemm: load(gemm).gemm, forward, backward }, lstmForwardRows, lstmBackwardRows);
+  const kinds = kindsOf({ ...load(recurrent), gemm: load(gemm).gemm }, rows);
   const c = new Int32Array(control), base = ${HELPERS} + slot * ${SLOTS};
   Atomics.store(c, base + ${READY}, 1);
   for (let seen = 0;;) {
@@ -125,18 +138,18 @@ const pools = new WeakMap<WebAssembly.Memory, Pool>();
 
 /**
  * Helper threads for the wasm backend's heavy kernels over a shared heap: `threads - 1` workers (Parallelism's), each
- * running gemm.wat and lstm_kernels.wat (their compiled modules as instantiated here) on `memory`, a WebAssembly memory shared with
+ * running gemm.wat and recurrent_kernels.wat (their compiled modules as instantiated here) on `memory`, a WebAssembly memory shared with
  * tfjs's threaded backend. Counted: every `acquire` is matched by a `release`, and the workers stop with the last
  * release, so a finished run leaves no thread that keeps the process alive. A helper that has not started yet is not
  * handed work: its shares run on the threads that have.
  *
  * @example
- * const release = acquireHeapThreads(memory, { gemm, lstm }, parallel);
+ * const release = acquireHeapThreads(memory, { gemm, recurrent }, parallel);
  * try { train(); } finally { release(); }
  */
 export function acquireHeapThreads(
   memory: WebAssembly.Memory,
-  modules: { gemm: WebAssembly.Module; lstm: WebAssembly.Module },
+  modules: { gemm: WebAssembly.Module; recurrent: WebAssembly.Module },
   parallel: Parallelism,
 ): () => void {
   let pool = pools.get(memory);
@@ -173,7 +186,7 @@ export function heapThreads(memory: WebAssembly.Memory, local: HeapKernels): Hea
   const pool = pools.get(memory);
   const slot = (k: number) => HELPERS + k * SLOTS;
   const started = pool ? pool.workers.map((_, k) => k).filter((k) => Atomics.load(pool.control, slot(k) + READY) === 1) : [];
-  const kinds = kindsOf(local, lstmForwardRows, lstmBackwardRows);
+  const kinds = kindsOf(local, ROWS);
   return {
     threads: 1 + started.length,
     run(shares, work) {

@@ -1,15 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { hostStorage } from "../host_storage.ts";
 import { heapModule } from "./heap_module.ts";
-import { LSTM_KERNELS_WASM } from "./lstm_kernels_wasm.ts";
-import { gemmAt, packInto, wasmThreads } from "./gemm.ts";
-import { guidedShares, KINDS, type Share } from "./heap_threads.ts";
+import { RECURRENT_KERNELS_WASM } from "./recurrent_kernels_wasm.ts";
+import { gemmAt, packInto } from "./gemm.ts";
+import { KINDS } from "./heap_threads.ts";
+import { byRows } from "./row_blocks.ts";
+import type { RecurrentNote } from "../webgpu/recurrent_plan.ts";
 
 // On wasm, the unfused recurrence (models/lstm/lstm_op.ts) runs ~13 tfjs kernels a step forward and ~20 backward, each
 // through the engine. Here a step is two calls on the backend's heap: the product (h U forward, dz U^T backward) by
-// gemm.wat, then everything pointwise in one SIMD kernel (lstm_kernels.wat), which writes the saved gates and states
+// gemm.wat, then everything pointwise in one SIMD kernel (recurrent_kernels.wat), which writes the saved gates and states
 // straight into whole-sequence tensors: no per-step tensors, slices, splits or concats. The batch's rows are cut into
-// blocks that the threads run whole sequences of (lstm_rows.ts). The recurrent weights' gradient is one product over
+// blocks that the threads run whole sequences of (row_blocks.ts, recurrent_rows.ts). The recurrent weights' gradient is one product over
 // all steps after the loop.
 
 type Info = tf.TensorInfo;
@@ -23,17 +25,20 @@ interface Backend {
  * (FusedLstm.fusedRecurrence) as the webgpu kernels' lstmLayerFused: `xw` (L*b, 4H) time-major projected inputs
  * without their bias, gate order i, f, o, g; `u` (H, 4H); `bias` (4H), added by the kernel as it reads xw (no pass of
  * its own over (L*b, 4H)); every step's hidden state (L*b, H) time-major from a zero state, or with `last` the last
- * step's (b, H) alone (no slice forward, no pad backward). Undefined elsewhere, or when H is not a multiple of 4 (the
- * pointwise kernels' SIMD lanes).
+ * step's (b, H) alone (no slice forward, no pad backward); `note` hears the path. Undefined elsewhere, or when H is not
+ * a multiple of 4 (the pointwise kernels' SIMD lanes).
  */
 export function lstmSequenceWasm(
   xw: tf.Tensor2D,
   u: tf.Tensor2D,
   steps: number,
   { bias, last }: { bias: tf.Tensor1D; last: boolean },
+  note?: RecurrentNote,
 ): tf.Tensor2D | undefined {
   const H = u.shape[0];
-  if (tf.getBackend() !== "wasm" || H % 4 !== 0) return undefined;
+  if (tf.getBackend() !== "wasm") return undefined;
+  if (H % 4 !== 0) return void note?.(`tfjs ops (${H} units, not a multiple of 4)`);
+  note?.("wasm kernel");
   const op = tf.customGrad((...args) => {
     const [x, w, c, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     return recurrence(x, w, c, steps, last, save);
@@ -44,7 +49,7 @@ export function lstmSequenceWasm(
 function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D, steps: number, last: boolean, save: tf.GradSaveFunc) {
   const backend = tf.backend() as unknown as Backend;
   const storage = hostStorage("wasm", backend)!;
-  const { offset } = heapModule(LSTM_KERNELS_WASM, backend);
+  const { offset } = heapModule(RECURRENT_KERNELS_WASM, backend);
   const b = xz.shape[0] / steps, H = u.shape[0];
   const make = (rows: number, cols: number, fill?: number) => storage.make([rows, cols], "float32", fill).info;
   // Saved for the backward pass: every step's gates (sigmoids of i, f, o; tanh of g), cell states and their tanh.
@@ -138,23 +143,4 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D, steps: n
     return [dxzT, tensor(du), tf.sum(dxzT, 0)];
   };
   return { value, gradFunc };
-}
-
-/**
- * Runs the recurrence over blocks of the batch's rows (lstm_rows.ts), largest first, that the threads take in turn (rows
- * never meet in a recurrence, so a block is whole sequences with no synchronisation between steps); the per-step
- * products' right operand comes packed, so each thread's gemm workspace is its edge tile.
- */
-function byRows(backend: Backend, b: number, share: (r0: number, n: number) => Share): void {
-  const threads = wasmThreads(backend);
-  const workBytes = 128;
-  const work = hostStorage("wasm", backend)!.make([(threads.threads * workBytes) / 4], "float32").info;
-  try {
-    const w = heapModule(LSTM_KERNELS_WASM, backend).offset(work);
-    // blocks of 4 rows, the product's tile height
-    const shares = guidedShares(Math.ceil(b / 4), threads.threads).map(({ from, count }) => share(4 * from, Math.min(4 * (from + count), b) - 4 * from));
-    threads.run(shares, Array.from({ length: threads.threads }, (_, t) => w + t * workBytes));
-  } finally {
-    backend.disposeData(work.dataId);
-  }
 }

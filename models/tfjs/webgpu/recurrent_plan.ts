@@ -33,7 +33,10 @@ export interface RecurrentShape {
   shared: number;
 }
 
-/** Hears which path a recurrence took on webgpu: "fused" or "unfused (why)"; not called on other backends. */
+/**
+ * Hears which path a recurrence took: on webgpu "fused" or "unfused (why)", on wasm "wasm kernel" or "tfjs ops (why)"
+ * (wasm/lstm_wasm.ts, gru_wasm.ts); not called on other backends.
+ */
 export type RecurrentNote = (path: string) => void;
 
 /**

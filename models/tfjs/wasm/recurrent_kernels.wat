@@ -1,6 +1,7 @@
-;; The pointwise part of one LSTM step, forward and backward, over the tfjs wasm backend's own heap
-;; (models/tfjs/wasm/lstm_wasm.ts runs them; the products h U and dz U^T are gemm.wat's). Gate order i, f, o, g;
-;; rows of b samples, H units, H a multiple of 4; every array float32, row-major, addressed by byte offset.
+;; The pointwise part of one LSTM or GRU step, forward and backward, over the tfjs wasm backend's own heap
+;; (models/tfjs/wasm/lstm_wasm.ts and gru_wasm.ts run them; the products h U and dz U^T are gemm.wat's). LSTM gate order
+;; i, f, o, g; GRU r, z, n; rows of b samples, H units, H a multiple of 4; every array float32, row-major, addressed by
+;; byte offset.
 ;; tanh(x) is 2 sigmoid(2x) - 1, as the unfused path computes it on wasm; exp is Cephes' expf (range reduction by ln 2
 ;; and a degree-6 polynomial, ~1 ulp), since WebAssembly has no exp.
 ;; The memory is the backend's, imported; declared unshared here and marked shared when loaded beside the threaded
@@ -50,7 +51,7 @@
   ;; z = (xz + bias) + hu (b, 4H; bias 4H, zeros where the projection has its bias already); sig (b, 3H) =
   ;; sigmoid(z_i, z_f, z_o); g (b, H) = tanh(z_g); c = f c_prev + i g; tc = tanh(c); h = o tc, written to h and to hs
   ;; (the step's rows of every step's states).
-  (func (export "forward") (param $xz i32) (param $hu i32) (param $cprev i32) (param $sig i32) (param $g i32) (param $c i32)
+  (func (export "lstm_forward") (param $xz i32) (param $hu i32) (param $cprev i32) (param $sig i32) (param $g i32) (param $c i32)
     (param $tc i32) (param $h i32) (param $hs i32) (param $b i32) (param $H i32) (param $bias i32)
     (local $r i32) (local $j i32) (local $z4 i32) (local $zb i32) (local $s3 i32) (local $s1 i32) (local $hb i32)
     (local $i v128) (local $f v128) (local $o v128) (local $gg v128) (local $cn v128) (local $t v128)
@@ -114,7 +115,7 @@
 
   ;; dh = dhu + dy (dhu: the next step's dz U^T); dc += dh o (1 - tc^2); dz (b, 4H) = [dc g i(1-i), dc c_prev f(1-f),
   ;; dh tc o(1-o), dc i (1-g^2)], written to dz and to dxz (the step's rows of every step's dz); then dc = dc f, in place.
-  (func (export "backward") (param $dy i32) (param $dhu i32) (param $dc i32) (param $sig i32) (param $g i32) (param $cprev i32)
+  (func (export "lstm_backward") (param $dy i32) (param $dhu i32) (param $dc i32) (param $sig i32) (param $g i32) (param $cprev i32)
     (param $tc i32) (param $dz i32) (param $dxz i32) (param $b i32) (param $H i32)
     (local $r i32) (local $j i32) (local $z4 i32) (local $s3 i32) (local $s1 i32) (local $hb i32)
     (local $i v128) (local $f v128) (local $o v128) (local $gg v128) (local $t v128) (local $dh v128) (local $d v128) (local $one v128)
@@ -160,6 +161,124 @@
             (v128.store (i32.add (local.get $dz) (local.get $z4)) (local.get $x))
             (v128.store (i32.add (local.get $dxz) (local.get $z4)) (local.get $x))
             (v128.store (i32.add (local.get $dc) (local.get $s1)) (f32x4.mul (local.get $d) (local.get $f)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+;; GRU ("reset after", as cuDNN and PyTorch; models/gru/gru_op.ts): with pre = xz + bias (b, 3H; bias 3H) and
+  ;; hz = h U + bh, r = sigmoid(pre_r + hz_r), z = sigmoid(pre_z + hz_z), hn = hz_n, n = tanh(pre_n + r hn), and
+  ;; h' = n + z (h - n), in place over h (b, H) and written to hs (the step's rows of every step's states). Saved for the
+  ;; backward pass: rz (b, 2H), hn and n (b, H). hz is h U without bh (zero at the first step: h starts zeroed).
+  (func (export "gru_forward") (param $xz i32) (param $hz i32) (param $bias i32) (param $bh i32) (param $rz i32) (param $hn i32)
+    (param $n i32) (param $h i32) (param $hs i32) (param $b i32) (param $H i32)
+    (local $r i32) (local $j i32) (local $z3 i32) (local $s2 i32) (local $s1 i32) (local $hb i32) (local $t v128) (local $x v128)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 2)))
+    ;; the two sigmoids first, for every unit; then n and h in a second pass (as the LSTM's forward: the exps of a pass
+    ;; are independent work that overlaps, where n would wait on r)
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $b)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $hb)))
+            ;; byte offsets of unit j in row r of a (b, 3H) and a (b, 2H) array
+            (local.set $z3 (i32.add (i32.mul (local.get $r) (i32.mul (local.get $hb) (i32.const 3))) (local.get $j)))
+            (local.set $s2 (i32.add (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 1))) (local.get $j)))
+            (local.set $s1 (i32.add (i32.mul (local.get $r) (local.get $hb)) (local.get $j)))
+            (v128.store (i32.add (local.get $rz) (local.get $s2))
+              (call $sigmoid (call $gru_pre (local.get $xz) (local.get $hz) (local.get $bias) (local.get $bh) (local.get $z3) (local.get $j))))
+            (v128.store (i32.add (local.get $rz) (i32.add (local.get $s2) (local.get $hb)))
+              (call $sigmoid (call $gru_pre (local.get $xz) (local.get $hz) (local.get $bias) (local.get $bh)
+                (i32.add (local.get $z3) (local.get $hb)) (i32.add (local.get $j) (local.get $hb)))))
+            (local.set $z3 (i32.add (local.get $z3) (i32.shl (local.get $hb) (i32.const 1))))
+            (v128.store (i32.add (local.get $hn) (local.get $s1))
+              (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $z3)))
+                (v128.load (i32.add (local.get $bh) (i32.add (local.get $j) (i32.shl (local.get $hb) (i32.const 1)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+    (local.set $r (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $b)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $hb)))
+            (local.set $z3 (i32.add (i32.add (i32.mul (local.get $r) (i32.mul (local.get $hb) (i32.const 3))) (local.get $j))
+              (i32.shl (local.get $hb) (i32.const 1))))
+            (local.set $s2 (i32.add (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 1))) (local.get $j)))
+            (local.set $s1 (i32.add (i32.mul (local.get $r) (local.get $hb)) (local.get $j)))
+            ;; n = tanh((xz_n + bias_n) + r hn)
+            (local.set $t (call $tanh (f32x4.add
+              (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $z3)))
+                (v128.load (i32.add (local.get $bias) (i32.add (local.get $j) (i32.shl (local.get $hb) (i32.const 1))))))
+              (f32x4.mul (v128.load (i32.add (local.get $rz) (local.get $s2))) (v128.load (i32.add (local.get $hn) (local.get $s1)))))))
+            (v128.store (i32.add (local.get $n) (local.get $s1)) (local.get $t))
+            ;; h' = n + z (h - n)
+            (local.set $x (f32x4.add (local.get $t)
+              (f32x4.mul (v128.load (i32.add (local.get $rz) (i32.add (local.get $s2) (local.get $hb))))
+                (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $s1))) (local.get $t)))))
+            (v128.store (i32.add (local.get $h) (local.get $s1)) (local.get $x))
+            (v128.store (i32.add (local.get $hs) (local.get $s1)) (local.get $x))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; A GRU gate's pre-activation, four units: (xz + bias) + (hz + bh), at the byte offset $at of a (b, 3H) row and $j
+  ;; of the 3H biases.
+  (func $gru_pre (param $xz i32) (param $hz i32) (param $bias i32) (param $bh i32) (param $at i32) (param $j i32) (result v128)
+    (f32x4.add
+      (f32x4.add (v128.load (i32.add (local.get $xz) (local.get $at))) (v128.load (i32.add (local.get $bias) (local.get $j))))
+      (f32x4.add (v128.load (i32.add (local.get $hz) (local.get $at))) (v128.load (i32.add (local.get $bh) (local.get $j))))))
+
+  ;; dh = (dy + dhu) + carry (dhu: the next step's dhz U^T, carry: its dh z); dn = dh (1 - z)(1 - n^2);
+  ;; dr = dn hn r (1 - r); dz = dh (h_prev - n) z (1 - z); the inputs' gradient [dr, dz, dn] to dxz and the recurrent
+  ;; product's [dr, dz, dn r] to dhz (the step's rows of whole-sequence arrays, b x 3H); then carry = dh z, in place.
+  (func (export "gru_backward") (param $dy i32) (param $dhu i32) (param $carry i32) (param $rz i32) (param $hn i32) (param $n i32)
+    (param $hprev i32) (param $dxz i32) (param $dhz i32) (param $b i32) (param $H i32)
+    (local $r i32) (local $j i32) (local $z3 i32) (local $s2 i32) (local $s1 i32) (local $hb i32)
+    (local $rr v128) (local $z v128) (local $nn v128) (local $dh v128) (local $dn v128) (local $x v128) (local $one v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $hb (i32.shl (local.get $H) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $b)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $hb)))
+            (local.set $z3 (i32.add (i32.mul (local.get $r) (i32.mul (local.get $hb) (i32.const 3))) (local.get $j)))
+            (local.set $s2 (i32.add (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 1))) (local.get $j)))
+            (local.set $s1 (i32.add (i32.mul (local.get $r) (local.get $hb)) (local.get $j)))
+            (local.set $rr (v128.load (i32.add (local.get $rz) (local.get $s2))))
+            (local.set $z (v128.load (i32.add (local.get $rz) (i32.add (local.get $s2) (local.get $hb)))))
+            (local.set $nn (v128.load (i32.add (local.get $n) (local.get $s1))))
+            (local.set $dh (f32x4.add
+              (f32x4.add (v128.load (i32.add (local.get $dy) (local.get $s1))) (v128.load (i32.add (local.get $dhu) (local.get $s1))))
+              (v128.load (i32.add (local.get $carry) (local.get $s1)))))
+            (local.set $dn (f32x4.mul (f32x4.mul (local.get $dh) (f32x4.sub (local.get $one) (local.get $z)))
+              (f32x4.sub (local.get $one) (f32x4.mul (local.get $nn) (local.get $nn)))))
+            ;; dr
+            (local.set $x (f32x4.mul (f32x4.mul (local.get $dn) (v128.load (i32.add (local.get $hn) (local.get $s1))))
+              (f32x4.mul (local.get $rr) (f32x4.sub (local.get $one) (local.get $rr)))))
+            (v128.store (i32.add (local.get $dxz) (local.get $z3)) (local.get $x))
+            (v128.store (i32.add (local.get $dhz) (local.get $z3)) (local.get $x))
+            (local.set $z3 (i32.add (local.get $z3) (local.get $hb)))
+            ;; dz
+            (local.set $x (f32x4.mul
+              (f32x4.mul (local.get $dh) (f32x4.sub (v128.load (i32.add (local.get $hprev) (local.get $s1))) (local.get $nn)))
+              (f32x4.mul (local.get $z) (f32x4.sub (local.get $one) (local.get $z)))))
+            (v128.store (i32.add (local.get $dxz) (local.get $z3)) (local.get $x))
+            (v128.store (i32.add (local.get $dhz) (local.get $z3)) (local.get $x))
+            (local.set $z3 (i32.add (local.get $z3) (local.get $hb)))
+            ;; dn, and dn r for the product
+            (v128.store (i32.add (local.get $dxz) (local.get $z3)) (local.get $dn))
+            (v128.store (i32.add (local.get $dhz) (local.get $z3)) (f32x4.mul (local.get $dn) (local.get $rr)))
+            (v128.store (i32.add (local.get $carry) (local.get $s1)) (f32x4.mul (local.get $dh) (local.get $z)))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $cols)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))

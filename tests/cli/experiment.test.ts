@@ -31,19 +31,17 @@ output: { base_dir: ${runs} }
 const finished = (runs: string) => runDirs(runs).map(runJson).filter((r) => r.status === "finished");
 
 describe("mf experiment", () => {
-  let first: CliResult, firstMs = 0;
+  let first: CliResult;
   const runs = join(dir, "runs");
   beforeAll(() => {
     mkdirSync(join(dir, "data"));
-    // big enough that training dominates deno's start-up, so the rerun's ratio to it means something
+    // big enough that a kill -9 lands midway through the experiment (below)
     writeSplits(join(dir, "data"), tinySplits({ rows: 3000, features: 16 }));
   });
 
   it("trains 3 models x 2 horizons x 2 seeds as 12 runs and one report, with the --json line", async () => {
     writeFileSync(join(dir, "smoke.yaml"), config("runs"));
-    const t0 = Date.now();
     first = await mf(["experiment", "--config", join(dir, "smoke.yaml"), "--json"]);
-    firstMs = Date.now() - t0;
     expect(first.code, show(first)).toBe(0);
     const summary = JSON.parse(lastLine(first.stdout));
     expect(summary).toEqual({
@@ -72,17 +70,17 @@ describe("mf experiment", () => {
     expect(finished(runs).every((r) => r.experiment?.name === "smoke")).toBe(true);
   });
 
-  it("rerunning the same command trains nothing and takes under a tenth of the first run's time", async () => {
-    const t0 = Date.now();
+  it("rerunning the same command trains nothing", async () => {
+    // how long it takes against the first run (issue 11: under a tenth) is bench/experiment_rerun.ts's measure: a
+    // rerun is mostly deno's start-up, so the ratio depends on the data's size and this machine's load
+    const before = finished(runs).map((r) => `${r.id} ${r.status} ${JSON.stringify(r.timings)}`).sort();
     const again = await mf(["experiment", "--config", join(dir, "smoke.yaml"), "--json"]);
-    const ms = Date.now() - t0;
     expect(again.code, show(again)).toBe(0);
     expect(again.stderr).toMatch(/12 of 12 cells already finished; 0 to run/);
-    expect(finished(runs)).toHaveLength(16); // 12 cells and 4 ensembles, none made again
-    expect(runDirs(runs)).toHaveLength(16);
-    // deno's start-up is in both; the first run must be long enough for the ratio to mean something
-    console.log(`first ${firstMs} ms, rerun ${ms} ms, ratio ${(ms / firstMs).toFixed(3)}`);
-    expect(ms / firstMs).toBeLessThan(0.1);
+    expect(JSON.parse(lastLine(again.stdout))).toMatchObject({ cells: 12, finished: 12, failed: 0 });
+    expect(runDirs(runs)).toHaveLength(16); // 12 cells and 4 ensembles, none made again
+    // and none rewritten
+    expect(finished(runs).map((r) => `${r.id} ${r.status} ${JSON.stringify(r.timings)}`).sort()).toEqual(before);
   });
 
   it("builds soft-voting and stacking ensembles as runs that the report lists and mf predict runs", async () => {

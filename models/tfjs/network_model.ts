@@ -81,6 +81,7 @@ export class NetworkModel implements Model {
     const pause = taskBreaks();
     const products = this.backend.name === "wasm" ? useGemmThreads(tf.backend(), this.parallel) : undefined;
     try {
+      await products?.ready;
       for (; epoch < options.epochs; epoch++) {
         rng.shuffle(order);
         let lossSum = 0, correct = 0;
@@ -172,6 +173,7 @@ export class NetworkModel implements Model {
     const out = new Float32Array(data.size * 3);
     const products = this.backend.name === "wasm" ? useGemmThreads(tf.backend(), this.parallel) : undefined;
     try {
+      await products?.ready;
       for (let start = 0; start < data.size; start += batchSize) {
         const idx = Int32Array.from({ length: Math.min(batchSize, data.size - start) }, (_, k) => start + k);
         const probs = tf.tidy(() => tf.softmax(this.net.apply(device.batch(idx), { training: false }) as tf.Tensor2D));

@@ -35,7 +35,10 @@ function deno(body: string, root: string): Promise<{ code: number; stdout: strin
      ${body}\n`,
   );
   return new Promise((done) => {
-    execFile(join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", script], { cwd: ROOT, timeout: 120_000 }, (error, stdout, stderr) => {
+    // the script lies outside the repository, so deno finds no config from it: without --config the project's bare
+    // imports did not resolve on this session's host ('Import "zod" not a dependency'), where they had on others
+    const args = ["run", "-A", "--config", join(ROOT, "deno.json"), script];
+    execFile(join(ROOT, "node_modules", ".bin", "deno"), args, { cwd: ROOT, timeout: 120_000 }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });

@@ -113,6 +113,8 @@ export function wasmThreads(backend: unknown) {
 
 /** The product helpers a training run holds, and what to record of them. */
 export interface GemmUse {
+  /** Settles once the helpers have started (heap_threads.ts's acquireHeapThreads): await it before the first step. */
+  ready: Promise<void>;
   /** "products: gemm.wat (relaxed SIMD), 2 threads": how the products ran, for run.json's kernels. */
   note(): string;
   /** Stops the helpers (with the last user). */
@@ -127,8 +129,11 @@ export function useGemmThreads(backend: unknown, parallel?: Parallelism): GemmUs
   const kernel = heapModule(gemmSource(), backend);
   const shared = typeof SharedArrayBuffer === "function" && kernel.memory.buffer instanceof SharedArrayBuffer;
   const modules = { gemm: kernel.module, recurrent: heapModule(RECURRENT_KERNELS_WASM, backend).module };
-  const release = parallel && parallel.threads > 1 && shared ? acquireHeapThreads(kernel.memory, modules, parallel) : () => {};
+  const { ready, release } = parallel && parallel.threads > 1 && shared
+    ? acquireHeapThreads(kernel.memory, modules, parallel)
+    : { ready: Promise.resolve(), release: () => {} };
   return {
+    ready,
     note: () => {
       const threads = wasmThreads(backend).threads;
       return `products: gemm.wat (${gemmSource() === GEMM_WASM ? "relaxed SIMD" : "SIMD"}), ${threads} thread${threads > 1 ? "s" : ""}`;

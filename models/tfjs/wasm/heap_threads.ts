@@ -110,6 +110,7 @@ onmessage = (event) => {
   const kinds = kindsOf({ ...load(recurrent), gemm: load(gemm).gemm }, rows);
   const c = new Int32Array(control), base = ${HELPERS} + slot * ${SLOTS};
   Atomics.store(c, base + ${READY}, 1);
+  postMessage("ready");
   for (let seen = 0;;) {
     Atomics.wait(c, base + ${SEQ}, seen);
     const seq = Atomics.load(c, base + ${SEQ});
@@ -132,7 +133,15 @@ interface Pool {
   control: Int32Array;
   seq: number;
   users: number;
+  /** Settles when every helper has started (or failed to). */
+  started: Promise<void>;
 }
+
+/** The timers of every runtime this runs in (browsers, workers, Deno), which core's libraries do not declare. */
+const timers = globalThis as unknown as { setTimeout(run: () => void, ms: number): unknown; clearTimeout(id: unknown): void };
+
+/** How long `acquireHeapThreads`'s `ready` waits for the helpers to start before the job goes on with those that have. */
+export const HELPER_START_MS = 10_000;
 
 const pools = new WeakMap<WebAssembly.Memory, Pool>();
 
@@ -141,33 +150,42 @@ const pools = new WeakMap<WebAssembly.Memory, Pool>();
  * running gemm.wat and recurrent_kernels.wat (their compiled modules as instantiated here) on `memory`, a WebAssembly memory shared with
  * tfjs's threaded backend. Counted: every `acquire` is matched by a `release`, and the workers stop with the last
  * release, so a finished run leaves no thread that keeps the process alive. A helper that has not started yet is not
- * handed work: its shares run on the threads that have.
+ * handed work: its shares run on the threads that have; `ready` settles once every helper has started (or failed to,
+ * or after HELPER_START_MS), so that a job uses them all from its first step (a short run finished on one thread when
+ * a busy machine started its helper late).
  *
  * @example
- * const release = acquireHeapThreads(memory, { gemm, recurrent }, parallel);
- * try { train(); } finally { release(); }
+ * const threads = acquireHeapThreads(memory, { gemm, recurrent }, parallel);
+ * await threads.ready;
+ * try { train(); } finally { threads.release(); }
  */
 export function acquireHeapThreads(
   memory: WebAssembly.Memory,
   modules: { gemm: WebAssembly.Module; recurrent: WebAssembly.Module },
   parallel: Parallelism,
-): () => void {
+): { ready: Promise<void>; release: () => void } {
   let pool = pools.get(memory);
   if (!pool) {
     const helpers = Math.max(0, Math.floor(parallel.threads) - 1);
     const control = new Int32Array(new SharedArrayBuffer(4 * (HELPERS + SLOTS * helpers)));
     const url = URL.createObjectURL(new Blob([HELPER], { type: "text/javascript" }));
+    const starts: Promise<void>[] = [];
     const workers = Array.from({ length: helpers }, (_, slot) => {
       const worker = parallel.spawn(new URL(url));
+      // a helper says "ready" once, or fails to start (onerror): either settles its start
+      starts.push(new Promise<void>((settle) => (worker.onmessage = worker.onerror = () => settle())));
       worker.postMessage({ memory, ...modules, control: control.buffer, slot });
       return worker;
     });
     URL.revokeObjectURL(url);
-    pools.set(memory, pool = { workers, control, seq: 0, users: 0 });
+    let timer: unknown;
+    const started = Promise.race([Promise.all(starts).then(() => {}), new Promise<void>((settle) => (timer = timers.setTimeout(settle, HELPER_START_MS)))])
+      .finally(() => timers.clearTimeout(timer));
+    pools.set(memory, pool = { workers, control, seq: 0, users: 0, started });
   }
   pool.users++;
   let released = false;
-  return () => {
+  const release = () => {
     if (released) return;
     released = true;
     if (--pool!.users > 0) return;
@@ -179,6 +197,7 @@ export function acquireHeapThreads(
       w.terminate();
     });
   };
+  return { ready: pool.started, release };
 }
 
 /** The threads for jobs over `memory` now: helpers that have started, and this thread (running `local`); one when none. */

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { guidedShares, MAX_SHARES } from "../../../../models/tfjs/wasm/heap_threads.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { WorkerLike } from "../../../../core/platform.ts";
+import { acquireHeapThreads, guidedShares, HELPER_START_MS, MAX_SHARES } from "../../../../models/tfjs/wasm/heap_threads.ts";
 
 describe("guidedShares", () => {
   it("covers every unit once, in order, largest shares first, 1 / (2 threads) of what is left each", () => {
@@ -24,5 +25,58 @@ describe("guidedShares", () => {
     expect(got).toHaveLength(MAX_SHARES);
     expect(got.at(-1)!.from + got.at(-1)!.count).toBe(1e6);
     expect(got.at(-1)!.count).toBeGreaterThan(got.at(-2)!.count);
+  });
+});
+
+describe("acquireHeapThreads", () => {
+  /** Helpers that start when the test says: each records what it was sent and whether it was stopped. */
+  function pool(threads: number) {
+    const workers: (WorkerLike & { sent: unknown[]; stopped: boolean })[] = [];
+    const spawn = () => {
+      const w = {
+        sent: [] as unknown[],
+        stopped: false,
+        onmessage: null,
+        onerror: null,
+        postMessage: (m: unknown) => w.sent.push(m),
+        terminate: () => void (w.stopped = true),
+      };
+      workers.push(w);
+      return w;
+    };
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const modules = { gemm: {} as WebAssembly.Module, recurrent: {} as WebAssembly.Module };
+    const settled = { value: false };
+    const threadsUse = acquireHeapThreads(memory, modules, { threads, spawn });
+    threadsUse.ready.then(() => void (settled.value = true));
+    return { workers, settled, ...threadsUse };
+  }
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  afterEach(() => void vi.useRealTimers());
+
+  it("is ready once every helper has started (said so, or failed to), so a job uses them all from its first step", async () => {
+    const { workers, settled, ready, release } = pool(3);
+    expect(workers).toHaveLength(2);
+    expect(workers.every((w) => w.sent.length === 1)).toBe(true); // the memory, the modules, the control block, its slot
+    await turn();
+    expect(settled.value).toBe(false);
+    workers[0].onmessage!({ data: "ready" });
+    await turn();
+    expect(settled.value).toBe(false);
+    workers[1].onerror!({ message: "no such script" });
+    await ready;
+    release();
+    expect(workers.every((w) => w.stopped)).toBe(true);
+  });
+
+  it("stops waiting after HELPER_START_MS for a helper that never starts", async () => {
+    vi.useFakeTimers();
+    const { workers, settled, ready, release } = pool(2);
+    await vi.advanceTimersByTimeAsync(HELPER_START_MS - 1);
+    expect(settled.value).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await ready;
+    release();
+    expect(workers[0].stopped).toBe(true);
   });
 });

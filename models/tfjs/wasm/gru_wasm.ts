@@ -87,12 +87,12 @@ function recurrence(xw: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D, bh: tf.T
   const value = last ? tensor(h) as tf.Tensor2D : states;
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [u, states, rz, hn, ns, zero] = saved;
-    const uT = tf.transpose(u);
     // dhu: the later step's dhz U^T, carry: its dh z; both zero after the last step
     const dxz = make(steps * b, 3 * H), dhz = make(steps * b, 3 * H), dhu = make(b, H, 0), carry = make(b, H, 0), du = make(H, 3 * H, 0);
     // U^T packed once for every step's dhz U^T (K = 3H rows, H columns; 8 columns a panel, so H rounded up to 8)
     const packedUT = make(3 * H, 8 * Math.ceil(H / 8));
-    packInto(backend, packedUT, offset(uT), 3 * H, H, 4 * H, 4);
+    // read from U in place: U^T (k, n) is U (n, k), at n 12H + k 4 bytes
+    packInto(backend, packedUT, offset(u), 3 * H, H, 4, 12 * H);
     byRows(backend, b, (r0, n) => ({
       kind: KINDS.gruBackward,
       args: [
@@ -106,7 +106,7 @@ function recurrence(xw: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D, bh: tf.T
         offset(zero),
         offset(dxz),
         offset(dhz),
-        offset(uT),
+        offset(u),
         b,
         H,
         steps,

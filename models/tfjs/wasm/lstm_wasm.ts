@@ -89,12 +89,12 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D, steps: n
   const value = last ? tensor(h) as tf.Tensor2D : states;
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [u, states, sigs, gs, cs, tcs, zero] = saved;
-    const uT = tf.transpose(u);
     // dhu: the next step's dz U^T, zero after the last step
     const dxz = make(steps * b, 4 * H), dz = make(b, 4 * H), dc = make(b, H, 0), dhu = make(b, H, 0), du = make(H, 4 * H, 0);
     // U^T packed once for every step's dz U^T (K = 4H rows, H columns; 8 columns a panel, so H rounded up to 8)
     const packedUT = make(4 * H, 8 * Math.ceil(H / 8));
-    packInto(backend, packedUT, offset(uT), 4 * H, H, 4 * H, 4);
+    // read from U in place: U^T (k, n) is U (n, k), at n 16H + k 4 bytes
+    packInto(backend, packedUT, offset(u), 4 * H, H, 4, 16 * H);
     byRows(backend, b, (r0, n) => ({
       kind: KINDS.lstmBackward,
       args: [
@@ -108,7 +108,7 @@ function recurrence(xz: tf.Tensor2D, u: tf.Tensor2D, bias: tf.Tensor1D, steps: n
         offset(tcs),
         offset(dz),
         offset(dxz),
-        offset(uT),
+        offset(u),
         b,
         H,
         steps,

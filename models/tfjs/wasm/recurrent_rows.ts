@@ -5,7 +5,10 @@
 // These functions run on helper threads from their source text (Function.prototype.toString): they use nothing but
 // their arguments.
 
-/** gemm.wat's gemm (C = A B, see there), and the pointwise kernels of recurrent_kernels.wat. */
+/**
+ * gemm.wat's gemm (C = A B, see there), and the pointwise kernels of recurrent_kernels.wat. The products' B is U or U^T
+ * packed once (packedU, packedUT); gemm does not read its unpacked `b` argument then, which is U's offset either way.
+ */
 type Kernel = (...args: number[]) => void;
 
 /**
@@ -62,7 +65,7 @@ export function lstmBackwardRows(
   tcs: number,
   dz: number,
   dxz: number,
-  uT: number,
+  u: number,
   b: number,
   H: number,
   steps: number,
@@ -79,7 +82,7 @@ export function lstmBackwardRows(
     // with `last`, dy is the last step's (b, H) alone, and the earlier steps' is zero
     const dyAt = !last ? dy + at : t === steps - 1 ? dy + r0 * row : zero + r0 * row;
     backward(dyAt, dhu + r0 * row, dc + r0 * row, sigs + 3 * at, gs + at, cPrev, tcs + at, dz + 4 * r0 * row, dxz + 4 * at, n, H);
-    if (t > 0) gemm(dz + 4 * r0 * row, uT, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, packedUT, work);
+    if (t > 0) gemm(dz + 4 * r0 * row, u, dhu + r0 * row, n, 4 * H, H, 4 * row, 4, row, 4, row, 0, 0, packedUT, work);
   }
 }
 
@@ -136,7 +139,7 @@ export function gruBackwardRows(
   zero: number,
   dxz: number,
   dhz: number,
-  uT: number,
+  u: number,
   b: number,
   H: number,
   steps: number,
@@ -152,6 +155,6 @@ export function gruBackwardRows(
     const hPrev = t === 0 ? zero + r0 * row : hs + at - step;
     const dyAt = !last ? dy + at : t === steps - 1 ? dy + r0 * row : zero + r0 * row;
     backward(dyAt, dhu + r0 * row, carry + r0 * row, rz + 2 * at, hn + at, ns + at, hPrev, dxz + 3 * at, dhz + 3 * at, n, H);
-    if (t > 0) gemm(dhz + 3 * at, uT, dhu + r0 * row, n, 3 * H, H, 3 * row, 4, row, 4, row, 0, 0, packedUT, work);
+    if (t > 0) gemm(dhz + 3 * at, u, dhu + r0 * row, n, 3 * H, H, 3 * row, 4, row, 4, row, 0, 0, packedUT, work);
   }
 }

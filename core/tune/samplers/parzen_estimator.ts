@@ -6,6 +6,7 @@
  */
 import type { Rng } from "../../random.ts";
 import type { NumpyRandomState } from "../../random_numpy.ts";
+import { stableArgsort } from "../../numpy_argsort.ts";
 import type { Distribution } from "../space.ts";
 import { logGaussMass, truncnormLogPdf, truncnormPpf, truncnormPpfBatch } from "./truncnorm.ts";
 
@@ -72,14 +73,18 @@ function adaptedBounds(k: Pick<NumericKernels, "low" | "high" | "step" | "log">)
   return k.log ? [Math.log(low), Math.log(high)] : [low, high];
 }
 
-function numericKernels(observations: number[], dist: Distribution & { type: "float" | "int" }, options: ParzenOptions): NumericKernels {
+/** How observations are put in order for their bandwidths; only the order of equal ones varies (numpyArgsort, stableArgsort). */
+export type Argsort = (values: readonly number[]) => number[];
+
+function numericKernels(observations: number[], dist: Distribution & { type: "float" | "int" }, options: ParzenOptions, argsort: Argsort): NumericKernels {
   const step = stepOf(dist);
   const log = dist.log ?? false;
   const [low, high] = adaptedBounds({ low: dist.low, high: dist.high, step, log });
   const mus = log ? observations.map(Math.log) : [...observations];
   const n = mus.length;
-  // Each kernel's bandwidth is the larger gap to its sorted neighbours, the range ends counting as neighbours.
-  const order = mus.map((_, i) => i).sort((a, b) => mus[a] - mus[b]);
+  // Each kernel's bandwidth is the larger gap to its sorted neighbours, the range ends counting as neighbours; which of
+  // two equal observations gets which gap is the argsort's choice.
+  const order = argsort(mus);
   const sorted = [low, ...order.map((i) => mus[i]), high];
   const sortedSigmas = order.map((_, j) => Math.max(sorted[j + 1] - sorted[j], sorted[j + 2] - sorted[j + 1]));
   if (!options.considerEndpoints && sorted.length >= 4) {
@@ -115,7 +120,7 @@ function categoricalKernels(observations: number[], nChoices: number, priorWeigh
 export function buildParzenEstimator(
   observations: Record<string, number[]>,
   space: Record<string, Distribution>,
-  options: ParzenOptions & { weights?: number[] },
+  options: ParzenOptions & { weights?: number[]; argsort?: Argsort },
 ): ParzenEstimator {
   const keys = Object.keys(space);
   const n = keys.length ? observations[keys[0]].length : 0;
@@ -125,7 +130,7 @@ export function buildParzenEstimator(
   const kernels = keys.map((key) => {
     const dist = space[key];
     if (dist.type === "categorical") return categoricalKernels(observations[key], dist.choices.length, options.priorWeight);
-    return numericKernels(observations[key], dist, options);
+    return numericKernels(observations[key], dist, options, options.argsort ?? stableArgsort);
   });
   return { keys, weights, kernels };
 }

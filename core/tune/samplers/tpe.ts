@@ -9,7 +9,16 @@
 import type { Direction, FrozenTrial, Sampler } from "../sampler.ts";
 import { type Distribution, isActive, sameValue, samplingOrder, type SearchSpace } from "../space.ts";
 import { jointKeys, optunaRandomValue, optunaStreams } from "./optuna_stream.ts";
-import { buildParzenEstimator, type ParzenEstimator, parzenLogPdf, type ParzenOptions, sampleParzen, sampleParzenNumpy } from "./parzen_estimator.ts";
+import { numpyArgsort, stableArgsort } from "../../numpy_argsort.ts";
+import {
+  type Argsort,
+  buildParzenEstimator,
+  type ParzenEstimator,
+  parzenLogPdf,
+  type ParzenOptions,
+  sampleParzen,
+  sampleParzenNumpy,
+} from "./parzen_estimator.ts";
 import { sampleDistribution, singleValue, trialRng } from "./random.ts";
 
 /** TPE settings; the defaults are Optuna 5's. */
@@ -27,7 +36,8 @@ export interface TpeOptions extends Partial<ParzenOptions> {
   /**
    * Where the random draws come from. "trial" (the default): a stream per trial number, so any worker that samples a trial
    * draws the same values. "numpy": Optuna's two numpy RandomStates (startup and TPE) read in sequence, so a study run one
-   * trial at a time repeats Optuna's `TPESampler(seed=seed)` trial for trial (docs/tuning.md).
+   * trial at a time repeats Optuna's `TPESampler(seed=seed)` trial for trial (docs/tuning.md); equal observations then
+   * also take their bandwidths in numpy's argsort order (core/numpy_argsort.ts), not in trial order.
    */
   stream?: "trial" | "numpy";
 }
@@ -139,10 +149,11 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
   const multivariate = options.multivariate ?? true;
   const constantLiar = options.constantLiar ?? true;
   const gamma = options.gamma ?? defaultGamma;
-  const parzen: ParzenOptions = {
+  const parzen: ParzenOptions & { argsort: Argsort } = {
     priorWeight: options.priorWeight ?? 1,
     considerMagicClip: options.considerMagicClip ?? true,
     considerEndpoints: options.considerEndpoints ?? false,
+    argsort: options.stream === "numpy" ? numpyArgsort : stableArgsort,
   };
 
   /** Optuna's `_sample`: split, fit both estimators over `group`, draw candidates from below, keep the best. */

@@ -10,11 +10,11 @@ interface Case {
   sampler: "tpe" | "random";
   space: SearchSpace;
   trials: { params: Record<string, unknown>; state: "complete" | "failed" | "pruned"; value: number }[];
-  numpy_argsort_first_difference?: number | null;
+  stable_argsort_first_difference?: number | null;
 }
 
 // Made by tests/fixtures/tune/make_tpe_trajectory_fixtures.py: whole studies of Optuna's TPESampler(seed) and
-// RandomSampler(seed), one trial at a time (with a stable argsort; see the script).
+// RandomSampler(seed), one trial at a time, ties ordered by numpy's own argsort (see the script).
 const fixture = JSON.parse(readFileSync(new URL("../../../fixtures/tune/tpe_trajectories.json", import.meta.url), "utf8")) as {
   optuna: string;
   cases: Case[];
@@ -73,6 +73,12 @@ describe(`TPE with stream "numpy" repeats Optuna ${fixture.optuna}'s studies tri
         expectSameParams(params, c.trials[t].params, `${c.name} seed ${c.seed} trial ${t}`);
       }
     }
+  });
+
+  it("the mixed studies exercise ties: with a stable argsort Optuna's own studies part from these by trial 20", () => {
+    const mixed = fixture.cases.filter((c) => c.name === "mixed");
+    expect(mixed.length).toBe(5);
+    for (const c of mixed) expect(c.stable_argsort_first_difference, `seed ${c.seed}`).toBeLessThanOrEqual(20);
   });
 
   it("the default per-trial streams stay the default, and differ from Optuna's draws", () => {

@@ -19,8 +19,9 @@ describe("fused attention and patching on SwiftShader", () => {
 
   // whole transformer and PatchTST steps on vs off run on lavapipe only (minutes here); tests/browser/parity.test.ts holds
   // their first step on SwiftShader to the cpu backend's
+  // the short sweep: lavapipe also runs 37 sequences of 200 steps, and of width 128 at 60
   it("attention: output and d(qkv) within 1e-4 of the unfused op (batch 1 and 37, heads 1-4, T up to 200, causal), the layer on vs off", async () => {
-    expectClose(await opParity());
+    expectClose(await opParity("short"));
     expectClose(await layerParity());
   }, 300_000);
 

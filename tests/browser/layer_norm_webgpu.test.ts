@@ -18,8 +18,9 @@ describe("fused LayerNorm and webgpu kernel patches on SwiftShader", () => {
     await selectBackend("webgpu", { gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu });
   });
 
+  // the short sweep (lavapipe runs lengths 60 and 200 throughout)
   it("LayerNorm: output, dx, dgamma, dbeta within 1e-4 of the unfused layer; a transformer's steps on vs off", async () => {
-    expectClose(await layerNormParity(), 1e-4);
+    expectClose(await layerNormParity("short"), 1e-4);
   }, 300_000);
 
   // every network's steps on vs off take ~2 minutes here; they run on lavapipe (kernel_patches.test.ts)

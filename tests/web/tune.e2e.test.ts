@@ -89,8 +89,8 @@ describe("the Tune page", () => {
     await tune().getByLabel("Pruner").selectOption("median");
     await tune().getByLabel("Objective").selectOption("f1_macro");
     await tune().getByLabel("Study name").fill(NAME);
-    // enough epochs that a trial takes a few seconds: the reload lands while the fourth trial trains
-    await tune().getByLabel("epochs", { exact: true }).fill("200");
+    // enough epochs that a trial takes a second or more: the reload lands while the fourth trial trains
+    await tune().getByLabel("epochs", { exact: true }).fill("80");
     await tune().getByLabel("patience", { exact: true }).fill("0");
     await tune().getByLabel("backend", { exact: true }).selectOption("cpu");
     await tune().getByRole("button", { name: "Start" }).click();
@@ -164,11 +164,11 @@ describe("the Tune page", () => {
     await tune().getByLabel("Trials").fill("2");
     await tune().getByLabel("Pruner").selectOption("none");
     await tune().getByLabel("Study name").fill(name);
-    await tune().getByLabel("epochs", { exact: true }).fill("400");
+    await tune().getByLabel("epochs", { exact: true }).fill("150");
     await tune().getByLabel("patience", { exact: true }).fill("0");
     await tune().getByLabel("backend", { exact: true }).selectOption("cpu");
     await tune().getByRole("button", { name: "Start" }).click();
-    await expect.poll(() => tune().getByTestId("current-trial").innerText(), { timeout: 60_000 }).toMatch(/^Trial 0: epoch \d+ of 400/);
+    await expect.poll(() => tune().getByTestId("current-trial").innerText(), { timeout: 60_000 }).toMatch(/^Trial 0: epoch \d+ of 150/);
     await tune().getByRole("button", { name: "Stop", exact: true }).click();
     await expect.poll(() => tune().getByRole("status").innerText(), { timeout: 60_000 }).toBe(`${name}: stopped; Resume continues it to 2 trials`);
     const stopped = (await journal(page, name)).filter((op) => op.op === "finish");

@@ -116,6 +116,12 @@ const CELLS: { name: string; gates: number; fused: Recurrence; plain: Recurrence
 const RECURRENT_SHAPES: [number, number, number, boolean?][] = [[1, 17, 1], [37, 17, 60], [37, 64, 12], [1, 64, 60], [37, 64, 12, true]];
 // 128 units, window 200, batch 256: minutes on SwiftShader, so only the lavapipe checks (lstm_long_parity.ts, gru_long_parity.ts)
 const LONG_RECURRENT_SHAPES: [number, number, number, boolean?][] = [[37, 128, 60], [1, 128, 200], [256, 64, 12], [256, 64, 12, true]];
+// SwiftShader's sweep (tests/browser/): the same plans (units per invocation, rows, the GPU plan) over 12 steps at most,
+// where the unfused reference costs seconds a step; the window is a uniform of the kernels, not part of their code.
+const SHORT_RECURRENT_SHAPES: [number, number, number, boolean?][] = [[1, 17, 1], [37, 17, 12], [37, 64, 12], [1, 64, 12], [37, 64, 12, true]];
+
+/** Which shapes a parity check sweeps: the default set, the long one added (lavapipe), or the short one (SwiftShader). */
+export type Sweep = "default" | "long" | "short";
 
 /**
  * Runs `f` with the WebGPU device's adapter info saying it is no fallback adapter, so the fused kernels plan as on a
@@ -134,13 +140,13 @@ export function asGpu<T>(f: () => T): T {
 /**
  * The fused recurrences (lstm_kernels.ts, gru_kernels.ts) against the same ops with the fused kernels off: the output
  * and the gradients of a fixed random weighting of it with respect to xw, u, bh (GRU) and the input bias; the op's
- * own form (no bias, every step) and the layers' (bias added in the kernel, every step or the last only); `long` adds
- * 128 units, window 200 and batch 256.
+ * own form (no bias, every step) and the layers' (bias added in the kernel, every step or the last only); "long" adds
+ * 128 units, window 200 and batch 256; "short" keeps every plan at 12 steps at most.
  */
-export async function recurrentParity(name: "lstm" | "gru", long = false): Promise<ParityCase[]> {
+export async function recurrentParity(name: "lstm" | "gru", sweep: Sweep = "default"): Promise<ParityCase[]> {
   const cases: ParityCase[] = [];
   for (const cell of CELLS.filter((c) => c.name === name)) {
-    const shapes = long ? [...RECURRENT_SHAPES, ...LONG_RECURRENT_SHAPES] : RECURRENT_SHAPES;
+    const shapes = { default: RECURRENT_SHAPES, long: [...RECURRENT_SHAPES, ...LONG_RECURRENT_SHAPES], short: SHORT_RECURRENT_SHAPES }[sweep];
     for (const [b, H, L, gpu] of shapes) {
       for (const [withBias, last] of [[false, false], [true, false], [true, true]]) {
         const G = cell.gates * H;

@@ -5,5 +5,5 @@ import type { ParityCase } from "./fused_parity.ts";
 
 /** recurrentParity("gru") with the long shapes. */
 export function parity(): Promise<ParityCase[]> {
-  return recurrentParity("gru", true);
+  return recurrentParity("gru", "long");
 }

@@ -5,5 +5,5 @@ import type { ParityCase } from "./fused_parity.ts";
 
 /** recurrentParity("lstm") with the long shapes. */
 export function parity(): Promise<ParityCase[]> {
-  return recurrentParity("lstm", true);
+  return recurrentParity("lstm", "long");
 }

@@ -23,8 +23,9 @@ describe("fused training-step kernels on SwiftShader", () => {
 
   it("dropout: tf.dropout's values and gradient", async () => expectClose(await dropoutParity()));
 
-  // the short sweep: every plan the default sweep has, at 12 steps at most (lavapipe runs the default and long sweeps)
-  it("LSTM and GRU layer forms (bias in the kernel, last step) and op form", async () => {
+  // the short sweep: every plan the default sweep has, at 12 steps at most, in the layers' forms (the op form:
+  // recurrent_webgpu.test.ts; lavapipe runs the default and long sweeps, all three forms)
+  it("LSTM and GRU layer forms (bias in the kernel, last step)", async () => {
     expectClose(await recurrentParity("lstm", "short"));
     expectClose(await recurrentParity("gru", "short"));
   });

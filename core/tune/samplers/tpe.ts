@@ -36,7 +36,7 @@ export interface TpeOptions extends Partial<ParzenOptions> {
   /**
    * Where the random draws come from. "trial" (the default): a stream per trial number, so any worker that samples a trial
    * draws the same values. "numpy": Optuna's two numpy RandomStates (startup and TPE) read in sequence, so a study run one
-   * trial at a time repeats Optuna's `TPESampler(seed=seed)` trial for trial (docs/tuning.md); equal observations then
+   * trial at a time repeats Optuna's `TPESampler(seed=seed)` trial for trial (docs/architecture.md); equal observations then
    * also take their bandwidths in numpy's argsort order (core/numpy_argsort.ts), not in trial order.
    */
   stream?: "trial" | "numpy";

@@ -17,17 +17,20 @@ interface Backend {
 /** Whether the wasm kernels run this layer (the wasm backend, H a multiple of the SIMD lanes); `note` hears the path. */
 export function wasmRecurrence(H: number, note?: RecurrentNote): boolean {
   if (tf.getBackend() !== "wasm") return false;
-  if (H % 4 !== 0) return void note?.(`tfjs ops (${H} units, not a multiple of 4)`), false;
+  if (H % 4 !== 0) {
+    note?.(`tfjs ops (${H} units, not a multiple of 4)`);
+    return false;
+  }
   note?.("wasm kernel");
   return true;
 }
 
-/** The heap of one recurrence with G gates over `steps` steps of b rows: its tensors, offsets, and U's packings. */
-export function recurrenceHeap(u: tf.Tensor2D, steps: number, rows: number, G: number) {
+/** The heap of one recurrence with G gates over `steps` steps (`allRows` = steps b): its tensors, offsets, and U's packings. */
+export function recurrenceHeap(u: tf.Tensor2D, steps: number, allRows: number, G: number) {
   const backend = tf.backend() as unknown as Backend;
   const storage = hostStorage("wasm", backend)!;
   const { offset } = heapModule(RECURRENT_KERNELS_WASM, backend);
-  const b = rows / steps, H = u.shape[0];
+  const b = allRows / steps, H = u.shape[0];
   const make = (rows: number, cols: number, fill?: number) => storage.make([rows, cols], "float32", fill).info;
   const tensor = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
   const dispose = (...infos: tf.TensorInfo[]) => infos.forEach((info) => backend.disposeData(info.dataId));
